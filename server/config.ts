@@ -1,0 +1,101 @@
+import { z } from 'zod';
+
+/**
+ * Every setting the server reads, parsed once at start-up. Each key is documented in the
+ * README's configuration table; keep the two in step.
+ */
+const whole = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    DATABASE_PATH: z.string().min(1).default('data/undersigned.db'),
+    BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+    SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+    MAIL_FROM: z.string().min(3).default('Undersigned <no-reply@undersigned.localhost>'),
+    SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    TRUST_PROXY: z.string().default('false'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    SIGN_LIMIT_PER_MINUTE: whole(3),
+    SIGN_LIMIT_PER_HOUR: whole(20),
+    SIGN_MIN_SECONDS: whole(3),
+    CONFIRM_TOKEN_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+    MAX_MAILS_PER_SIGNATURE: z.coerce.number().int().min(1).max(50).default(5),
+    MAIL_RETRY_HOURS: z.coerce.number().positive().max(168).default(24),
+    SEED_DEMO_LETTER: z.enum(['auto', 'yes', 'no']).default('auto'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    if (!env.SMTP_URL) ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'is required in production' });
+    if (!env.SESSION_SECRET) ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required in production' });
+    if (!env.BASE_URL) ctx.addIssue({ code: 'custom', path: ['BASE_URL'], message: 'is required in production' });
+  });
+
+export type Env = z.infer<typeof schema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  isProduction: boolean;
+  port: number;
+  host: string;
+  databasePath: string;
+  baseUrl: string;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  sessionSecret: string;
+  trustProxy: boolean | number | string;
+  logLevel: Env['LOG_LEVEL'];
+  signLimitPerMinute: number;
+  signLimitPerHour: number;
+  signMinSeconds: number;
+  confirmTokenDays: number;
+  maxMailsPerSignature: number;
+  mailRetryHours: number;
+  seedDemoLetter: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Development only: a fixed secret keeps dev sessions and IP hashes stable across restarts. */
+const DEVELOPMENT_SECRET = 'development-only-secret-do-not-use-in-production';
+
+export function parseTrustProxy(raw: string): boolean | number | string {
+  if (raw === 'true') return true;
+  if (raw === 'false' || raw === '') return false;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw;
+}
+
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const env = parsed.data;
+  return {
+    env: env.NODE_ENV,
+    isProduction: env.NODE_ENV === 'production',
+    port: env.PORT,
+    host: env.HOST,
+    databasePath: env.DATABASE_PATH,
+    baseUrl: (env.BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    smtpUrl: env.SMTP_URL,
+    mailFrom: env.MAIL_FROM,
+    sessionSecret: env.SESSION_SECRET ?? DEVELOPMENT_SECRET,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    logLevel: env.LOG_LEVEL,
+    signLimitPerMinute: env.SIGN_LIMIT_PER_MINUTE,
+    signLimitPerHour: env.SIGN_LIMIT_PER_HOUR,
+    signMinSeconds: env.SIGN_MIN_SECONDS,
+    confirmTokenDays: env.CONFIRM_TOKEN_DAYS,
+    maxMailsPerSignature: env.MAX_MAILS_PER_SIGNATURE,
+    mailRetryHours: env.MAIL_RETRY_HOURS,
+    seedDemoLetter: env.SEED_DEMO_LETTER === 'yes' || (env.SEED_DEMO_LETTER === 'auto' && env.NODE_ENV === 'development'),
+  };
+}

@@ -1,0 +1,21 @@
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { projectPath } from '../lib/project-root.js';
+import type { DatabaseHandle } from './client.js';
+
+export const MIGRATIONS_FOLDER = projectPath('migrations');
+
+/**
+ * Applies pending migrations. Foreign keys are off during the run because drizzle rebuilds tables
+ * to alter them and a rebuild with foreign keys on would cascade-delete children; the check after
+ * makes sure the rebuilt tables still agree.
+ */
+export function migrateDatabase({ sqlite, db }: DatabaseHandle, migrationsFolder = MIGRATIONS_FOLDER): void {
+  sqlite.pragma('foreign_keys = OFF');
+  try {
+    migrate(db, { migrationsFolder });
+    const problems = sqlite.pragma('foreign_key_check') as unknown[];
+    if (problems.length > 0) throw new Error(`foreign key check failed after migration: ${JSON.stringify(problems.slice(0, 5))}`);
+  } finally {
+    sqlite.pragma('foreign_keys = ON');
+  }
+}

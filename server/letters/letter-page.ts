@@ -1,0 +1,45 @@
+import type { Context } from '../context.js';
+import { renderMarkdown } from '../lib/markdown.js';
+import type { FieldErrors } from '../web/forms.js';
+import { effectiveStatus, findPublicLetter, isAcceptingSignatures, signatureCount } from './service.js';
+import type { LetterVersionRow } from './table.js';
+
+/** Rendered text per version: a published version never changes, so it is rendered once. */
+const renderedVersions = new Map<number, string>();
+
+export function versionHtml(version: LetterVersionRow): string {
+  let html = renderedVersions.get(version.id);
+  if (html === undefined) {
+    html = renderMarkdown(version.body);
+    if (renderedVersions.size > 500) renderedVersions.clear();
+    renderedVersions.set(version.id, html);
+  }
+  return html;
+}
+
+export interface SignFormState {
+  values: Record<string, string | boolean>;
+  errors: FieldErrors;
+}
+
+export const EMPTY_SIGN_FORM: SignFormState = { values: { public: true, updates: false }, errors: {} };
+
+/** Everything the letter page shows, for a first visit or a form sent back with errors. */
+export function letterPageModel(ctx: Context, slug: string, form: SignFormState = EMPTY_SIGN_FORM) {
+  const now = ctx.now();
+  const { letter, version } = findPublicLetter(ctx.db, slug);
+  const url = `${ctx.config.baseUrl}/letters/${letter.slug}`;
+  return {
+    title: letter.title,
+    description: letter.summary,
+    canonicalUrl: url,
+    letter,
+    version,
+    bodyHtml: versionHtml(version),
+    count: signatureCount(letter),
+    listed: letter.countListed,
+    status: effectiveStatus(letter, now),
+    accepting: isAcceptingSignatures(letter, now),
+    form,
+  };
+}

@@ -1,0 +1,101 @@
+import { eq, max } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { sha256Hex } from '../lib/hash.js';
+import { notFound } from '../web/errors.js';
+import { findLetterBySlug, findVersion, listLettersWithStatus } from './repo.js';
+import { letters, letterVersions, type LetterRow, type LetterVersionRow } from './table.js';
+
+export interface LetterText {
+  title: string;
+  summary: string;
+  body: string;
+}
+
+export interface NewLetter extends LetterText {
+  slug: string;
+  status?: LetterRow['status'];
+  moderation?: LetterRow['moderation'];
+  opensAt?: Date | null;
+  closesAt?: Date | null;
+}
+
+/** Open for signing right now: status open and inside the optional opening window. */
+export function isAcceptingSignatures(letter: Pick<LetterRow, 'status' | 'opensAt' | 'closesAt'>, now: Date): boolean {
+  if (letter.status !== 'open') return false;
+  if (letter.opensAt && letter.opensAt > now) return false;
+  if (letter.closesAt && letter.closesAt <= now) return false;
+  return true;
+}
+
+/** The status a reader sees, with the opening and closing times applied. */
+export function effectiveStatus(letter: Pick<LetterRow, 'status' | 'opensAt' | 'closesAt'>, now: Date): 'draft' | 'scheduled' | 'open' | 'closed' {
+  if (letter.status === 'draft') return 'draft';
+  if (letter.status === 'closed') return 'closed';
+  if (letter.opensAt && letter.opensAt > now) return 'scheduled';
+  return isAcceptingSignatures(letter, now) ? 'open' : 'closed';
+}
+
+/** The honest count: confirmed signatures that are neither rejected nor withdrawn. */
+export const signatureCount = (letter: Pick<LetterRow, 'countPending' | 'countApproved'>): number =>
+  letter.countPending + letter.countApproved;
+
+export const hashLetterText = (text: LetterText): string => sha256Hex(`${text.title}\n\n${text.summary}\n\n${text.body}`);
+
+export interface PublicLetter {
+  letter: LetterRow;
+  version: LetterVersionRow;
+}
+
+/** A letter the public may read (not a draft), with the text version currently published. */
+export function findPublicLetter(db: Db, slug: string): PublicLetter {
+  const letter = findLetterBySlug(db, slug);
+  if (!letter || letter.status === 'draft' || letter.currentVersionId === null) throw notFound('letter');
+  const version = findVersion(db, letter.currentVersionId);
+  if (!version) throw notFound('letter');
+  return { letter, version };
+}
+
+export const listOpenLetters = (db: Db, now: Date): LetterRow[] =>
+  listLettersWithStatus(db, 'open').filter((letter) => effectiveStatus(letter, now) !== 'closed');
+
+/**
+ * Records the letter's current text as a new version unless it is unchanged; call inside the
+ * transaction that changed the text. Signatures point at the version they were given.
+ */
+export function publishVersion(tx: Db, letterId: number, text: LetterText, now: Date): LetterVersionRow {
+  const sha256 = hashLetterText(text);
+  const letter = tx.select().from(letters).where(eq(letters.id, letterId)).get();
+  const current = letter?.currentVersionId ? findVersion(tx, letter.currentVersionId) : undefined;
+  if (current && current.sha256 === sha256) return current;
+  const latest = tx.select({ number: max(letterVersions.number) }).from(letterVersions).where(eq(letterVersions.letterId, letterId)).get();
+  const version = tx
+    .insert(letterVersions)
+    .values({ letterId, number: (latest?.number ?? 0) + 1, title: text.title, summary: text.summary, body: text.body, sha256, publishedAt: now })
+    .returning()
+    .get();
+  tx.update(letters).set({ currentVersionId: version.id, updatedAt: now }).where(eq(letters.id, letterId)).run();
+  return version;
+}
+
+export function createLetter(db: Db, input: NewLetter, now: Date): LetterRow {
+  return db.transaction((tx) => {
+    const letter = tx
+      .insert(letters)
+      .values({
+        slug: input.slug,
+        title: input.title,
+        summary: input.summary,
+        body: input.body,
+        status: input.status ?? 'draft',
+        moderation: input.moderation ?? 'pre',
+        opensAt: input.opensAt ?? null,
+        closesAt: input.closesAt ?? null,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning()
+      .get();
+    const version = publishVersion(tx, letter.id, input, now);
+    return { ...letter, currentVersionId: version.id };
+  });
+}

@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../db/client.js';
+import type { ViewEngine } from '../web/render.js';
+import { outbox } from './table.js';
+
+export const MAIL_SUBJECTS = {
+  'confirm-signature': (it: { letterTitle: string }) => `Confirm your signature: ${it.letterTitle}`,
+  'already-signed': (it: { letterTitle: string }) => `You have already signed: ${it.letterTitle}`,
+  'signature-confirmed': (it: { letterTitle: string }) => `Thank you for signing: ${it.letterTitle}`,
+  'confirm-reminder': (it: { letterTitle: string }) => `Reminder: confirm your signature on ${it.letterTitle}`,
+} as const;
+
+export type MailKind = keyof typeof MAIL_SUBJECTS;
+
+export interface MailMessage {
+  kind: MailKind;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  signatureId?: number;
+}
+
+/** Renders both parts of a message from views/mail/<kind>.text.eta and .html.eta. */
+export function composeMail(
+  views: ViewEngine,
+  kind: MailKind,
+  to: string,
+  data: { letterTitle: string } & Record<string, unknown>,
+  signatureId?: number,
+): MailMessage {
+  const subject = MAIL_SUBJECTS[kind](data);
+  return {
+    kind,
+    to,
+    subject,
+    text: views.render(`mail/${kind}.text`, { ...data, subject }),
+    html: views.render(`mail/${kind}.html`, { ...data, subject }),
+    ...(signatureId === undefined ? {} : { signatureId }),
+  };
+}
+
+/** Queues a mail; call inside the transaction of the change that causes it so both land or neither. */
+export function enqueueMail(tx: Db, message: MailMessage, now: Date, messageDomain: string): void {
+  tx.insert(outbox)
+    .values({
+      kind: message.kind,
+      signatureId: message.signatureId ?? null,
+      toAddress: message.to,
+      subject: message.subject,
+      textBody: message.text,
+      htmlBody: message.html,
+      messageId: `<${randomBytes(16).toString('hex')}@${messageDomain}>`,
+      nextAttemptAt: now,
+      createdAt: now,
+    })
+    .run();
+}

@@ -1,0 +1,71 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { createApp } from './app.js';
+import type { Config } from './config.js';
+import { openDatabase, type DatabaseHandle } from './db/client.js';
+import { migrateDatabase } from './db/migrate.js';
+import { seedDemoLetterIfEmpty } from './letters/demo-letter.js';
+import { createDevTransport, createSmtpTransport, type MailTransport } from './mail/transport.js';
+import { createOutboxWorker, type OutboxWorker } from './mail/worker.js';
+
+export interface RunningServer {
+  server: Server;
+  database: DatabaseHandle;
+  worker: OutboxWorker;
+  url: string;
+  /** Stops accepting, lets requests in flight finish, stops the mail worker, closes the database. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  now?: () => Date;
+  transport?: MailTransport;
+  pollMs?: number;
+}
+
+/** config → database → migrations → app → listen. */
+export async function startServer(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
+  const now = options.now ?? (() => new Date());
+  const database = openDatabase(config.databasePath);
+  try {
+    migrateDatabase(database);
+    if (config.seedDemoLetter && seedDemoLetterIfEmpty(database.db, now())) logger.info('seeded the demo letter');
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+
+  const transport = options.transport ?? (config.smtpUrl ? createSmtpTransport(config.smtpUrl, config.mailFrom) : createDevTransport());
+  const worker = createOutboxWorker({
+    db: database.db,
+    transport,
+    logger,
+    now,
+    retryHours: config.mailRetryHours,
+    eraseSentBodies: transport.kind === 'smtp' && config.isProduction,
+    ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
+  });
+  const { app } = createApp({ config, db: database.db, logger, now, notifyOutbox: worker.notify });
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+  });
+  server.keepAliveTimeout = 5_000;
+  worker.start();
+  const { port } = server.address() as AddressInfo;
+  logger.info({ url: `http://${config.host}:${port}`, mail: transport.kind }, 'undersigned is listening');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await worker.stop();
+      database.close();
+    })());
+
+  return { server, database, worker, url: `http://${config.host}:${port}`, stop };
+}

@@ -1,0 +1,73 @@
+import { eq } from 'drizzle-orm';
+import type { Context } from '../context.js';
+import { findLetterById, findVersion } from '../letters/repo.js';
+import type { LetterRow } from '../letters/table.js';
+import { composeMail, enqueueMail } from '../mail/outbox.js';
+import { AppError, notFound } from '../web/errors.js';
+import { findSignatureById } from './repo.js';
+import { mailDomain } from './sign-letter.js';
+import { signatures, type SignatureRow } from './table.js';
+import { issueToken, redeemToken, WITHDRAW_TOKEN_DAYS } from './tokens.js';
+
+export interface ConfirmationView {
+  letter: LetterRow;
+  signature: SignatureRow;
+  alreadyConfirmed: boolean;
+}
+
+/** What the confirm page shows for a token; changes nothing (mail scanners prefetch links). */
+export function describeConfirmation(ctx: Context, token: string): ConfirmationView {
+  const signature = signatureForToken(ctx, token);
+  const letter = findLetterById(ctx.db, signature.letterId);
+  if (!letter) throw notFound('letter');
+  return { letter, signature, alreadyConfirmed: signature.state !== 'unconfirmed' };
+}
+
+/**
+ * The signer proves the address is theirs. Idempotent: confirming twice is the same as once, and
+ * only the first sends the thank-you mail.
+ */
+export function confirmSignature(ctx: Context, token: string): ConfirmationView {
+  const now = ctx.now();
+  const view = ctx.db.transaction((tx) => {
+    const { letter, signature, alreadyConfirmed } = describeConfirmation({ ...ctx, db: tx }, token);
+    if (alreadyConfirmed) return { letter, signature, alreadyConfirmed };
+    const state = stateAfterConfirmation(letter, signature);
+    const confirmed = tx
+      .update(signatures)
+      .set({ state, confirmedAt: now })
+      .where(eq(signatures.id, signature.id))
+      .returning()
+      .get();
+    const withdrawToken = issueToken(tx, signature.id, 'withdraw', WITHDRAW_TOKEN_DAYS, now);
+    const version = findVersion(tx, signature.versionId);
+    const mail = composeMail(ctx.views, 'signature-confirmed', signature.email, {
+      letterTitle: letter.title,
+      name: signature.name,
+      moderated: state !== 'approved',
+      letterUrl: `${ctx.config.baseUrl}/letters/${letter.slug}`,
+      withdrawUrl: `${ctx.config.baseUrl}/signatures/withdraw/${withdrawToken}`,
+      versionHash: version?.sha256 ?? '',
+    }, signature.id);
+    enqueueMail(tx, mail, now, mailDomain(ctx));
+    return { letter, signature: confirmed, alreadyConfirmed: false };
+  });
+  ctx.notifyOutbox();
+  return view;
+}
+
+/** A blocked signer sees the normal flow but is stored rejected; held names wait for a moderator. */
+function stateAfterConfirmation(letter: LetterRow, signature: SignatureRow): SignatureRow['state'] {
+  if (signature.blocked) return 'rejected';
+  return letter.moderation === 'post' && !signature.holdReason ? 'approved' : 'pending';
+}
+
+function signatureForToken(ctx: Context, token: string): SignatureRow {
+  const signatureId = redeemToken(ctx.db, token, 'confirm', ctx.now());
+  const signature = findSignatureById(ctx.db, signatureId);
+  if (!signature) throw notFound('signature');
+  if (signature.state === 'withdrawn') {
+    throw new AppError('signature_withdrawn', 410, 'This signature was withdrawn. You can sign the letter again from its page.');
+  }
+  return signature;
+}

@@ -1,0 +1,125 @@
+import { eq } from 'drizzle-orm';
+import type { Context } from '../context.js';
+import type { Db } from '../db/client.js';
+import type { LetterRow } from '../letters/table.js';
+import { findPublicLetter, isAcceptingSignatures } from '../letters/service.js';
+import { composeMail, enqueueMail } from '../mail/outbox.js';
+import { AppError } from '../web/errors.js';
+import type { ClientAddress } from './client-address.js';
+import type { SignForm } from './forms.js';
+import { findSignatureByEmailKey, isUniqueViolation, recordMailSent } from './repo.js';
+import { signatures, type SignatureRow } from './table.js';
+import { issueToken, revokeTokens, WITHDRAW_TOKEN_DAYS } from './tokens.js';
+
+export interface SignLetterInput {
+  slug: string;
+  form: SignForm;
+  client: ClientAddress | undefined;
+}
+
+export const letterClosed = (): AppError =>
+  new AppError('letter_closed', 409, 'This letter is not accepting signatures at the moment.');
+
+/**
+ * A person signs a letter. Whatever the history of the address, the caller answers the same way
+ * ("check your email"): what differs is only which mail, if any, goes to that address.
+ */
+export function signLetter(ctx: Context, input: SignLetterInput): void {
+  const now = ctx.now();
+  const { letter, version } = findPublicLetter(ctx.db, input.slug);
+  if (!isAcceptingSignatures(letter, now)) throw letterClosed();
+
+  const attempt = () =>
+    ctx.db.transaction((tx) => {
+      const existing = findSignatureByEmailKey(tx, letter.id, input.form.email.key);
+      if (existing) return handleRepeatSigner(ctx, tx, letter, version.id, existing, input);
+      const signature = tx.insert(signatures).values(newSignatureValues(letter.id, version.id, input, now)).returning().get();
+      sendConfirmationMail(ctx, tx, letter, signature);
+    });
+
+  try {
+    attempt();
+  } catch (error) {
+    // The unique index is the last guard: a concurrent first signing by the same address won the
+    // race, so this one is a repeat signer like any other.
+    if (!isUniqueViolation(error)) throw error;
+    attempt();
+  }
+  ctx.notifyOutbox();
+}
+
+function newSignatureValues(letterId: number, versionId: number, input: SignLetterInput, now: Date) {
+  const { form, client } = input;
+  return {
+    letterId,
+    versionId,
+    name: form.name,
+    email: form.email.email,
+    emailKey: form.email.key,
+    emailDomain: form.email.domain,
+    title: form.title,
+    organisationText: form.organisation,
+    comment: form.comment,
+    showPublic: form.public,
+    contactUpdates: form.updates,
+    ipHash: client?.ipHash ?? null,
+    ipNetwork: client?.ipNetwork ?? null,
+    signedAt: now,
+  };
+}
+
+function handleRepeatSigner(ctx: Context, tx: Db, letter: LetterRow, versionId: number, existing: SignatureRow, input: SignLetterInput): void {
+  const now = ctx.now();
+  switch (existing.state) {
+    case 'withdrawn': {
+      revokeTokens(tx, existing.id);
+      const values = { ...newSignatureValues(letter.id, versionId, input, now), state: 'unconfirmed' as const, mailsSent: 0 };
+      tx.update(signatures)
+        .set({ ...values, confirmedAt: null, moderatedAt: null, withdrawnAt: null, featured: false, affiliationVerified: false, reminderSentAt: null })
+        .where(eq(signatures.id, existing.id))
+        .run();
+      return sendConfirmationMail(ctx, tx, letter, { ...existing, ...values });
+    }
+    case 'unconfirmed':
+      if (hasMailAllowance(ctx, existing)) sendConfirmationMail(ctx, tx, letter, existing);
+      return;
+    case 'pending':
+    case 'approved':
+      if (hasMailAllowance(ctx, existing)) sendAlreadySignedMail(ctx, tx, letter, existing);
+      return;
+    case 'rejected':
+      // Saying anything would tell a rejected signer (or someone using their address) about moderation.
+      return;
+  }
+}
+
+const hasMailAllowance = (ctx: Context, signature: SignatureRow): boolean => signature.mailsSent < ctx.config.maxMailsPerSignature;
+
+export function sendConfirmationMail(ctx: Context, tx: Db, letter: LetterRow, signature: Pick<SignatureRow, 'id' | 'email' | 'name'>, kind: 'confirm-signature' | 'confirm-reminder' = 'confirm-signature'): void {
+  const now = ctx.now();
+  const token = issueToken(tx, signature.id, 'confirm', ctx.config.confirmTokenDays, now);
+  const mail = composeMail(ctx.views, kind, signature.email, {
+    letterTitle: letter.title,
+    name: signature.name,
+    confirmUrl: `${ctx.config.baseUrl}/signatures/confirm/${token}`,
+    letterUrl: `${ctx.config.baseUrl}/letters/${letter.slug}`,
+    expiresDays: ctx.config.confirmTokenDays,
+  }, signature.id);
+  enqueueMail(tx, mail, now, mailDomain(ctx));
+  recordMailSent(tx, signature.id);
+}
+
+function sendAlreadySignedMail(ctx: Context, tx: Db, letter: LetterRow, signature: SignatureRow): void {
+  const now = ctx.now();
+  const token = issueToken(tx, signature.id, 'withdraw', WITHDRAW_TOKEN_DAYS, now);
+  const mail = composeMail(ctx.views, 'already-signed', signature.email, {
+    letterTitle: letter.title,
+    name: signature.name,
+    withdrawUrl: `${ctx.config.baseUrl}/signatures/withdraw/${token}`,
+    letterUrl: `${ctx.config.baseUrl}/letters/${letter.slug}`,
+  }, signature.id);
+  enqueueMail(tx, mail, now, mailDomain(ctx));
+  recordMailSent(tx, signature.id);
+}
+
+export const mailDomain = (ctx: Context): string => new URL(ctx.config.baseUrl).hostname;

@@ -1,0 +1,41 @@
+import { and, eq, ne } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { randomToken, sha256Hex } from '../lib/hash.js';
+import { AppError } from '../web/errors.js';
+import { signatureTokens, type TokenPurpose } from './table.js';
+
+const DAY = 24 * 60 * 60 * 1000;
+/** A withdraw link must outlive the letter's campaign; a year is long enough and still bounded. */
+export const WITHDRAW_TOKEN_DAYS = 365;
+
+/** Creates a single-purpose token; only its SHA-256 is stored. Returns the token for the mail. */
+export function issueToken(tx: Db, signatureId: number, purpose: TokenPurpose, lifetimeDays: number, now: Date): string {
+  const token = randomToken();
+  tx.insert(signatureTokens)
+    .values({ tokenHash: sha256Hex(token), signatureId, purpose, expiresAt: new Date(now.getTime() + lifetimeDays * DAY), createdAt: now })
+    .run();
+  return token;
+}
+
+/** Only URL-safe base64 of the right size can be a token; anything else is not looked up. */
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
+/** Finds the signature a token was issued for, for that purpose only: 404 unknown, 410 expired. */
+export function redeemToken(db: Db, token: string, purpose: TokenPurpose, now: Date): number {
+  const row = TOKEN_SHAPE.test(token)
+    ? db
+        .select()
+        .from(signatureTokens)
+        .where(and(eq(signatureTokens.tokenHash, sha256Hex(token)), eq(signatureTokens.purpose, purpose)))
+        .get()
+    : undefined;
+  if (!row) throw new AppError('token_unknown', 404, 'This link is not valid. It may have been mistyped, or replaced by a newer one.');
+  if (row.expiresAt <= now) throw new AppError('token_expired', 410, 'This link has expired.');
+  return row.signatureId;
+}
+
+export function revokeTokens(tx: Db, signatureId: number, keep?: TokenPurpose): void {
+  tx.delete(signatureTokens)
+    .where(keep ? and(eq(signatureTokens.signatureId, signatureId), ne(signatureTokens.purpose, keep)) : eq(signatureTokens.signatureId, signatureId))
+    .run();
+}

@@ -1,0 +1,42 @@
+import { eq } from 'drizzle-orm';
+import type { Context } from '../context.js';
+import { findLetterById } from '../letters/repo.js';
+import type { LetterRow } from '../letters/table.js';
+import { notFound } from '../web/errors.js';
+import { findSignatureById } from './repo.js';
+import { signatures, type SignatureRow } from './table.js';
+import { redeemToken, revokeTokens } from './tokens.js';
+
+export interface WithdrawalView {
+  letter: LetterRow;
+  signature: SignatureRow;
+  alreadyWithdrawn: boolean;
+}
+
+export function describeWithdrawal(ctx: Context, token: string): WithdrawalView {
+  const signatureId = redeemToken(ctx.db, token, 'withdraw', ctx.now());
+  const signature = findSignatureById(ctx.db, signatureId);
+  const letter = signature && findLetterById(ctx.db, signature.letterId);
+  if (!signature || !letter) throw notFound('signature');
+  return { letter, signature, alreadyWithdrawn: signature.state === 'withdrawn' };
+}
+
+/**
+ * The signer takes their name off the letter: it leaves the count and the list at once, and what
+ * they told us about themselves is erased. They may sign again later.
+ */
+export function withdrawSignature(ctx: Context, token: string): WithdrawalView {
+  const now = ctx.now();
+  return ctx.db.transaction((tx) => {
+    const view = describeWithdrawal({ ...ctx, db: tx }, token);
+    if (view.alreadyWithdrawn) return view;
+    revokeTokens(tx, view.signature.id, 'withdraw');
+    const signature = tx
+      .update(signatures)
+      .set({ state: 'withdrawn', withdrawnAt: now, name: '', title: '', organisationText: '', organisationId: null, comment: '', featured: false, affiliationVerified: false })
+      .where(eq(signatures.id, view.signature.id))
+      .returning()
+      .get();
+    return { ...view, signature, alreadyWithdrawn: false };
+  });
+}

@@ -1,0 +1,36 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { AppError, clientErrorMessage, clientStatusOf, notFound } from './errors.js';
+import { renderPage } from './render.js';
+
+export const notFoundHandler: RequestHandler = (_req, _res, next) => next(notFound());
+
+const TITLES: Record<number, string> = {
+  403: 'Not allowed',
+  404: 'Page not found',
+  409: 'Not possible right now',
+  410: 'This link has expired',
+  413: 'Too large',
+  415: 'Unsupported content',
+  429: 'Too many requests',
+  500: 'Something went wrong',
+};
+
+/**
+ * The one place errors become responses. Known outcomes (AppError, a parser's 4xx) keep their
+ * status and safe message; anything else is logged and answered with a bare 500 page, never a
+ * stack trace or SQL.
+ */
+export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
+  const known = error instanceof AppError;
+  const status = known ? error.status : (clientStatusOf(error) ?? 500);
+  const id = known ? error.id : status === 500 ? 'internal_error' : `http_${status}`;
+  const message = known ? error.message : status === 500 ? 'Sorry, something went wrong on our side. Please try again in a moment.' : clientErrorMessage(status);
+  if (status >= 500) req.log?.error({ err: error }, 'request failed');
+  if (res.headersSent) return res.destroy();
+  if (known && typeof error.details.retryAfterSeconds === 'number') res.setHeader('Retry-After', String(error.details.retryAfterSeconds));
+  if (req.path.startsWith('/api/') || req.accepts(['html', 'json']) === 'json') {
+    res.status(status).json({ error: { id, message } });
+    return;
+  }
+  renderPage(res, 'errors/error', { title: TITLES[status] ?? 'Request refused', status, errorId: id, message }, status);
+};

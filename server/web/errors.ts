@@ -1,0 +1,40 @@
+/**
+ * The one error type a use case throws for an outcome the user must be told about. `id` is stable
+ * (tests, logs and API clients rely on it); `message` is safe to show.
+ */
+export class AppError extends Error {
+  override name = 'AppError';
+  constructor(
+    readonly id: string,
+    readonly status: number,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what = 'page'): AppError =>
+  new AppError('not_found', 404, `We could not find that ${what}. Check the address, or start from the home page.`);
+
+export const forbidden = (message = 'You are not allowed to do that.'): AppError => new AppError('forbidden', 403, message);
+
+/** Errors thrown by Express's body parsers and by http-errors carry a 4xx status we can trust. */
+export function clientStatusOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const status = (error as { status?: unknown; statusCode?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
+}
+
+const CLIENT_MESSAGES: Record<number, string> = {
+  400: 'The request could not be read. Please go back and try again.',
+  403: 'This request was refused.',
+  404: 'We could not find that page.',
+  405: 'That method is not allowed here.',
+  413: 'What you sent is too large. Please shorten it and try again.',
+  415: 'That kind of content is not accepted here.',
+};
+
+export function clientErrorMessage(status: number): string {
+  return CLIENT_MESSAGES[status] ?? 'The request could not be handled.';
+}

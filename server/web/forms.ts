@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+export type FieldErrors = Record<string, string>;
+
+export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors; values: Record<string, string> };
+
+/** A single text value: repeated fields and nested objects (qs-style attacks) are refused. */
+export function textValue(raw: unknown): string | undefined {
+  if (Array.isArray(raw)) return textValue(raw[raw.length - 1]);
+  return typeof raw === 'string' ? raw : undefined;
+}
+
+/**
+ * A checkbox paired with a hidden field of the same name before it, so an unticked box still
+ * sends a value: the last value wins, and a client that sends neither gets the default.
+ */
+export const checkbox = (defaultValue: boolean) =>
+  z.preprocess((raw) => {
+    const value = textValue(raw);
+    if (value === undefined) return defaultValue;
+    return ['1', 'on', 'yes', 'true'].includes(value.toLowerCase());
+  }, z.boolean());
+
+const CONTROL_CHARACTERS = /[\p{Cc}]/u;
+const characterLength = (value: string): number => [...value].length;
+
+/** Trimmed, NFC-normalised text of a bounded length with no control characters. */
+export function cleanText(label: string, options: { min?: number; max: number; multiline?: boolean }) {
+  return z.preprocess(
+    (raw) => (textValue(raw) ?? '').normalize('NFC').replace(/\r\n?/g, '\n').trim(),
+    z
+      .string()
+      .refine((value) => characterLength(value) >= (options.min ?? 0), {
+        message: options.min === 1 ? `Enter your ${label}` : `${label} must be at least ${options.min} characters`,
+      })
+      .refine((value) => characterLength(value) <= options.max, { message: `${capitalise(label)} must be ${options.max} characters or fewer` })
+      .refine((value) => !CONTROL_CHARACTERS.test(options.multiline ? value.replace(/[\n\t]/g, '') : value), {
+        message: `${capitalise(label)} contains characters that are not allowed`,
+      }),
+  );
+}
+
+const capitalise = (value: string): string => value.charAt(0).toUpperCase() + value.slice(1);
+
+/** Parses a urlencoded body against a form schema; on failure returns one message per field and the values to refill. */
+export function parseForm<S extends z.ZodType>(schema: S, body: unknown, fields: readonly string[]): FormResult<z.infer<S>> {
+  const source = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  const parsed = schema.safeParse(source);
+  if (parsed.success) return { ok: true, data: parsed.data };
+  const errors: FieldErrors = {};
+  for (const issue of parsed.error.issues) {
+    const field = String(issue.path[0] ?? 'form');
+    errors[field] ??= issue.message;
+  }
+  const values = Object.fromEntries(fields.map((field) => [field, textValue(source[field]) ?? '']));
+  return { ok: false, errors, values };
+}

@@ -1,0 +1,21 @@
+import type { Response } from 'express';
+import { Eta } from 'eta';
+import { projectPath } from '../lib/project-root.js';
+
+export interface ViewEngine {
+  /** Renders a template under views/ with `data` as `it`; autoescaped unless `<%~` is used. */
+  render(template: string, data: Record<string, unknown>): string;
+}
+
+export function createViewEngine(options: { cache: boolean; globals: Record<string, unknown> }): ViewEngine {
+  const eta = new Eta({ views: projectPath('views'), cache: options.cache, autoEscape: true, autoTrim: [false, 'nl'] });
+  return {
+    render: (template, data) => eta.render(template, { ...options.globals, ...data }),
+  };
+}
+
+/** Sends an HTML page: the one way route handlers produce markup. */
+export function renderPage(res: Response, template: string, data: Record<string, unknown> = {}, status = 200): void {
+  const views = res.app.locals.views as ViewEngine;
+  res.status(status).type('html').send(views.render(template, { ...res.locals, ...data }));
+}
