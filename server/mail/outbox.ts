@@ -34,8 +34,8 @@ export function composeMail(
     kind,
     to,
     subject,
-    text: views.render(`mail/${kind}.text`, { ...data, subject }),
-    html: views.render(`mail/${kind}.html`, { ...data, subject }),
+    text: views.render(`mail/${kind}.text.eta`, { ...data, subject }),
+    html: views.render(`mail/${kind}.html.eta`, { ...data, subject }),
     ...(signatureId === undefined ? {} : { signatureId }),
   };
 }

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import request from 'supertest';
+import type { Context } from '../../server/context.js';
+import { outbox, signatures } from '../../server/db/schema.js';
+import { findLetterBySlug } from '../../server/letters/repo.js';
+import { createLetter, type NewLetter } from '../../server/letters/service.js';
+import type { LetterRow } from '../../server/letters/table.js';
+import type { SignatureRow } from '../../server/signatures/table.js';
+import type { TestApp } from './app.js';
+
+let sequence = 0;
+const next = (): number => ++sequence;
+
+export function buildLetter(ctx: Context, overrides: Partial<NewLetter> = {}): LetterRow {
+  const n = next();
+  return createLetter(
+    ctx.db,
+    { slug: `letter-${n}-${randomUUID().slice(0, 6)}`, title: `Letter ${n}`, summary: `Summary ${n}`, body: `We, the undersigned, ask for change number ${n}.`, status: 'open', moderation: 'pre', ...overrides },
+    ctx.now(),
+  );
+}
+
+/** A signature row in any state, straight into the table: for tests about what happens to existing rows. */
+export function buildSignature(ctx: Context, letter: LetterRow, overrides: Partial<typeof signatures.$inferInsert> = {}): SignatureRow {
+  const n = next();
+  const email = overrides.email ?? `signer${n}@example.org`;
+  const confirmed = overrides.state && overrides.state !== 'unconfirmed';
+  return ctx.db
+    .insert(signatures)
+    .values({
+      letterId: letter.id,
+      versionId: letter.currentVersionId ?? 0,
+      name: `Signer ${n}`,
+      email,
+      emailKey: email.toLowerCase(),
+      emailDomain: email.split('@')[1] ?? 'example.org',
+      title: 'Engineer',
+      organisationText: 'Example Org',
+      signedAt: ctx.now(),
+      confirmedAt: confirmed ? ctx.now() : null,
+      ...overrides,
+    })
+    .returning()
+    .get();
+}
+
+export const signForm = (overrides: Record<string, string> = {}): Record<string, string> => ({
+  name: `Ada Lovelace ${next()}`,
+  email: `ada${next()}@example.org`,
+  organisation: 'Analytical Engines Ltd',
+  title: 'Researcher',
+  comment: 'Defenders need these tools.',
+  ...overrides,
+});
+
+export const postSignature = (app: TestApp['app'], slug: string, fields: Record<string, string>) =>
+  request(app).post(`/letters/${slug}/signatures`).type('form').send(fields);
+
+export const reloadLetter = (ctx: Context, slug: string): LetterRow => {
+  const letter = findLetterBySlug(ctx.db, slug);
+  if (!letter) throw new Error(`no letter ${slug}`);
+  return letter;
+};
+
+export const signatureByEmail = (ctx: Context, email: string): SignatureRow | undefined =>
+  ctx.db.select().from(signatures).where(eq(signatures.emailKey, email.toLowerCase())).get();
+
+export const outboxFor = (ctx: Context, to?: string) =>
+  (to ? ctx.db.select().from(outbox).where(eq(outbox.toAddress, to)) : ctx.db.select().from(outbox)).all();
+
+/** The confirm or withdraw token in the newest queued mail to an address. */
+export function tokenFromOutbox(ctx: Context, to: string, purpose: 'confirm' | 'withdraw'): string {
+  const mails = outboxFor(ctx, to).reverse();
+  for (const mail of mails) {
+    const match = mail.textBody.match(new RegExp(`/signatures/${purpose}/([A-Za-z0-9_-]+)`));
+    if (match?.[1]) return match[1];
+  }
+  throw new Error(`no ${purpose} link in mail to ${to}`);
+}

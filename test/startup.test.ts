@@ -1,0 +1,71 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import pino from 'pino';
+import request from 'supertest';
+import { ConfigError, loadConfig } from '../server/config.js';
+import { startServer } from '../server/server.js';
+import { DEMO_LETTER } from '../server/letters/demo-letter.js';
+import { tempDir, testConfig } from './helpers/config.js';
+
+const silent = pino({ level: 'silent' });
+
+describe('start-up', () => {
+  it('when the database folder does not exist, then it is created, migrated, seeded and served', async () => {
+    const databasePath = join(tempDir(), 'nested', 'deeper', 'undersigned.db');
+    const running = await startServer(testConfig({ PORT: '0', DATABASE_PATH: databasePath, SEED_DEMO_LETTER: 'yes' }), silent);
+    try {
+      expect(existsSync(databasePath)).toBe(true);
+      expect(running.database.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(running.database.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(running.database.sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);
+      const home = await request(running.url).get('/').expect(200);
+      expect(home.text).toContain(DEMO_LETTER.title.slice(0, 30));
+      await request(running.url).get('/healthz').expect(200, { ok: true });
+    } finally {
+      await running.stop();
+    }
+  });
+
+  it('when started twice on the same file, then migrations are not re-applied and the demo letter is not duplicated', async () => {
+    const config = testConfig({ PORT: '0', SEED_DEMO_LETTER: 'yes' });
+    await (await startServer(config, silent)).stop();
+    const second = await startServer(config, silent);
+    try {
+      const letters = second.database.sqlite.prepare('SELECT count(*) AS n FROM letters').get() as { n: number };
+      expect(letters.n).toBe(1);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('when stopping while a request is in flight, then the request completes before the database closes', async () => {
+    const running = await startServer(testConfig({ PORT: '0', SEED_DEMO_LETTER: 'yes' }), silent);
+    const inFlight = request(running.url).get(`/letters/${DEMO_LETTER.slug}`);
+    const pending = inFlight.then((res) => res.status);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await running.stop();
+    expect(await pending).toBe(200);
+    expect(running.database.sqlite.open).toBe(false);
+  });
+});
+
+describe('configuration', () => {
+  it.each([
+    [{ PORT: 'abc' }, /PORT/],
+    [{ SIGN_LIMIT_PER_MINUTE: '-1' }, /SIGN_LIMIT_PER_MINUTE/],
+    [{ BASE_URL: 'not a url' }, /BASE_URL/],
+    [{ SMTP_URL: 'http://mail.example' }, /SMTP_URL/],
+    [{ NODE_ENV: 'staging' }, /NODE_ENV/],
+    [{ NODE_ENV: 'production' }, /SMTP_URL: is required in production/],
+    [{ NODE_ENV: 'production', SMTP_URL: 'smtp://mail.example:25', BASE_URL: 'https://letters.example', SESSION_SECRET: 'short' }, /SESSION_SECRET/],
+  ])('when %o, then start-up stops with a message naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('when nothing is set, then the documented defaults apply', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', databasePath: 'data/undersigned.db', baseUrl: 'http://localhost:3000', signLimitPerMinute: 3, signLimitPerHour: 20, signMinSeconds: 3, confirmTokenDays: 7, seedDemoLetter: true, trustProxy: false });
+  });
+});
