@@ -1,0 +1,24 @@
+import type { Config } from '../config.js';
+import type { DatabaseHandle } from '../db/client.js';
+
+/** What a command gets: the parsed config and a migrated database, opened only if it asks. */
+export interface CommandEnv {
+  config: Config;
+  openDatabase(): DatabaseHandle;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+}
+
+export interface Command {
+  /** One line for the command list. */
+  summary: string;
+  /** Full help text, shown by `undersigned help NAME` and `NAME --help`. */
+  help: string;
+  run(args: string[], env: CommandEnv): Promise<void> | void;
+}
+
+/** An error the CLI prints as one line before exiting non-zero. */
+export class CliError extends Error {
+  override name = 'CliError';
+}

@@ -1,0 +1,53 @@
+import { CliError, type Command, type CommandEnv } from './command.js';
+import { migrateCommand } from './migrate-command.js';
+import { ConfigError, loadConfig } from '../config.js';
+import { openDatabase } from '../db/client.js';
+import { migrateDatabase } from '../db/migrate.js';
+
+/** Every `undersigned <command>`; each lives next to the capability it serves. */
+const COMMANDS: Record<string, Command> = {
+  migrate: migrateCommand,
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  const lines = Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`);
+  return `Usage: undersigned <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "undersigned help <command>" for a command's options.\n`;
+}
+
+export async function runCli(argv: string[], io: Pick<CommandEnv, 'stdout' | 'stderr' | 'stdin'>, source = process.env): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    const command = args[0] ? COMMANDS[args[0]] : undefined;
+    io.stdout.write(command ? `${command.help}\n` : usage());
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr.write(`undersigned: unknown command "${name}". Run "undersigned help" for the list.\n`);
+    return 2;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout.write(`${command.help}\n`);
+    return 0;
+  }
+  try {
+    const config = loadConfig(source);
+    await command.run(args, {
+      ...io,
+      config,
+      openDatabase: () => {
+        const database = openDatabase(config.databasePath);
+        migrateDatabase(database);
+        return database;
+      },
+    });
+    return 0;
+  } catch (error) {
+    const known = error instanceof CliError || error instanceof ConfigError;
+    const message = error instanceof Error ? error.message.split('\n').join(' ') : String(error);
+    io.stderr.write(`undersigned ${name}: ${known ? message : `unexpected error: ${message}`}\n`);
+    return 1;
+  }
+}
+
