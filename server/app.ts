@@ -1,47 +1,26 @@
 import express from 'express';
 import { pinoHttp } from 'pino-http';
-import type { Logger } from 'pino';
-import type { Config } from './config.js';
-import type { Context } from './context.js';
-import type { Db } from './db/client.js';
+import { createContext, type Context, type ContextDeps } from './context.js';
 import { letterRoutes } from './letters/routes.js';
 import { devMailRoutes } from './mail/dev-routes.js';
 import { signatureRoutes } from './signatures/routes.js';
 import { loadAssets } from './web/assets.js';
 import { errorHandler, notFoundHandler } from './web/error-handler.js';
 import { redactUrl } from './web/logger.js';
-import { createViewEngine } from './web/render.js';
 import { securityHeaders } from './web/security.js';
 
-export interface AppDeps {
-  config: Config;
-  db: Db;
-  logger: Logger;
-  now?: () => Date;
-  notifyOutbox?: () => void;
-}
+export type AppDeps = ContextDeps;
 
 /** Builds the Express app without listening, so tests drive it in-process. */
 export function createApp(deps: AppDeps): { app: express.Express; ctx: Context } {
   const { config } = deps;
   const assets = loadAssets();
-  const views = createViewEngine({
-    cache: config.env !== 'development',
-    globals: { asset: assets.url, baseUrl: config.baseUrl, devMail: !config.isProduction && !config.smtpUrl },
-  });
-  const ctx: Context = {
-    config,
-    db: deps.db,
-    views,
-    logger: deps.logger,
-    now: deps.now ?? (() => new Date()),
-    notifyOutbox: deps.notifyOutbox ?? (() => {}),
-  };
+  const ctx = createContext(deps, assets);
 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  app.locals.views = views;
+  app.locals.views = ctx.views;
 
   app.use(
     pinoHttp({

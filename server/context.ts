@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
-import type { ViewEngine } from './web/render.js';
+import { loadAssets, type Assets } from './web/assets.js';
+import { createViewEngine, type ViewEngine } from './web/render.js';
 
 /** What every use case may use: passed explicitly, never read from globals, so tests build their own. */
 export interface Context {
@@ -12,4 +13,29 @@ export interface Context {
   now: () => Date;
   /** Tells the outbox worker that a mail was queued, so it need not wait for its next poll. */
   notifyOutbox: () => void;
+}
+
+export interface ContextDeps {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  now?: () => Date;
+  notifyOutbox?: () => void;
+}
+
+/** One way to build a Context, for the web app and the CLI alike. */
+export function createContext(deps: ContextDeps, assets: Assets = loadAssets()): Context {
+  const { config } = deps;
+  const views = createViewEngine({
+    cache: config.env !== 'development',
+    globals: { asset: assets.url, baseUrl: config.baseUrl, devMail: !config.isProduction && !config.smtpUrl },
+  });
+  return {
+    config,
+    db: deps.db,
+    views,
+    logger: deps.logger,
+    now: deps.now ?? (() => new Date()),
+    notifyOutbox: deps.notifyOutbox ?? (() => {}),
+  };
 }

@@ -1,12 +1,16 @@
 import { CliError, type Command, type CommandEnv } from './command.js';
+import { seedCommand } from '../dev/seed-command.js';
 import { migrateCommand } from './migrate-command.js';
+import pino from 'pino';
 import { ConfigError, loadConfig } from '../config.js';
+import { createContext } from '../context.js';
 import { openDatabase } from '../db/client.js';
 import { migrateDatabase } from '../db/migrate.js';
 
 /** Every `undersigned <command>`; each lives next to the capability it serves. */
 const COMMANDS: Record<string, Command> = {
   migrate: migrateCommand,
+  seed: seedCommand,
 };
 
 function usage(): string {
@@ -33,13 +37,19 @@ export async function runCli(argv: string[], io: Pick<CommandEnv, 'stdout' | 'st
   }
   try {
     const config = loadConfig(source);
+    const openMigrated = () => {
+      const database = openDatabase(config.databasePath);
+      migrateDatabase(database);
+      return database;
+    };
     await command.run(args, {
       ...io,
       config,
-      openDatabase: () => {
-        const database = openDatabase(config.databasePath);
-        migrateDatabase(database);
-        return database;
+      openDatabase: openMigrated,
+      openContext: () => {
+        const database = openMigrated();
+        const logger = pino({ level: config.logLevel }, pino.destination(2));
+        return { ctx: createContext({ config, db: database.db, logger }), database };
       },
     });
     return 0;

@@ -1,0 +1,132 @@
+import type Database from 'better-sqlite3';
+import type { Context } from '../context.js';
+import { DEMO_LETTER } from '../letters/demo-letter.js';
+import { findLetterBySlug } from '../letters/repo.js';
+import { createLetter } from '../letters/service.js';
+import type { LetterRow } from '../letters/table.js';
+import { COMMENTS, FIRST_NAMES, FREEMAIL_DOMAINS, LAST_NAMES, ORGANISATIONS, ROLES } from './seed-data.js';
+
+export interface SeedOptions {
+  slug: string;
+  signatures: number;
+  /** Called every `batch` rows with the number written so far. */
+  onProgress?: (written: number) => void;
+  batch?: number;
+}
+
+/** A deterministic pseudo-random sequence, so two seeded databases hold the same data. */
+function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const pick = <T>(random: () => number, items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+
+/** State mix of a real campaign a few days in: most approved, some waiting, a few rejected or withdrawn. */
+function pickState(random: () => number): 'approved' | 'pending' | 'unconfirmed' | 'rejected' | 'withdrawn' {
+  const roll = random();
+  if (roll < 0.72) return 'approved';
+  if (roll < 0.84) return 'pending';
+  if (roll < 0.94) return 'unconfirmed';
+  if (roll < 0.97) return 'rejected';
+  return 'withdrawn';
+}
+
+function ensureLetter(ctx: Context, slug: string): LetterRow {
+  const existing = findLetterBySlug(ctx.db, slug);
+  if (existing) return existing;
+  return createLetter(ctx.db, { ...DEMO_LETTER, slug, moderation: 'post' }, ctx.now());
+}
+
+/**
+ * Bulk development data. It writes rows with prepared statements rather than the signing use
+ * case because a million signatures through HTTP-shaped code would take minutes; the count
+ * triggers still run for every row, so counts stay honest.
+ */
+export function seedSignatures(ctx: Context, sqlite: Database.Database, options: SeedOptions): { letter: LetterRow; written: number } {
+  const letter = ensureLetter(ctx, options.slug);
+  const random = mulberry32(letter.id * 7919 + options.signatures);
+  const organisationIds = seedOrganisations(ctx, sqlite);
+  const insert = sqlite.prepare(`
+    INSERT OR IGNORE INTO signatures (letter_id, version_id, name, email, email_key, email_domain, title, organisation_text,
+      organisation_id, comment, show_public, contact_updates, state, featured, affiliation_verified, mails_sent,
+      ip_hash, ip_network, signed_at, confirmed_at, moderated_at, withdrawn_at)
+    VALUES (@letterId, @versionId, @name, @email, @emailKey, @emailDomain, @title, @organisationText, @organisationId,
+      @comment, @showPublic, @contactUpdates, @state, @featured, @verified, 1, NULL, NULL, @signedAt, @confirmedAt, @moderatedAt, @withdrawnAt)`);
+  const start = sqlite.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM signatures').get() as { id: number };
+  const batch = options.batch ?? 20_000;
+  // A large page cache keeps the seven indexes in memory while a million rows go in.
+  sqlite.pragma('cache_size = -262144');
+  const now = ctx.now().getTime();
+  const spanMs = 14 * 24 * 60 * 60 * 1000;
+  let written = 0;
+
+  const writeBatch = sqlite.transaction((count: number) => {
+    for (let i = 0; i < count; i += 1) {
+      const n = start.id + written + i + 1;
+      const first = pick(random, FIRST_NAMES);
+      const last = pick(random, LAST_NAMES);
+      const atOrganisation = random() < 0.7;
+      const organisation = atOrganisation ? pick(random, ORGANISATIONS) : undefined;
+      const worksThere = organisation !== undefined && random() < 0.6;
+      const domain = worksThere ? organisation.domain : pick(random, FREEMAIL_DOMAINS);
+      const local = `${first}.${last}.${n}`.toLowerCase().normalize('NFD').replace(/[^a-z0-9.]/g, '');
+      const state = pickState(random);
+      const confirmed = state !== 'unconfirmed';
+      const signedAt = now - spanMs + Math.floor((n % 1_000_000) / 1_000_000 * spanMs);
+      const withdrawn = state === 'withdrawn';
+      insert.run({
+        letterId: letter.id,
+        versionId: letter.currentVersionId,
+        name: withdrawn ? '' : `${first} ${last}`,
+        email: `${local}@${domain}`,
+        emailKey: `${local}@${domain}`,
+        emailDomain: domain,
+        title: withdrawn ? '' : pick(random, ROLES),
+        organisationText: withdrawn || !organisation ? '' : random() < 0.5 ? organisation.name : pick(random, organisation.aliases),
+        organisationId: withdrawn || !organisation ? null : organisationIds.get(organisation.name) ?? null,
+        comment: withdrawn ? '' : pick(random, COMMENTS),
+        showPublic: random() < 0.9 ? 1 : 0,
+        contactUpdates: random() < 0.3 ? 1 : 0,
+        state,
+        featured: state === 'approved' && random() < 0.0001 ? 1 : 0,
+        verified: confirmed && worksThere && !withdrawn ? 1 : 0,
+        signedAt,
+        confirmedAt: confirmed ? signedAt + 60_000 : null,
+        moderatedAt: state === 'rejected' || state === 'approved' ? signedAt + 3_600_000 : null,
+        withdrawnAt: withdrawn ? signedAt + 86_400_000 : null,
+      });
+    }
+  });
+
+  while (written < options.signatures) {
+    const count = Math.min(batch, options.signatures - written);
+    writeBatch(count);
+    written += count;
+    options.onProgress?.(written);
+  }
+  sqlite.pragma('optimize');
+  return { letter: findLetterBySlug(ctx.db, options.slug) ?? letter, written };
+}
+
+function seedOrganisations(ctx: Context, sqlite: Database.Database): Map<string, number> {
+  const ids = new Map<string, number>();
+  const key = (text: string) => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  sqlite.transaction(() => {
+    for (const organisation of ORGANISATIONS) {
+      sqlite.prepare('INSERT OR IGNORE INTO organisations (name, name_key, created_at) VALUES (?, ?, ?)').run(organisation.name, key(organisation.name), ctx.now().getTime());
+      const row = sqlite.prepare('SELECT id FROM organisations WHERE name_key = ?').get(key(organisation.name)) as { id: number };
+      ids.set(organisation.name, row.id);
+      for (const alias of organisation.aliases) {
+        sqlite.prepare('INSERT OR IGNORE INTO organisation_aliases (organisation_id, alias, alias_key) VALUES (?, ?, ?)').run(row.id, alias, key(alias));
+      }
+      sqlite.prepare('INSERT OR IGNORE INTO organisation_domains (organisation_id, domain) VALUES (?, ?)').run(row.id, organisation.domain);
+    }
+  })();
+  return ids;
+}
