@@ -1,0 +1,93 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningProcess {
+  child: ChildProcess;
+  url: string;
+  /** Milliseconds from spawn until /healthz answered. */
+  startupMs: number;
+  /** Peak resident memory so far, from /proc (kB → MB). */
+  peakRssMb(): number;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Benchmarks run the built server (dist/) as its own process, like production. */
+export const APP_ENTRY = join(ROOT, 'dist', 'server', 'main.js');
+export const CLI_ENTRY = join(ROOT, 'dist', 'server', 'cli.js');
+
+export const benchEnv = (databasePath: string, extra: Record<string, string> = {}): Record<string, string> => ({
+  PATH: process.env.PATH ?? '',
+  NODE_ENV: 'development',
+  DATABASE_PATH: databasePath,
+  LOG_LEVEL: 'warn',
+  SIGN_LIMIT_PER_MINUTE: '0',
+  SIGN_LIMIT_PER_HOUR: '0',
+  SIGN_MIN_SECONDS: '0',
+  SEED_DEMO_LETTER: 'yes',
+  ...extra,
+});
+
+export async function startProcess(args: string[], env: Record<string, string>, options: { port?: number; timeoutMs?: number } = {}): Promise<RunningProcess> {
+  const port = options.port ?? (await freePort());
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { env: { ...env, PORT: String(port), BASE_URL: `http://127.0.0.1:${port}` }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode} before listening`);
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${args.join(' ')} did not answer /healthz in time`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  const startupMs = performance.now() - started;
+  return {
+    child,
+    url,
+    startupMs,
+    peakRssMb: () => peakRssMb(child.pid),
+    stop: (signal = 'SIGTERM') =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode);
+        child.once('exit', (code) => resolve(code));
+        child.kill(signal);
+      }),
+  };
+}
+
+export function peakRssMb(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = status.match(/VmHWM:\s+(\d+) kB/);
+    return match ? Number(match[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+export const startApp = (databasePath: string, extra: Record<string, string> = {}) => startProcess([APP_ENTRY], benchEnv(databasePath, extra));
+export const startBaseline = () => startProcess([join(ROOT, 'bench', 'baseline-server.mjs')], { PATH: process.env.PATH ?? '' });
