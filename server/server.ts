@@ -60,7 +60,12 @@ export async function startServer(config: Config, logger: Logger, options: Start
   const stop = () =>
     (stopping ??= (async () => {
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        // Keep-alive sockets go idle one by one as their last response is sent; close each as it does.
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
+        server.close(() => {
+          clearInterval(sweep);
+          resolve();
+        });
         server.closeIdleConnections();
       });
       await worker.stop();

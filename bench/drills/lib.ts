@@ -1,0 +1,65 @@
+import Database from 'better-sqlite3';
+import { BENCH_LETTER } from '../lib/datasets.js';
+
+export interface SigningOutcome {
+  /** Emails whose POST was answered 303: each must be in the database. */
+  accepted: string[];
+  statuses: Record<string, number>;
+  /** Requests that got no HTTP answer (connection refused or reset). */
+  unanswered: number;
+}
+
+let sequence = 0;
+
+/** Sends sign POSTs with distinct emails from `concurrency` loops until `stop()` returns true. */
+export async function signingLoad(baseUrl: () => string, options: { concurrency: number; stop: () => boolean; email?: () => string }): Promise<SigningOutcome> {
+  const outcome: SigningOutcome = { accepted: [], statuses: {}, unanswered: 0 };
+  const worker = async () => {
+    while (!options.stop()) {
+      sequence += 1;
+      const email = options.email?.() ?? `drill.${process.pid}.${sequence}@drill.example`;
+      const body = new URLSearchParams({ name: `Drill Signer ${sequence}`, email, organisation: 'Drill Org', public: 'yes' });
+      try {
+        const res = await fetch(`${baseUrl()}/letters/${BENCH_LETTER}/signatures`, { method: 'POST', body, redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+        await res.arrayBuffer();
+        outcome.statuses[res.status] = (outcome.statuses[res.status] ?? 0) + 1;
+        if (res.status === 303) outcome.accepted.push(email);
+      } catch {
+        outcome.unanswered += 1;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, worker));
+  return outcome;
+}
+
+export function inspectDatabase(path: string) {
+  const db = new Database(path, { readonly: true });
+  try {
+    const emails = new Set((db.prepare('SELECT email_key AS email FROM signatures').all() as Array<{ email: string }>).map((row) => row.email));
+    const outbox = db.prepare('SELECT state, count(*) AS n FROM outbox GROUP BY state').all() as Array<{ state: string; n: number }>;
+    const integrity = db.pragma('integrity_check', { simple: true });
+    return { emails, outbox: Object.fromEntries(outbox.map((row) => [row.state, row.n])) as Record<string, number>, integrity };
+  } finally {
+    db.close();
+  }
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 250): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await condition()) return true;
+    await sleep(everyMs);
+  }
+  return condition();
+}
+
+/** One line per drill: PASS/FAIL, the name and the counts that decided it. */
+export function verdict(name: string, pass: boolean, counts: Record<string, unknown>): boolean {
+  const details = Object.entries(counts).map(([key, value]) => `${key}=${typeof value === 'object' ? JSON.stringify(value) : String(value)}`).join(' ');
+  console.log(`${pass ? 'PASS' : 'FAIL'} ${name}: ${details}`);
+  return pass;
+}
