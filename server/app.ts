@@ -7,7 +7,7 @@ import type { Db } from './db/client.js';
 import { letterRoutes } from './letters/routes.js';
 import { devMailRoutes } from './mail/dev-routes.js';
 import { signatureRoutes } from './signatures/routes.js';
-import { loadAssets } from './web/assets.js';
+import { loadAssets, type Assets } from './web/assets.js';
 import { errorHandler, notFoundHandler } from './web/error-handler.js';
 import { redactUrl } from './web/logger.js';
 import { createViewEngine } from './web/render.js';
@@ -21,15 +21,14 @@ export interface AppDeps {
   notifyOutbox?: () => void;
 }
 
-/** Builds the Express app without listening, so tests drive it in-process. */
-export function createApp(deps: AppDeps): { app: express.Express; ctx: Context } {
+/** The context use cases run in, for the web app and for CLI commands and jobs alike. */
+export function createContext(deps: AppDeps, assets: Assets = loadAssets()): Context {
   const { config } = deps;
-  const assets = loadAssets();
   const views = createViewEngine({
     cache: config.env !== 'development',
     globals: { asset: assets.url, baseUrl: config.baseUrl, devMail: !config.isProduction && !config.smtpUrl },
   });
-  const ctx: Context = {
+  return {
     config,
     db: deps.db,
     views,
@@ -37,6 +36,14 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
     now: deps.now ?? (() => new Date()),
     notifyOutbox: deps.notifyOutbox ?? (() => {}),
   };
+}
+
+/** Builds the Express app without listening, so tests drive it in-process. */
+export function createApp(deps: AppDeps): { app: express.Express; ctx: Context } {
+  const { config } = deps;
+  const assets = loadAssets();
+  const ctx = createContext(deps, assets);
+  const { views } = ctx;
 
   const app = express();
   app.disable('x-powered-by');

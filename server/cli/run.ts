@@ -3,10 +3,13 @@ import { migrateCommand } from './migrate-command.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { migrateDatabase } from '../db/migrate.js';
+import { exportCommand } from '../exports/cli.js';
+import { AppError } from '../web/errors.js';
 
 /** Every `undersigned <command>`; each lives next to the capability it serves. */
 const COMMANDS: Record<string, Command> = {
   migrate: migrateCommand,
+  export: exportCommand,
 };
 
 function usage(): string {
@@ -44,7 +47,7 @@ export async function runCli(argv: string[], io: Pick<CommandEnv, 'stdout' | 'st
     });
     return 0;
   } catch (error) {
-    const known = error instanceof CliError || error instanceof ConfigError;
+    const known = error instanceof CliError || error instanceof ConfigError || error instanceof AppError;
     const message = error instanceof Error ? error.message.split('\n').join(' ') : String(error);
     io.stderr.write(`undersigned ${name}: ${known ? message : `unexpected error: ${message}`}\n`);
     return 1;
