@@ -4,12 +4,14 @@ import { ConfigError, loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { exportCommand } from '../exports/cli.js';
+import { privacyCommand } from '../privacy/cli.js';
 import { AppError } from '../web/errors.js';
 
 /** Every `undersigned <command>`; each lives next to the capability it serves. */
 const COMMANDS: Record<string, Command> = {
   migrate: migrateCommand,
   export: exportCommand,
+  privacy: privacyCommand,
 };
 
 function usage(): string {

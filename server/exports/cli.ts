@@ -1,14 +1,11 @@
 import { createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { SYSTEM_ACTOR } from '../audit/record.js';
 import { parseCommandArgs } from '../cli/args.js';
 import { CliError, type Command } from '../cli/command.js';
-import { openCommandContext } from '../cli/context.js';
+import { CLI_ACTOR, withCommandContext } from '../cli/context.js';
+import { countOf } from '../cli/format.js';
+import { letterFromArg } from '../cli/letter-arg.js';
 import { progressLine } from '../cli/progress.js';
-import type { Context } from '../context.js';
-import { findLetter } from '../letters/service.js';
-import type { LetterRow } from '../letters/table.js';
-import { AppError } from '../web/errors.js';
 import { exportSignatures, planSignatureExport } from './export-signatures.js';
 import { EXPORT_STATES } from './filters.js';
 
@@ -40,40 +37,28 @@ Options:
     });
     const [slug, ...extra] = positionals;
     if (!slug || extra.length > 0) throw new CliError('give exactly one letter slug, e.g. undersigned export keep-defensive-ai-open');
-    const { ctx, database } = openCommandContext(env);
-    try {
-      const letter = letterForSlug(ctx, slug);
+    await withCommandContext(env, async (ctx) => {
+      const letter = letterFromArg(ctx, slug);
       const filters = { state: values.state, verified: values.verified, since: values.since };
       const plan = planSignatureExport(ctx, { letterId: letter.id, filters });
       const target = values.output === undefined ? undefined : outputPath(values.output, plan.filename);
       const destination = target === undefined ? { stream: env.stdout, commit: () => {}, discard: () => {} } : partialFile(target);
-      const progress = progressLine(env.stderr, (rows) => `${rows.toLocaleString('en-GB')} rows written…`);
+      const progress = progressLine(env.stderr, (rows) => `${countOf(rows, 'row')} written…`);
       try {
         const { rows } = await exportSignatures(
           ctx,
-          { letterId: letter.id, filters, includeEmails: !values['no-emails'], actor: SYSTEM_ACTOR, bom: values.bom, onProgress: progress.update },
+          { letterId: letter.id, filters, includeEmails: !values['no-emails'], actor: CLI_ACTOR, bom: values.bom, onProgress: progress.update },
           destination.stream,
         );
         destination.commit();
-        progress.done(`${rows.toLocaleString('en-GB')} ${rows === 1 ? 'row' : 'rows'} written to ${target ?? 'standard output'}`);
+        progress.done(`${countOf(rows, 'row')} written to ${target ?? 'standard output'}`);
       } catch (error) {
         destination.discard();
         throw error;
       }
-    } finally {
-      database.close();
-    }
+    });
   },
 };
-
-function letterForSlug(ctx: Context, slug: string): LetterRow {
-  try {
-    return findLetter(ctx.db, { slug });
-  } catch (error) {
-    if (error instanceof AppError && error.status === 404) throw new CliError(`there is no letter "${slug}"`);
-    throw error;
-  }
-}
 
 function outputPath(output: string, filename: string): string {
   const isFolder = statSync(output, { throwIfNoEntry: false })?.isDirectory() ?? false;
