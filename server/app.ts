@@ -6,6 +6,7 @@ import type { Context } from './context.js';
 import type { Db } from './db/client.js';
 import { letterRoutes } from './letters/routes.js';
 import { devMailRoutes } from './mail/dev-routes.js';
+import { privacyRoutes } from './privacy/routes.js';
 import { signatureRoutes } from './signatures/routes.js';
 import { loadAssets, type Assets } from './web/assets.js';
 import { errorHandler, notFoundHandler } from './web/error-handler.js';
@@ -70,6 +71,7 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
 
   app.use(letterRoutes(ctx));
   app.use(signatureRoutes(ctx));
+  app.use(privacyRoutes(ctx));
   if (!config.isProduction && !config.smtpUrl) app.use(devMailRoutes(ctx));
 
   app.use(notFoundHandler);
