@@ -5,7 +5,6 @@ import { signatures } from '../../server/db/schema.js';
 import { startServer, type RunningServer } from '../../server/server.js';
 import { buildTestApp } from '../helpers/app.js';
 import { TestClock } from '../helpers/clock.js';
-import { testConfig } from '../helpers/config.js';
 import { buildLetter, buildSignature } from '../helpers/factories.js';
 
 const DAY = 24 * 60 * 60 * 1000;
