@@ -3,6 +3,7 @@ import { pinoHttp } from 'pino-http';
 import { createContext, type Context, type ContextDeps } from './context.js';
 import { letterRoutes } from './letters/routes.js';
 import { devMailRoutes } from './mail/dev-routes.js';
+import { privacyRoutes } from './privacy/routes.js';
 import { signatureRoutes } from './signatures/routes.js';
 import { loadAssets } from './web/assets.js';
 import { errorHandler, notFoundHandler } from './web/error-handler.js';
@@ -42,6 +43,7 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
 
   app.use(letterRoutes(ctx));
   app.use(signatureRoutes(ctx));
+  app.use(privacyRoutes(ctx));
   if (!config.isProduction && !config.smtpUrl) app.use(devMailRoutes(ctx));
 
   app.use(notFoundHandler);

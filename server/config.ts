@@ -25,8 +25,17 @@ const schema = z
     MAX_MAILS_PER_SIGNATURE: z.coerce.number().int().min(1).max(50).default(5),
     MAIL_RETRY_HOURS: z.coerce.number().positive().max(168).default(24),
     SEED_DEMO_LETTER: z.enum(['auto', 'yes', 'no']).default('auto'),
+    REMINDER_HOURS: whole(48),
+    UNCONFIRMED_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    IP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    ANONYMISE_AFTER_DAYS: whole(30),
+    JOBS_INTERVAL_MINUTES: whole(60),
   })
   .superRefine((env, ctx) => {
+    // A confirmation link must never outlive the signature it confirms.
+    if (env.UNCONFIRMED_RETENTION_DAYS < env.CONFIRM_TOKEN_DAYS) {
+      ctx.addIssue({ code: 'custom', path: ['UNCONFIRMED_RETENTION_DAYS'], message: `must be at least CONFIRM_TOKEN_DAYS (${env.CONFIRM_TOKEN_DAYS})` });
+    }
     if (env.NODE_ENV !== 'production') return;
     if (!env.SMTP_URL) ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'is required in production' });
     if (!env.SESSION_SECRET) ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required in production' });
@@ -54,6 +63,13 @@ export interface Config {
   maxMailsPerSignature: number;
   mailRetryHours: number;
   seedDemoLetter: boolean;
+  /** Hours before the one reminder to confirm; 0 = no reminders. */
+  reminderHours: number;
+  unconfirmedRetentionDays: number;
+  ipRetentionDays: number;
+  anonymiseAfterDays: number;
+  /** How often the server runs reminders and privacy jobs; 0 = never (tests, benchmarks). */
+  jobsIntervalMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -97,5 +113,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     maxMailsPerSignature: env.MAX_MAILS_PER_SIGNATURE,
     mailRetryHours: env.MAIL_RETRY_HOURS,
     seedDemoLetter: env.SEED_DEMO_LETTER === 'yes' || (env.SEED_DEMO_LETTER === 'auto' && env.NODE_ENV === 'development'),
+    reminderHours: env.REMINDER_HOURS,
+    unconfirmedRetentionDays: env.UNCONFIRMED_RETENTION_DAYS,
+    ipRetentionDays: env.IP_RETENTION_DAYS,
+    anonymiseAfterDays: env.ANONYMISE_AFTER_DAYS,
+    jobsIntervalMinutes: env.JOBS_INTERVAL_MINUTES,
   };
 }

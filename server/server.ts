@@ -5,6 +5,7 @@ import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { openDatabase, type DatabaseHandle } from './db/client.js';
 import { migrateDatabase } from './db/migrate.js';
+import { startScheduledJobs, type ScheduledJobs } from './jobs/scheduler.js';
 import { seedDemoLetterIfEmpty } from './letters/demo-letter.js';
 import { createDevTransport, createSmtpTransport, type MailTransport } from './mail/transport.js';
 import { createOutboxWorker, type OutboxWorker } from './mail/worker.js';
@@ -13,8 +14,9 @@ export interface RunningServer {
   server: Server;
   database: DatabaseHandle;
   worker: OutboxWorker;
+  jobs: ScheduledJobs;
   url: string;
-  /** Stops accepting, lets requests in flight finish, stops the mail worker, closes the database. */
+  /** Stops accepting, lets requests in flight finish, stops the jobs and the mail worker, closes the database. */
   stop(): Promise<void>;
 }
 
@@ -46,19 +48,21 @@ export async function startServer(config: Config, logger: Logger, options: Start
     eraseSentBodies: transport.kind === 'smtp' && config.isProduction,
     ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
   });
-  const { app } = createApp({ config, db: database.db, logger, now, notifyOutbox: worker.notify });
+  const { app, ctx } = createApp({ config, db: database.db, logger, now, notifyOutbox: worker.notify });
 
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
   });
   server.keepAliveTimeout = 5_000;
   worker.start();
+  const jobs = startScheduledJobs(ctx, config.jobsIntervalMinutes);
   const { port } = server.address() as AddressInfo;
   logger.info({ url: `http://${config.host}:${port}`, mail: transport.kind }, 'undersigned is listening');
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
+      jobs.stop();
       await new Promise<void>((resolve) => {
         // Keep-alive sockets go idle one by one as their last response is sent; close each as it does.
         const sweep = setInterval(() => server.closeIdleConnections(), 50);
@@ -72,5 +76,5 @@ export async function startServer(config: Config, logger: Logger, options: Start
       database.close();
     })());
 
-  return { server, database, worker, url: `http://${config.host}:${port}`, stop };
+  return { server, database, worker, jobs, url: `http://${config.host}:${port}`, stop };
 }

@@ -1,4 +1,6 @@
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
@@ -41,11 +43,19 @@ describe('start-up', () => {
 
   it('when stopping while a request is in flight, then the request completes before the database closes', async () => {
     const running = await startServer(testConfig({ PORT: '0', SEED_DEMO_LETTER: 'yes' }), silent);
-    const inFlight = request(running.url).get(`/letters/${DEMO_LETTER.slug}`);
-    const pending = inFlight.then((res) => res.status);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    await running.stop();
-    expect(await pending).toBe(200);
+    const { port } = new URL(running.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await once(socket, 'connect');
+    // Half a request: the server has accepted the connection and is waiting for the rest.
+    socket.write(`GET /letters/${DEMO_LETTER.slug} HTTP/1.1\r\nHost: 127.0.0.1\r\n`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const stopped = running.stop();
+    let response = '';
+    socket.on('data', (chunk: Buffer) => (response += chunk.toString()));
+    socket.write('Connection: close\r\n\r\n');
+    await Promise.all([once(socket, 'end'), stopped]);
+    expect(response).toMatch(/^HTTP\/1\.1 200 OK/);
+    expect(response).toContain(DEMO_LETTER.title.slice(0, 20));
     expect(running.database.sqlite.open).toBe(false);
   });
 });

@@ -1,13 +1,10 @@
 import type { Config } from '../config.js';
-import type { Context } from '../context.js';
 import type { DatabaseHandle } from '../db/client.js';
 
 /** What a command gets: the parsed config and a migrated database, opened only if it asks. */
 export interface CommandEnv {
   config: Config;
   openDatabase(): DatabaseHandle;
-  /** A migrated database and a Context over it (logs to stderr), for commands that run use cases. */
-  openContext(): { ctx: Context; database: DatabaseHandle };
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };

@@ -1,16 +1,19 @@
 import { CliError, type Command, type CommandEnv } from './command.js';
 import { seedCommand } from '../dev/seed-command.js';
 import { migrateCommand } from './migrate-command.js';
-import pino from 'pino';
 import { ConfigError, loadConfig } from '../config.js';
-import { createContext } from '../context.js';
 import { openDatabase } from '../db/client.js';
 import { migrateDatabase } from '../db/migrate.js';
+import { exportCommand } from '../exports/cli.js';
+import { privacyCommand } from '../privacy/cli.js';
+import { AppError } from '../web/errors.js';
 
 /** Every `undersigned <command>`; each lives next to the capability it serves. */
 const COMMANDS: Record<string, Command> = {
   migrate: migrateCommand,
   seed: seedCommand,
+  export: exportCommand,
+  privacy: privacyCommand,
 };
 
 function usage(): string {
@@ -46,15 +49,10 @@ export async function runCli(argv: string[], io: Pick<CommandEnv, 'stdout' | 'st
       ...io,
       config,
       openDatabase: openMigrated,
-      openContext: () => {
-        const database = openMigrated();
-        const logger = pino({ level: config.logLevel }, pino.destination(2));
-        return { ctx: createContext({ config, db: database.db, logger }), database };
-      },
     });
     return 0;
   } catch (error) {
-    const known = error instanceof CliError || error instanceof ConfigError;
+    const known = error instanceof CliError || error instanceof ConfigError || error instanceof AppError;
     const message = error instanceof Error ? error.message.split('\n').join(' ') : String(error);
     io.stderr.write(`undersigned ${name}: ${known ? message : `unexpected error: ${message}`}\n`);
     return 1;

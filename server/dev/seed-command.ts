@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { CliError, type Command } from '../cli/command.js';
+import { withCommandContext } from '../cli/context.js';
 import { signatureCount } from '../letters/service.js';
 import { seedSignatures } from './seed.js';
 
@@ -20,16 +21,13 @@ Options:
     const { values } = parseArgs({ args, options: { letter: { type: 'string', default: 'keep-defensive-ai-open' }, signatures: { type: 'string', default: '1000' } } });
     const count = Number(values.signatures);
     if (!Number.isSafeInteger(count) || count < 0) throw new CliError(`--signatures must be a whole number, got "${values.signatures}"`);
-    const { ctx, database } = env.openContext();
-    try {
+    return withCommandContext(env, (ctx, database) => {
       const started = Date.now();
       const progress = (written: number) => env.stderr.write(`\rseeded ${written.toLocaleString('en-GB')} of ${count.toLocaleString('en-GB')} signatures`);
       const { letter, written } = seedSignatures(ctx, database.sqlite, { slug: values.letter, signatures: count, onProgress: progress });
       if (written > 0) env.stderr.write('\n');
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       env.stdout.write(`${letter.slug}: added ${written} signatures in ${seconds} s; count ${signatureCount(letter)}, listed ${letter.countListed}\n`);
-    } finally {
-      database.close();
-    }
+    });
   },
 };

@@ -2,7 +2,7 @@ import { eq, max } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { sha256Hex } from '../lib/hash.js';
 import { notFound } from '../web/errors.js';
-import { findLetterBySlug, findVersion, listLettersWithStatus } from './repo.js';
+import { findLetterById, findLetterBySlug, findVersion, listLettersWithStatus } from './repo.js';
 import { letters, letterVersions, type LetterRow, type LetterVersionRow } from './table.js';
 
 export interface LetterText {
@@ -53,6 +53,29 @@ export function findPublicLetter(db: Db, slug: string): PublicLetter {
   const version = findVersion(db, letter.currentVersionId);
   if (!version) throw notFound('letter');
   return { letter, version };
+}
+
+/** Any letter, drafts included, for organisers and operators; 404 when there is none. */
+export function findLetter(db: Db, ref: { id: number } | { slug: string }): LetterRow {
+  const letter = 'id' in ref ? findLetterById(db, ref.id) : findLetterBySlug(db, ref.slug);
+  if (!letter) throw notFound('letter');
+  return letter;
+}
+
+/**
+ * When a letter stopped taking signatures, or undefined while it still can. A letter closed by
+ * hand has no closing time of its own, so its last change stands in: that is never earlier than
+ * the real closing, so waiting periods counted from it are never cut short.
+ */
+export function closedSince(letter: Pick<LetterRow, 'status' | 'opensAt' | 'closesAt' | 'updatedAt'>, now: Date): Date | undefined {
+  if (effectiveStatus(letter, now) !== 'closed') return undefined;
+  if (letter.closesAt && letter.closesAt <= now) return letter.closesAt;
+  return letter.updatedAt;
+}
+
+/** Records that a letter's signatories were anonymised; call inside that transaction. */
+export function markLetterAnonymised(tx: Db, letterId: number, now: Date): void {
+  tx.update(letters).set({ anonymisedAt: now, updatedAt: now }).where(eq(letters.id, letterId)).run();
 }
 
 export const listOpenLetters = (db: Db, now: Date): LetterRow[] =>

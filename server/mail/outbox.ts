@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { inArray, sql, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import type { ViewEngine } from '../web/render.js';
 import { outbox } from './table.js';
@@ -55,4 +56,18 @@ export function enqueueMail(tx: Db, message: MailMessage, now: Date, messageDoma
       createdAt: now,
     })
     .run();
+}
+
+/**
+ * Deletes every outbox row, queued or delivered, caused by these signatures: mails hold the
+ * signer's address, name and live links, so they go when the signature or its details go.
+ */
+export function deleteMailsForSignatures(tx: Db, signatureIds: number[] | SQLWrapper): number {
+  return tx.delete(outbox).where(inArray(outbox.signatureId, signatureIds)).run().changes;
+}
+
+/** Deletes every outbox row addressed to one of these addresses, compared without case. */
+export function deleteMailsTo(tx: Db, addresses: string[]): number {
+  const lowered = [...new Set(addresses.map((address) => address.toLowerCase()))];
+  return tx.delete(outbox).where(inArray(sql`lower(${outbox.toAddress})`, lowered)).run().changes;
 }

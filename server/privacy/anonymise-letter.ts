@@ -1,0 +1,53 @@
+import { recordAudit, type Actor } from '../audit/record.js';
+import type { Context } from '../context.js';
+import { closedSince, findLetter, markLetterAnonymised } from '../letters/service.js';
+import { deleteMailsForSignatures } from '../mail/outbox.js';
+import { anonymiseSignaturesOfLetter, signatureIdsOfLetter } from '../signatures/erasure.js';
+import { AppError } from '../web/errors.js';
+import { daysAfter } from './days.js';
+
+export interface AnonymiseLetterInput {
+  letterId: number;
+  actor: Actor;
+}
+
+export interface AnonymiseLetterResult {
+  slug: string;
+  /** Signatures erased by this call (0 when the letter had been anonymised before). */
+  signatures: number;
+  mailsDeleted: number;
+  anonymisedAt: Date;
+  alreadyAnonymised: boolean;
+}
+
+/**
+ * An owner erases who signed a letter once its campaign is over: names, addresses, roles,
+ * organisations as typed, comments, notes, address hashes and mails go; states, and so the
+ * counts, stay. Only for a letter closed at least ANONYMISE_AFTER_DAYS ago (409 otherwise), so
+ * the list is not lost while it is still being handed over. Asking again changes nothing.
+ */
+export function anonymiseLetter(ctx: Context, input: AnonymiseLetterInput): AnonymiseLetterResult {
+  const now = ctx.now();
+  return ctx.db.transaction((tx) => {
+    const letter = findLetter(tx, { id: input.letterId });
+    if (letter.anonymisedAt) {
+      return { slug: letter.slug, signatures: 0, mailsDeleted: 0, anonymisedAt: letter.anonymisedAt, alreadyAnonymised: true };
+    }
+    const closedAt = closedSince(letter, now);
+    if (!closedAt) throw new AppError('letter_not_closed', 409, 'Only a closed letter can be anonymised. Close the letter first.');
+    const allowedFrom = daysAfter(closedAt, ctx.config.anonymiseAfterDays);
+    if (allowedFrom > now) {
+      throw new AppError(
+        'letter_closed_recently',
+        409,
+        `This letter can be anonymised from ${allowedFrom.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${ctx.config.anonymiseAfterDays} days after it closed.`,
+        { allowedFrom: allowedFrom.toISOString() },
+      );
+    }
+    const mailsDeleted = deleteMailsForSignatures(tx, signatureIdsOfLetter(tx, letter.id));
+    const signatures = anonymiseSignaturesOfLetter(tx, letter.id);
+    markLetterAnonymised(tx, letter.id, now);
+    recordAudit(tx, { actor: input.actor, action: 'letter.anonymise', subject: `letter:${letter.slug}`, details: { signatures, mailsDeleted } }, now);
+    return { slug: letter.slug, signatures, mailsDeleted, anonymisedAt: now, alreadyAnonymised: false };
+  });
+}

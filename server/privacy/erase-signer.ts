@@ -1,0 +1,36 @@
+import { recordAudit, type Actor } from '../audit/record.js';
+import type { Context } from '../context.js';
+import { deleteMailsForSignatures, deleteMailsTo } from '../mail/outbox.js';
+import { parseEmailAddress } from '../signatures/email-address.js';
+import { eraseSignatures, findSignaturesByEmailKey } from '../signatures/erasure.js';
+import { AppError } from '../web/errors.js';
+
+export interface EraseSignerInput {
+  email: string;
+  actor: Actor;
+}
+
+export interface EraseSignerResult {
+  signatures: number;
+  mailsDeleted: number;
+}
+
+/**
+ * A signer's erasure request, carried out by an owner: every signature by the address, on every
+ * letter, is withdrawn and erased (address included), and every mail to it is deleted. The same
+ * statements run whether or not the address ever signed, so the time taken does not tell. The
+ * audit record keeps the counts, never the address.
+ */
+export function eraseSigner(ctx: Context, input: EraseSignerInput): EraseSignerResult {
+  const address = parseEmailAddress(input.email);
+  if (!address) throw new AppError('invalid_email', 422, 'Enter an email address in the correct format, like name@example.org');
+  const now = ctx.now();
+  return ctx.db.transaction((tx) => {
+    const found = findSignaturesByEmailKey(tx, address.key);
+    const ids = found.map((signature) => signature.id);
+    const mailsDeleted = deleteMailsForSignatures(tx, ids) + deleteMailsTo(tx, [address.email, address.key, ...found.map((signature) => signature.email)]);
+    const signatures = eraseSignatures(tx, ids, now);
+    recordAudit(tx, { actor: input.actor, action: 'signer.erase', details: { signatures, mailsDeleted } }, now);
+    return { signatures, mailsDeleted };
+  });
+}

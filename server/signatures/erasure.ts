@@ -1,0 +1,85 @@
+import { and, eq, inArray, isNotNull, lte, or, sql, type SQLWrapper } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { signatures, signatureTokens } from './table.js';
+
+/** What a signer told us about themselves, blanked: withdrawal, anonymisation and erasure all start here. */
+export const BLANK_DETAILS = { name: '', title: '', organisationText: '', comment: '', featured: false } as const;
+
+/**
+ * Everything that can lead back to the person, beyond their details. The key becomes a
+ * placeholder that is unique per row (the letter's unique index needs one) and says nothing
+ * about the address; it cannot equal a real key, which always has an `@`.
+ */
+const BLANK_IDENTITY = {
+  email: '',
+  emailKey: sql`'erased:' || ${signatures.id}`,
+  emailDomain: '',
+  ipHash: null,
+  ipNetwork: null,
+  moderationNote: null,
+  holdReason: null,
+} as const;
+
+/** Ids of unconfirmed signatures made at or before `cutoff`, as a subquery. */
+export const unconfirmedSignedBefore = (db: Db, cutoff: Date): SQLWrapper =>
+  db.select({ id: signatures.id }).from(signatures).where(and(eq(signatures.state, 'unconfirmed'), lte(signatures.signedAt, cutoff)));
+
+/** Deletes unconfirmed signatures made at or before `cutoff`; their tokens follow (foreign key cascade). */
+export function deleteUnconfirmedSignedBefore(tx: Db, cutoff: Date): number {
+  return tx.delete(signatures).where(and(eq(signatures.state, 'unconfirmed'), lte(signatures.signedAt, cutoff))).run().changes;
+}
+
+/** Drops the address hash and network of signatures made at or before `cutoff`. */
+export function forgetClientAddressesBefore(tx: Db, cutoff: Date): number {
+  return tx
+    .update(signatures)
+    .set({ ipHash: null, ipNetwork: null })
+    .where(and(lte(signatures.signedAt, cutoff), or(isNotNull(signatures.ipHash), isNotNull(signatures.ipNetwork))))
+    .run().changes;
+}
+
+/** Ids of every signature on a letter, as a subquery. */
+export const signatureIdsOfLetter = (db: Db, letterId: number): SQLWrapper =>
+  db.select({ id: signatures.id }).from(signatures).where(eq(signatures.letterId, letterId));
+
+/**
+ * Erases who signed a letter while keeping what they did: states (and so the counts) stay, the
+ * rows leave the public list, and every link ever mailed stops working.
+ */
+export function anonymiseSignaturesOfLetter(tx: Db, letterId: number): number {
+  tx.delete(signatureTokens).where(inArray(signatureTokens.signatureId, signatureIdsOfLetter(tx, letterId))).run();
+  return tx
+    .update(signatures)
+    .set({ ...BLANK_DETAILS, ...BLANK_IDENTITY, showPublic: false })
+    .where(eq(signatures.letterId, letterId))
+    .run().changes;
+}
+
+export interface SignerRecord {
+  id: number;
+  email: string;
+}
+
+/** Every signature by one address, across all letters. */
+export const findSignaturesByEmailKey = (db: Db, emailKey: string): SignerRecord[] =>
+  db.select({ id: signatures.id, email: signatures.email }).from(signatures).where(eq(signatures.emailKey, emailKey)).all();
+
+/**
+ * A signer's erasure request: each signature is withdrawn (it leaves the counts) and everything
+ * about the person, address included, is erased. Runs the same statements for an empty list.
+ */
+export function eraseSignatures(tx: Db, ids: number[], now: Date): number {
+  tx.delete(signatureTokens).where(inArray(signatureTokens.signatureId, ids)).run();
+  return tx
+    .update(signatures)
+    .set({
+      ...BLANK_DETAILS,
+      ...BLANK_IDENTITY,
+      organisationId: null,
+      affiliationVerified: false,
+      state: 'withdrawn',
+      withdrawnAt: sql`coalesce(${signatures.withdrawnAt}, ${now.getTime()})`,
+    })
+    .where(inArray(signatures.id, ids))
+    .run().changes;
+}

@@ -1,0 +1,52 @@
+import { and, eq, isNull, lt, lte } from 'drizzle-orm';
+import type { Context } from '../context.js';
+import { isAcceptingSignatures, listOpenLetters } from '../letters/service.js';
+import { sendConfirmationMail } from './sign-letter.js';
+import { signatures } from './table.js';
+
+const HOUR = 60 * 60 * 1000;
+/** Reminders per transaction, so a backlog never holds the write lock for long. */
+const BATCH = 200;
+
+/**
+ * Sends the one reminder each unconfirmed signer gets, REMINDER_HOURS after signing, with a fresh
+ * confirmation link. Never a second one (reminder_sent_at), never once the letter stops taking
+ * signatures or its organisers turned reminders off, never past the per-signature mail cap.
+ * Returns how many were queued.
+ */
+export function sendDueReminders(ctx: Context): number {
+  if (ctx.config.reminderHours === 0) return 0;
+  const now = ctx.now();
+  const signedBy = new Date(now.getTime() - ctx.config.reminderHours * HOUR);
+  const letters = listOpenLetters(ctx.db, now).filter((letter) => letter.remindersEnabled && isAcceptingSignatures(letter, now));
+  let sent = 0;
+  for (const letter of letters) {
+    let batch: number;
+    do {
+      batch = ctx.db.transaction((tx) => {
+        const due = tx
+          .select({ id: signatures.id, email: signatures.email, name: signatures.name })
+          .from(signatures)
+          .where(
+            and(
+              eq(signatures.letterId, letter.id),
+              eq(signatures.state, 'unconfirmed'),
+              isNull(signatures.reminderSentAt),
+              lte(signatures.signedAt, signedBy),
+              lt(signatures.mailsSent, ctx.config.maxMailsPerSignature),
+            ),
+          )
+          .limit(BATCH)
+          .all();
+        for (const signature of due) {
+          sendConfirmationMail(ctx, tx, letter, signature, 'confirm-reminder');
+          tx.update(signatures).set({ reminderSentAt: now }).where(eq(signatures.id, signature.id)).run();
+        }
+        return due.length;
+      });
+      sent += batch;
+    } while (batch === BATCH);
+  }
+  if (sent > 0) ctx.notifyOutbox();
+  return sent;
+}

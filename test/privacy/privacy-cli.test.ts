@@ -1,0 +1,63 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { auditEvents, signatures } from '../../server/db/schema.js';
+import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { runCliProcess } from '../helpers/cli.js';
+import { buildLetter, buildSignature, reloadLetter } from '../helpers/factories.js';
+
+// The child process runs on the real clock, so the rows are dated against it.
+const DAY = 24 * 60 * 60 * 1000;
+const daysAgo = (days: number): Date => new Date(Date.now() - days * DAY);
+
+let t: TestApp;
+let env: Record<string, string>;
+beforeEach(() => {
+  t = buildTestApp();
+  env = { DATABASE_PATH: t.config.databasePath };
+});
+afterEach(() => t.close());
+
+describe('undersigned privacy', () => {
+  it('when run, then due rows are deleted and the summary printed; run again, then nothing is left to do', async () => {
+    const letter = buildLetter(t.ctx);
+    buildSignature(t.ctx, letter, { signedAt: daysAgo(31) });
+    buildSignature(t.ctx, letter, { signedAt: daysAgo(2) });
+    buildSignature(t.ctx, letter, { state: 'approved', signedAt: daysAgo(100), ipHash: 'h', ipNetwork: 'n' });
+
+    const first = await runCliProcess(['privacy', 'run'], env);
+    const second = await runCliProcess(['privacy', 'run'], env);
+
+    expect(first).toMatchObject({ code: 0, stdout: '1 unconfirmed signature deleted, with 0 mails; 1 address hash dropped\n' });
+    expect(second).toMatchObject({ code: 0, stdout: '0 unconfirmed signatures deleted, with 0 mails; 0 address hashes dropped\n' });
+    expect(t.ctx.db.select().from(signatures).all()).toHaveLength(2);
+    expect(reloadLetter(t.ctx, letter.slug).countUnconfirmed).toBe(1);
+  });
+
+  it('when asked to anonymise, then an open letter is refused and one closed long enough is anonymised', async () => {
+    const open = buildLetter(t.ctx);
+    const closed = buildLetter(t.ctx, { closesAt: daysAgo(31) });
+    buildSignature(t.ctx, open, { state: 'approved' });
+    buildSignature(t.ctx, closed, { state: 'approved', name: 'Named Person' });
+
+    const refused = await runCliProcess(['privacy', 'anonymise', open.slug], env);
+    const done = await runCliProcess(['privacy', 'anonymise', closed.slug], env);
+
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe('undersigned privacy: Only a closed letter can be anonymised. Close the letter first.\n');
+    expect(done).toMatchObject({ code: 0, stdout: `${closed.slug}: 1 signature anonymised, 0 mails deleted\n` });
+    expect(t.ctx.db.select().from(signatures).where(eq(signatures.letterId, closed.id)).get()?.name).toBe('');
+    expect(t.ctx.db.select().from(auditEvents).where(eq(auditEvents.action, 'letter.anonymise')).get()?.actor).toBe('cli');
+  });
+
+  it('when asked to erase an address, then its signatures are erased; a bad command line is one line of usage', async () => {
+    const letter = buildLetter(t.ctx);
+    buildSignature(t.ctx, letter, { state: 'approved', email: 'gone@example.org' });
+
+    const erased = await runCliProcess(['privacy', 'erase', 'GONE@example.org'], env);
+    const usage = await runCliProcess(['privacy', 'erase'], env);
+
+    expect(erased).toMatchObject({ code: 0, stdout: '1 signature erased, 0 mails deleted\n' });
+    expect(reloadLetter(t.ctx, letter.slug)).toMatchObject({ countApproved: 0, countWithdrawn: 1 });
+    expect(usage).toMatchObject({ code: 1, stderr: 'undersigned privacy: Usage: undersigned privacy run | anonymise SLUG | erase EMAIL\n' });
+  });
+});
