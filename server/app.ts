@@ -4,8 +4,11 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
 import type { Db } from './db/client.js';
+import { letterAdminRoutes } from './letters/admin-routes.js';
 import { letterRoutes } from './letters/routes.js';
 import { devMailRoutes } from './mail/dev-routes.js';
+import { requireCsrf } from './organisers/access.js';
+import { organiserRoutes } from './organisers/routes.js';
 import { signatureRoutes } from './signatures/routes.js';
 import { loadAssets } from './web/assets.js';
 import { errorHandler, notFoundHandler } from './web/error-handler.js';
@@ -59,10 +62,16 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
     res.json({ ok: true });
   });
   app.use(assets.serve);
+  // Letter texts run to tens of kilobytes; every other form stays under the tight default below.
+  app.use('/admin/letters', express.urlencoded({ extended: false, limit: '512kb', parameterLimit: 50 }));
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }));
 
   app.use(letterRoutes(ctx));
   app.use(signatureRoutes(ctx));
+  // Every organiser form posts under /admin: a request with a live session must carry its CSRF token.
+  app.use('/admin', requireCsrf(ctx));
+  app.use(organiserRoutes(ctx));
+  app.use(letterAdminRoutes(ctx));
   if (!config.isProduction && !config.smtpUrl) app.use(devMailRoutes(ctx));
 
   app.use(notFoundHandler);

@@ -25,6 +25,11 @@ const schema = z
     MAX_MAILS_PER_SIGNATURE: z.coerce.number().int().min(1).max(50).default(5),
     MAIL_RETRY_HOURS: z.coerce.number().positive().max(168).default(24),
     SEED_DEMO_LETTER: z.enum(['auto', 'yes', 'no']).default('auto'),
+    LOGIN_LIMIT_PER_ACCOUNT: whole(5),
+    LOGIN_LIMIT_PER_IP: whole(20),
+    LOGIN_LIMIT_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+    SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+    SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(720).default(12),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -54,6 +59,13 @@ export interface Config {
   maxMailsPerSignature: number;
   mailRetryHours: number;
   seedDemoLetter: boolean;
+  /** Failed organiser sign-ins allowed per account, and per client address, in the window; 0 = off. */
+  loginLimitPerAccount: number;
+  loginLimitPerIp: number;
+  loginLimitWindowMinutes: number;
+  /** An organiser session ends after this long without a request, and in any case after the maximum. */
+  sessionIdleMinutes: number;
+  sessionMaxHours: number;
 }
 
 export class ConfigError extends Error {
@@ -97,5 +109,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     maxMailsPerSignature: env.MAX_MAILS_PER_SIGNATURE,
     mailRetryHours: env.MAIL_RETRY_HOURS,
     seedDemoLetter: env.SEED_DEMO_LETTER === 'yes' || (env.SEED_DEMO_LETTER === 'auto' && env.NODE_ENV === 'development'),
+    loginLimitPerAccount: env.LOGIN_LIMIT_PER_ACCOUNT,
+    loginLimitPerIp: env.LOGIN_LIMIT_PER_IP,
+    loginLimitWindowMinutes: env.LOGIN_LIMIT_WINDOW_MINUTES,
+    sessionIdleMinutes: env.SESSION_IDLE_MINUTES,
+    sessionMaxHours: env.SESSION_MAX_HOURS,
   };
 }
