@@ -1,6 +1,7 @@
 import express from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
+import { auditRoutes } from './audit/routes.js';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
 import type { Db } from './db/client.js';
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
   app.use('/admin', requireCsrf(ctx));
   app.use(organiserRoutes(ctx));
   app.use(letterAdminRoutes(ctx));
+  app.use(auditRoutes(ctx));
   if (!config.isProduction && !config.smtpUrl) app.use(devMailRoutes(ctx));
 
   app.use(notFoundHandler);
