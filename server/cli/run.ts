@@ -1,12 +1,19 @@
 import { CliError, type Command, type CommandEnv } from './command.js';
+import { backupCommand } from './backup-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { migrateDatabase } from '../db/migrate.js';
+import { letterCommand } from '../letters/cli.js';
+import { organiserCommand } from '../organisers/cli.js';
+import { AppError } from '../web/errors.js';
 
 /** Every `undersigned <command>`; each lives next to the capability it serves. */
 const COMMANDS: Record<string, Command> = {
   migrate: migrateCommand,
+  organiser: organiserCommand,
+  letter: letterCommand,
+  backup: backupCommand,
 };
 
 function usage(): string {
@@ -44,7 +51,8 @@ export async function runCli(argv: string[], io: Pick<CommandEnv, 'stdout' | 'st
     });
     return 0;
   } catch (error) {
-    const known = error instanceof CliError || error instanceof ConfigError;
+    // AppError: a use case's refusal (duplicate email, weak password…), already worded for people.
+    const known = error instanceof CliError || error instanceof ConfigError || error instanceof AppError;
     const message = error instanceof Error ? error.message.split('\n').join(' ') : String(error);
     io.stderr.write(`undersigned ${name}: ${known ? message : `unexpected error: ${message}`}\n`);
     return 1;

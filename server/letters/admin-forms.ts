@@ -4,7 +4,8 @@ import { MODERATION_MODES, type LetterRow } from './table.js';
 
 export const LETTER_FIELDS = ['slug', 'title', 'summary', 'body', 'moderation', 'opens_at', 'closes_at'] as const;
 
-const DATE_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(?::\d{2})?$/;
+/** `datetime-local` sends `2026-11-01T09:00`; the CLI's front matter may carry a full ISO time ending in Z. */
+const DATE_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(?::(\d{2})(?:\.\d{1,3})?)?Z?$/;
 
 /** A `datetime-local` value, read as UTC (the form says so): servers and organisers may be in different zones. */
 const optionalUtcTime = (label: string) =>
@@ -13,7 +14,7 @@ const optionalUtcTime = (label: string) =>
     z.string().transform((value, ctx) => {
       if (value === '') return null;
       const match = DATE_TIME.exec(value);
-      const date = match ? new Date(`${match[1]}T${match[2]}:00Z`) : undefined;
+      const date = match ? new Date(`${match[1]}T${match[2]}:${match[3] ?? '00'}Z`) : undefined;
       if (!date || Number.isNaN(date.getTime())) {
         ctx.addIssue({ code: 'custom', message: `Enter the ${label} as a date and time, like 2026-11-01 09:00` });
         return z.NEVER;

@@ -8,7 +8,7 @@ import { fieldErrorOf, parseForm, textValue, type FieldErrors } from '../web/for
 import { param } from '../web/params.js';
 import { renderPage } from '../web/render.js';
 import { LETTER_FIELDS, letterForm, letterFormValues, letterSettingsFrom, letterStatusForm } from './admin-forms.js';
-import { changeLetterStatus, createDraftLetter, requireLetter, updateLetter } from './manage-letter.js';
+import { changeLetterStatus, startLetter, requireLetter, updateLetter } from './manage-letter.js';
 import { listAllLetters, listVersions } from './repo.js';
 import { effectiveStatus, signatureCount } from './service.js';
 import type { LetterRow } from './table.js';
@@ -55,7 +55,7 @@ export function letterAdminRoutes(ctx: Context): Router {
     if (!parsed.ok) return renderLetterForm(res, { values: parsed.values, errors: parsed.errors, previewHtml }, 422);
     if (previewHtml !== undefined) return renderLetterForm(res, { values: formValues(req.body), errors: {}, previewHtml });
     try {
-      const letter = createDraftLetter(ctx, letterSettingsFrom(parsed.data), actorFrom(currentOrganiser(res)));
+      const letter = startLetter(ctx, letterSettingsFrom(parsed.data), actorFrom(currentOrganiser(res)));
       res.redirect(303, `/admin/letters/${letter.slug}`);
     } catch (error) {
       const refused = fieldErrorOf(error);

@@ -59,7 +59,7 @@ function guardSlug<T>(write: () => T): T {
 }
 
 /** An organiser starts a letter; it stays a draft (invisible to the public) until opened. */
-export function createDraftLetter(ctx: LetterContext, settings: LetterSettings, actor: Actor, status: LetterRow['status'] = 'draft'): LetterRow {
+export function startLetter(ctx: LetterContext, settings: LetterSettings, actor: Actor, status: LetterRow['status'] = 'draft'): LetterRow {
   checkSlug(settings.slug);
   checkWindow(settings);
   if (findLetterBySlug(ctx.db, settings.slug)) throw slugTaken();
