@@ -1,7 +1,7 @@
 import type { Actor } from '../audit/record.js';
 import type { Db } from '../db/client.js';
 import { AppError } from '../web/errors.js';
-import { parseForm } from '../web/forms.js';
+import { fieldErrorOf, parseForm } from '../web/forms.js';
 import { LETTER_FIELDS, letterForm, letterSettingsFrom } from './admin-forms.js';
 import { FrontMatterError, formatFrontMatter, parseFrontMatter } from './front-matter.js';
 import { changeLetterStatus, startLetter, updateLetter, type LetterContext } from './manage-letter.js';
@@ -56,8 +56,15 @@ export function importLetter(ctx: LetterContext, text: string, actor: Actor, opt
     throw invalidFile(`${field}: ${message}`);
   }
   const settings = letterSettingsFrom(parsed.data);
-  if (!findLetterBySlug(ctx.db, settings.slug)) return { letter: startLetter(ctx, settings, actor, knownStatus), created: true };
-  if (!options.update) throw new AppError('letter_exists', 409, `a letter with slug "${settings.slug}" already exists; add --update to replace its text and settings`);
-  updateLetter(ctx, settings.slug, settings, actor);
-  return { letter: changeLetterStatus(ctx, settings.slug, knownStatus, actor), created: false };
+  try {
+    if (!findLetterBySlug(ctx.db, settings.slug)) return { letter: startLetter(ctx, settings, actor, knownStatus), created: true };
+    if (!options.update) throw new AppError('letter_exists', 409, `a letter with slug "${settings.slug}" already exists; add --update to replace its text and settings`);
+    updateLetter(ctx, settings.slug, settings, actor);
+    return { letter: changeLetterStatus(ctx, settings.slug, knownStatus, actor), created: false };
+  } catch (error) {
+    const refused = fieldErrorOf(error);
+    if (!refused) throw error;
+    const [field, message] = Object.entries(refused.errors)[0] ?? [];
+    throw invalidFile(`${field}: ${message}`);
+  }
 }

@@ -131,7 +131,7 @@ export function changeLetterStatus(ctx: LetterContext, slug: string, status: Let
     const letter = requireLetter(tx, slug);
     if (letter.status === status) return letter;
     if (!ALLOWED_STATUS_CHANGES[letter.status].includes(status)) {
-      throw new AppError('status_change_refused', 409, `A ${letter.status} letter cannot become ${status}.`);
+      throw new AppError('status_change_refused', 409, `The letter is ${letter.status}; it cannot become ${status}. Letters go from draft to open, open to closed, and closed to open again.`);
     }
     if (status === 'open') stampFirstPublication(tx, letter, now);
     const updated = tx.update(letters).set({ status, updatedAt: now }).where(eq(letters.id, letter.id)).returning().get();
