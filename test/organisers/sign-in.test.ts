@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import pino from 'pino';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
@@ -109,6 +110,21 @@ describe('signing in', () => {
     const res = await request(t.app).post('/admin/login').set('Sec-Fetch-Site', 'cross-site').type('form').send({ email: organiser.email, password: TEST_PASSWORD });
     expect(res.status).toBe(403);
     expect(sessionRows()).toHaveLength(0);
+  });
+});
+
+describe('logs', () => {
+  it('when an organiser signs in and works, then neither the password nor the session id is ever logged', async () => {
+    const lines: string[] = [];
+    t = buildTestApp({ logger: pino({ level: 'trace' }, { write: (line: string) => void lines.push(line) }) });
+    const organiser = await createOrganiser(t, 'owner');
+    await postLogin(t.app, organiser.email, 'a wrong password of some length').expect(401);
+    const res = await postLogin(t.app, organiser.email, TEST_PASSWORD).expect(303);
+    const token = cookieValue(res, 'undersigned_session') ?? '';
+    await request(t.app).get('/admin?x=1').set('Cookie', `undersigned_session=${token}`).expect(200);
+    const logged = lines.join('');
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    for (const secret of [TEST_PASSWORD, 'a wrong password of some length', token]) expect(logged).not.toContain(secret);
   });
 });
 
