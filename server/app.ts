@@ -4,6 +4,10 @@ import { createContext, type Context, type ContextDeps } from './context.js';
 import { letterRoutes } from './letters/routes.js';
 import { devMailRoutes } from './mail/dev-routes.js';
 import { privacyRoutes } from './privacy/routes.js';
+import { auditRoutes } from './audit/routes.js';
+import { letterAdminRoutes } from './letters/admin-routes.js';
+import { requireCsrf } from './organisers/access.js';
+import { organiserRoutes } from './organisers/routes.js';
 import { signatureRoutes } from './signatures/routes.js';
 import { loadAssets } from './web/assets.js';
 import { errorHandler, notFoundHandler } from './web/error-handler.js';
@@ -39,11 +43,19 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
     res.json({ ok: true });
   });
   app.use(assets.serve);
+  // Letter texts run to tens of kilobytes; only the letter form gets room for them, every other
+  // form stays under the tight default below.
+  app.post(['/admin/letters', '/admin/letters/:slug'], express.urlencoded({ extended: false, limit: '512kb', parameterLimit: 50 }));
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }));
 
   app.use(letterRoutes(ctx));
   app.use(signatureRoutes(ctx));
   app.use(privacyRoutes(ctx));
+  // Every organiser form posts under /admin: a request with a live session must carry its CSRF token.
+  app.use('/admin', requireCsrf(ctx));
+  app.use(organiserRoutes(ctx));
+  app.use(letterAdminRoutes(ctx));
+  app.use(auditRoutes(ctx));
   if (!config.isProduction && !config.smtpUrl) app.use(devMailRoutes(ctx));
 
   app.use(notFoundHandler);

@@ -30,6 +30,11 @@ const schema = z
     IP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
     ANONYMISE_AFTER_DAYS: whole(30),
     JOBS_INTERVAL_MINUTES: whole(60),
+    LOGIN_LIMIT_PER_ACCOUNT: whole(5),
+    LOGIN_LIMIT_PER_IP: whole(20),
+    LOGIN_LIMIT_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+    SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+    SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(720).default(12),
   })
   .superRefine((env, ctx) => {
     // A confirmation link must never outlive the signature it confirms.
@@ -70,6 +75,13 @@ export interface Config {
   anonymiseAfterDays: number;
   /** How often the server runs reminders and privacy jobs; 0 = never (tests, benchmarks). */
   jobsIntervalMinutes: number;
+  /** Failed organiser sign-ins allowed per account, and per client address, in the window; 0 = off. */
+  loginLimitPerAccount: number;
+  loginLimitPerIp: number;
+  loginLimitWindowMinutes: number;
+  /** An organiser session ends after this long without a request, and in any case after the maximum. */
+  sessionIdleMinutes: number;
+  sessionMaxHours: number;
 }
 
 export class ConfigError extends Error {
@@ -118,5 +130,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     ipRetentionDays: env.IP_RETENTION_DAYS,
     anonymiseAfterDays: env.ANONYMISE_AFTER_DAYS,
     jobsIntervalMinutes: env.JOBS_INTERVAL_MINUTES,
+    loginLimitPerAccount: env.LOGIN_LIMIT_PER_ACCOUNT,
+    loginLimitPerIp: env.LOGIN_LIMIT_PER_IP,
+    loginLimitWindowMinutes: env.LOGIN_LIMIT_WINDOW_MINUTES,
+    sessionIdleMinutes: env.SESSION_IDLE_MINUTES,
+    sessionMaxHours: env.SESSION_MAX_HOURS,
   };
 }

@@ -11,3 +11,9 @@ export function parseCommandArgs<O extends Options>(args: string[], options: O) 
     throw new CliError(error instanceof Error ? error.message : String(error));
   }
 }
+
+export function requiredOption(values: Record<string, unknown>, name: string): string {
+  const value = values[name];
+  if (typeof value !== 'string' || value.trim() === '') throw new CliError(`--${name} is required`);
+  return value;
+}

@@ -1,3 +1,4 @@
+import type { Actor } from '../audit/record.js';
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/client.js';
 
@@ -21,4 +22,17 @@ export interface Command {
 /** An error the CLI prints as one line before exiting non-zero. */
 export class CliError extends Error {
   override name = 'CliError';
+}
+
+/** Who the audit log names for changes made with the CLI: whoever has shell access to the server. */
+export const CLI_ACTOR: Actor = { kind: 'system', label: 'command line' };
+
+/** Opens the (migrated) database for one command and closes it however the command ends. */
+export async function withDatabase<T>(env: Pick<CommandEnv, 'openDatabase'>, use: (database: DatabaseHandle) => T | Promise<T>): Promise<T> {
+  const database = env.openDatabase();
+  try {
+    return await use(database);
+  } finally {
+    database.close();
+  }
 }

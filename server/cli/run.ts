@@ -1,11 +1,14 @@
 import { CliError, type Command, type CommandEnv } from './command.js';
 import { seedCommand } from '../dev/seed-command.js';
+import { backupCommand } from './backup-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { exportCommand } from '../exports/cli.js';
 import { privacyCommand } from '../privacy/cli.js';
+import { letterCommand } from '../letters/cli.js';
+import { organiserCommand } from '../organisers/cli.js';
 import { AppError } from '../web/errors.js';
 
 /** Every `undersigned <command>`; each lives next to the capability it serves. */
@@ -14,6 +17,9 @@ const COMMANDS: Record<string, Command> = {
   seed: seedCommand,
   export: exportCommand,
   privacy: privacyCommand,
+  organiser: organiserCommand,
+  letter: letterCommand,
+  backup: backupCommand,
 };
 
 function usage(): string {
@@ -52,6 +58,7 @@ export async function runCli(argv: string[], io: Pick<CommandEnv, 'stdout' | 'st
     });
     return 0;
   } catch (error) {
+    // AppError: a use case's refusal (duplicate email, weak password…), already worded for people.
     const known = error instanceof CliError || error instanceof ConfigError || error instanceof AppError;
     const message = error instanceof Error ? error.message.split('\n').join(' ') : String(error);
     io.stderr.write(`undersigned ${name}: ${known ? message : `unexpected error: ${message}`}\n`);

@@ -4,15 +4,19 @@ import type { FieldErrors } from '../web/forms.js';
 import { effectiveStatus, findPublicLetter, isAcceptingSignatures, signatureCount } from './service.js';
 import type { LetterVersionRow } from './table.js';
 
-/** Rendered text per version: a published version never changes, so it is rendered once. */
-const renderedVersions = new Map<number, string>();
+/**
+ * Rendered text per version: a published version never changes, so it is rendered once. The hash is
+ * part of the key because a draft's version is rewritten in place until the letter opens.
+ */
+const renderedVersions = new Map<string, string>();
 
 export function versionHtml(version: LetterVersionRow): string {
-  let html = renderedVersions.get(version.id);
+  const key = `${version.id}:${version.sha256}`;
+  let html = renderedVersions.get(key);
   if (html === undefined) {
     html = renderMarkdown(version.body);
     if (renderedVersions.size > 500) renderedVersions.clear();
-    renderedVersions.set(version.id, html);
+    renderedVersions.set(key, html);
   }
   return html;
 }

@@ -4,6 +4,8 @@ import { param } from '../web/params.js';
 import { renderPage } from '../web/render.js';
 import { letterPageModel } from './letter-page.js';
 import { listOpenLetters, signatureCount } from './service.js';
+import { compareVersions, describeVersion, describeVersionHistory, parseVersionRef } from './versions.js';
+import { textValue } from '../web/forms.js';
 
 export function letterRoutes(ctx: Context): Router {
   const router = Router();
@@ -15,6 +17,31 @@ export function letterRoutes(ctx: Context): Router {
 
   router.get('/letters/:slug', (req, res) => {
     renderPage(res, 'letters/show', letterPageModel(ctx, param(req, 'slug')));
+  });
+
+  router.get('/letters/:slug/versions', (req, res) => {
+    const slug = param(req, 'slug');
+    const from = textValue(req.query.from);
+    const to = textValue(req.query.to);
+    // The compare form is a plain GET form; its answer lives at one canonical address.
+    if (from && to) {
+      const { from: a } = parseVersionRef(from);
+      const { from: b } = parseVersionRef(to);
+      return res.redirect(303, `/letters/${encodeURIComponent(slug)}/versions/${a}..${b}`);
+    }
+    const history = describeVersionHistory(ctx.db, slug);
+    renderPage(res, 'letters/versions', { title: `Revision history: ${history.letter.title}`, ...history });
+  });
+
+  router.get('/letters/:slug/versions/:ref', (req, res) => {
+    const slug = param(req, 'slug');
+    const ref = parseVersionRef(param(req, 'ref'));
+    if (ref.to === undefined) {
+      const page = describeVersion(ctx.db, slug, ref.from);
+      return renderPage(res, 'letters/version', { title: `Version ${page.version.number}: ${page.letter.title}`, ...page });
+    }
+    const comparison = compareVersions(ctx.db, slug, ref.from, ref.to);
+    renderPage(res, 'letters/version-diff', { title: `Changes from version ${ref.from} to ${ref.to}: ${comparison.letter.title}`, ...comparison });
   });
 
   return router;

@@ -122,3 +122,24 @@ export function createLetter(db: Db, input: NewLetter, now: Date): LetterRow {
     return { ...letter, currentVersionId: version.id };
   });
 }
+
+/**
+ * While a letter is a draft nobody can read or sign it, so its one version is rewritten in place:
+ * the public history starts at the text the letter opened with, not at the first rough draft.
+ */
+export function rewriteDraftVersion(tx: Db, letter: LetterRow, text: LetterText, now: Date): LetterVersionRow {
+  const signed = letter.countUnconfirmed + letter.countPending + letter.countApproved + letter.countRejected + letter.countWithdrawn;
+  if (letter.status !== 'draft' || signed > 0 || letter.currentVersionId === null) return publishVersion(tx, letter.id, text, now);
+  return tx
+    .update(letterVersions)
+    .set({ title: text.title, summary: text.summary, body: text.body, sha256: hashLetterText(text), publishedAt: now })
+    .where(eq(letterVersions.id, letter.currentVersionId))
+    .returning()
+    .get();
+}
+
+/** The first opening publishes the draft's version: its date becomes the day readers first saw it. */
+export function stampFirstPublication(tx: Db, letter: LetterRow, now: Date): void {
+  if (letter.status !== 'draft' || letter.currentVersionId === null) return;
+  tx.update(letterVersions).set({ publishedAt: now }).where(eq(letterVersions.id, letter.currentVersionId)).run();
+}

@@ -12,5 +12,4 @@ export const recordMailSent = (tx: Db, signatureId: number): void => {
   tx.update(signatures).set({ mailsSent: sql`${signatures.mailsSent} + 1` }).where(eq(signatures.id, signatureId)).run();
 };
 
-export const isUniqueViolation = (error: unknown): boolean =>
-  typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE';
+export { isUniqueViolation } from '../db/errors.js';

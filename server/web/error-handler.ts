@@ -5,12 +5,14 @@ import { renderPage } from './render.js';
 export const notFoundHandler: RequestHandler = (_req, _res, next) => next(notFound());
 
 const TITLES: Record<number, string> = {
+  401: 'Sign in required',
   403: 'Not allowed',
   404: 'Page not found',
   409: 'Not possible right now',
   410: 'This link has expired',
   413: 'Too large',
   415: 'Unsupported content',
+  422: 'Check what you sent',
   429: 'Too many requests',
   500: 'Something went wrong',
 };

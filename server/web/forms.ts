@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AppError } from './errors.js';
 
 export type FieldErrors = Record<string, string>;
 
@@ -54,4 +55,13 @@ export function parseForm<S extends z.ZodType>(schema: S, body: unknown, fields:
   }
   const values = Object.fromEntries(fields.map((field) => [field, textValue(source[field]) ?? '']));
   return { ok: false, errors, values };
+}
+
+/**
+ * A use case refuses a value it alone can judge (a taken address, a weak password) with an AppError
+ * naming the field in `details.field`; the form shows it next to that field.
+ */
+export function fieldErrorOf(error: unknown): { status: number; errors: FieldErrors } | undefined {
+  if (!(error instanceof AppError) || typeof error.details.field !== 'string') return undefined;
+  return { status: error.status, errors: { [error.details.field]: error.message } };
 }

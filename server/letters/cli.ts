@@ -1,0 +1,50 @@
+import { readFile } from 'node:fs/promises';
+import { parseCommandArgs } from '../cli/args.js';
+import { CLI_ACTOR, CliError, withDatabase, type Command } from '../cli/command.js';
+import { exportLetter, importLetter } from './letter-file.js';
+
+export const letterCommand: Command = {
+  summary: 'import a letter from Markdown, or export one as Markdown',
+  help: `Usage: undersigned letter import FILE.md [--update]
+       undersigned letter export SLUG > FILE.md
+
+A letter file is Markdown with front matter between "---" lines:
+
+  ---
+  slug: keep-defensive-ai-open
+  title: "Let defenders keep their tools"
+  summary: "One or two sentences for lists and link previews."
+  status: draft            (draft, open or closed; default draft)
+  moderation: pre          (pre or post; default pre)
+  opens_at: 2026-11-01T09:00:00.000Z    (optional, UTC)
+  closes_at: 2026-12-01T09:00:00.000Z   (optional, UTC)
+  ---
+
+  To the Minister…
+
+import creates the letter; with --update an existing letter of that slug takes the file's text
+(published as a new version if the letter is public) and settings. export prints a letter, drafts
+included, in the same format. Both are recorded in the audit log as done from the command line.`,
+  async run(args, env) {
+    const { values, positionals } = parseCommandArgs(args, { update: { type: 'boolean' } });
+    const [subcommand, target, ...extra] = positionals;
+    if (extra.length > 0) throw new CliError(`unexpected argument "${extra[0]}"`);
+    if (subcommand === 'import') {
+      if (!target) throw new CliError('the Markdown file to import is required: undersigned letter import FILE.md');
+      const text = await readFile(target, 'utf8').catch((error: NodeJS.ErrnoException) => {
+        throw new CliError(`cannot read ${target}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
+      });
+      const result = await withDatabase(env, (database) =>
+        importLetter({ db: database.db, now: () => new Date() }, text, CLI_ACTOR, { update: values.update === true }),
+      );
+      env.stdout.write(`${result.created ? 'imported' : 'updated'} letter ${result.letter.slug} (${result.letter.status})\n`);
+      return;
+    }
+    if (subcommand === 'export') {
+      if (!target) throw new CliError('the slug of the letter is required: undersigned letter export SLUG');
+      env.stdout.write(await withDatabase(env, (database) => exportLetter(database.db, target)));
+      return;
+    }
+    throw new CliError(subcommand ? `unknown subcommand "${subcommand}"; run "undersigned help letter"` : 'a subcommand is required: import or export');
+  },
+};

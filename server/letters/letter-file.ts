@@ -1,0 +1,70 @@
+import type { Actor } from '../audit/record.js';
+import type { Db } from '../db/client.js';
+import { AppError } from '../web/errors.js';
+import { fieldErrorOf, parseForm } from '../web/forms.js';
+import { LETTER_FIELDS, letterForm, letterSettingsFrom } from './admin-forms.js';
+import { FrontMatterError, formatFrontMatter, parseFrontMatter } from './front-matter.js';
+import { changeLetterStatus, startLetter, updateLetter, type LetterContext } from './manage-letter.js';
+import { findLetterBySlug } from './repo.js';
+import { LETTER_STATUSES, type LetterRow } from './table.js';
+
+const KEYS = ['slug', 'title', 'summary', 'status', 'moderation', 'opens_at', 'closes_at'] as const;
+
+const invalidFile = (message: string): AppError => new AppError('invalid_letter_file', 422, `invalid letter file: ${message}`);
+
+/** A letter as Markdown with front matter: what `letter export` prints and `letter import` reads. */
+export function exportLetter(db: Db, slug: string): string {
+  const letter = findLetterBySlug(db, slug);
+  if (!letter) throw new AppError('letter_not_found', 404, `no letter has the slug "${slug}"`);
+  const fields: Array<[string, string]> = [
+    ['slug', letter.slug],
+    ['title', letter.title],
+    ['summary', letter.summary],
+    ['status', letter.status],
+    ['moderation', letter.moderation],
+  ];
+  if (letter.opensAt) fields.push(['opens_at', letter.opensAt.toISOString()]);
+  if (letter.closesAt) fields.push(['closes_at', letter.closesAt.toISOString()]);
+  return formatFrontMatter(fields, letter.body);
+}
+
+export interface ImportResult {
+  letter: LetterRow;
+  created: boolean;
+}
+
+/**
+ * Creates the letter a file describes, with the same rules as the organisers' form; with `update`,
+ * an existing letter of that slug takes the file's text and settings (a new version if it is public).
+ */
+export function importLetter(ctx: LetterContext, text: string, actor: Actor, options: { update: boolean }): ImportResult {
+  let document;
+  try {
+    document = parseFrontMatter(text);
+  } catch (error) {
+    if (error instanceof FrontMatterError) throw invalidFile(error.message);
+    throw error;
+  }
+  const unknown = Object.keys(document.fields).find((key) => !(KEYS as readonly string[]).includes(key));
+  if (unknown) throw invalidFile(`unknown front matter key "${unknown}" (known: ${KEYS.join(', ')})`);
+  const status = document.fields.status ?? 'draft';
+  const knownStatus = LETTER_STATUSES.find((candidate) => candidate === status);
+  if (!knownStatus) throw invalidFile(`status must be one of ${LETTER_STATUSES.join(', ')}`);
+  const parsed = parseForm(letterForm, { ...document.fields, body: document.body }, LETTER_FIELDS);
+  if (!parsed.ok) {
+    const [field, message] = Object.entries(parsed.errors)[0] ?? ['file', 'not readable'];
+    throw invalidFile(`${field}: ${message}`);
+  }
+  const settings = letterSettingsFrom(parsed.data);
+  try {
+    if (!findLetterBySlug(ctx.db, settings.slug)) return { letter: startLetter(ctx, settings, actor, knownStatus), created: true };
+    if (!options.update) throw new AppError('letter_exists', 409, `a letter with slug "${settings.slug}" already exists; add --update to replace its text and settings`);
+    updateLetter(ctx, settings.slug, settings, actor);
+    return { letter: changeLetterStatus(ctx, settings.slug, knownStatus, actor), created: false };
+  } catch (error) {
+    const refused = fieldErrorOf(error);
+    if (!refused) throw error;
+    const [field, message] = Object.entries(refused.errors)[0] ?? [];
+    throw invalidFile(`${field}: ${message}`);
+  }
+}

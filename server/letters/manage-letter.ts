@@ -1,0 +1,141 @@
+import { eq } from 'drizzle-orm';
+import { recordAudit, type Actor } from '../audit/record.js';
+import type { Context } from '../context.js';
+import { isUniqueViolation } from '../db/errors.js';
+import { AppError, notFound } from '../web/errors.js';
+import { findLetterBySlug, findVersion } from './repo.js';
+import { createLetter, publishVersion, rewriteDraftVersion, stampFirstPublication, type LetterText } from './service.js';
+import { letters, type LetterRow, type LetterVersionRow } from './table.js';
+
+/** What an organiser sets on a letter; the slug only counts while the letter is a draft. */
+export interface LetterSettings extends LetterText {
+  slug: string;
+  moderation: LetterRow['moderation'];
+  opensAt: Date | null;
+  closesAt: Date | null;
+}
+
+export type LetterContext = Pick<Context, 'db' | 'now'>;
+
+const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const MAX_SLUG_LENGTH = 80;
+/** Paths under /admin/letters/ that a slug would shadow. */
+const RESERVED_SLUGS = new Set(['new']);
+
+const ALLOWED_STATUS_CHANGES: Record<LetterRow['status'], ReadonlyArray<LetterRow['status']>> = {
+  draft: ['open'],
+  open: ['closed'],
+  closed: ['open'],
+};
+
+export function checkSlug(slug: string): void {
+  if (!SLUG_PATTERN.test(slug) || slug.length > MAX_SLUG_LENGTH || RESERVED_SLUGS.has(slug)) {
+    throw new AppError('invalid_slug', 422, `Use lower-case letters a–z, digits and single hyphens (at most ${MAX_SLUG_LENGTH}), like stop-the-rule`, { field: 'slug' });
+  }
+}
+
+function checkWindow(settings: Pick<LetterSettings, 'opensAt' | 'closesAt'>): void {
+  if (settings.opensAt && settings.closesAt && settings.closesAt <= settings.opensAt) {
+    throw new AppError('invalid_window', 422, 'The closing time must be after the opening time', { field: 'closes_at' });
+  }
+}
+
+const slugTaken = (): AppError => new AppError('slug_taken', 409, 'Another letter already has this address; choose another', { field: 'slug' });
+
+export function requireLetter(db: Context['db'], slug: string): LetterRow {
+  const letter = findLetterBySlug(db, slug);
+  if (!letter) throw notFound('letter');
+  return letter;
+}
+
+/** Runs a write that may change a slug; a concurrent letter taking the same slug becomes a field error. */
+function guardSlug<T>(write: () => T): T {
+  try {
+    return write();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw slugTaken();
+    throw error;
+  }
+}
+
+/** An organiser starts a letter; it stays a draft (invisible to the public) until opened. */
+export function startLetter(ctx: LetterContext, settings: LetterSettings, actor: Actor, status: LetterRow['status'] = 'draft'): LetterRow {
+  checkSlug(settings.slug);
+  checkWindow(settings);
+  if (findLetterBySlug(ctx.db, settings.slug)) throw slugTaken();
+  const now = ctx.now();
+  return guardSlug(() =>
+    ctx.db.transaction((tx) => {
+      const letter = createLetter(tx, { ...settings, status }, now);
+      recordAudit(tx, { actor, action: 'letter.create', subject: `letter:${letter.slug}`, details: { status } }, now);
+      return letter;
+    }),
+  );
+}
+
+export interface LetterUpdate {
+  letter: LetterRow;
+  version: LetterVersionRow;
+  /** True when readers now see a new numbered version of the text. */
+  publishedNewVersion: boolean;
+}
+
+/**
+ * An organiser edits a letter. Once it has been public its address is fixed, and a change of text
+ * publishes a new version; signatures keep pointing at the version they signed.
+ */
+export function updateLetter(ctx: LetterContext, slug: string, settings: LetterSettings, actor: Actor): LetterUpdate {
+  checkWindow(settings);
+  const now = ctx.now();
+  return guardSlug(() =>
+    ctx.db.transaction((tx) => {
+      const letter = requireLetter(tx, slug);
+      const newSlug = settings.slug || letter.slug;
+      if (newSlug !== letter.slug) {
+        if (letter.status !== 'draft') throw new AppError('slug_locked', 409, 'The address cannot change once the letter has been published', { field: 'slug' });
+        checkSlug(newSlug);
+        if (findLetterBySlug(tx, newSlug)) throw slugTaken();
+      }
+      const before = letter.currentVersionId === null ? undefined : findVersion(tx, letter.currentVersionId);
+      const text = { title: settings.title, summary: settings.summary, body: settings.body };
+      tx.update(letters)
+        .set({ slug: newSlug, ...text, moderation: settings.moderation, opensAt: settings.opensAt, closesAt: settings.closesAt, updatedAt: now })
+        .where(eq(letters.id, letter.id))
+        .run();
+      const version = letter.status === 'draft' ? rewriteDraftVersion(tx, letter, text, now) : publishVersion(tx, letter.id, text, now);
+      const publishedNewVersion = letter.status !== 'draft' && version.id !== before?.id;
+      const changed = changedSettings(letter, { ...settings, slug: newSlug });
+      recordAudit(tx, { actor, action: 'letter.update', subject: `letter:${newSlug}`, details: { changed, version: version.number, ...(newSlug !== slug ? { previousSlug: slug } : {}) } }, now);
+      return { letter: requireLetter(tx, newSlug), version, publishedNewVersion };
+    }),
+  );
+}
+
+function changedSettings(letter: LetterRow, settings: LetterSettings): string[] {
+  const same = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
+  return [
+    letter.slug !== settings.slug && 'slug',
+    letter.title !== settings.title && 'title',
+    letter.summary !== settings.summary && 'summary',
+    letter.body !== settings.body && 'body',
+    letter.moderation !== settings.moderation && 'moderation',
+    !same(letter.opensAt, settings.opensAt) && 'opens_at',
+    !same(letter.closesAt, settings.closesAt) && 'closes_at',
+  ].filter((field): field is string => typeof field === 'string');
+}
+
+/** draft → open → closed, and closed → open again. A letter once public never becomes a draft again. */
+export function changeLetterStatus(ctx: LetterContext, slug: string, status: LetterRow['status'], actor: Actor): LetterRow {
+  const now = ctx.now();
+  return ctx.db.transaction((tx) => {
+    const letter = requireLetter(tx, slug);
+    if (letter.status === status) return letter;
+    if (!ALLOWED_STATUS_CHANGES[letter.status].includes(status)) {
+      throw new AppError('status_change_refused', 409, `The letter is ${letter.status}; it cannot become ${status}. Letters go from draft to open, open to closed, and closed to open again.`);
+    }
+    if (status === 'open') stampFirstPublication(tx, letter, now);
+    const updated = tx.update(letters).set({ status, updatedAt: now }).where(eq(letters.id, letter.id)).returning().get();
+    recordAudit(tx, { actor, action: 'letter.status', subject: `letter:${slug}`, details: { from: letter.status, to: status } }, now);
+    return updated;
+  });
+}

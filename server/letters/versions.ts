@@ -1,0 +1,82 @@
+import { diffLines, diffWordsWithSpace } from 'diff';
+import type { Db } from '../db/client.js';
+import { notFound } from '../web/errors.js';
+import { versionHtml } from './letter-page.js';
+import { findVersionByNumber, listVersions } from './repo.js';
+import { findPublicLetter } from './service.js';
+import type { LetterRow, LetterVersionRow } from './table.js';
+
+export interface DiffPart {
+  change: 'same' | 'added' | 'removed';
+  text: string;
+}
+
+/**
+ * Myers' diff costs time in proportion to length × edits and runs on the request's thread: beyond
+ * this many word edits (or this much time) a text counts as rewritten and is compared by lines.
+ * Measured on a 6,000-word rewrite: giving up at 500 edits takes about 0.25 s, at 4,000 about 9 s.
+ */
+const WORD_DIFF_LIMITS = { maxEditLength: 500, timeout: 300 };
+
+/** A word-level diff for reading (whitespace kept, so paragraphs stay paragraphs); line-level when the texts differ too much. */
+export function diffText(before: string, after: string): DiffPart[] {
+  const changes = diffWordsWithSpace(before, after, WORD_DIFF_LIMITS) ?? diffLines(before, after);
+  return changes.map((change) => ({ change: change.added ? 'added' : change.removed ? 'removed' : 'same', text: change.value }));
+}
+
+export interface VersionHistory {
+  letter: LetterRow;
+  /** Newest first. */
+  versions: LetterVersionRow[];
+}
+
+/** Every published version of a public letter's text. */
+export function describeVersionHistory(db: Db, slug: string): VersionHistory {
+  const { letter } = findPublicLetter(db, slug);
+  return { letter, versions: listVersions(db, letter.id).reverse() };
+}
+
+function publicVersion(db: Db, letter: LetterRow, number: number): LetterVersionRow {
+  const version = findVersionByNumber(db, letter.id, number);
+  if (!version) throw notFound('version of this letter');
+  return version;
+}
+
+export function describeVersion(db: Db, slug: string, number: number) {
+  const { letter, version: current } = findPublicLetter(db, slug);
+  const version = publicVersion(db, letter, number);
+  return { letter, version, isCurrent: version.id === current.id, bodyHtml: versionHtml(version) };
+}
+
+export interface VersionComparison {
+  letter: LetterRow;
+  from: LetterVersionRow;
+  to: LetterVersionRow;
+  titleDiff: DiffPart[];
+  summaryDiff: DiffPart[];
+  bodyDiff: DiffPart[];
+}
+
+/** Published versions never change, so a comparison is worked out once and kept (bounded). */
+const comparisons = new Map<string, Omit<VersionComparison, 'letter' | 'from' | 'to'>>();
+
+export function compareVersions(db: Db, slug: string, fromNumber: number, toNumber: number): VersionComparison {
+  const { letter } = findPublicLetter(db, slug);
+  const from = publicVersion(db, letter, fromNumber);
+  const to = publicVersion(db, letter, toNumber);
+  const key = `${from.id}:${from.sha256}:${to.id}:${to.sha256}`;
+  let parts = comparisons.get(key);
+  if (!parts) {
+    parts = { titleDiff: diffText(from.title, to.title), summaryDiff: diffText(from.summary, to.summary), bodyDiff: diffText(from.body, to.body) };
+    if (comparisons.size >= 200) comparisons.clear();
+    comparisons.set(key, parts);
+  }
+  return { letter, from, to, ...parts };
+}
+
+/** `3` is one version, `2..3` a comparison; anything else is not a page. */
+export function parseVersionRef(ref: string): { from: number; to?: number } {
+  const match = /^(\d{1,6})(?:\.\.(\d{1,6}))?$/.exec(ref);
+  if (!match) throw notFound('version of this letter');
+  return { from: Number(match[1]), ...(match[2] === undefined ? {} : { to: Number(match[2]) }) };
+}

@@ -1,0 +1,139 @@
+import { eq } from 'drizzle-orm';
+import { recordAudit, type Actor } from '../audit/record.js';
+import type { Context } from '../context.js';
+import { isUniqueViolation } from '../db/errors.js';
+import { parseEmailAddress } from '../signatures/email-address.js';
+import { AppError } from '../web/errors.js';
+import { hashPassword, passwordProblem, scryptCostFor } from './passwords.js';
+import { countWithRole, findOrganiserByEmail, listOrganiserRows } from './repo.js';
+import { endOrganiserSessions } from './sessions.js';
+import { ORGANISER_ROLES, organisers, type OrganiserRole, type OrganiserRow } from './table.js';
+
+/** What account changes need: the CLI has no views or logger, only the database, config and a clock. */
+export type AccountsContext = Pick<Context, 'db' | 'config' | 'now'>;
+
+/** An organiser as shown to other organisers and the CLI: never the password hash. */
+export interface OrganiserSummary {
+  id: number;
+  email: string;
+  name: string;
+  role: OrganiserRole;
+  createdAt: Date;
+}
+
+export interface NewOrganiser {
+  email: string;
+  name: string;
+  role: string;
+  password: string;
+}
+
+const summarise = ({ id, email, name, role, createdAt }: OrganiserRow): OrganiserSummary => ({ id, email, name, role, createdAt });
+
+/** Organisers sign in with the address lower-cased (and its domain punycoded), whatever they typed. */
+export function organiserEmailKey(raw: string): string | undefined {
+  return parseEmailAddress(raw)?.key;
+}
+
+export function parseRole(raw: string): OrganiserRole {
+  const role = ORGANISER_ROLES.find((candidate) => candidate === raw);
+  if (!role) throw new AppError('invalid_role', 422, `Role must be one of: ${ORGANISER_ROLES.join(', ')}`, { field: 'role' });
+  return role;
+}
+
+function requireEmail(raw: string): string {
+  const email = organiserEmailKey(raw);
+  if (!email) throw new AppError('invalid_email', 422, 'Enter an email address in the correct format, like name@example.org', { field: 'email' });
+  return email;
+}
+
+function requireName(raw: string): string {
+  const name = raw.normalize('NFC').trim();
+  if (name.length < 1 || name.length > 120 || /\p{Cc}/u.test(name)) {
+    throw new AppError('invalid_name', 422, 'Enter a name of 1 to 120 characters', { field: 'name' });
+  }
+  return name;
+}
+
+function requirePasswordQuality(password: string): void {
+  const problem = passwordProblem(password);
+  if (problem) throw new AppError('weak_password', 422, problem, { field: 'password' });
+}
+
+function findExisting(ctx: AccountsContext, rawEmail: string): OrganiserRow {
+  const organiser = findOrganiserByEmail(ctx.db, organiserEmailKey(rawEmail) ?? rawEmail.trim().toLowerCase());
+  if (!organiser) throw new AppError('organiser_not_found', 404, `No organiser has the email ${rawEmail.trim()}`);
+  return organiser;
+}
+
+const emailTaken = (email: string): AppError =>
+  new AppError('organiser_email_taken', 409, `An organiser with the email ${email} already exists`, { field: 'email' });
+
+/** Refuses a change that would leave nobody able to manage organisers from the web. */
+function keepAnOwner(ctx: AccountsContext, organiser: OrganiserRow, nextRole: OrganiserRole | 'removed'): void {
+  if (organiser.role === 'owner' && nextRole !== 'owner' && countWithRole(ctx.db, 'owner') <= 1) {
+    throw new AppError('last_owner', 409, 'This is the only owner: make someone else an owner first');
+  }
+}
+
+export async function addOrganiser(ctx: AccountsContext, input: NewOrganiser, actor: Actor): Promise<OrganiserSummary> {
+  const email = requireEmail(input.email);
+  const name = requireName(input.name);
+  const role = parseRole(input.role);
+  requirePasswordQuality(input.password);
+  if (findOrganiserByEmail(ctx.db, email)) throw emailTaken(email);
+  const passwordHash = await hashPassword(input.password, scryptCostFor(ctx.config.env));
+  const now = ctx.now();
+  try {
+    return ctx.db.transaction((tx) => {
+      const row = tx.insert(organisers).values({ email, name, role, passwordHash, createdAt: now }).returning().get();
+      recordAudit(tx, { actor, action: 'organiser.add', subject: `organiser:${email}`, details: { role } }, now);
+      return summarise(row);
+    });
+  } catch (error) {
+    // Another add of the same address won the race between the check and the insert.
+    if (isUniqueViolation(error)) throw emailTaken(email);
+    throw error;
+  }
+}
+
+export const listOrganisers = (ctx: Pick<Context, 'db'>): OrganiserSummary[] => listOrganiserRows(ctx.db).map(summarise);
+
+export function setOrganiserRole(ctx: AccountsContext, email: string, rawRole: string, actor: Actor): OrganiserSummary {
+  const role = parseRole(rawRole);
+  const now = ctx.now();
+  return ctx.db.transaction((tx) => {
+    const organiser = findExisting({ ...ctx, db: tx }, email);
+    if (organiser.role === role) return summarise(organiser);
+    keepAnOwner({ ...ctx, db: tx }, organiser, role);
+    const row = tx.update(organisers).set({ role }).where(eq(organisers.id, organiser.id)).returning().get();
+    recordAudit(tx, { actor, action: 'organiser.role', subject: `organiser:${organiser.email}`, details: { from: organiser.role, to: role } }, now);
+    return summarise(row);
+  });
+}
+
+/** Removes an organiser; their sessions go with them (foreign key cascade), the audit trail stays. */
+export function removeOrganiser(ctx: AccountsContext, email: string, actor: Actor): OrganiserSummary {
+  const now = ctx.now();
+  return ctx.db.transaction((tx) => {
+    const organiser = findExisting({ ...ctx, db: tx }, email);
+    keepAnOwner({ ...ctx, db: tx }, organiser, 'removed');
+    tx.delete(organisers).where(eq(organisers.id, organiser.id)).run();
+    recordAudit(tx, { actor, action: 'organiser.remove', subject: `organiser:${organiser.email}`, details: { role: organiser.role } }, now);
+    return summarise(organiser);
+  });
+}
+
+/** Sets a new password and signs the organiser out everywhere. */
+export async function setOrganiserPassword(ctx: AccountsContext, email: string, password: string, actor: Actor): Promise<OrganiserSummary> {
+  const organiser = findExisting(ctx, email);
+  requirePasswordQuality(password);
+  const passwordHash = await hashPassword(password, scryptCostFor(ctx.config.env));
+  const now = ctx.now();
+  return ctx.db.transaction((tx) => {
+    tx.update(organisers).set({ passwordHash }).where(eq(organisers.id, organiser.id)).run();
+    endOrganiserSessions(tx, organiser.id);
+    recordAudit(tx, { actor, action: 'organiser.password', subject: `organiser:${organiser.email}` }, now);
+    return summarise(organiser);
+  });
+}

@@ -1,0 +1,79 @@
+import { eq } from 'drizzle-orm';
+import { recordAudit, type Actor } from '../audit/record.js';
+import type { Context } from '../context.js';
+import { describeClientAddress } from '../signatures/client-address.js';
+import { actorFrom, type SignedInOrganiser } from './access.js';
+import { organiserEmailKey } from './accounts.js';
+import type { LoginThrottle } from './login-throttle.js';
+import { dummyHash, hashPassword, MAX_PASSWORD_LENGTH, needsRehash, scryptCostFor, verifyPassword } from './passwords.js';
+import { findOrganiserByEmail } from './repo.js';
+import { endSession, pruneExpiredSessions, sessionPolicy, startSession } from './sessions.js';
+import { organisers, type OrganiserRow } from './table.js';
+
+export interface SignInInput {
+  email: string;
+  password: string;
+  clientIp: string | undefined;
+  /** The session cookie the browser still had, ended so the new session gets a fresh id. */
+  previousSessionToken: string | undefined;
+}
+
+export type SignInResult =
+  | { outcome: 'signed-in'; sessionToken: string; organiser: OrganiserRow }
+  | { outcome: 'refused' }
+  | { outcome: 'throttled'; retryAfterSeconds: number };
+
+/** Failed sign-ins are not done by anyone we know: the audit names the form, not a person. */
+const SIGN_IN_FORM: Actor = { kind: 'system', label: 'sign-in form' };
+
+/**
+ * An organiser signs in. An unknown email and a wrong password take the same path and the same
+ * scrypt work (against a dummy hash), and the caller shows the same answer for both.
+ */
+export async function signIn(ctx: Context, throttle: LoginThrottle, input: SignInInput): Promise<SignInResult> {
+  const attempt = { account: organiserEmailKey(input.email) ?? input.email.trim().toLowerCase(), clientIp: input.clientIp, at: ctx.now() };
+  const retryAfterSeconds = throttle.retryAfterSeconds(attempt);
+  if (retryAfterSeconds > 0) return { outcome: 'throttled', retryAfterSeconds };
+  throttle.begin(attempt);
+
+  const cost = scryptCostFor(ctx.config.env);
+  const organiser = findOrganiserByEmail(ctx.db, attempt.account);
+  const passwordFits = input.password.length > 0 && input.password.length <= MAX_PASSWORD_LENGTH;
+  const matches = await verifyPassword(passwordFits ? input.password : '', organiser?.passwordHash ?? (await dummyHash(cost)));
+  const now = ctx.now();
+
+  if (!organiser || !matches || !passwordFits) {
+    const network = describeClientAddress(input.clientIp, ctx.config.sessionSecret)?.ipNetwork;
+    ctx.db.transaction((tx) => {
+      recordAudit(tx, {
+        actor: SIGN_IN_FORM,
+        action: 'organiser.login_failed',
+        ...(organiser ? { subject: `organiser:${organiser.email}` } : {}),
+        details: { reason: organiser ? 'wrong_password' : 'unknown_account', ...(network ? { network } : {}) },
+      }, now);
+    });
+    return { outcome: 'refused' };
+  }
+
+  throttle.succeeded(attempt);
+  const upgradedHash = needsRehash(organiser.passwordHash, cost) ? await hashPassword(input.password, cost) : undefined;
+  const policy = sessionPolicy(ctx.config);
+  const session = ctx.db.transaction((tx) => {
+    if (input.previousSessionToken) endSession(tx, input.previousSessionToken);
+    pruneExpiredSessions(tx, now, policy);
+    if (upgradedHash) tx.update(organisers).set({ passwordHash: upgradedHash }).where(eq(organisers.id, organiser.id)).run();
+    recordAudit(tx, { actor: actorFrom(organiser), action: 'organiser.login', subject: `organiser:${organiser.email}` }, now);
+    return startSession(tx, organiser.id, now);
+  });
+  return { outcome: 'signed-in', sessionToken: session.token, organiser };
+}
+
+/** Ends the session behind the cookie; signing out twice is harmless. */
+export function signOut(ctx: Context, sessionToken: string | undefined, organiser: SignedInOrganiser | undefined): void {
+  if (!sessionToken) return;
+  const now = ctx.now();
+  ctx.db.transaction((tx) => {
+    const ended = endSession(tx, sessionToken);
+    if (ended !== undefined && organiser) recordAudit(tx, { actor: actorFrom(organiser), action: 'organiser.logout', subject: `organiser:${organiser.email}` }, now);
+  });
+}

@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { buildTestApp } from '../helpers/app.js';
+import { runCliProcess } from '../helpers/cli.js';
+import { tempDir } from '../helpers/config.js';
+import { buildLetter, buildSignature } from '../helpers/factories.js';
+
+// Each step is a child process (~2 s, more on a busy machine): allow for several per test.
+describe('undersigned backup', { timeout: 90_000 }, () => {
+  it('when the server has the database open, then the backup holds its latest writes, passes the integrity check and opens on its own', async () => {
+    const dir = tempDir();
+    const t = buildTestApp({ env: { DATABASE_PATH: join(dir, 'live.db') } });
+    try {
+      const letter = buildLetter(t.ctx, { title: 'Written just before the backup' });
+      buildSignature(t.ctx, letter, { state: 'approved' });
+      // The writes are still in the WAL file: the backup must include them anyway.
+      expect(existsSync(join(dir, 'live.db-wal'))).toBe(true);
+
+      const target = join(dir, 'backups', 'copy.db');
+      const result = await runCliProcess(['backup', target], { DATABASE_PATH: join(dir, 'live.db') });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^backup written to .*copy\.db \(\d+ bytes\); integrity check: ok\n$/);
+
+      const copy = new Database(target, { readonly: true });
+      try {
+        expect(copy.pragma('journal_mode', { simple: true })).toBe('delete');
+        expect(copy.prepare('SELECT title, count_approved FROM letters').get()).toEqual({ title: 'Written just before the backup', count_approved: 1 });
+        expect(copy.prepare('SELECT count(*) AS n FROM signatures').get()).toEqual({ n: 1 });
+      } finally {
+        copy.close();
+      }
+      expect(existsSync(`${target}-wal`)).toBe(false);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('when the target exists already or is missing, then it exits 1 with one line and overwrites nothing', async () => {
+    const dir = tempDir();
+    const env = { DATABASE_PATH: join(dir, 'live.db') };
+    await runCliProcess(['migrate'], env);
+    const existing = await runCliProcess(['backup', env.DATABASE_PATH], env);
+    expect(existing.code).toBe(1);
+    expect(existing.stderr).toMatch(/already exists; choose a new file name/);
+    expect((await runCliProcess(['backup'], env)).stderr).toMatch(/the file to write is required/);
+  });
+});

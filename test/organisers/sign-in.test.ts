@@ -1,0 +1,234 @@
+import { createHash } from 'node:crypto';
+import pino from 'pino';
+import request from 'supertest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { createOrganiser, loginAs, TEST_PASSWORD } from '../helpers/organisers.js';
+
+let t: TestApp;
+afterEach(() => t.close());
+
+const MINUTE = 60_000;
+const setCookies = (res: request.Response): string[] => {
+  const header = res.headers['set-cookie'] as unknown;
+  return Array.isArray(header) ? (header as string[]) : typeof header === 'string' ? [header] : [];
+};
+const cookieValue = (res: request.Response, name: string): string | undefined =>
+  setCookies(res).map((cookie) => cookie.split(';')[0] ?? '').find((pair) => pair.startsWith(`${name}=`))?.slice(name.length + 1);
+const postLogin = (app: TestApp['app'], email: string, password: string) => request(app).post('/admin/login').type('form').send({ email, password });
+const sessionRows = () => t.database.sqlite.prepare('SELECT id_hash, csrf_token FROM sessions').all() as Array<{ id_hash: string; csrf_token: string }>;
+
+describe('signing in', () => {
+  it('when the password is right, then a session cookie is set HttpOnly, SameSite=Lax, not Secure outside production, and only its hash is stored', async () => {
+    t = buildTestApp();
+    const organiser = await createOrganiser(t, 'viewer');
+    const res = await postLogin(t.app, organiser.email, TEST_PASSWORD);
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/admin');
+    const cookie = setCookies(res).find((line) => line.startsWith('undersigned_session='));
+    expect(cookie).toMatch(/; HttpOnly/);
+    expect(cookie).toMatch(/; SameSite=Lax/);
+    expect(cookie).toMatch(/; Path=\//);
+    expect(cookie).not.toMatch(/Secure/);
+    const token = cookieValue(res, 'undersigned_session') ?? '';
+    expect(Buffer.from(token, 'base64url').length).toBeGreaterThanOrEqual(16);
+    const rows = sessionRows();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.id_hash).toBe(createHash('sha256').update(token).digest('hex'));
+    expect(JSON.stringify(rows)).not.toContain(token);
+  });
+
+  it('when the email is typed with capitals and spaces, then it still signs in', async () => {
+    t = buildTestApp();
+    const organiser = await createOrganiser(t, 'viewer');
+    expect((await postLogin(t.app, `  ${organiser.email.toUpperCase()} `, TEST_PASSWORD)).status).toBe(303);
+  });
+
+  it('when the email is unknown or the password wrong, then the answer is the same: 401, the same page, no cookie', async () => {
+    t = buildTestApp();
+    const organiser = await createOrganiser(t, 'owner');
+    const unknown = await postLogin(t.app, 'nobody@organisers.example', TEST_PASSWORD);
+    const wrong = await postLogin(t.app, organiser.email, 'not the right password');
+    expect(unknown.status).toBe(401);
+    expect(wrong.status).toBe(unknown.status);
+    expect(setCookies(unknown)).toEqual([]);
+    expect(setCookies(wrong)).toEqual([]);
+    expect(wrong.text.replace(organiser.email, 'EMAIL')).toBe(unknown.text.replace('nobody@organisers.example', 'EMAIL'));
+    expect(unknown.text).toContain('The email address or password is not right');
+  });
+
+  it('when production, then the cookie is __Host- prefixed and Secure', async () => {
+    t = buildTestApp({ env: { NODE_ENV: 'production', SMTP_URL: 'smtp://127.0.0.1:2525', SESSION_SECRET: 'x'.repeat(40), BASE_URL: 'https://letters.example' } });
+    const organiser = await createOrganiser(t, 'viewer');
+    const res = await postLogin(t.app, organiser.email, TEST_PASSWORD);
+    expect(res.status).toBe(303);
+    const cookie = setCookies(res).find((line) => line.startsWith('__Host-undersigned_session='));
+    expect(cookie).toMatch(/; Path=\/(;|$)/);
+    expect(cookie).toMatch(/; HttpOnly/);
+    expect(cookie).toMatch(/; Secure/);
+    expect(cookie).toMatch(/; SameSite=Lax/);
+    expect(cookie).not.toMatch(/Domain=/i);
+  });
+
+  it('when someone signs in again with an old session cookie, then the old session ends and a new id is issued', async () => {
+    t = buildTestApp();
+    const organiser = await createOrganiser(t, 'viewer');
+    const first = cookieValue(await postLogin(t.app, organiser.email, TEST_PASSWORD), 'undersigned_session');
+    const second = await request(t.app).post('/admin/login').set('Cookie', `undersigned_session=${first}`).type('form').send({ email: organiser.email, password: TEST_PASSWORD });
+    const renewed = cookieValue(second, 'undersigned_session');
+    expect(renewed).toBeDefined();
+    expect(renewed).not.toBe(first);
+    expect(sessionRows()).toHaveLength(1);
+    expect((await request(t.app).get('/admin').set('Cookie', `undersigned_session=${first}`)).status).toBe(303);
+    expect((await request(t.app).get('/admin').set('Cookie', `undersigned_session=${renewed}`)).status).toBe(200);
+  });
+
+  it('when a safe "next" is given, then sign-in returns there; an outside address is ignored', async () => {
+    t = buildTestApp();
+    const organiser = await createOrganiser(t, 'viewer');
+    const send = (next: string) => request(t.app).post('/admin/login').type('form').send({ email: organiser.email, password: TEST_PASSWORD, next });
+    expect((await send('/admin/letters')).headers.location).toBe('/admin/letters');
+    for (const next of ['https://evil.example/admin', '//evil.example/admin', '/letters/x', '/admin\\@evil.example']) {
+      expect((await send(next)).headers.location).toBe('/admin');
+    }
+  });
+
+  it('when not signed in, then an organiser page redirects to sign-in and back', async () => {
+    t = buildTestApp();
+    const res = await request(t.app).get('/admin/letters?x=1');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/admin/login?next=%2Fadmin%2Fletters%3Fx%3D1');
+    const page = await request(t.app).get(res.headers.location as string);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('value="/admin/letters?x=1"');
+    expect(page.headers['cache-control']).toBe('no-store');
+  });
+
+  it('when a login form is posted from another site, then it is refused', async () => {
+    t = buildTestApp();
+    const organiser = await createOrganiser(t, 'viewer');
+    const res = await request(t.app).post('/admin/login').set('Sec-Fetch-Site', 'cross-site').type('form').send({ email: organiser.email, password: TEST_PASSWORD });
+    expect(res.status).toBe(403);
+    expect(sessionRows()).toHaveLength(0);
+  });
+});
+
+describe('logs', () => {
+  it('when an organiser signs in and works, then neither the password nor the session id is ever logged', async () => {
+    const lines: string[] = [];
+    t = buildTestApp({ logger: pino({ level: 'trace' }, { write: (line: string) => void lines.push(line) }) });
+    const organiser = await createOrganiser(t, 'owner');
+    await postLogin(t.app, organiser.email, 'a wrong password of some length').expect(401);
+    const res = await postLogin(t.app, organiser.email, TEST_PASSWORD).expect(303);
+    const token = cookieValue(res, 'undersigned_session') ?? '';
+    await request(t.app).get('/admin?x=1').set('Cookie', `undersigned_session=${token}`).expect(200);
+    const logged = lines.join('');
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    for (const secret of [TEST_PASSWORD, 'a wrong password of some length', token]) expect(logged).not.toContain(secret);
+  });
+});
+
+describe('signing out', () => {
+  it('when an organiser signs out, then the session row is deleted and the cookie cleared', async () => {
+    t = buildTestApp();
+    const { agent, csrfToken } = await loginAs(t, 'viewer');
+    const res = await agent.post('/admin/logout').type('form').send({ _csrf: csrfToken });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/admin/login');
+    expect(setCookies(res).some((line) => /^undersigned_session=;/.test(line))).toBe(true);
+    expect(sessionRows()).toHaveLength(0);
+    expect((await agent.get('/admin')).status).toBe(303);
+  });
+
+  it('when the sign-out form has no CSRF token, then 403 and the session lives on', async () => {
+    t = buildTestApp();
+    const { agent } = await loginAs(t, 'viewer');
+    expect((await agent.post('/admin/logout').type('form').send({})).status).toBe(403);
+    expect(sessionRows()).toHaveLength(1);
+  });
+});
+
+describe('session expiry', () => {
+  it('when idle for 30 minutes, then the session ends; activity before that keeps it alive', async () => {
+    t = buildTestApp();
+    const { agent } = await loginAs(t, 'viewer');
+    t.clock.advance(29 * MINUTE);
+    expect((await agent.get('/admin')).status).toBe(200);
+    t.clock.advance(29 * MINUTE);
+    expect((await agent.get('/admin')).status).toBe(200);
+    t.clock.advance(30 * MINUTE);
+    const res = await agent.get('/admin');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toMatch(/^\/admin\/login/);
+    expect(sessionRows()).toHaveLength(0);
+  });
+
+  it('when 12 hours have passed since sign-in, then the session ends however active it was', async () => {
+    t = buildTestApp();
+    const { agent } = await loginAs(t, 'viewer');
+    for (let elapsed = 0; elapsed < 12 * 60 - 20; elapsed += 20) {
+      t.clock.advance(20 * MINUTE);
+      expect((await agent.get('/admin')).status).toBe(200);
+    }
+    t.clock.advance(20 * MINUTE);
+    expect((await agent.get('/admin')).status).toBe(303);
+  });
+
+  it('when the limits are configured, then they apply', async () => {
+    t = buildTestApp({ env: { SESSION_IDLE_MINUTES: '5' } });
+    const { agent } = await loginAs(t, 'viewer');
+    t.clock.advance(5 * MINUTE);
+    expect((await agent.get('/admin')).status).toBe(303);
+  });
+});
+
+describe('sign-in throttling', () => {
+  it('when one account has 5 failures in 15 minutes, then even the right password gets 429 with Retry-After until the window passes', async () => {
+    t = buildTestApp();
+    const organiser = await createOrganiser(t, 'owner');
+    for (let i = 0; i < 5; i += 1) {
+      expect((await postLogin(t.app, organiser.email, `wrong password ${i}`)).status).toBe(401);
+      t.clock.advance(MINUTE);
+    }
+    // Failures at minutes 0–4, now minute 5: the first one leaves the 15-minute window in 10 minutes.
+    const throttled = await postLogin(t.app, organiser.email, TEST_PASSWORD);
+    expect(throttled.status).toBe(429);
+    expect(Number(throttled.headers['retry-after'])).toBe(10 * 60);
+    expect(throttled.text).toContain('Too many attempts');
+    t.clock.advance(10 * MINUTE - 1000);
+    expect((await postLogin(t.app, organiser.email, TEST_PASSWORD)).status).toBe(429);
+    t.clock.advance(1000);
+    expect((await postLogin(t.app, organiser.email, TEST_PASSWORD)).status).toBe(303);
+  });
+
+  it('when an unknown email is tried 5 times, then it is throttled exactly like a real one', async () => {
+    t = buildTestApp();
+    for (let i = 0; i < 5; i += 1) await postLogin(t.app, 'ghost@organisers.example', 'wrong password').expect(401);
+    const res = await postLogin(t.app, 'ghost@organisers.example', 'wrong password');
+    expect(res.status).toBe(429);
+    expect(res.headers['retry-after']).toBe(String(15 * 60));
+  });
+
+  it('when one address fails across many accounts, then it is throttled per IP too', async () => {
+    t = buildTestApp({ env: { LOGIN_LIMIT_PER_IP: '3' } });
+    const organiser = await createOrganiser(t, 'viewer');
+    for (let i = 0; i < 3; i += 1) await postLogin(t.app, `someone${i}@organisers.example`, 'wrong password').expect(401);
+    const res = await postLogin(t.app, organiser.email, TEST_PASSWORD);
+    expect(res.status).toBe(429);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  it('when a sign-in succeeds, then earlier failures of that account are forgotten', async () => {
+    t = buildTestApp();
+    const organiser = await createOrganiser(t, 'viewer');
+    for (let i = 0; i < 4; i += 1) await postLogin(t.app, organiser.email, 'wrong password').expect(401);
+    await postLogin(t.app, organiser.email, TEST_PASSWORD).expect(303);
+    for (let i = 0; i < 4; i += 1) await postLogin(t.app, organiser.email, 'wrong password').expect(401);
+    await postLogin(t.app, organiser.email, TEST_PASSWORD).expect(303);
+  });
+
+  it('when the limit is 0, then there is no throttle', async () => {
+    t = buildTestApp({ env: { LOGIN_LIMIT_PER_ACCOUNT: '0', LOGIN_LIMIT_PER_IP: '0' } });
+    for (let i = 0; i < 8; i += 1) await postLogin(t.app, 'ghost@organisers.example', 'wrong password').expect(401);
+  });
+});
