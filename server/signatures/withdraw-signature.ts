@@ -33,7 +33,7 @@ export function withdrawSignature(ctx: Context, token: string): WithdrawalView {
     revokeTokens(tx, view.signature.id, 'withdraw');
     const signature = tx
       .update(signatures)
-      .set({ state: 'withdrawn', withdrawnAt: now, name: '', title: '', organisationText: '', organisationId: null, comment: '', featured: false, affiliationVerified: false })
+      .set({ state: 'withdrawn', withdrawnAt: now, name: '', title: '', organisationText: '', organisationKey: '', organisationId: null, comment: '', featured: false, affiliationVerified: false })
       .where(eq(signatures.id, view.signature.id))
       .returning()
       .get();

@@ -6,6 +6,7 @@ import { outbox, signatures } from '../../server/db/schema.js';
 import { findLetterBySlug } from '../../server/letters/repo.js';
 import { createLetter, type NewLetter } from '../../server/letters/service.js';
 import type { LetterRow } from '../../server/letters/table.js';
+import { organisationKey } from '../../server/organisations/normalise.js';
 import type { SignatureRow } from '../../server/signatures/table.js';
 import type { TestApp } from './app.js';
 
@@ -37,6 +38,7 @@ export function buildSignature(ctx: Context, letter: LetterRow, overrides: Parti
       emailDomain: email.split('@')[1] ?? 'example.org',
       title: 'Engineer',
       organisationText: 'Example Org',
+      organisationKey: organisationKey(overrides.organisationText ?? 'Example Org'),
       signedAt: ctx.now(),
       confirmedAt: confirmed ? ctx.now() : null,
       ...overrides,
