@@ -80,3 +80,13 @@ export function tokenFromOutbox(ctx: Context, to: string, purpose: 'confirm' | '
   }
   throw new Error(`no ${purpose} link in mail to ${to}`);
 }
+
+/** Signs through the public form and presses Confirm in the mail's link: the whole signer's path. */
+export async function signAndConfirm(t: Pick<TestApp, 'app' | 'ctx'>, slug: string, fields: Record<string, string>): Promise<SignatureRow> {
+  const form = signForm(fields);
+  await postSignature(t.app, slug, form).expect(303);
+  await request(t.app).post(`/signatures/confirm/${tokenFromOutbox(t.ctx, form.email!, 'confirm')}`).expect(200);
+  const signature = signatureByEmail(t.ctx, form.email!);
+  if (!signature) throw new Error(`no signature for ${form.email}`);
+  return signature;
+}
