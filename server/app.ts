@@ -6,6 +6,8 @@ import type { Context } from './context.js';
 import type { Db } from './db/client.js';
 import { letterRoutes } from './letters/routes.js';
 import { devMailRoutes } from './mail/dev-routes.js';
+import { publicApiRoutes } from './signatures/api-routes.js';
+import { signatoryListRoutes } from './signatures/list-routes.js';
 import { signatureRoutes } from './signatures/routes.js';
 import { loadAssets } from './web/assets.js';
 import { errorHandler, notFoundHandler } from './web/error-handler.js';
@@ -63,6 +65,8 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
 
   app.use(letterRoutes(ctx));
   app.use(signatureRoutes(ctx));
+  app.use(signatoryListRoutes(ctx));
+  app.use(publicApiRoutes(ctx));
   if (!config.isProduction && !config.smtpUrl) app.use(devMailRoutes(ctx));
 
   app.use(notFoundHandler);

@@ -73,6 +73,10 @@ export const signatureTokens = sqliteTable('signature_tokens', {
 
 export type SignatureRow = typeof signatures.$inferSelect;
 
+/** signatures.organisation_group for a signature with this match, as the column's definition above computes it. */
+export const organisationGroupOf = (match: { organisationId: number | null; organisationKey: string }): string | null =>
+  match.organisationId !== null ? `o:${match.organisationId}` : match.organisationKey ? `k:${match.organisationKey}` : null;
+
 /**
  * Listed signatures per letter and organisation group, kept by triggers on signatures (see
  * migrations) like the per-letter counts, so the breakdown on a public page reads a few rows

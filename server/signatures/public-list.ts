@@ -1,0 +1,140 @@
+import { and, count, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { coveringDomain } from '../lib/domain.js';
+import { containsPattern, pageOf, type Page } from '../lib/paging.js';
+import { domainsByOrganisation, matchOrganisation } from '../organisations/service.js';
+import { organisations } from '../organisations/table.js';
+import { letterOrganisationCounts, organisationGroupOf, signatures } from './table.js';
+
+/**
+ * The public list of signatories: only approved signatures whose signer chose to be listed, and
+ * only what they chose to show. Every query here is bounded by an index on listed rows
+ * (signatures_public_list_idx, _group_idx, _featured_idx), newest first with keyset paging.
+ */
+
+export interface PublicSignatory {
+  id: number;
+  name: string;
+  title: string;
+  /** The matched organisation's name, else the text as typed. */
+  organisation: string;
+  /** When the affiliation is verified: the organisation's domain the signer confirmed an address at (never the address). */
+  verifiedDomain: string | null;
+  signedAt: Date;
+  featured: boolean;
+}
+
+export interface PublicListFilter {
+  letterId: number;
+  /** Words in the name, role or organisation. */
+  q?: string;
+  /** An organisation as typed or as listed in the breakdown; matched like a signer's text. */
+  organisation?: string;
+}
+
+export const FEATURED_LIMIT = 12;
+
+/** Listed rows only; the condition is spelled exactly as the partial indexes' WHERE so SQLite uses them. */
+const isListed = sql`${signatures.state} = 'approved' AND ${signatures.showPublic} = 1`;
+
+const selection = {
+  id: signatures.id,
+  name: signatures.name,
+  title: signatures.title,
+  organisationText: signatures.organisationText,
+  organisationId: signatures.organisationId,
+  organisationName: organisations.name,
+  emailDomain: signatures.emailDomain,
+  affiliationVerified: signatures.affiliationVerified,
+  signedAt: signatures.signedAt,
+  featured: signatures.featured,
+};
+
+/** One page of listed signatories, newest first; pass `nextCursor` back as `cursor` for the next. */
+export function listPublicSignatories(db: Db, filter: PublicListFilter & { cursor?: number; limit: number }): Page<PublicSignatory> {
+  const rows = selectListed(db, and(...filterConditions(db, filter), filter.cursor ? lt(signatures.id, filter.cursor) : undefined), filter.limit + 1);
+  const page = pageOf(rows, filter.limit);
+  return { items: toPublic(db, page.items), nextCursor: page.nextCursor };
+}
+
+/** Every listed signatory matching the filter, read a page at a time: for the CSV download. */
+export function* allPublicSignatories(db: Db, filter: PublicListFilter, pageSize = 500): Generator<PublicSignatory> {
+  let cursor: number | undefined;
+  do {
+    const page = listPublicSignatories(db, { ...filter, cursor, limit: pageSize });
+    yield* page.items;
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined);
+}
+
+/** Featured listed signatories, newest first: shown above the list and on the letter page. */
+export function listFeaturedSignatories(db: Db, letterId: number, limit = FEATURED_LIMIT): PublicSignatory[] {
+  return toPublic(db, selectListed(db, and(eq(signatures.letterId, letterId), eq(signatures.featured, true)), limit));
+}
+
+export interface OrganisationCount {
+  name: string;
+  listed: number;
+}
+
+export interface OrganisationBreakdown {
+  /** How many different organisations the listed signatories come from. */
+  total: number;
+  top: OrganisationCount[];
+}
+
+/**
+ * The organisations listed signatories come from, largest first. Reads the per-letter counts the
+ * triggers keep (letter_organisation_counts), so its cost depends on the number of organisations
+ * shown, not on the number of signatures.
+ */
+export function organisationBreakdown(db: Db, letterId: number, top = 10): OrganisationBreakdown {
+  const rows = db
+    .select({ label: letterOrganisationCounts.label, name: organisations.name, listed: letterOrganisationCounts.listed })
+    .from(letterOrganisationCounts)
+    .leftJoin(organisations, eq(organisations.id, letterOrganisationCounts.organisationId))
+    .where(eq(letterOrganisationCounts.letterId, letterId))
+    .orderBy(desc(letterOrganisationCounts.listed))
+    .limit(top)
+    .all();
+  const total = db.select({ n: count() }).from(letterOrganisationCounts).where(eq(letterOrganisationCounts.letterId, letterId)).get()?.n ?? 0;
+  return { total, top: rows.map((row) => ({ name: row.name ?? row.label, listed: row.listed })) };
+}
+
+function filterConditions(db: Db, filter: PublicListFilter): Array<SQL | undefined> {
+  const conditions: Array<SQL | undefined> = [eq(signatures.letterId, filter.letterId)];
+  const group = filter.organisation ? organisationGroupOf(matchOrganisation(db, filter.organisation)) : null;
+  if (group) conditions.push(eq(signatures.organisationGroup, group));
+  if (filter.q) {
+    const pattern = containsPattern(filter.q);
+    conditions.push(or(...[signatures.name, signatures.title, signatures.organisationText, organisations.name].map((column) => sql`${column} LIKE ${pattern} ESCAPE '\\'`)));
+  }
+  return conditions;
+}
+
+function selectListed(db: Db, where: SQL | undefined, limit: number) {
+  return db
+    .select(selection)
+    .from(signatures)
+    .leftJoin(organisations, eq(organisations.id, signatures.organisationId))
+    .where(and(isListed, where))
+    .orderBy(desc(signatures.id))
+    .limit(limit)
+    .all();
+}
+
+type ListedRow = ReturnType<typeof selectListed>[number];
+
+function toPublic(db: Db, rows: ListedRow[]): PublicSignatory[] {
+  const verifiedOrganisations = rows.filter((row) => row.affiliationVerified && row.organisationId !== null).map((row) => row.organisationId as number);
+  const domains = domainsByOrganisation(db, verifiedOrganisations);
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    title: row.title,
+    organisation: row.organisationName ?? row.organisationText,
+    verifiedDomain: row.affiliationVerified && row.organisationId !== null ? (coveringDomain(row.emailDomain, domains.get(row.organisationId) ?? []) ?? null) : null,
+    signedAt: row.signedAt,
+    featured: row.featured,
+  }));
+}
