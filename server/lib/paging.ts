@@ -1,6 +1,3 @@
-/** A LIKE pattern that finds `text` anywhere, with the LIKE wildcards in it taken literally (ESCAPE '\'). */
-export const containsPattern = (text: string): string => `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-
 export interface Page<T> {
   items: T[];
   /** Pass back as `cursor` for the next page; null on the last page. */

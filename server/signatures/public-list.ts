@@ -1,7 +1,8 @@
-import { and, count, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { coveringDomain } from '../lib/domain.js';
-import { containsPattern, pageOf, type Page } from '../lib/paging.js';
+import { anyColumnContains } from '../db/search.js';
+import { pageOf, type Page } from '../lib/paging.js';
 import { domainsByOrganisation, matchOrganisation } from '../organisations/service.js';
 import { organisations } from '../organisations/table.js';
 import { letterOrganisationCounts, organisationGroupOf, signatures } from './table.js';
@@ -105,10 +106,7 @@ function filterConditions(db: Db, filter: PublicListFilter): Array<SQL | undefin
   const conditions: Array<SQL | undefined> = [eq(signatures.letterId, filter.letterId)];
   const group = filter.organisation ? organisationGroupOf(matchOrganisation(db, filter.organisation)) : null;
   if (group) conditions.push(eq(signatures.organisationGroup, group));
-  if (filter.q) {
-    const pattern = containsPattern(filter.q);
-    conditions.push(or(...[signatures.name, signatures.title, signatures.organisationText, organisations.name].map((column) => sql`${column} LIKE ${pattern} ESCAPE '\\'`)));
-  }
+  if (filter.q) conditions.push(anyColumnContains([signatures.name, signatures.title, signatures.organisationText, organisations.name], filter.q));
   return conditions;
 }
 

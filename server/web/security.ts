@@ -25,6 +25,7 @@ function helmetFor(config: Config, framing: 'deny' | 'any-site'): RequestHandler
     strictTransportSecurity: config.isProduction ? { maxAge: 63_072_000, includeSubDomains: true } : false,
     referrerPolicy: { policy: 'same-origin' },
     frameguard: framing === 'deny' ? { action: 'deny' } : false,
+    crossOriginResourcePolicy: { policy: framing === 'deny' ? 'same-origin' : 'cross-origin' },
     crossOriginEmbedderPolicy: false,
   });
 }
