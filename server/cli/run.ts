@@ -3,10 +3,12 @@ import { migrateCommand } from './migrate-command.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { migrateDatabase } from '../db/migrate.js';
+import { countsCommand } from '../signatures/counts-command.js';
 
 /** Every `undersigned <command>`; each lives next to the capability it serves. */
 const COMMANDS: Record<string, Command> = {
   migrate: migrateCommand,
+  counts: countsCommand,
 };
 
 function usage(): string {
