@@ -47,6 +47,8 @@ export function publicApiRoutes(ctx: Context): Router {
       letter: { slug: model.letter.slug, title: model.letter.title, counts: { signatures: model.count, listed: model.listed } },
       featured: model.featured.map(signatoryJson),
       signatories: model.signatories.map(signatoryJson),
+      // A search reads a bounded window per request: a short page with `next` means "keep following".
+      searchIncomplete: model.searchIncomplete,
       nextCursor: model.nextCursor === null ? null : String(model.nextCursor),
       next: model.nextCursor === null ? null : `${ctx.config.baseUrl}${listHref(path, query, model.nextCursor)}`,
     });

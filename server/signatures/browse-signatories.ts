@@ -28,6 +28,7 @@ export function browseSignatories(ctx: Context, slug: string, query: ListQuery, 
     featured: filtered || query.cursor ? [] : listFeaturedSignatories(ctx.db, letter.id),
     signatories: page.items,
     nextCursor: page.nextCursor,
+    searchIncomplete: page.searchIncomplete,
     breakdown: organisationBreakdown(ctx.db, letter.id),
   };
 }

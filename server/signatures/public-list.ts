@@ -51,16 +51,32 @@ const selection = {
   featured: signatures.featured,
 };
 
+/**
+ * Rows a search examines per request at most. A search is a scan (LIKE), so without a bound a
+ * query that matches nothing would read every listed row of the letter on each request; with it,
+ * a page may hold fewer matches than asked for while `nextCursor` still leads on to older rows.
+ */
+export const SEARCH_WINDOW = 20_000;
+
+export interface ListPage extends Page<PublicSignatory> {
+  /** A search stopped at its window before filling the page: older rows are still to be searched. */
+  searchIncomplete: boolean;
+}
+
 /** One page of listed signatories, newest first; pass `nextCursor` back as `cursor` for the next. */
-export function listPublicSignatories(db: Db, filter: PublicListFilter & { cursor?: number; limit: number }): Page<PublicSignatory> {
-  const { conditions, index } = filterConditions(db, filter);
-  const rows = selectListed(db, and(...conditions, filter.cursor ? lt(signatures.id, filter.cursor) : undefined), filter.limit + 1, index);
-  const page = pageOf(rows, filter.limit);
-  return { items: toPublic(db, page.items), nextCursor: page.nextCursor };
+export function listPublicSignatories(db: Db, filter: PublicListFilter & { cursor?: number; limit: number; searchWindow?: number }): ListPage {
+  const { seek, search, index } = filterConditions(db, filter);
+  const where = and(seek, filter.cursor ? lt(signatures.id, filter.cursor) : undefined);
+  const { ids, windowEnd } = search
+    ? searchIds(db, where, search, filter.limit + 1, index, filter.searchWindow ?? SEARCH_WINDOW)
+    : { ids: seekIds(db, where, filter.limit + 1, index), windowEnd: null };
+  const page = pageOf(selectByIds(db, ids), filter.limit);
+  const searchIncomplete = page.nextCursor === null && windowEnd !== null;
+  return { items: toPublic(db, page.items), nextCursor: searchIncomplete ? windowEnd : page.nextCursor, searchIncomplete };
 }
 
 /** Every listed signatory matching the filter, read a page at a time: for the CSV download. */
-export function* allPublicSignatories(db: Db, filter: PublicListFilter, pageSize = 500): Generator<PublicSignatory> {
+export function* allPublicSignatories(db: Db, filter: PublicListFilter, pageSize = 1000): Generator<PublicSignatory> {
   let cursor: number | undefined;
   do {
     const page = listPublicSignatories(db, { ...filter, cursor, limit: pageSize });
@@ -71,7 +87,7 @@ export function* allPublicSignatories(db: Db, filter: PublicListFilter, pageSize
 
 /** Featured listed signatories, newest first: shown above the list and on the letter page. */
 export function listFeaturedSignatories(db: Db, letterId: number, limit = FEATURED_LIMIT): PublicSignatory[] {
-  return toPublic(db, selectListed(db, and(eq(signatures.letterId, letterId), sql`${signatures.featured} = 1`), limit, 'signatures_featured_idx'));
+  return toPublic(db, selectByIds(db, seekIds(db, and(eq(signatures.letterId, letterId), sql`${signatures.featured} = 1`), limit, 'signatures_featured_idx')));
 }
 
 export interface OrganisationCount {
@@ -103,31 +119,48 @@ export function organisationBreakdown(db: Db, letterId: number, top = 10): Organ
   return { total, top: rows.map((row) => ({ name: row.name ?? row.label, listed: row.listed })) };
 }
 
-function filterConditions(db: Db, filter: PublicListFilter): { conditions: Array<SQL | undefined>; index: ListIndex } {
-  const conditions: Array<SQL | undefined> = [eq(signatures.letterId, filter.letterId)];
+/** The conditions an index seek can serve, the search (a scan) apart, and the index to seek. */
+function filterConditions(db: Db, filter: PublicListFilter): { seek: SQL | undefined; search: SQL | undefined; index: ListIndex } {
   const group = filter.organisation ? organisationGroupOf(matchOrganisation(db, filter.organisation)) : null;
-  if (group) conditions.push(eq(signatures.organisationGroup, group));
-  if (filter.q) conditions.push(anyColumnContains([signatures.name, signatures.title, signatures.organisationText, organisations.name], filter.q));
-  return { conditions, index: group ? 'signatures_public_group_idx' : 'signatures_public_list_idx' };
+  return {
+    seek: and(eq(signatures.letterId, filter.letterId), group ? eq(signatures.organisationGroup, group) : undefined),
+    search: filter.q ? anyColumnContains([signatures.name, signatures.title, signatures.organisationText, organisations.name], filter.q) : undefined,
+    index: group ? 'signatures_public_group_idx' : 'signatures_public_list_idx',
+  };
 }
 
 /** The partial indexes on listed rows, each ordered by id within a letter (and organisation group). */
 type ListIndex = 'signatures_public_list_idx' | 'signatures_public_group_idx' | 'signatures_featured_idx';
 
 /**
- * Listed rows newest first, in two steps: a seek on the named index for the ids of one page,
- * then those rows by primary key. The index is named because SQLite, without statistics,
- * prefers signatures_letter_state_idx, which for the featured block would walk every approved
- * row of the letter.
+ * Ids of listed rows newest first, by a seek on the named index. The index is named because
+ * SQLite, without statistics, prefers signatures_letter_state_idx, which for the featured block
+ * would walk every approved row of the letter.
  */
-function selectListed(db: Db, where: SQL | undefined, limit: number, index: ListIndex) {
+const newestListed = (where: SQL | undefined, limit: number, index: ListIndex): SQL =>
+  sql`SELECT ${signatures.id} AS id FROM ${signatures} INDEXED BY ${sql.identifier(index)}
+      WHERE ${and(isListed, where)} ORDER BY ${signatures.id} DESC LIMIT ${limit}`;
+
+const seekIds = (db: Db, where: SQL | undefined, limit: number, index: ListIndex): number[] =>
+  db.all<{ id: number }>(newestListed(where, limit, index)).map((row) => row.id);
+
+/** Matches among the newest `window` listed rows after the cursor, and where that window ended if it was full. */
+function searchIds(db: Db, where: SQL | undefined, search: SQL, limit: number, index: ListIndex, window: number): { ids: number[]; windowEnd: number | null } {
+  const candidates = newestListed(where, window, index);
   const ids = db
     .all<{ id: number }>(
-      sql`SELECT ${signatures.id} AS id FROM ${signatures} INDEXED BY ${sql.identifier(index)}
+      sql`SELECT ${signatures.id} AS id FROM (${candidates}) AS candidate
+          JOIN ${signatures} ON ${signatures.id} = candidate.id
           LEFT JOIN ${organisations} ON ${organisations.id} = ${signatures.organisationId}
-          WHERE ${and(isListed, where)} ORDER BY ${signatures.id} DESC LIMIT ${limit}`,
+          WHERE ${search} ORDER BY ${signatures.id} DESC LIMIT ${limit}`,
     )
     .map((row) => row.id);
+  const examined = db.get<{ n: number; last: number | null }>(sql`SELECT count(*) AS n, min(id) AS last FROM (${candidates})`);
+  return { ids, windowEnd: examined && examined.n >= window ? examined.last : null };
+}
+
+/** The rows of a page, by primary key, newest first. */
+function selectByIds(db: Db, ids: number[]) {
   if (ids.length === 0) return [];
   return db
     .select(selection)
@@ -138,7 +171,7 @@ function selectListed(db: Db, where: SQL | undefined, limit: number, index: List
     .all();
 }
 
-type ListedRow = ReturnType<typeof selectListed>[number];
+type ListedRow = ReturnType<typeof selectByIds>[number];
 
 function toPublic(db: Db, rows: ListedRow[]): PublicSignatory[] {
   const verifiedOrganisations = rows.filter((row) => row.affiliationVerified && row.organisationId !== null).map((row) => row.organisationId as number);
