@@ -8,6 +8,8 @@ import { auditRoutes } from './audit/routes.js';
 import { letterAdminRoutes } from './letters/admin-routes.js';
 import { requireCsrf } from './organisers/access.js';
 import { organiserRoutes } from './organisers/routes.js';
+import { publicApiRoutes } from './signatures/api-routes.js';
+import { signatoryListRoutes } from './signatures/list-routes.js';
 import { signatureRoutes } from './signatures/routes.js';
 import { loadAssets } from './web/assets.js';
 import { errorHandler, notFoundHandler } from './web/error-handler.js';
@@ -56,6 +58,8 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
   app.use(organiserRoutes(ctx));
   app.use(letterAdminRoutes(ctx));
   app.use(auditRoutes(ctx));
+  app.use(signatoryListRoutes(ctx));
+  app.use(publicApiRoutes(ctx));
   if (!config.isProduction && !config.smtpUrl) app.use(devMailRoutes(ctx));
 
   app.use(notFoundHandler);

@@ -10,6 +10,7 @@ import { privacyCommand } from '../privacy/cli.js';
 import { letterCommand } from '../letters/cli.js';
 import { organiserCommand } from '../organisers/cli.js';
 import { AppError } from '../web/errors.js';
+import { countsCommand } from '../signatures/counts-command.js';
 
 /** Every `undersigned <command>`; each lives next to the capability it serves. */
 const COMMANDS: Record<string, Command> = {
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, Command> = {
   organiser: organiserCommand,
   letter: letterCommand,
   backup: backupCommand,
+  counts: countsCommand,
 };
 
 function usage(): string {

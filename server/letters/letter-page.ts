@@ -1,5 +1,6 @@
 import type { Context } from '../context.js';
 import { renderMarkdown } from '../lib/markdown.js';
+import { signatoriesPreview } from '../signatures/browse-signatories.js';
 import type { FieldErrors } from '../web/forms.js';
 import { effectiveStatus, findPublicLetter, isAcceptingSignatures, signatureCount } from './service.js';
 import type { LetterVersionRow } from './table.js';
@@ -42,6 +43,7 @@ export function letterPageModel(ctx: Context, slug: string, form: SignFormState 
     bodyHtml: versionHtml(version),
     count: signatureCount(letter),
     listed: letter.countListed,
+    signatories: signatoriesPreview(ctx.db, letter.id),
     status: effectiveStatus(letter, now),
     accepting: isAcceptingSignatures(letter, now),
     form,

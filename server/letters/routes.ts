@@ -1,7 +1,10 @@
 import { Router } from 'express';
 import type { Context } from '../context.js';
+import { summariseLetter } from '../signatures/browse-signatories.js';
+import { publicCache } from '../web/cors.js';
 import { param } from '../web/params.js';
 import { renderPage } from '../web/render.js';
+import { allowFramingByAnySite } from '../web/security.js';
 import { letterPageModel } from './letter-page.js';
 import { listOpenLetters, signatureCount } from './service.js';
 import { compareVersions, describeVersion, describeVersionHistory, parseVersionRef } from './versions.js';
@@ -42,6 +45,12 @@ export function letterRoutes(ctx: Context): Router {
     }
     const comparison = compareVersions(ctx.db, slug, ref.from, ref.to);
     renderPage(res, 'letters/version-diff', { title: `Changes from version ${ref.from} to ${ref.to}: ${comparison.letter.title}`, ...comparison });
+  });
+
+  // The one page other sites may frame: a counter with a link that opens the letter in a new tab.
+  router.get('/letters/:slug/embed', allowFramingByAnySite(ctx.config), publicCache(60), (req, res) => {
+    const summary = summariseLetter(ctx, param(req, 'slug'));
+    renderPage(res, 'letters/embed', { ...summary, title: summary.letter.title, letterUrl: `${ctx.config.baseUrl}/letters/${summary.letter.slug}` });
   });
 
   return router;

@@ -3,7 +3,9 @@ import type { Context } from '../context.js';
 import { findLetterById, findVersion } from '../letters/repo.js';
 import type { LetterRow } from '../letters/table.js';
 import { composeMail, enqueueMail } from '../mail/outbox.js';
+import { organisationDomainsOf } from '../organisations/service.js';
 import { AppError, notFound } from '../web/errors.js';
+import { isAffiliationVerified } from './organisation-links.js';
 import { findSignatureById } from './repo.js';
 import { mailDomain } from './sign-letter.js';
 import { signatures, type SignatureRow } from './table.js';
@@ -33,9 +35,10 @@ export function confirmSignature(ctx: Context, token: string): ConfirmationView 
     const { letter, signature, alreadyConfirmed } = describeConfirmation({ ...ctx, db: tx }, token);
     if (alreadyConfirmed) return { letter, signature, alreadyConfirmed };
     const state = stateAfterConfirmation(letter, signature);
+    const affiliationVerified = isAffiliationVerified({ state, emailDomain: signature.emailDomain }, organisationDomainsOf(tx, signature.organisationId));
     const confirmed = tx
       .update(signatures)
-      .set({ state, confirmedAt: now })
+      .set({ state, confirmedAt: now, affiliationVerified })
       .where(eq(signatures.id, signature.id))
       .returning()
       .get();

@@ -1,4 +1,4 @@
-import { domainToASCII } from 'node:url';
+import { asciiDomain } from '../lib/domain.js';
 
 export interface EmailAddress {
   /** As typed, trimmed. */
@@ -10,7 +10,6 @@ export interface EmailAddress {
 }
 
 const LOCAL_PART = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
-const DOMAIN_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
 /** Parses an address the way a mail server would accept it; IDN domains are converted to punycode. */
 export function parseEmailAddress(raw: string): EmailAddress | undefined {
@@ -20,9 +19,7 @@ export function parseEmailAddress(raw: string): EmailAddress | undefined {
   const local = email.slice(0, at);
   const unicodeDomain = email.slice(at + 1);
   if (local.length > 64 || !LOCAL_PART.test(local)) return undefined;
-  const domain = domainToASCII(unicodeDomain).toLowerCase();
-  if (!domain || domain.length > 253) return undefined;
-  const labels = domain.split('.');
-  if (labels.length < 2 || !labels.every((label) => DOMAIN_LABEL.test(label)) || /^\d+$/.test(labels.at(-1) ?? '')) return undefined;
+  const domain = asciiDomain(unicodeDomain);
+  if (!domain) return undefined;
   return { email, key: `${local.toLowerCase()}@${domain}`, domain };
 }

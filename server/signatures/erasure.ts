@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import { signatures, signatureTokens } from './table.js';
 
 /** What a signer told us about themselves, blanked: withdrawal, anonymisation and erasure all start here. */
-export const BLANK_DETAILS = { name: '', title: '', organisationText: '', comment: '', featured: false } as const;
+export const BLANK_DETAILS = { name: '', title: '', organisationText: '', organisationKey: '', comment: '', featured: false } as const;
 
 /**
  * Everything that can lead back to the person, beyond their details. The key becomes a

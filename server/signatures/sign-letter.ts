@@ -4,6 +4,7 @@ import type { Db } from '../db/client.js';
 import type { LetterRow } from '../letters/table.js';
 import { findPublicLetter, isAcceptingSignatures } from '../letters/service.js';
 import { composeMail, enqueueMail } from '../mail/outbox.js';
+import { matchOrganisation } from '../organisations/service.js';
 import { AppError } from '../web/errors.js';
 import type { ClientAddress } from './client-address.js';
 import type { SignForm } from './forms.js';
@@ -33,7 +34,7 @@ export function signLetter(ctx: Context, input: SignLetterInput): void {
     ctx.db.transaction((tx) => {
       const existing = findSignatureByEmailKey(tx, letter.id, input.form.email.key);
       if (existing) return handleRepeatSigner(ctx, tx, letter, version.id, existing, input);
-      const signature = tx.insert(signatures).values(newSignatureValues(letter.id, version.id, input, now)).returning().get();
+      const signature = tx.insert(signatures).values(newSignatureValues(tx, letter.id, version.id, input, now)).returning().get();
       sendConfirmationMail(ctx, tx, letter, signature);
     });
 
@@ -48,9 +49,10 @@ export function signLetter(ctx: Context, input: SignLetterInput): void {
   ctx.notifyOutbox();
 }
 
-function newSignatureValues(letterId: number, versionId: number, input: SignLetterInput, now: Date) {
+function newSignatureValues(tx: Db, letterId: number, versionId: number, input: SignLetterInput, now: Date) {
   const { form, client } = input;
   return {
+    ...matchOrganisation(tx, form.organisation),
     letterId,
     versionId,
     name: form.name,
@@ -73,7 +75,7 @@ function handleRepeatSigner(ctx: Context, tx: Db, letter: LetterRow, versionId: 
   switch (existing.state) {
     case 'withdrawn': {
       revokeTokens(tx, existing.id);
-      const values = { ...newSignatureValues(letter.id, versionId, input, now), state: 'unconfirmed' as const, mailsSent: 0 };
+      const values = { ...newSignatureValues(tx, letter.id, versionId, input, now), state: 'unconfirmed' as const, mailsSent: 0 };
       tx.update(signatures)
         .set({ ...values, confirmedAt: null, moderatedAt: null, withdrawnAt: null, featured: false, affiliationVerified: false, reminderSentAt: null })
         .where(eq(signatures.id, existing.id))

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { letters, letterVersions } from '../letters/table.js';
 import { organisations } from '../organisations/table.js';
 
@@ -19,6 +19,13 @@ export const signatures = sqliteTable('signatures', {
   title: text('title').notNull().default(''),
   organisationText: text('organisation_text').notNull().default(''),
   organisationId: integer('organisation_id').references(() => organisations.id, { onDelete: 'set null' }),
+  /** organisation_text folded by organisationKey(): spellings of one name share it, and a new organisation or alias finds its signatures by it. */
+  organisationKey: text('organisation_key').notNull().default(''),
+  /** What the public breakdown and organisation filter group by: the matched organisation, else the folded text; null without one. */
+  organisationGroup: text('organisation_group').generatedAlwaysAs(
+    sql`CASE WHEN organisation_id IS NOT NULL THEN 'o:' || organisation_id WHEN organisation_key <> '' THEN 'k:' || organisation_key END`,
+    { mode: 'virtual' },
+  ),
   comment: text('comment').notNull().default(''),
   showPublic: integer('show_public', { mode: 'boolean' }).notNull().default(true),
   contactUpdates: integer('contact_updates', { mode: 'boolean' }).notNull().default(false),
@@ -47,6 +54,9 @@ export const signatures = sqliteTable('signatures', {
   index('signatures_state_signed_idx').on(t.state, t.signedAt),
   index('signatures_email_key_idx').on(t.emailKey),
   index('signatures_organisation_idx').on(t.organisationId),
+  index('signatures_public_group_idx').on(t.letterId, t.organisationGroup, t.id).where(sql`state = 'approved' AND show_public = 1`),
+  index('signatures_featured_idx').on(t.letterId, t.id).where(sql`state = 'approved' AND show_public = 1 AND featured = 1`),
+  index('signatures_unmatched_key_idx').on(t.organisationKey).where(sql`organisation_id IS NULL AND organisation_key <> ''`),
 ]);
 
 export const TOKEN_PURPOSES = ['confirm', 'withdraw'] as const;
@@ -62,3 +72,27 @@ export const signatureTokens = sqliteTable('signature_tokens', {
 }, (t) => [index('signature_tokens_signature_idx').on(t.signatureId)]);
 
 export type SignatureRow = typeof signatures.$inferSelect;
+
+/** signatures.organisation_group for a signature with this match, as the column's definition above computes it. */
+export const organisationGroupOf = (match: { organisationId: number | null; organisationKey: string }): string | null =>
+  match.organisationId !== null ? `o:${match.organisationId}` : match.organisationKey ? `k:${match.organisationKey}` : null;
+
+/**
+ * Listed signatures per letter and organisation group, kept by triggers on signatures (see
+ * migrations) like the per-letter counts, so the breakdown on a public page reads a few rows
+ * instead of grouping every signature of the letter.
+ */
+export const letterOrganisationCounts = sqliteTable('letter_organisation_counts', {
+  letterId: integer('letter_id').notNull().references(() => letters.id, { onDelete: 'cascade' }),
+  /** signatures.organisation_group: `o:<organisation id>` or `k:<folded typed text>`. */
+  organisationGroup: text('organisation_group').notNull(),
+  organisationId: integer('organisation_id').references(() => organisations.id, { onDelete: 'cascade' }),
+  /** For an unmatched group, the text as the first listed signer in it typed it. */
+  label: text('label').notNull(),
+  listed: integer('listed').notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.letterId, t.organisationGroup] }),
+  index('letter_organisation_counts_rank_idx').on(t.letterId, t.listed),
+]);
+
+export type LetterOrganisationCountRow = typeof letterOrganisationCounts.$inferSelect;

@@ -4,8 +4,8 @@ import type { Config } from '../config.js';
 import { AppError } from './errors.js';
 
 /** CSP without any inline script or style: every script and stylesheet is a file under public/. */
-export function securityHeaders(config: Config): RequestHandler {
-  const secure = helmet({
+function helmetFor(config: Config, framing: 'deny' | 'any-site'): RequestHandler {
+  return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -16,7 +16,7 @@ export function securityHeaders(config: Config): RequestHandler {
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
         formAction: ["'self'"],
-        frameAncestors: ["'none'"],
+        frameAncestors: framing === 'deny' ? ["'none'"] : ['*'],
         baseUri: ["'none'"],
         objectSrc: ["'none'"],
         ...(config.isProduction ? { upgradeInsecureRequests: [] } : {}),
@@ -24,12 +24,31 @@ export function securityHeaders(config: Config): RequestHandler {
     },
     strictTransportSecurity: config.isProduction ? { maxAge: 63_072_000, includeSubDomains: true } : false,
     referrerPolicy: { policy: 'same-origin' },
-    frameguard: { action: 'deny' },
+    frameguard: framing === 'deny' ? { action: 'deny' } : false,
+    crossOriginResourcePolicy: { policy: framing === 'deny' ? 'same-origin' : 'cross-origin' },
     crossOriginEmbedderPolicy: false,
   });
+}
+
+/** The headers of every response: no page may be framed (clickjacking) unless a route says otherwise. */
+export function securityHeaders(config: Config): RequestHandler {
+  const secure = helmetFor(config, 'deny');
   return (req, res, next) => {
     res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()');
     secure(req, res, next);
+  };
+}
+
+/**
+ * Per-route override for a page made to be shown in other sites' iframes (the embeddable
+ * counter): it replaces the headers securityHeaders set with ones that allow any site to frame
+ * it. Such a page must hold no form and nothing that acts on a click.
+ */
+export function allowFramingByAnySite(config: Config): RequestHandler {
+  const framable = helmetFor(config, 'any-site');
+  return (req, res, next) => {
+    res.removeHeader('X-Frame-Options');
+    framable(req, res, next);
   };
 }
 

@@ -6,6 +6,7 @@ import { outbox, signatures } from '../../server/db/schema.js';
 import { findLetterBySlug } from '../../server/letters/repo.js';
 import { createLetter, type NewLetter } from '../../server/letters/service.js';
 import type { LetterRow } from '../../server/letters/table.js';
+import { organisationKey } from '../../server/organisations/normalise.js';
 import type { SignatureRow } from '../../server/signatures/table.js';
 import type { TestApp } from './app.js';
 
@@ -37,6 +38,7 @@ export function buildSignature(ctx: Context, letter: LetterRow, overrides: Parti
       emailDomain: email.split('@')[1] ?? 'example.org',
       title: 'Engineer',
       organisationText: 'Example Org',
+      organisationKey: organisationKey(overrides.organisationText ?? 'Example Org'),
       signedAt: ctx.now(),
       confirmedAt: confirmed ? ctx.now() : null,
       ...overrides,
@@ -77,4 +79,14 @@ export function tokenFromOutbox(ctx: Context, to: string, purpose: 'confirm' | '
     if (match?.[1]) return match[1];
   }
   throw new Error(`no ${purpose} link in mail to ${to}`);
+}
+
+/** Signs through the public form and presses Confirm in the mail's link: the whole signer's path. */
+export async function signAndConfirm(t: Pick<TestApp, 'app' | 'ctx'>, slug: string, fields: Record<string, string>): Promise<SignatureRow> {
+  const form = signForm(fields);
+  await postSignature(t.app, slug, form).expect(303);
+  await request(t.app).post(`/signatures/confirm/${tokenFromOutbox(t.ctx, form.email!, 'confirm')}`).expect(200);
+  const signature = signatureByEmail(t.ctx, form.email!);
+  if (!signature) throw new Error(`no signature for ${form.email}`);
+  return signature;
 }

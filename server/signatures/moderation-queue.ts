@@ -1,0 +1,62 @@
+import { and, desc, eq, lt } from 'drizzle-orm';
+import type { Context } from '../context.js';
+import { anyColumnContains } from '../db/search.js';
+import { pageOf, type Page } from '../lib/paging.js';
+import { organisations } from '../organisations/table.js';
+import { signatures, type SignatureState } from './table.js';
+
+export interface ModerationQueueQuery {
+  letterId: number;
+  state?: SignatureState;
+  /** Part of a name, email address, organisation (typed or matched) or email domain. */
+  q?: string;
+  cursor?: number;
+  limit: number;
+}
+
+const queueSelection = {
+  id: signatures.id,
+  state: signatures.state,
+  name: signatures.name,
+  email: signatures.email,
+  emailDomain: signatures.emailDomain,
+  title: signatures.title,
+  organisationText: signatures.organisationText,
+  organisationId: signatures.organisationId,
+  organisationName: organisations.name,
+  affiliationVerified: signatures.affiliationVerified,
+  featured: signatures.featured,
+  showPublic: signatures.showPublic,
+  comment: signatures.comment,
+  holdReason: signatures.holdReason,
+  disposableEmail: signatures.disposableEmail,
+  moderationNote: signatures.moderationNote,
+  signedAt: signatures.signedAt,
+  confirmedAt: signatures.confirmedAt,
+  moderatedAt: signatures.moderatedAt,
+};
+
+/**
+ * What moderators see of a letter's signatures, newest first, a page at a time (keyset paging on
+ * id: with a state, signatures_letter_state_idx serves it). Organisers see emails; the public never does.
+ */
+export function listModerationQueue(ctx: Context, query: ModerationQueueQuery) {
+  const rows = ctx.db
+    .select(queueSelection)
+    .from(signatures)
+    .leftJoin(organisations, eq(organisations.id, signatures.organisationId))
+    .where(
+      and(
+        eq(signatures.letterId, query.letterId),
+        query.state ? eq(signatures.state, query.state) : undefined,
+        query.cursor ? lt(signatures.id, query.cursor) : undefined,
+        query.q ? anyColumnContains([signatures.name, signatures.emailKey, signatures.organisationText, signatures.emailDomain, organisations.name], query.q) : undefined,
+      ),
+    )
+    .orderBy(desc(signatures.id))
+    .limit(query.limit + 1)
+    .all();
+  return pageOf(rows, query.limit);
+}
+
+export type ModerationQueueItem = ReturnType<typeof listModerationQueue> extends Page<infer T> ? T : never;

@@ -1,0 +1,63 @@
+import { and, eq, inArray, isNull, ne } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { coveringDomain } from '../lib/domain.js';
+import { signatures, type SignatureState } from './table.js';
+
+/**
+ * The signatures side of organisations: the organisations module links, moves and re-checks
+ * signatures only through these commands.
+ */
+
+/** States only reached by confirming the address: an affiliation can be verified only in these. */
+const CONFIRMED_STATES: readonly SignatureState[] = ['pending', 'approved', 'rejected'];
+
+/** A confirmed signer whose address is at one of the organisation's domains (or a subdomain). */
+export const isAffiliationVerified = (signature: { state: SignatureState; emailDomain: string }, organisationDomains: readonly string[]): boolean =>
+  CONFIRMED_STATES.includes(signature.state) && coveringDomain(signature.emailDomain, organisationDomains) !== undefined;
+
+const CHUNK = 500;
+
+function updateInChunks(ids: number[], update: (chunk: number[]) => void): void {
+  for (let start = 0; start < ids.length; start += CHUNK) update(ids.slice(start, start + CHUNK));
+}
+
+/** Unmatched signatures whose organisation text folds to one of `keys` now match the organisation. Returns their ids. */
+export function linkUnmatchedSignatures(tx: Db, keys: readonly string[], organisationId: number): number[] {
+  const wanted = keys.filter(Boolean);
+  if (wanted.length === 0) return [];
+  return tx
+    .update(signatures)
+    .set({ organisationId })
+    .where(and(isNull(signatures.organisationId), ne(signatures.organisationKey, ''), inArray(signatures.organisationKey, wanted)))
+    .returning({ id: signatures.id })
+    .all()
+    .map((row) => row.id);
+}
+
+/** Every signature matched to `fromId` now matches `toId` (a merge). Returns how many moved. */
+export function moveOrganisationSignatures(tx: Db, fromId: number, toId: number): number {
+  return tx.update(signatures).set({ organisationId: toId }).where(eq(signatures.organisationId, fromId)).run().changes;
+}
+
+/**
+ * Marks each signature matched to the organisation verified exactly when it is confirmed and its
+ * address is within one of `domains`; call whenever the domains or the signatures change.
+ * Returns how many signatures gained and lost the mark.
+ */
+export function reevaluateAffiliations(tx: Db, organisationId: number, domains: readonly string[]): { verified: number; unverified: number } {
+  const rows = tx
+    .select({ id: signatures.id, state: signatures.state, emailDomain: signatures.emailDomain, affiliationVerified: signatures.affiliationVerified })
+    .from(signatures)
+    .where(eq(signatures.organisationId, organisationId))
+    .all();
+  const gained: number[] = [];
+  const lost: number[] = [];
+  for (const row of rows) {
+    const verified = isAffiliationVerified(row, domains);
+    if (verified !== row.affiliationVerified) (verified ? gained : lost).push(row.id);
+  }
+  for (const [ids, affiliationVerified] of [[gained, true], [lost, false]] as const) {
+    updateInChunks(ids, (chunk) => tx.update(signatures).set({ affiliationVerified }).where(inArray(signatures.id, chunk)).run());
+  }
+  return { verified: gained.length, unverified: lost.length };
+}

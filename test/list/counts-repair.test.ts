@@ -1,0 +1,72 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { auditEvents, letterOrganisationCounts, letters } from '../../server/db/schema.js';
+import { SYSTEM_ACTOR } from '../../server/audit/record.js';
+import { repairCounts } from '../../server/signatures/counts.js';
+import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { runCliProcess } from '../helpers/cli.js';
+import { buildLetter, buildSignature, reloadLetter } from '../helpers/factories.js';
+
+let t: TestApp;
+beforeEach(() => {
+  t = buildTestApp();
+});
+afterEach(() => t.close());
+
+function buildLetterWithSignatures() {
+  const letter = buildLetter(t.ctx);
+  buildSignature(t.ctx, letter, { state: 'approved', organisationText: 'Acme' });
+  buildSignature(t.ctx, letter, { state: 'approved', organisationText: 'acme inc' });
+  buildSignature(t.ctx, letter, { state: 'approved', showPublic: false });
+  buildSignature(t.ctx, letter, { state: 'pending' });
+  buildSignature(t.ctx, letter, { state: 'unconfirmed' });
+  return letter;
+}
+
+describe('counts repair', () => {
+  it('when nothing was tampered with, then it reports no drift and changes nothing', () => {
+    buildLetterWithSignatures();
+    expect(repairCounts(t.ctx, { actor: SYSTEM_ACTOR })).toEqual({ letters: 1, drifted: [], repaired: false });
+    expect(t.ctx.db.select().from(auditEvents).all()).toEqual([]);
+  });
+
+  it('when counts were edited by hand, then the CLI reports each drifted letter and field, fixes them, and a second run finds nothing', async () => {
+    const tampered = buildLetterWithSignatures();
+    const intact = buildLetterWithSignatures();
+    t.ctx.db.update(letters).set({ countApproved: 99, countListed: 0 }).where(eq(letters.id, tampered.id)).run();
+    t.ctx.db.update(letterOrganisationCounts).set({ listed: 7 }).where(eq(letterOrganisationCounts.letterId, tampered.id)).run();
+    const env = { DATABASE_PATH: t.config.databasePath };
+
+    const dryRun = await runCliProcess(['counts', 'repair', '--dry-run'], env);
+    expect(dryRun.stderr).toBe('');
+    expect(dryRun.stdout).toContain(`letter ${tampered.slug}: countApproved 99 -> 3, countListed 0 -> 2, organisation breakdown: 1 wrong`);
+    expect(dryRun.stdout).toContain('1 of 2 letters drifted; nothing changed (dry run)');
+    expect(reloadLetter(t.ctx, tampered.slug).countApproved).toBe(99);
+
+    const repair = await runCliProcess(['counts', 'repair'], env);
+    expect(repair).toMatchObject({ code: 0, stderr: '' });
+    expect(repair.stdout).toContain('1 of 2 letters drifted; repaired');
+    expect(repair.stdout).not.toContain(intact.slug);
+    expect(reloadLetter(t.ctx, tampered.slug)).toMatchObject({ countApproved: 3, countListed: 2, countPending: 1, countUnconfirmed: 1 });
+    expect(t.ctx.db.select().from(letterOrganisationCounts).where(eq(letterOrganisationCounts.letterId, tampered.id)).all()).toMatchObject([{ organisationGroup: 'k:acme', listed: 2 }]);
+    expect(t.ctx.db.select().from(auditEvents).where(eq(auditEvents.action, 'counts.repair')).all()).toHaveLength(1);
+
+    const again = await runCliProcess(['counts', 'repair'], env);
+    expect(again.stdout).toBe('0 of 2 letters drifted; all counts match\n');
+  });
+
+  it('when the breakdown lost a group or kept a stale one, then repair rebuilds it', () => {
+    const letter = buildLetterWithSignatures();
+    t.ctx.db.delete(letterOrganisationCounts).run();
+    t.ctx.db.insert(letterOrganisationCounts).values({ letterId: letter.id, organisationGroup: 'k:ghost', label: 'Ghost', listed: 4 }).run();
+    const report = repairCounts(t.ctx, { actor: SYSTEM_ACTOR });
+    expect(report.drifted).toEqual([{ letterId: letter.id, slug: letter.slug, drift: [], organisationsWrong: 2 }]);
+    expect(t.ctx.db.select().from(letterOrganisationCounts).all()).toEqual([{ letterId: letter.id, organisationGroup: 'k:acme', organisationId: null, label: 'Acme', listed: 2 }]);
+  });
+
+  it('when the command is misspelt, then it exits non-zero and says what it expected', async () => {
+    const result = await runCliProcess(['counts', 'fix'], { DATABASE_PATH: t.config.databasePath });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('expected "counts repair [--dry-run]"');
+  });
+});
