@@ -11,7 +11,7 @@ import { loadAssets } from './web/assets.js';
 import { errorHandler, notFoundHandler } from './web/error-handler.js';
 import { redactUrl } from './web/logger.js';
 import { createViewEngine } from './web/render.js';
-import { securityHeaders } from './web/security.js';
+import { securityHeaders, verifyFormEncoding } from './web/security.js';
 
 export interface AppDeps {
   config: Config;
@@ -59,7 +59,7 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
     res.json({ ok: true });
   });
   app.use(assets.serve);
-  app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }));
+  app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50, verify: verifyFormEncoding }));
 
   app.use(letterRoutes(ctx));
   app.use(signatureRoutes(ctx));

@@ -1,4 +1,4 @@
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { createApp } from '../../server/app.js';
 import type { Config } from '../../server/config.js';
 import type { Context } from '../../server/context.js';
@@ -21,12 +21,12 @@ export interface TestApp {
 }
 
 /** The real app on a real SQLite file; only the clock is the test's. */
-export function buildTestApp(options: { env?: Record<string, string>; transport?: MailTransport; clock?: TestClock } = {}): TestApp {
+export function buildTestApp(options: { env?: Record<string, string>; transport?: MailTransport; clock?: TestClock; logger?: Logger } = {}): TestApp {
   const config = testConfig(options.env);
   const clock = options.clock ?? new TestClock();
   const database = openDatabase(config.databasePath);
   migrateDatabase(database);
-  const logger = pino({ level: 'silent' });
+  const logger = options.logger ?? pino({ level: 'silent' });
   const worker = createOutboxWorker({ db: database.db, transport: options.transport ?? createDevTransport(), logger, now: clock.now, retryHours: config.mailRetryHours, eraseSentBodies: false });
   const { app, ctx } = createApp({ config, db: database.db, logger, now: clock.now });
   return {
