@@ -26,7 +26,7 @@ export function signatureRoutes(ctx: Context): Router {
   const router = Router();
   const sameOrigin = requireSameOrigin(ctx.config);
   const limits = createRateLimits(ctx);
-  const tokenPage = [...limits.tokenLookups, privateLinkPage];
+  const tokenPage = [privateLinkPage, ...limits.tokenLookups];
 
   router.post('/letters/:slug/signatures', sameOrigin, ...limits.signingPerAddress, requireFormBody, ...limits.signingPerEmailDomain, (req, res) => {
     const slug = param(req, 'slug');

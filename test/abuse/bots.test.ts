@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buildLetter, outboxFor, postSignature, signatureByEmail, signForm } from '../helpers/factories.js';
+import { stampFrom } from '../helpers/public-site.js';
 import { observable } from '../helpers/responses.js';
 import type { LetterRow } from '../../server/letters/table.js';
 import { signatures } from '../../server/db/schema.js';
@@ -15,10 +16,7 @@ function setUp(env: Record<string, string> = { SIGN_MIN_SECONDS: '3' }): LetterR
 }
 
 async function stampOf(slug: string): Promise<string> {
-  const page = await request(t.app).get(`/letters/${slug}`).expect(200);
-  const stamp = /name="stamp" value="([^"]+)"/.exec(page.text)?.[1];
-  if (!stamp) throw new Error('no stamp in the sign form');
-  return stamp;
+  return stampFrom((await request(t.app).get(`/letters/${slug}`).expect(200)).text);
 }
 
 const storedNothing = () => {
