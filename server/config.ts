@@ -26,6 +26,7 @@ const schema = z
     SIGN_MIN_SECONDS: whole(3),
     SIGN_LIMIT_PER_DOMAIN_PER_HOUR: whole(200),
     TOKEN_LIMIT_PER_HOUR: whole(30),
+    SIGN_RESPONSE_MS: z.coerce.number().int().min(0).max(5000).default(250),
     FAMOUS_NAMES_FILE: z.string().min(1).optional(),
     CONFIRM_TOKEN_DAYS: z.coerce.number().int().min(1).max(90).default(7),
     MAX_MAILS_PER_SIGNATURE: z.coerce.number().int().min(1).max(50).default(5),
@@ -61,6 +62,8 @@ export interface Config {
   signMinSeconds: number;
   signLimitPerDomainPerHour: number;
   tokenLimitPerHour: number;
+  /** Accepted sign forms are answered no sooner than this, whatever the address's history. */
+  signResponseMs: number;
   /** Absolute path of the list of famous names whose signatures are held for a moderator. */
   famousNamesFile: string;
   confirmTokenDays: number;
@@ -108,6 +111,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     signMinSeconds: env.SIGN_MIN_SECONDS,
     signLimitPerDomainPerHour: env.SIGN_LIMIT_PER_DOMAIN_PER_HOUR,
     tokenLimitPerHour: env.TOKEN_LIMIT_PER_HOUR,
+    signResponseMs: env.SIGN_RESPONSE_MS,
     famousNamesFile: env.FAMOUS_NAMES_FILE ? resolve(env.FAMOUS_NAMES_FILE) : projectPath('config', 'famous-names.txt'),
     confirmTokenDays: env.CONFIRM_TOKEN_DAYS,
     maxMailsPerSignature: env.MAX_MAILS_PER_SIGNATURE,

@@ -1,5 +1,6 @@
 import { Router, type Request, type RequestHandler } from 'express';
 import { createRateLimits } from '../abuse/rate-limits.js';
+import { answerNoSoonerThan } from '../abuse/response-timing.js';
 import type { Context } from '../context.js';
 import { letterPageModel } from '../letters/letter-page.js';
 import { findPublicLetter, isAcceptingSignatures } from '../letters/service.js';
@@ -28,7 +29,8 @@ export function signatureRoutes(ctx: Context): Router {
   const limits = createRateLimits(ctx);
   const tokenPage = [privateLinkPage, ...limits.tokenLookups];
 
-  router.post('/letters/:slug/signatures', sameOrigin, ...limits.signingPerAddress, requireFormBody, ...limits.signingPerEmailDomain, (req, res) => {
+  router.post('/letters/:slug/signatures', sameOrigin, ...limits.signingPerAddress, requireFormBody, ...limits.signingPerEmailDomain, async (req, res) => {
+    const evenTiming = answerNoSoonerThan(ctx.config.signResponseMs);
     const slug = param(req, 'slug');
     const { letter } = findPublicLetter(ctx.db, slug);
     if (!isAcceptingSignatures(letter, ctx.now())) throw letterClosed();
@@ -38,6 +40,7 @@ export function signatureRoutes(ctx: Context): Router {
       return renderPage(res, 'letters/show', { ...model, title: `Error: ${model.title}` }, 422);
     }
     signLetter(ctx, { slug, form: parsed.data, client: describeClientAddress(req.ip, ctx.config.sessionSecret) });
+    await evenTiming();
     res.redirect(303, `/letters/${encodeURIComponent(slug)}/check-your-email`);
   });
 
