@@ -1,4 +1,5 @@
 import request, { type Response } from 'supertest';
+import { afterAll, beforeAll } from 'vitest';
 import { buildTestApp, type TestApp } from './app.js';
 import { buildLetter, postSignature, signForm, tokenFromOutbox } from './factories.js';
 
@@ -72,3 +73,13 @@ export function stampFrom(html: string): string {
 
 /** The visits that answered with HTML. */
 export const htmlVisits = (visits: Visit[]): Visit[] => visits.filter((visit) => /^text\/html/.test(String(visit.res.headers['content-type'])));
+
+/** For a test file: visits the public site once before its tests and closes it after; returns the visits. */
+export function visitPublicSiteOnce(env: Record<string, string> = {}): () => Visit[] {
+  let site: { t: TestApp; visits: Visit[] } | undefined;
+  beforeAll(async () => {
+    site = await visitPublicSite(env);
+  });
+  afterAll(() => site?.t.close());
+  return () => site?.visits ?? [];
+}

@@ -1,11 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestApp } from '../helpers/app.js';
-import { htmlVisits, visitPublicSite, type Visit } from '../helpers/public-site.js';
+import { describe, expect, it } from 'vitest';
+import { htmlVisits, visitPublicSiteOnce } from '../helpers/public-site.js';
 
-let t: TestApp;
-let visits: Visit[];
-beforeAll(async () => ({ t, visits } = await visitPublicSite()));
-afterAll(() => t.close());
+const visits = visitPublicSiteOnce();
 
 /** The directives of a Content-Security-Policy header, by name. */
 function directives(header: unknown): Map<string, string[]> {
@@ -18,7 +14,7 @@ function directives(header: unknown): Map<string, string[]> {
 
 describe('Content-Security-Policy', () => {
   it('when any public response is sent, then it carries a CSP without unsafe-inline or unsafe-eval', () => {
-    for (const { label, res } of visits) {
+    for (const { label, res } of visits()) {
       const csp = String(res.headers['content-security-policy'] ?? '');
       expect(csp, label).not.toBe('');
       expect(csp, label).not.toMatch(/unsafe-inline|unsafe-eval|unsafe-hashes|\*/);
@@ -26,7 +22,7 @@ describe('Content-Security-Policy', () => {
   });
 
   it('when a page is served, then scripts, styles and everything else come from this site only, and plugins and <base> are off', () => {
-    for (const { label, res } of htmlVisits(visits)) {
+    for (const { label, res } of htmlVisits(visits())) {
       const csp = directives(res.headers['content-security-policy']);
       expect(csp.get('default-src'), label).toEqual(["'self'"]);
       expect(csp.get('script-src'), label).toEqual(["'self'"]);
@@ -38,14 +34,14 @@ describe('Content-Security-Policy', () => {
   });
 
   it('when a page is served, then no other site may frame it (clickjacking on the sign and confirm buttons)', () => {
-    for (const { label, res } of visits) {
+    for (const { label, res } of visits()) {
       expect(directives(res.headers['content-security-policy']).get('frame-ancestors'), label).toEqual(["'none'"]);
       expect(res.headers['x-frame-options'], label).toBe('DENY');
     }
   });
 
   it('when a page is rendered, then it has no inline script, inline style or event-handler attribute the CSP would block', () => {
-    for (const { label, res } of htmlVisits(visits)) {
+    for (const { label, res } of htmlVisits(visits())) {
       expect(res.text, label).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/i);
       expect(res.text, label).not.toMatch(/<style[\s>]/i);
       expect(res.text, label).not.toMatch(/\sstyle\s*=/i);

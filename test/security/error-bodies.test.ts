@@ -4,7 +4,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buildLetter, signForm } from '../helpers/factories.js';
-import { visitPublicSite, type Visit } from '../helpers/public-site.js';
+import { visitPublicSiteOnce } from '../helpers/public-site.js';
 
 /** What an error body must never show: stack frames, source paths, error class names, SQL or the database. */
 const LEAKS: Array<[string, RegExp]> = [
@@ -20,13 +20,10 @@ function expectNoLeak(label: string, body: string): void {
 }
 
 describe('client errors (4xx)', () => {
-  let t: TestApp;
-  let visits: Visit[];
-  beforeAll(async () => ({ t, visits } = await visitPublicSite()));
-  afterAll(() => t.close());
+  const visits = visitPublicSiteOnce();
 
   it('when the public site refuses a request for any reason, then the body explains it plainly and shows nothing of the internals', () => {
-    const refusals = visits.filter((visit) => visit.res.status >= 400);
+    const refusals = visits().filter((visit) => visit.res.status >= 400);
     expect(new Set(refusals.map((visit) => visit.res.status))).toEqual(new Set([400, 403, 404, 409, 410, 413, 415, 422, 429]));
     for (const { label, res } of refusals) {
       expectNoLeak(label, res.text);
