@@ -33,13 +33,15 @@ const waitMessage = (seconds: number): string => {
 
 function limiter(ctx: Context, limit: number, windowMs: number, explanation: string, options: Partial<Options> = {}): RequestHandler[] {
   if (limit === 0) return [];
+  // express-rate-limit reports misconfiguration (e.g. X-Forwarded-For without TRUST_PROXY) here.
+  const log = (error: unknown, message?: string) => ctx.logger.warn({ err: error }, message ?? 'rate limiter');
   return [
     rateLimit({
       windowMs,
       limit,
       standardHeaders: false,
       legacyHeaders: false,
-      logger: { error: (error, message) => ctx.logger.warn({ err: error }, message ?? 'rate limiter'), warn: (error, message) => ctx.logger.warn({ err: error }, message ?? 'rate limiter') },
+      logger: { error: log, warn: log },
       handler: (req, _res, next) => {
         const resetTime = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
         const retryAfterSeconds = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + windowMs) - Date.now()) / 1000));
