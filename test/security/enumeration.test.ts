@@ -65,7 +65,7 @@ describe('how long the answer takes', () => {
     }
   });
 
-  it('when known and unknown addresses alternate, then the median times differ by far less than their spread', async () => {
+  it('when known and unknown addresses alternate, then the median times differ by far less than their spread', { timeout: 60_000 }, async () => {
     // A rejected address is the extreme: nothing is written or mailed, where a new one is inserted and mailed.
     t = buildTestApp({ env: { SIGN_RESPONSE_MS: String(FLOOR_MS) } });
     const letter = buildLetter(t.ctx);
@@ -78,8 +78,9 @@ describe('how long the answer takes', () => {
       unknownTimes.push(await timedSign(letter.slug, `unknown-${i}@example.org`));
     }
     const difference = Math.abs(median(knownTimes) - median(unknownTimes));
-    // Noise on a shared machine hits both groups alike: allow the pooled spread plus 2 ms, and no
-    // more than half the floor, which the work of a new signature alone would otherwise exceed.
+    // Noise on a shared machine hits both groups alike, so allow their pooled spread plus 2 ms;
+    // never more than half the floor, however noisy the run. (Without the floor the medians
+    // differ by the cost of writing and mailing a new signature, 1.5 to 6 ms here.)
     const bound = Math.min(FLOOR_MS / 2, 2 + interquartileRange([...knownTimes, ...unknownTimes]));
     expect(difference).toBeLessThan(bound);
   });

@@ -51,7 +51,7 @@ function bodyOf(form: Partial<Record<(typeof FIELDS)[number], string>>): string 
 }
 
 describe('fuzzing the sign form', () => {
-  it('when any hostile values are posted, then there is no 5xx, no unescaped reflection in pages or mails, and a refused form stores nothing', async () => {
+  it('when any hostile values are posted, then there is no 5xx, no unescaped reflection in pages or mails, and a refused form stores nothing', { timeout: 60_000 }, async () => {
     await fc.assert(
       fc.asyncProperty(hostileForm, async (form) => {
         const before = rowCounts();
@@ -78,7 +78,8 @@ describe('fuzzing the sign form', () => {
         expect(reflectsMarkup(page.body) || reflectsMarkup(confirmed.body)).toBe(false);
         for (const mail of newMails(mailsBefore)) expect(reflectsMarkup(mail.htmlBody)).toBe(false);
       }),
-      { numRuns: 150 },
+      // A few seconds in CI; FUZZ_RUNS=5000 for a deeper search.
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 150) },
     );
     expect(t.database.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(t.ctx.db.select().from(signatures).all().length).toBeGreaterThan(0);

@@ -44,7 +44,7 @@ const segment = fc.oneof(
 );
 
 describe('fuzzing confirm and withdraw links', () => {
-  it('when any path segment is tried as a token, by GET or POST with any body, then the answer is 4xx, nothing changes and nothing is reflected as markup', async () => {
+  it('when any path segment is tried as a token, by GET or POST with any body, then the answer is 4xx, nothing changes and nothing is reflected as markup', { timeout: 60_000 }, async () => {
     const before = snapshot();
     await fc.assert(
       fc.asyncProperty(segment, fc.constantFrom('confirm', 'withdraw'), fc.constantFrom('GET', 'POST'), encodedValue, async (token, route, method, body) => {
@@ -54,7 +54,7 @@ describe('fuzzing confirm and withdraw links', () => {
         expect(res.status).toBeLessThan(500);
         expect(reflectsMarkup(res.body)).toBe(false);
       }),
-      { numRuns: 300 },
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 300) },
     );
     expect(snapshot()).toEqual(before);
     expect(t.database.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
