@@ -89,7 +89,9 @@ export function applyBlock(ctx: Context, target: BlockTarget & { actor: Actor })
   const letterId = target.letterId ?? null;
   return ctx.db.transaction((tx) => {
     const outcome = shadowRejectSignatures(tx, findBlockableSignatures(tx, filterFor(target, value)), now);
-    const ruleId = existingRuleId(tx, letterId, target.kind, value) ?? tx.insert(blockRules).values({ letterId, kind: target.kind, value, createdBy: target.actor.label, createdAt: now }).returning({ id: blockRules.id }).get().id;
+    const ruleId =
+      existingRuleId(tx, letterId, target.kind, value) ??
+      tx.insert(blockRules).values({ letterId, kind: target.kind, value, createdBy: target.actor.label, createdAt: now }).returning({ id: blockRules.id }).get().id;
     recordAudit(tx, { actor: target.actor, action: 'signatures.block', subject: `block_rule:${ruleId}`, details: { letterId, kind: target.kind, value, ...outcome } }, now);
     return { ruleId, ...outcome };
   });

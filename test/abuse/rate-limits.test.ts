@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import request from 'supertest';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buildLetter, postSignature, signatureByEmail, signForm, tokenFromOutbox } from '../helpers/factories.js';
+import { loadConfig } from '../../server/config.js';
 import type { LetterRow } from '../../server/letters/table.js';
 import { signatures } from '../../server/db/schema.js';
 
@@ -33,6 +34,12 @@ function expectTooManyRequests(res: request.Response, maxWaitSeconds: number): v
   expect(res.text).toContain('<h1>Too many requests</h1>');
   expect(res.text).toMatch(/Please wait (a minute|about \d+ minutes) and try again/);
 }
+
+describe('defaults', () => {
+  it('when nothing is configured, then every abuse control is on with the documented values', () => {
+    expect(loadConfig({})).toMatchObject({ signLimitPerMinute: 3, signLimitPerHour: 20, signLimitPerDomainPerHour: 200, tokenLimitPerHour: 30, signMinSeconds: 3, signResponseMs: 250, trustProxy: false });
+  });
+});
 
 describe('signing limits per client address', () => {
   it('when an address signs more than SIGN_LIMIT_PER_MINUTE times in a minute, then it gets 429 with Retry-After and a readable page, and nothing is stored', async () => {
