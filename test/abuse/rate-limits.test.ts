@@ -9,7 +9,7 @@ import { signatures } from '../../server/db/schema.js';
 let t: TestApp;
 afterEach(async () => {
   vi.useRealTimers();
-  await t.close();
+  await t?.close();
 });
 
 function setUp(env: Record<string, string>): LetterRow {
