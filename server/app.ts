@@ -14,7 +14,7 @@ import { signatureRoutes } from './signatures/routes.js';
 import { loadAssets } from './web/assets.js';
 import { errorHandler, notFoundHandler } from './web/error-handler.js';
 import { redactUrl } from './web/logger.js';
-import { securityHeaders } from './web/security.js';
+import { securityHeaders, verifyFormEncoding } from './web/security.js';
 
 export type AppDeps = ContextDeps;
 
@@ -47,8 +47,8 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
   app.use(assets.serve);
   // Letter texts run to tens of kilobytes; only the letter form gets room for them, every other
   // form stays under the tight default below.
-  app.post(['/admin/letters', '/admin/letters/:slug'], express.urlencoded({ extended: false, limit: '512kb', parameterLimit: 50 }));
-  app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }));
+  app.post(['/admin/letters', '/admin/letters/:slug'], express.urlencoded({ extended: false, limit: '512kb', parameterLimit: 50, verify: verifyFormEncoding }));
+  app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50, verify: verifyFormEncoding }));
 
   app.use(letterRoutes(ctx));
   app.use(signatureRoutes(ctx));

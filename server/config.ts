@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { z } from 'zod';
+import { projectPath } from './lib/project-root.js';
 
 /**
  * Every setting the server reads, parsed once at start-up. Each key is documented in the
@@ -21,6 +24,10 @@ const schema = z
     SIGN_LIMIT_PER_MINUTE: whole(3),
     SIGN_LIMIT_PER_HOUR: whole(20),
     SIGN_MIN_SECONDS: whole(3),
+    SIGN_LIMIT_PER_DOMAIN_PER_HOUR: whole(200),
+    TOKEN_LIMIT_PER_HOUR: whole(30),
+    SIGN_RESPONSE_MS: z.coerce.number().int().min(0).max(5000).default(250),
+    FAMOUS_NAMES_FILE: z.string().min(1).optional(),
     CONFIRM_TOKEN_DAYS: z.coerce.number().int().min(1).max(90).default(7),
     MAX_MAILS_PER_SIGNATURE: z.coerce.number().int().min(1).max(50).default(5),
     MAIL_RETRY_HOURS: z.coerce.number().positive().max(168).default(24),
@@ -40,6 +47,9 @@ const schema = z
     // A confirmation link must never outlive the signature it confirms.
     if (env.UNCONFIRMED_RETENTION_DAYS < env.CONFIRM_TOKEN_DAYS) {
       ctx.addIssue({ code: 'custom', path: ['UNCONFIRMED_RETENTION_DAYS'], message: `must be at least CONFIRM_TOKEN_DAYS (${env.CONFIRM_TOKEN_DAYS})` });
+    }
+    if (env.FAMOUS_NAMES_FILE && !existsSync(resolve(env.FAMOUS_NAMES_FILE))) {
+      ctx.addIssue({ code: 'custom', path: ['FAMOUS_NAMES_FILE'], message: 'no such file' });
     }
     if (env.NODE_ENV !== 'production') return;
     if (!env.SMTP_URL) ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'is required in production' });
@@ -64,6 +74,12 @@ export interface Config {
   signLimitPerMinute: number;
   signLimitPerHour: number;
   signMinSeconds: number;
+  signLimitPerDomainPerHour: number;
+  tokenLimitPerHour: number;
+  /** Accepted sign forms are answered no sooner than this, whatever the address's history. */
+  signResponseMs: number;
+  /** Absolute path of the list of famous names whose signatures are held for a moderator. */
+  famousNamesFile: string;
   confirmTokenDays: number;
   maxMailsPerSignature: number;
   mailRetryHours: number;
@@ -121,6 +137,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     signLimitPerMinute: env.SIGN_LIMIT_PER_MINUTE,
     signLimitPerHour: env.SIGN_LIMIT_PER_HOUR,
     signMinSeconds: env.SIGN_MIN_SECONDS,
+    signLimitPerDomainPerHour: env.SIGN_LIMIT_PER_DOMAIN_PER_HOUR,
+    tokenLimitPerHour: env.TOKEN_LIMIT_PER_HOUR,
+    signResponseMs: env.SIGN_RESPONSE_MS,
+    famousNamesFile: env.FAMOUS_NAMES_FILE ? resolve(env.FAMOUS_NAMES_FILE) : projectPath('config', 'famous-names.txt'),
     confirmTokenDays: env.CONFIRM_TOKEN_DAYS,
     maxMailsPerSignature: env.MAX_MAILS_PER_SIGNATURE,
     mailRetryHours: env.MAIL_RETRY_HOURS,

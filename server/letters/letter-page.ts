@@ -1,3 +1,4 @@
+import { formStampFor } from '../abuse/bot-checks.js';
 import type { Context } from '../context.js';
 import { renderMarkdown } from '../lib/markdown.js';
 import { signatoriesPreview } from '../signatures/browse-signatories.js';
@@ -47,5 +48,6 @@ export function letterPageModel(ctx: Context, slug: string, form: SignFormState 
     status: effectiveStatus(letter, now),
     accepting: isAcceptingSignatures(letter, now),
     form,
+    formStamp: formStampFor(ctx, letter.slug, typeof form.values.stamp === 'string' ? form.values.stamp : undefined),
   };
 }

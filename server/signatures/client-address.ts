@@ -2,6 +2,8 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { hmacHex } from '../lib/hash.js';
 
 export interface ClientAddress {
+  /** The address itself: used during the request (block rules), never stored. */
+  address: string;
   /** Keyed hash: lets moderators group signatures by address without keeping the address. */
   ipHash: string;
   /** The /24 (IPv4) or /48 (IPv6) the address is in, for blocking a range. */
@@ -11,7 +13,7 @@ export interface ClientAddress {
 export function describeClientAddress(ip: string | undefined, secret: string): ClientAddress | undefined {
   if (!ip) return undefined;
   const address = ip.startsWith('::ffff:') && isIPv4(ip.slice(7)) ? ip.slice(7) : ip;
-  return { ipHash: hmacHex(secret, `ip:${address}`), ipNetwork: networkOf(address) };
+  return { address, ipHash: hmacHex(secret, `ip:${address}`), ipNetwork: networkOf(address) };
 }
 
 function networkOf(address: string): string {

@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { checkbox, cleanText, textValue } from '../web/forms.js';
 import { parseEmailAddress } from './email-address.js';
 
-export const SIGN_FIELDS = ['name', 'email', 'organisation', 'title', 'comment', 'public', 'updates'] as const;
+/** The fields sent back into a form with errors (`stamp` too, so a person need not wait again). */
+export const SIGN_FIELDS = ['name', 'email', 'organisation', 'title', 'comment', 'public', 'updates', 'stamp'] as const;
+
+/** Bot traps (server/abuse/bot-checks.ts): any value passes validation, so a bot learns nothing from errors. */
+const botTrap = z.preprocess((raw) => (textValue(raw) ?? '').trim(), z.string());
 
 export const signForm = z.object({
   name: cleanText('name', { min: 1, max: 120 }),
@@ -25,6 +29,10 @@ export const signForm = z.object({
   comment: cleanText('comment', { max: 1000, multiline: true }),
   public: checkbox(true),
   updates: checkbox(false),
+  /** The honeypot: hidden from people, so anything in it was typed by a bot. */
+  website: botTrap,
+  /** When the form was shown, signed by the server. */
+  stamp: botTrap,
 });
 
 export type SignForm = z.infer<typeof signForm>;

@@ -1,4 +1,6 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
+import { createRateLimits } from '../abuse/rate-limits.js';
+import { answerNoSoonerThan } from '../abuse/response-timing.js';
 import type { Context } from '../context.js';
 import { letterPageModel } from '../letters/letter-page.js';
 import { findPublicLetter, isAcceptingSignatures } from '../letters/service.js';
@@ -14,11 +16,21 @@ import { describeWithdrawal, withdrawSignature } from './withdraw-signature.js';
 
 const token = (req: Request): string => param(req, 'token');
 
+/** Pages reached by a link with a token: the token must not leak through Referer or a shared cache. */
+const privateLinkPage: RequestHandler = (_req, res, next) => {
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+};
+
 export function signatureRoutes(ctx: Context): Router {
   const router = Router();
   const sameOrigin = requireSameOrigin(ctx.config);
+  const limits = createRateLimits(ctx);
+  const tokenPage = [privateLinkPage, ...limits.tokenLookups];
 
-  router.post('/letters/:slug/signatures', sameOrigin, requireFormBody, (req, res) => {
+  router.post('/letters/:slug/signatures', sameOrigin, ...limits.signingPerAddress, requireFormBody, ...limits.signingPerEmailDomain, async (req, res) => {
+    const evenTiming = answerNoSoonerThan(ctx.config.signResponseMs);
     const slug = param(req, 'slug');
     const { letter } = findPublicLetter(ctx.db, slug);
     if (!isAcceptingSignatures(letter, ctx.now())) throw letterClosed();
@@ -28,6 +40,7 @@ export function signatureRoutes(ctx: Context): Router {
       return renderPage(res, 'letters/show', { ...model, title: `Error: ${model.title}` }, 422);
     }
     signLetter(ctx, { slug, form: parsed.data, client: describeClientAddress(req.ip, ctx.config.sessionSecret) });
+    await evenTiming();
     res.redirect(303, `/letters/${encodeURIComponent(slug)}/check-your-email`);
   });
 
@@ -36,23 +49,19 @@ export function signatureRoutes(ctx: Context): Router {
     renderPage(res, 'signatures/check-your-email', { title: 'Check your email', letter });
   });
 
-  router.get('/signatures/confirm/:token', (req, res) => {
-    res.setHeader('Referrer-Policy', 'no-referrer');
+  router.get('/signatures/confirm/:token', ...tokenPage, (req, res) => {
     renderPage(res, 'signatures/confirm', { title: 'Confirm your signature', ...describeConfirmation(ctx, token(req)) });
   });
 
-  router.post('/signatures/confirm/:token', sameOrigin, (req, res) => {
-    res.setHeader('Referrer-Policy', 'no-referrer');
+  router.post('/signatures/confirm/:token', ...tokenPage, sameOrigin, (req, res) => {
     renderPage(res, 'signatures/confirmed', { title: 'Thank you for signing', ...confirmSignature(ctx, token(req)) });
   });
 
-  router.get('/signatures/withdraw/:token', (req, res) => {
-    res.setHeader('Referrer-Policy', 'no-referrer');
+  router.get('/signatures/withdraw/:token', ...tokenPage, (req, res) => {
     renderPage(res, 'signatures/withdraw', { title: 'Withdraw your signature', ...describeWithdrawal(ctx, token(req)) });
   });
 
-  router.post('/signatures/withdraw/:token', sameOrigin, (req, res) => {
-    res.setHeader('Referrer-Policy', 'no-referrer');
+  router.post('/signatures/withdraw/:token', ...tokenPage, sameOrigin, (req, res) => {
     renderPage(res, 'signatures/withdrawn', { title: 'Your signature was withdrawn', ...withdrawSignature(ctx, token(req)) });
   });
 

@@ -1,4 +1,8 @@
 import { eq } from 'drizzle-orm';
+import { matchingBlockRule } from '../abuse/block-rules.js';
+import { isBotSubmission } from '../abuse/bot-checks.js';
+import { isDisposableEmailDomain } from '../abuse/disposable-email.js';
+import { famousNameHold } from '../abuse/famous-names.js';
 import type { Context } from '../context.js';
 import type { Db } from '../db/client.js';
 import type { LetterRow } from '../letters/table.js';
@@ -29,12 +33,14 @@ export function signLetter(ctx: Context, input: SignLetterInput): void {
   const now = ctx.now();
   const { letter, version } = findPublicLetter(ctx.db, input.slug);
   if (!isAcceptingSignatures(letter, now)) throw letterClosed();
+  if (isBotSubmission(ctx, { slug: letter.slug, honeypot: input.form.website, stamp: input.form.stamp })) return;
+  const screening = screenSigner(ctx, letter, input);
 
   const attempt = () =>
     ctx.db.transaction((tx) => {
       const existing = findSignatureByEmailKey(tx, letter.id, input.form.email.key);
-      if (existing) return handleRepeatSigner(ctx, tx, letter, version.id, existing, input);
-      const signature = tx.insert(signatures).values(newSignatureValues(tx, letter.id, version.id, input, now)).returning().get();
+      if (existing) return handleRepeatSigner(ctx, tx, letter, version.id, existing, input, screening);
+      const signature = tx.insert(signatures).values(newSignatureValues(tx, letter.id, version.id, input, screening, now)).returning().get();
       sendConfirmationMail(ctx, tx, letter, signature);
     });
 
@@ -49,7 +55,25 @@ export function signLetter(ctx: Context, input: SignLetterInput): void {
   ctx.notifyOutbox();
 }
 
-function newSignatureValues(tx: Db, letterId: number, versionId: number, input: SignLetterInput, now: Date) {
+/** What moderators are told about a signer; none of it changes what the signer sees. */
+interface Screening {
+  /** A block rule catches the signer: stored normally, rejected on confirmation. */
+  blocked: boolean;
+  /** Held for a moderator even on a post-moderated letter (e.g. a famous name). */
+  holdReason: string | null;
+  disposableEmail: boolean;
+}
+
+function screenSigner(ctx: Context, letter: LetterRow, input: SignLetterInput): Screening {
+  const { form, client } = input;
+  return {
+    blocked: matchingBlockRule(ctx.db, { letterId: letter.id, client, emailDomain: form.email.domain }) !== undefined,
+    holdReason: famousNameHold(ctx, form.name),
+    disposableEmail: isDisposableEmailDomain(form.email.domain),
+  };
+}
+
+function newSignatureValues(tx: Db, letterId: number, versionId: number, input: SignLetterInput, screening: Screening, now: Date) {
   const { form, client } = input;
   return {
     ...matchOrganisation(tx, form.organisation),
@@ -67,15 +91,16 @@ function newSignatureValues(tx: Db, letterId: number, versionId: number, input: 
     ipHash: client?.ipHash ?? null,
     ipNetwork: client?.ipNetwork ?? null,
     signedAt: now,
+    ...screening,
   };
 }
 
-function handleRepeatSigner(ctx: Context, tx: Db, letter: LetterRow, versionId: number, existing: SignatureRow, input: SignLetterInput): void {
+function handleRepeatSigner(ctx: Context, tx: Db, letter: LetterRow, versionId: number, existing: SignatureRow, input: SignLetterInput, screening: Screening): void {
   const now = ctx.now();
   switch (existing.state) {
     case 'withdrawn': {
       revokeTokens(tx, existing.id);
-      const values = { ...newSignatureValues(tx, letter.id, versionId, input, now), state: 'unconfirmed' as const, mailsSent: 0 };
+      const values = { ...newSignatureValues(tx, letter.id, versionId, input, screening, now), state: 'unconfirmed' as const, mailsSent: 0 };
       tx.update(signatures)
         .set({ ...values, confirmedAt: null, moderatedAt: null, withdrawnAt: null, featured: false, affiliationVerified: false, reminderSentAt: null })
         .where(eq(signatures.id, existing.id))

@@ -22,10 +22,11 @@ export const checkbox = (defaultValue: boolean) =>
     return ['1', 'on', 'yes', 'true'].includes(value.toLowerCase());
   }, z.boolean());
 
-const CONTROL_CHARACTERS = /[\p{Cc}]/u;
+/** Control characters, and the bidi embeddings and overrides that can make text display as something else. */
+const CONTROL_CHARACTERS = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
 const characterLength = (value: string): number => [...value].length;
 
-/** Trimmed, NFC-normalised text of a bounded length with no control characters. */
+/** Trimmed, NFC-normalised text of a bounded length with no control or bidi-override characters. */
 export function cleanText(label: string, options: { min?: number; max: number; multiline?: boolean }) {
   return z.preprocess(
     (raw) => (textValue(raw) ?? '').normalize('NFC').replace(/\r\n?/g, '\n').trim(),

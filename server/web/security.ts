@@ -81,3 +81,24 @@ export const requireFormBody: RequestHandler = (req, _res, next) => {
   }
   next();
 };
+
+/**
+ * A urlencoded body as browsers send it: printable ASCII, every %-escape complete and decoding
+ * to valid UTF-8. The parser would otherwise keep a broken escape as literal text (or a lone
+ * surrogate), and store it; such a body is refused whole with a 400 instead. Use as the parser's
+ * `verify` option.
+ */
+export function verifyFormEncoding(_req: unknown, _res: unknown, body: Buffer): void {
+  const text = body.toString('latin1');
+  const wellFormed = /^[\x20-\x7e]*$/.test(text) && text.split(/[&=]/).every((piece) => decodes(piece.replaceAll('+', ' ')));
+  if (!wellFormed) throw new AppError('malformed_form', 400, 'The form could not be read. Please go back to the page and send it again.');
+}
+
+function decodes(piece: string): boolean {
+  try {
+    decodeURIComponent(piece);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -15,6 +15,9 @@ export function testConfig(env: Record<string, string> = {}): Config {
     SIGN_LIMIT_PER_MINUTE: '0',
     SIGN_LIMIT_PER_HOUR: '0',
     SIGN_MIN_SECONDS: '0',
+    SIGN_LIMIT_PER_DOMAIN_PER_HOUR: '0',
+    TOKEN_LIMIT_PER_HOUR: '0',
+    SIGN_RESPONSE_MS: '0',
     ...env,
   });
 }

@@ -1,0 +1,91 @@
+import type { Request, RequestHandler } from 'express';
+import { rateLimit, type Options } from 'express-rate-limit';
+import type { Context } from '../context.js';
+import { findPublicLetter, isAcceptingSignatures } from '../letters/service.js';
+import { parseEmailAddress } from '../signatures/email-address.js';
+import { AppError } from '../web/errors.js';
+import { textValue } from '../web/forms.js';
+import { param } from '../web/params.js';
+
+/*
+ * Request rate limits, counted in memory per process (express-rate-limit's MemoryStore, on the
+ * wall clock). Addresses come from req.ip, so TRUST_PROXY decides whether X-Forwarded-For is
+ * believed. Each limit of 0 is off. Over a limit, the central error handler answers 429 with
+ * Retry-After and a page that says how long to wait.
+ */
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+export interface RateLimits {
+  /** Signing, per client address (per minute and per hour). */
+  signingPerAddress: RequestHandler[];
+  /** Signing one letter with addresses at one email domain; needs the parsed form body. */
+  signingPerEmailDomain: RequestHandler[];
+  /** Confirm and withdraw links that fail (unknown, expired), per client address: guessing tokens. */
+  tokenLookups: RequestHandler[];
+}
+
+const waitMessage = (seconds: number): string => {
+  const minutes = Math.ceil(seconds / 60);
+  return minutes <= 1 ? 'Please wait a minute and try again.' : `Please wait about ${minutes} minutes and try again.`;
+};
+
+function limiter(ctx: Context, limit: number, windowMs: number, explanation: string, options: Partial<Options> = {}): RequestHandler[] {
+  if (limit === 0) return [];
+  // express-rate-limit reports misconfiguration (e.g. X-Forwarded-For without TRUST_PROXY) here.
+  const log = (error: unknown, message?: string) => ctx.logger.warn({ err: error }, message ?? 'rate limiter');
+  return [
+    rateLimit({
+      windowMs,
+      limit,
+      standardHeaders: false,
+      legacyHeaders: false,
+      logger: { error: log, warn: log },
+      handler: (req, _res, next) => {
+        const resetTime = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+        const retryAfterSeconds = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + windowMs) - Date.now()) / 1000));
+        next(new AppError('rate_limited', 429, `${explanation} ${waitMessage(retryAfterSeconds)}`, { retryAfterSeconds }));
+      },
+      ...options,
+    }),
+  ];
+}
+
+/** The letter and the domain of the submitted address; undefined when the handler will refuse the request anyway. */
+function letterEmailDomain(ctx: Context, req: Request): string | undefined {
+  const address = parseEmailAddress(textValue((req.body as Record<string, unknown> | undefined)?.email) ?? '');
+  if (!address) return undefined;
+  try {
+    // Only letters open for signing get a counter, so made-up slugs cannot fill the store.
+    const { letter } = findPublicLetter(ctx.db, param(req, 'slug'));
+    return isAcceptingSignatures(letter, ctx.now()) ? `${letter.id}:${address.domain}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function createRateLimits(ctx: Context): RateLimits {
+  const { config } = ctx;
+  const tooManySignatures = 'Too many signatures have been sent from your connection.';
+  // A form sent back with errors does not count: correcting a typo must not lock a person out.
+  const countSuccessesOnly = { skipFailedRequests: true };
+  const domainKeys = new WeakMap<Request, string | undefined>();
+  const domainKey = (req: Request): string | undefined => {
+    if (!domainKeys.has(req)) domainKeys.set(req, letterEmailDomain(ctx, req));
+    return domainKeys.get(req);
+  };
+  return {
+    signingPerAddress: [
+      ...limiter(ctx, config.signLimitPerMinute, MINUTE, tooManySignatures, countSuccessesOnly),
+      ...limiter(ctx, config.signLimitPerHour, HOUR, tooManySignatures, countSuccessesOnly),
+    ],
+    signingPerEmailDomain: limiter(ctx, config.signLimitPerDomainPerHour, HOUR, 'Too many people have signed this letter with addresses at your email domain in the last hour.', {
+      ...countSuccessesOnly,
+      skip: (req) => domainKey(req) === undefined,
+      keyGenerator: (req) => domainKey(req) ?? '',
+    }),
+    // Only failures count: a person opening their own link is never throttled, a guesser is.
+    tokenLookups: limiter(ctx, config.tokenLimitPerHour, HOUR, 'Too many links that do not work have been tried from your connection.', { skipSuccessfulRequests: true }),
+  };
+}

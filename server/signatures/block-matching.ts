@@ -1,0 +1,54 @@
+import { and, eq, inArray, isNotNull, like, or, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { signatures } from './table.js';
+
+/** Which signatures a block rule would catch; exactly one criterion is set. */
+export interface BlockableFilter {
+  letterId?: number | null;
+  ipHash?: string;
+  /** The domain and its subdomains. */
+  emailDomain?: string;
+  /** Decides from the stored /24 or /48 network. */
+  ipNetworkMatches?: (network: string) => boolean;
+}
+
+export interface BlockableSignature {
+  id: number;
+  state: 'unconfirmed' | 'pending' | 'approved';
+}
+
+/** Signatures still in play (not rejected, withdrawn or already blocked) that a rule would catch. */
+export function findBlockableSignatures(db: Db, filter: BlockableFilter): BlockableSignature[] {
+  const conditions: SQL[] = [inArray(signatures.state, ['unconfirmed', 'pending', 'approved']), eq(signatures.blocked, false)];
+  if (filter.letterId != null) conditions.push(eq(signatures.letterId, filter.letterId));
+  if (filter.ipHash !== undefined) conditions.push(eq(signatures.ipHash, filter.ipHash));
+  // Domains are validated to letters, digits, dots and hyphens, so LIKE needs no escaping.
+  if (filter.emailDomain !== undefined) conditions.push(or(eq(signatures.emailDomain, filter.emailDomain), like(signatures.emailDomain, `%.${filter.emailDomain}`)) as SQL);
+  if (filter.ipNetworkMatches) conditions.push(isNotNull(signatures.ipNetwork));
+  const rows = db.select({ id: signatures.id, state: signatures.state, ipNetwork: signatures.ipNetwork }).from(signatures).where(and(...conditions)).all();
+  const matches = filter.ipNetworkMatches;
+  return rows
+    .filter((row) => !matches || (row.ipNetwork !== null && matches(row.ipNetwork)))
+    .map((row) => ({ id: row.id, state: row.state as BlockableSignature['state'] }));
+}
+
+/** SQLite bounds the number of bound values in one statement. */
+function inChunks(ids: number[], update: (chunk: number[]) => void): void {
+  for (let start = 0; start < ids.length; start += 500) update(ids.slice(start, start + 500));
+}
+
+/**
+ * Shadow-rejects signatures: confirmed ones become rejected at once (leaving the count), and
+ * unconfirmed ones are marked so that confirming them rejects them. Call inside a transaction.
+ */
+export function shadowRejectSignatures(tx: Db, matches: BlockableSignature[], now: Date): { rejected: number; blocked: number } {
+  const confirmed = matches.filter((match) => match.state !== 'unconfirmed').map((match) => match.id);
+  const unconfirmed = matches.filter((match) => match.state === 'unconfirmed').map((match) => match.id);
+  inChunks(confirmed, (ids) => {
+    tx.update(signatures).set({ state: 'rejected', blocked: true, featured: false, moderatedAt: now }).where(inArray(signatures.id, ids)).run();
+  });
+  inChunks(unconfirmed, (ids) => {
+    tx.update(signatures).set({ blocked: true }).where(inArray(signatures.id, ids)).run();
+  });
+  return { rejected: confirmed.length, blocked: unconfirmed.length };
+}

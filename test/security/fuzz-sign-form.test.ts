@@ -1,0 +1,115 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { outbox, signatures } from '../../server/db/schema.js';
+import type { LetterRow } from '../../server/letters/table.js';
+import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { buildLetter, postSignature, signForm } from '../helpers/factories.js';
+import { encodedValue, encodeRaw, hostileText, PAYLOADS, reflectsMarkup } from '../helpers/hostile-input.js';
+import { rawClient, type RawClient } from '../helpers/raw-http.js';
+
+let t: TestApp;
+let client: RawClient;
+let letter: LetterRow;
+beforeAll(async () => {
+  t = buildTestApp({ env: { MAX_MAILS_PER_SIGNATURE: '50' } });
+  letter = buildLetter(t.ctx, { moderation: 'post' });
+  client = await rawClient(t.app);
+});
+afterAll(async () => {
+  await client.close();
+  await t.close();
+});
+
+const FIELDS = ['name', 'email', 'organisation', 'title', 'comment', 'public', 'updates', 'website', 'stamp'] as const;
+const rowCounts = () => ({ signatures: t.ctx.db.select().from(signatures).all().length, mails: t.ctx.db.select().from(outbox).all().length });
+const newMails = (afterId: number) => t.ctx.db.select().from(outbox).all().filter((mail) => mail.id > afterId);
+const lastMailId = () => t.ctx.db.select().from(outbox).all().at(-1)?.id ?? 0;
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+let serial = 0;
+/** A form with hostile values in some fields; the email is often valid so that some submissions go through to mail. */
+const hostileForm = fc.record(
+  {
+    name: encodedValue,
+    email: fc.oneof(fc.constant('valid'), fc.constant('valid'), encodedValue, hostileText.map((local) => `${encodeRaw(local)}%40example.org`)),
+    organisation: encodedValue,
+    title: encodedValue,
+    comment: encodedValue,
+    public: encodedValue,
+    updates: encodedValue,
+    website: fc.constantFrom('', '', '', 'http%3A%2F%2Fspam.example'),
+    stamp: encodedValue,
+  },
+  { requiredKeys: ['email'] },
+);
+
+function bodyOf(form: Partial<Record<(typeof FIELDS)[number], string>>): string {
+  const email = form.email === 'valid' ? `fuzz${(serial += 1)}%40example.org` : form.email;
+  return FIELDS.filter((field) => form[field] !== undefined)
+    .map((field) => `${field}=${field === 'email' ? email : form[field]}`)
+    .join('&');
+}
+
+describe('fuzzing the sign form', () => {
+  it('when any hostile values are posted, then there is no 5xx, no unescaped reflection in pages or mails, and a refused form stores nothing', { timeout: 60_000 }, async () => {
+    await fc.assert(
+      fc.asyncProperty(hostileForm, async (form) => {
+        const before = rowCounts();
+        const mailsBefore = lastMailId();
+        const res = await client.send('POST', `/letters/${letter.slug}/signatures`, { headers: FORM, body: bodyOf(form) });
+        expect([303, 400, 413, 422]).toContain(res.status);
+        expect(reflectsMarkup(res.body)).toBe(false);
+        if (res.status !== 303) {
+          expect(rowCounts()).toEqual(before);
+          return;
+        }
+        const queued = newMails(mailsBefore);
+        for (const mail of queued) {
+          expect(reflectsMarkup(mail.htmlBody)).toBe(false);
+          // Mail to an address nobody has verified carries nothing the sender typed.
+          expect(mail.textBody).not.toContain('fz(');
+          expect(mail.htmlBody).not.toContain('fz(');
+        }
+        const token = queued.map((mail) => /\/signatures\/confirm\/([A-Za-z0-9_-]{43})/.exec(mail.textBody)?.[1]).find(Boolean);
+        if (!token) return;
+        const page = await client.send('GET', `/signatures/confirm/${token}`);
+        const confirmed = await client.send('POST', `/signatures/confirm/${token}`, { headers: FORM, body: '' });
+        expect([page.status, confirmed.status]).toEqual([200, 200]);
+        expect(reflectsMarkup(page.body) || reflectsMarkup(confirmed.body)).toBe(false);
+        for (const mail of newMails(mailsBefore)) expect(reflectsMarkup(mail.htmlBody)).toBe(false);
+      }),
+      // A few seconds in CI; FUZZ_RUNS=5000 for a deeper search.
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 150) },
+    );
+    expect(t.database.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(t.ctx.db.select().from(signatures).all().length).toBeGreaterThan(0);
+  });
+
+  it('when each payload is signed as a name, organisation and comment, then it is stored exactly and shown escaped on the confirm page', async () => {
+    for (const [index, payload] of PAYLOADS.entries()) {
+      const email = `payload${index}@example.org`;
+      const res = await postSignature(t.app, letter.slug, signForm({ name: payload.slice(0, 120), organisation: payload, comment: payload, email }));
+      if (res.status === 422) {
+        // Control and bidi-override characters are refused; every other payload goes through as text.
+        expect(payload).toMatch(/[\r\n\u202A-\u202E\u2066-\u2069]/);
+        continue;
+      }
+      expect(res.status).toBe(303);
+      const stored = t.ctx.db.select().from(signatures).all().find((row) => row.emailKey === email);
+      expect(stored).toMatchObject({ organisationText: payload.normalize('NFC').trim(), comment: payload.normalize('NFC').trim() });
+      const token = /\/signatures\/confirm\/([A-Za-z0-9_-]{43})/.exec(newMails(0).filter((mail) => mail.toAddress === email)[0]?.textBody ?? '')?.[1];
+      const page = await client.send('GET', `/signatures/confirm/${token}`);
+      expect(page.status).toBe(200);
+      expect(reflectsMarkup(page.body)).toBe(false);
+    }
+    expect(t.database.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+
+  it('when a name carries bidi overrides (text that displays as something else), then it is refused with 422', async () => {
+    for (const name of ['Alice \u202Eecila', 'Bob\u2066 Evil\u2069']) {
+      const res = await postSignature(t.app, letter.slug, signForm({ name }));
+      expect(res.status).toBe(422);
+      expect(res.text).toContain('contains characters that are not allowed');
+    }
+  });
+});

@@ -1,0 +1,86 @@
+import { Writable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import request from 'supertest';
+import { sha256Hex } from '../../server/lib/hash.js';
+import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { buildLetter, outboxFor, postSignature, signatureByEmail, signForm, tokenFromOutbox } from '../helpers/factories.js';
+
+let t: TestApp;
+afterEach(() => t.close());
+
+async function signedAndConfirmed(email = 'signer@example.org'): Promise<{ confirm: string; withdraw: string }> {
+  const letter = buildLetter(t.ctx);
+  await postSignature(t.app, letter.slug, signForm({ email })).expect(303);
+  const confirm = tokenFromOutbox(t.ctx, email, 'confirm');
+  await request(t.app).post(`/signatures/confirm/${confirm}`).expect(200);
+  return { confirm, withdraw: tokenFromOutbox(t.ctx, email, 'withdraw') };
+}
+
+describe('token shape and storage', () => {
+  it('when tokens are issued, then each is 256 random bits in URL-safe base64, and different every time', async () => {
+    t = buildTestApp();
+    const tokens = await signedAndConfirmed();
+    for (const token of Object.values(tokens)) {
+      expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(Buffer.from(token, 'base64url')).toHaveLength(32);
+    }
+    expect(tokens.confirm).not.toBe(tokens.withdraw);
+  });
+
+  it('when tokens are stored, then only their SHA-256 is kept, and the token itself is nowhere in the database but the queued mail', async () => {
+    t = buildTestApp();
+    const tokens = await signedAndConfirmed();
+    const stored = t.database.sqlite.prepare('SELECT token_hash AS hash, purpose FROM signature_tokens').all() as Array<{ hash: string; purpose: string }>;
+    expect(stored).toContainEqual({ hash: sha256Hex(tokens.withdraw), purpose: 'withdraw' });
+    const tables = (t.database.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('outbox', 'sqlite_sequence')").all() as Array<{ name: string }>).map((row) => row.name);
+    expect(tables).toContain('signatures');
+    for (const table of tables) {
+      const dump = JSON.stringify(t.database.sqlite.prepare(`SELECT * FROM "${table}"`).all());
+      for (const token of Object.values(tokens)) expect(dump, table).not.toContain(token);
+    }
+  });
+});
+
+describe('single purpose', () => {
+  it('when a confirm token is used on the withdraw link, then 404 and the signature stays', async () => {
+    t = buildTestApp();
+    const { confirm } = await signedAndConfirmed();
+    await request(t.app).get(`/signatures/withdraw/${confirm}`).expect(404);
+    await request(t.app).post(`/signatures/withdraw/${confirm}`).expect(404);
+    expect(signatureByEmail(t.ctx, 'signer@example.org')?.state).toBe('pending');
+  });
+
+  it('when a withdraw token is used on the confirm link, then 404 and no mail is sent', async () => {
+    t = buildTestApp();
+    const { withdraw } = await signedAndConfirmed();
+    const mailsBefore = outboxFor(t.ctx).length;
+    await request(t.app).get(`/signatures/confirm/${withdraw}`).expect(404);
+    await request(t.app).post(`/signatures/confirm/${withdraw}`).expect(404);
+    expect(outboxFor(t.ctx)).toHaveLength(mailsBefore);
+  });
+});
+
+describe('tokens in logs', () => {
+  it('when links are opened, pressed, mistyped or expired, then the request log shows the route but never the token or its hash', async () => {
+    let logs = '';
+    const stream = new Writable({ write: (chunk: Buffer, _encoding, done) => void ((logs += chunk.toString()), done()) });
+    t = buildTestApp({ logger: pino({ level: 'trace' }, stream) });
+    const tokens = await signedAndConfirmed();
+    await request(t.app).get(`/signatures/confirm/${tokens.confirm}?utm_source=mail`);
+    await request(t.app).get(`/signatures/withdraw/${tokens.withdraw}`);
+    await request(t.app).post(`/signatures/withdraw/${tokens.withdraw}`);
+    await request(t.app).get(`/signatures/confirm/${tokens.confirm.slice(0, 40)}`);
+    await request(t.app).get(`/signatures/confirm/${tokens.confirm}%E0%A4%A`);
+    t.clock.advanceDays(400);
+    await request(t.app).get(`/signatures/withdraw/${tokens.withdraw}`);
+
+    expect(logs).toContain('/signatures/confirm/[token]');
+    expect(logs).toContain('/signatures/withdraw/[token]');
+    for (const token of Object.values(tokens)) {
+      expect(logs).not.toContain(token);
+      expect(logs).not.toContain(token.slice(0, 40));
+      expect(logs).not.toContain(sha256Hex(token));
+    }
+  });
+});
