@@ -1,9 +1,12 @@
 import type Database from 'better-sqlite3';
+import { SYSTEM_ACTOR } from '../audit/record.js';
 import type { Context } from '../context.js';
 import { DEMO_LETTER } from '../letters/demo-letter.js';
 import { findLetterBySlug } from '../letters/repo.js';
 import { createLetter } from '../letters/service.js';
 import type { LetterRow } from '../letters/table.js';
+import { organisationKey } from '../organisations/normalise.js';
+import { createOrganisation, matchOrganisation } from '../organisations/service.js';
 import { COMMENTS, FIRST_NAMES, FREEMAIL_DOMAINS, LAST_NAMES, ORGANISATIONS, ROLES } from './seed-data.js';
 
 export interface SeedOptions {
@@ -51,13 +54,13 @@ function ensureLetter(ctx: Context, slug: string): LetterRow {
 export function seedSignatures(ctx: Context, sqlite: Database.Database, options: SeedOptions): { letter: LetterRow; written: number } {
   const letter = ensureLetter(ctx, options.slug);
   const random = mulberry32(letter.id * 7919 + options.signatures);
-  const organisationIds = seedOrganisations(ctx, sqlite);
+  const organisationIds = seedOrganisations(ctx);
   const insert = sqlite.prepare(`
     INSERT OR IGNORE INTO signatures (letter_id, version_id, name, email, email_key, email_domain, title, organisation_text,
       organisation_id, comment, show_public, contact_updates, state, featured, affiliation_verified, mails_sent,
-      ip_hash, ip_network, signed_at, confirmed_at, moderated_at, withdrawn_at)
+      ip_hash, ip_network, signed_at, confirmed_at, moderated_at, withdrawn_at, organisation_key)
     VALUES (@letterId, @versionId, @name, @email, @emailKey, @emailDomain, @title, @organisationText, @organisationId,
-      @comment, @showPublic, @contactUpdates, @state, @featured, @verified, 1, NULL, NULL, @signedAt, @confirmedAt, @moderatedAt, @withdrawnAt)`);
+      @comment, @showPublic, @contactUpdates, @state, @featured, @verified, 1, NULL, NULL, @signedAt, @confirmedAt, @moderatedAt, @withdrawnAt, @organisationKey)`);
   const start = sqlite.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM signatures').get() as { id: number };
   const batch = options.batch ?? 20_000;
   // A large page cache keeps the seven indexes in memory while a million rows go in.
@@ -80,6 +83,7 @@ export function seedSignatures(ctx: Context, sqlite: Database.Database, options:
       const confirmed = state !== 'unconfirmed';
       const signedAt = now - spanMs + Math.floor((n % 1_000_000) / 1_000_000 * spanMs);
       const withdrawn = state === 'withdrawn';
+      const typed = withdrawn || !organisation ? '' : random() < 0.5 ? organisation.name : pick(random, organisation.aliases);
       insert.run({
         letterId: letter.id,
         versionId: letter.currentVersionId,
@@ -88,7 +92,8 @@ export function seedSignatures(ctx: Context, sqlite: Database.Database, options:
         emailKey: `${local}@${domain}`,
         emailDomain: domain,
         title: withdrawn ? '' : pick(random, ROLES),
-        organisationText: withdrawn || !organisation ? '' : random() < 0.5 ? organisation.name : pick(random, organisation.aliases),
+        organisationText: typed,
+        organisationKey: organisationKey(typed),
         organisationId: withdrawn || !organisation ? null : organisationIds.get(organisation.name) ?? null,
         comment: withdrawn ? '' : pick(random, COMMENTS),
         showPublic: random() < 0.9 ? 1 : 0,
@@ -114,19 +119,13 @@ export function seedSignatures(ctx: Context, sqlite: Database.Database, options:
   return { letter: findLetterBySlug(ctx.db, options.slug) ?? letter, written };
 }
 
-function seedOrganisations(ctx: Context, sqlite: Database.Database): Map<string, number> {
+/** The fictional organisations, created through the organisations service like an organiser would. */
+function seedOrganisations(ctx: Context): Map<string, number> {
   const ids = new Map<string, number>();
-  const key = (text: string) => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-  sqlite.transaction(() => {
-    for (const organisation of ORGANISATIONS) {
-      sqlite.prepare('INSERT OR IGNORE INTO organisations (name, name_key, created_at) VALUES (?, ?, ?)').run(organisation.name, key(organisation.name), ctx.now().getTime());
-      const row = sqlite.prepare('SELECT id FROM organisations WHERE name_key = ?').get(key(organisation.name)) as { id: number };
-      ids.set(organisation.name, row.id);
-      for (const alias of organisation.aliases) {
-        sqlite.prepare('INSERT OR IGNORE INTO organisation_aliases (organisation_id, alias, alias_key) VALUES (?, ?, ?)').run(row.id, alias, key(alias));
-      }
-      sqlite.prepare('INSERT OR IGNORE INTO organisation_domains (organisation_id, domain) VALUES (?, ?)').run(row.id, organisation.domain);
-    }
-  })();
+  for (const organisation of ORGANISATIONS) {
+    const existing = matchOrganisation(ctx.db, organisation.name).organisationId;
+    const id = existing ?? createOrganisation(ctx, { ...organisation, domains: [organisation.domain], actor: SYSTEM_ACTOR }).id;
+    ids.set(organisation.name, id);
+  }
   return ids;
 }
