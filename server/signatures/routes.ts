@@ -43,7 +43,7 @@ export function signatureRoutes(ctx: Context): Router {
 
   router.post('/signatures/confirm/:token', sameOrigin, (req, res) => {
     res.setHeader('Referrer-Policy', 'no-referrer');
-    renderPage(res, 'signatures/confirmed', { title: 'Thank you for signing', ...confirmSignature(ctx, token(req)) });
+    renderPage(res, 'signatures/confirmed', { title: 'Thank you for signing', scripts: ['share.js'], ...confirmSignature(ctx, token(req)) });
   });
 
   router.get('/signatures/withdraw/:token', (req, res) => {
