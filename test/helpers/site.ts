@@ -1,0 +1,55 @@
+import pino from 'pino';
+import type { Db } from '../../server/db/client.js';
+import { startServer, type RunningServer } from '../../server/server.js';
+import { TestClock } from './clock.js';
+import { testConfig } from './config.js';
+import { tokenFromOutbox } from './factories.js';
+import { startSmtpPeer, type SmtpPeer } from './smtp.js';
+
+export interface TestSite {
+  running: RunningServer;
+  /** http://127.0.0.1:PORT, where a browser reaches the server. */
+  url: string;
+  db: Db;
+  clock: TestClock;
+  /** Present when the site delivers mail over SMTP; without it mail stays in the /dev/mail outbox. */
+  peer: SmtpPeer | undefined;
+  /** The same path on this server: mail links carry BASE_URL, which has no port in tests. */
+  local(link: string): string;
+  close(): Promise<void>;
+}
+
+/**
+ * The real server (`startServer`) on 127.0.0.1 port 0 with the demo letter, a fresh SQLite file
+ * and a clock the test moves; with `smtp`, mail goes to a real SMTP peer on loopback.
+ */
+export async function startTestSite(options: { smtp?: boolean; env?: Record<string, string> } = {}): Promise<TestSite> {
+  const peer = options.smtp ? await startSmtpPeer() : undefined;
+  const clock = new TestClock(Date.now());
+  const config = testConfig({ PORT: '0', SEED_DEMO_LETTER: 'yes', ...(peer ? { SMTP_URL: peer.url } : {}), ...options.env });
+  const running = await startServer(config, pino({ level: 'silent' }), { now: clock.now, pollMs: 50 });
+  return {
+    running,
+    url: running.url,
+    db: running.database.db,
+    clock,
+    peer,
+    local: (link) => {
+      const { pathname, search } = new URL(link, running.url);
+      return `${running.url}${pathname}${search}`;
+    },
+    close: async () => {
+      await running.stop();
+      await peer?.close();
+    },
+  };
+}
+
+/** Signs and confirms through the public HTTP routes, the way a person would, for pages that need signatories. */
+export async function signAndConfirm(site: TestSite, slug: string, fields: Record<string, string> & { email: string }): Promise<void> {
+  const signed = await fetch(`${site.url}/letters/${slug}/signatures`, { method: 'POST', body: new URLSearchParams(fields), redirect: 'manual' });
+  if (signed.status !== 303) throw new Error(`signing as ${fields.email} answered ${signed.status}`);
+  const token = tokenFromOutbox(site, fields.email, 'confirm');
+  const confirmed = await fetch(`${site.url}/signatures/confirm/${token}`, { method: 'POST', redirect: 'manual' });
+  if (confirmed.status !== 200) throw new Error(`confirming ${fields.email} answered ${confirmed.status}`);
+}
