@@ -1,3 +1,4 @@
+import type { ParsedMail } from 'mailparser';
 import pino from 'pino';
 import type { Db } from '../../server/db/client.js';
 import { startServer, type RunningServer } from '../../server/server.js';
@@ -16,6 +17,8 @@ export interface TestSite {
   peer: SmtpPeer | undefined;
   /** The same path on this server: mail links carry BASE_URL, which has no port in tests. */
   local(link: string): string;
+  /** The newest mail the SMTP peer received for `address`, waiting until one arrives. */
+  mailTo(address: string, timeoutMs?: number): Promise<ParsedMail>;
   close(): Promise<void>;
 }
 
@@ -37,6 +40,16 @@ export async function startTestSite(options: { smtp?: boolean; env?: Record<stri
     local: (link) => {
       const { pathname, search } = new URL(link, running.url);
       return `${running.url}${pathname}${search}`;
+    },
+    mailTo: async (address, timeoutMs = 10_000) => {
+      if (!peer) throw new Error('this site keeps mail in the outbox; start it with { smtp: true }');
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const mail = peer.messages.findLast((message) => message.to && [message.to].flat().some((to) => to.text.includes(address)));
+        if (mail) return mail;
+        if (Date.now() > deadline) throw new Error(`no mail to ${address}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
     },
     close: async () => {
       await running.stop();
