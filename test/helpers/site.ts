@@ -1,5 +1,7 @@
 import type { ParsedMail } from 'mailparser';
 import pino from 'pino';
+import { createApp } from '../../server/app.js';
+import type { Context } from '../../server/context.js';
 import type { Db } from '../../server/db/client.js';
 import { startServer, type RunningServer } from '../../server/server.js';
 import { TestClock } from './clock.js';
@@ -9,6 +11,8 @@ import { startSmtpPeer, type SmtpPeer } from './smtp.js';
 
 export interface TestSite {
   running: RunningServer;
+  /** A Context on the same database and clock, for calling use cases and factories directly. */
+  ctx: Context;
   /** http://127.0.0.1:PORT, where a browser reaches the server. */
   url: string;
   db: Db;
@@ -30,9 +34,12 @@ export async function startTestSite(options: { smtp?: boolean; env?: Record<stri
   const peer = options.smtp ? await startSmtpPeer() : undefined;
   const clock = new TestClock(Date.now());
   const config = testConfig({ PORT: '0', SEED_DEMO_LETTER: 'yes', ...(peer ? { SMTP_URL: peer.url } : {}), ...options.env });
-  const running = await startServer(config, pino({ level: 'silent' }), { now: clock.now, pollMs: 50 });
+  const logger = pino({ level: 'silent' });
+  const running = await startServer(config, logger, { now: clock.now, pollMs: 50 });
+  const { ctx } = createApp({ config, db: running.database.db, logger, now: clock.now, notifyOutbox: running.worker.notify });
   return {
     running,
+    ctx,
     url: running.url,
     db: running.database.db,
     clock,
