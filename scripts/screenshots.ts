@@ -7,7 +7,8 @@ import type { BrowserContextOptions, Page } from 'playwright-core';
 import { DEMO_LETTER } from '../server/letters/demo-letter.js';
 import { projectPath } from '../server/lib/project-root.js';
 import { launchBrowser } from '../test/helpers/browser.js';
-import { signAndConfirm, startTestSite } from '../test/helpers/site.js';
+import { tokenFromOutbox } from '../test/helpers/factories.js';
+import { signAndConfirm, startTestSite, type TestSite } from '../test/helpers/site.js';
 
 const OUT = projectPath('docs', 'screenshots');
 const LETTER = `/letters/${DEMO_LETTER.slug}`;
@@ -24,30 +25,50 @@ const DEMO_SIGNERS = [
 const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 900 } };
 const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
+/** Links only a signer's mail would give: filled in once the demo signatures exist. */
+interface Links {
+  confirm: string;
+  confirmToPress: string;
+}
+
 interface Shot {
   file: string;
   context: BrowserContextOptions;
-  open(page: Page, url: string): Promise<unknown>;
-  fullPage?: boolean;
+  open(page: Page, url: string, links: Links): Promise<unknown>;
 }
 
-const visit = (path: string) => (page: Page, url: string) => page.goto(url + path);
+const visit = (path: string | ((links: Links) => string)) => (page: Page, url: string, links: Links) =>
+  page.goto(url + (typeof path === 'string' ? path : path(links)));
+
 const submitEmptyForm = async (page: Page, url: string) => {
   await page.goto(url + LETTER);
-  await page.locator('.sign-form button[type=submit]').click();
+  await page.getByRole('button', { name: 'Sign the letter' }).click();
   await page.waitForSelector('.error-summary');
+};
+
+const pressConfirm = async (page: Page, url: string, links: Links) => {
+  await page.goto(url + links.confirmToPress);
+  await page.getByRole('button', { name: 'Confirm my signature' }).click();
+  await page.getByRole('heading', { name: 'Thank you for signing' }).waitFor();
 };
 
 const SHOTS: Shot[] = [
   { file: 'letter-desktop.png', context: DESKTOP, open: visit(LETTER) },
   { file: 'letter-desktop-dark.png', context: { ...DESKTOP, colorScheme: 'dark' }, open: visit(LETTER) },
   { file: 'letter-phone.png', context: PHONE, open: visit(LETTER) },
-  { file: 'letter-phone-form.png', context: PHONE, open: async (page, url) => (await page.goto(url + LETTER), page.locator('.sign-form').scrollIntoViewIfNeeded()) },
+  { file: 'letter-phone-form.png', context: PHONE, open: visit(`${LETTER}#sign`) },
   { file: 'letter-phone-errors.png', context: { ...PHONE, javaScriptEnabled: false }, open: submitEmptyForm },
   { file: 'home-desktop.png', context: DESKTOP, open: visit('/') },
   { file: 'check-your-email-phone.png', context: PHONE, open: visit(`${LETTER}/check-your-email`) },
-  { file: 'not-found-phone-dark.png', context: { ...PHONE, colorScheme: 'dark' }, open: visit('/letters/no-such-letter') },
+  { file: 'confirm-desktop.png', context: DESKTOP, open: visit((links) => links.confirm) },
+  { file: 'thank-you-phone-dark.png', context: { ...PHONE, colorScheme: 'dark' }, open: pressConfirm },
+  { file: 'not-found-phone.png', context: PHONE, open: visit('/letters/no-such-letter') },
 ];
+
+async function signOnly(site: TestSite, name: string, email: string): Promise<string> {
+  await fetch(`${site.url}${LETTER}/signatures`, { method: 'POST', body: new URLSearchParams({ name, email, organisation: 'Harbour Systems' }), redirect: 'manual' });
+  return `/signatures/confirm/${tokenFromOutbox(site, email, 'confirm')}`;
+}
 
 const site = await startTestSite();
 try {
@@ -55,14 +76,18 @@ try {
     const email = `${name.split(' ')[0]?.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase()}@example.org`;
     await signAndConfirm(site, DEMO_LETTER.slug, { name, title, organisation, email, comment: '' });
   }
+  const links: Links = {
+    confirm: await signOnly(site, 'Grace Hopper', 'grace@example.org'),
+    confirmToPress: await signOnly(site, 'Alan Turing', 'alan@example.org'),
+  };
   mkdirSync(OUT, { recursive: true });
   const browser = await launchBrowser();
   try {
     for (const shot of SHOTS) {
       const context = await browser.newContext({ ...shot.context, reducedMotion: 'reduce' });
       const page = await context.newPage();
-      await shot.open(page, site.url);
-      await page.screenshot({ path: `${OUT}/${shot.file}`, fullPage: shot.fullPage ?? false });
+      await shot.open(page, site.url, links);
+      await page.screenshot({ path: `${OUT}/${shot.file}` });
       await context.close();
       console.log(`docs/screenshots/${shot.file}`);
     }
