@@ -132,11 +132,10 @@
         field.dataset.maxChars = String(field.maxLength);
         field.removeAttribute('maxlength');
       }
-      field.addEventListener('change', function () {
-        showProblem(field, problemWith(field));
-      });
+      // Checked on submit only: a message appearing on blur would move the button under the pointer.
+      // Once a field is marked, it is checked again as the person types, so the mark goes when fixed.
       field.addEventListener('input', function () {
-        if (field.getAttribute('aria-invalid') === 'true' && !problemWith(field)) showProblem(field, '');
+        if (field.getAttribute('aria-invalid') === 'true') showProblem(field, problemWith(field));
       });
     });
     form.addEventListener('submit', function (event) {
