@@ -2,6 +2,7 @@ import { formStampFor } from '../abuse/bot-checks.js';
 import type { Context } from '../context.js';
 import { renderMarkdown } from '../lib/markdown.js';
 import { signatoriesPreview } from '../signatures/browse-signatories.js';
+import { SIGN_FIELD_RULES } from '../signatures/forms.js';
 import type { FieldErrors } from '../web/forms.js';
 import { effectiveStatus, findPublicLetter, isAcceptingSignatures, signatureCount } from './service.js';
 import type { LetterVersionRow } from './table.js';
@@ -28,6 +29,9 @@ export interface SignFormState {
   errors: FieldErrors;
 }
 
+/** Enhancements only: the page and its form work the same without them (public/*.js, loaded with defer). */
+const LETTER_PAGE_SCRIPTS = ['form-validation.js', 'share.js', 'live-count.js'];
+
 export const EMPTY_SIGN_FORM: SignFormState = { values: { public: true, updates: false }, errors: {} };
 
 /** Everything the letter page shows, for a first visit or a form sent back with errors. */
@@ -49,5 +53,8 @@ export function letterPageModel(ctx: Context, slug: string, form: SignFormState 
     accepting: isAcceptingSignatures(letter, now),
     form,
     formStamp: formStampFor(ctx, letter.slug, typeof form.values.stamp === 'string' ? form.values.stamp : undefined),
+    signRules: SIGN_FIELD_RULES,
+    countUrl: `/letters/${encodeURIComponent(letter.slug)}/count.json`,
+    scripts: LETTER_PAGE_SCRIPTS,
   };
 }

@@ -6,7 +6,7 @@ import { param } from '../web/params.js';
 import { renderPage } from '../web/render.js';
 import { allowFramingByAnySite } from '../web/security.js';
 import { letterPageModel } from './letter-page.js';
-import { listOpenLetters, signatureCount } from './service.js';
+import { findPublicLetter, listOpenLetters, signatureCount } from './service.js';
 import { compareVersions, describeVersion, describeVersionHistory, parseVersionRef } from './versions.js';
 import { textValue } from '../web/forms.js';
 
@@ -51,6 +51,13 @@ export function letterRoutes(ctx: Context): Router {
   router.get('/letters/:slug/embed', allowFramingByAnySite(ctx.config), publicCache(60), (req, res) => {
     const summary = summariseLetter(ctx, param(req, 'slug'));
     renderPage(res, 'letters/embed', { ...summary, title: summary.letter.title, letterUrl: `${ctx.config.baseUrl}/letters/${summary.letter.slug}` });
+  });
+
+  // Polled by public/live-count.js; tiny and uncached so an open page shows new signatures.
+  router.get('/letters/:slug/count.json', (req, res) => {
+    const { letter } = findPublicLetter(ctx.db, param(req, 'slug'));
+    res.setHeader('Cache-Control', 'no-cache');
+    res.json({ count: signatureCount(letter) });
   });
 
   return router;

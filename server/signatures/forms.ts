@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkbox, cleanText, textValue } from '../web/forms.js';
+import { checkbox, cleanText, describeFieldRules, textValue, type FieldRules } from '../web/forms.js';
 import { parseEmailAddress } from './email-address.js';
 
 /** The fields sent back into a form with errors (`stamp` too, so a person need not wait again). */
@@ -8,8 +8,11 @@ export const SIGN_FIELDS = ['name', 'email', 'organisation', 'title', 'comment',
 /** Bot traps (server/abuse/bot-checks.ts): any value passes validation, so a bot learns nothing from errors. */
 const botTrap = z.preprocess((raw) => (textValue(raw) ?? '').trim(), z.string());
 
+/** Longest value of each text field, in characters; the sign form's maxlength attributes use the same numbers. */
+export const SIGN_FIELD_MAX = { name: 120, email: 254, organisation: 160, title: 120, comment: 1000 } as const;
+
 export const signForm = z.object({
-  name: cleanText('name', { min: 1, max: 120 }),
+  name: cleanText('name', { min: 1, max: SIGN_FIELD_MAX.name }),
   email: z.preprocess(
     (raw) => (textValue(raw) ?? '').trim(),
     z
@@ -24,9 +27,9 @@ export const signForm = z.object({
         return address;
       }),
   ),
-  organisation: cleanText('organisation', { max: 160 }),
-  title: cleanText('role or title', { max: 120 }),
-  comment: cleanText('comment', { max: 1000, multiline: true }),
+  organisation: cleanText('organisation', { max: SIGN_FIELD_MAX.organisation }),
+  title: cleanText('role or title', { max: SIGN_FIELD_MAX.title }),
+  comment: cleanText('comment', { max: SIGN_FIELD_MAX.comment, multiline: true }),
   public: checkbox(true),
   updates: checkbox(false),
   /** The honeypot: hidden from people, so anything in it was typed by a bot. */
@@ -36,3 +39,14 @@ export const signForm = z.object({
 });
 
 export type SignForm = z.infer<typeof signForm>;
+
+type SignTextField = keyof typeof SIGN_FIELD_MAX;
+
+/** What public/form-validation.js checks on the sign form before it is sent, with the server's words. */
+export const SIGN_FIELD_RULES: Record<SignTextField, FieldRules> = {
+  name: describeFieldRules(signForm.shape.name, { maxChars: SIGN_FIELD_MAX.name }),
+  email: describeFieldRules(signForm.shape.email, { maxChars: SIGN_FIELD_MAX.email, formatProbe: 'name@' }),
+  organisation: describeFieldRules(signForm.shape.organisation, { maxChars: SIGN_FIELD_MAX.organisation }),
+  title: describeFieldRules(signForm.shape.title, { maxChars: SIGN_FIELD_MAX.title }),
+  comment: describeFieldRules(signForm.shape.comment, { maxChars: SIGN_FIELD_MAX.comment }),
+};

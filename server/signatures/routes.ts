@@ -54,7 +54,7 @@ export function signatureRoutes(ctx: Context): Router {
   });
 
   router.post('/signatures/confirm/:token', ...tokenPage, sameOrigin, (req, res) => {
-    renderPage(res, 'signatures/confirmed', { title: 'Thank you for signing', ...confirmSignature(ctx, token(req)) });
+    renderPage(res, 'signatures/confirmed', { title: 'Thank you for signing', scripts: ['share.js'], ...confirmSignature(ctx, token(req)) });
   });
 
   router.get('/signatures/withdraw/:token', ...tokenPage, (req, res) => {

@@ -66,3 +66,30 @@ export function fieldErrorOf(error: unknown): { status: number; errors: FieldErr
   if (!(error instanceof AppError) || typeof error.details.field !== 'string') return undefined;
   return { status: error.status, errors: { [error.details.field]: error.message } };
 }
+
+/** A field's checks as a script in the page can repeat them, in the order the server applies them. */
+export interface FieldRules {
+  maxChars?: number;
+  messages: { required?: string; tooLong?: string; characters?: string; format?: string };
+}
+
+/**
+ * Finds the server's own message for each typical mistake by giving the field's schema one example
+ * of it, so inline validation in the browser says exactly what a 422 page would say.
+ * `formatProbe` is a value that is wrong only in its format (for example an address without a domain).
+ */
+export function describeFieldRules(field: z.ZodType, options: { maxChars?: number; formatProbe?: string }): FieldRules {
+  const messageFor = (value: string | undefined): string | undefined => {
+    if (value === undefined) return undefined;
+    const result = field.safeParse(value);
+    return result.success ? undefined : result.error.issues[0]?.message;
+  };
+  const messages = {
+    required: messageFor(''),
+    tooLong: messageFor(options.maxChars === undefined ? undefined : 'x'.repeat(options.maxChars + 1)),
+    characters: messageFor('x\u0007x'),
+    format: messageFor(options.formatProbe),
+  };
+  const defined = Object.fromEntries(Object.entries(messages).filter(([, message]) => message !== undefined));
+  return { ...(options.maxChars === undefined ? {} : { maxChars: options.maxChars }), messages: defined };
+}

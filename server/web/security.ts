@@ -63,8 +63,10 @@ export function requireSameOrigin(config: Config): RequestHandler {
     const site = req.get('sec-fetch-site');
     if (site && site !== 'same-origin' && site !== 'none') return next(crossSite());
     const origin = req.get('origin');
-    if (origin && origin !== 'null' && origin !== allowed && origin !== requestOrigin(req)) return next(crossSite());
-    if (origin === 'null') return next(crossSite());
+    // Pages sent with Referrer-Policy: no-referrer (confirm, withdraw) make browsers send `Origin: null`
+    // on their own form posts; there Sec-Fetch-Site, which a page cannot forge, vouches for them.
+    if (origin === 'null') return next(site === 'same-origin' ? undefined : crossSite());
+    if (origin && origin !== allowed && origin !== requestOrigin(req)) return next(crossSite());
     next();
   };
 }

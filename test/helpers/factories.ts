@@ -68,11 +68,11 @@ export const reloadLetter = (ctx: Context, slug: string): LetterRow => {
 export const signatureByEmail = (ctx: Context, email: string): SignatureRow | undefined =>
   ctx.db.select().from(signatures).where(eq(signatures.emailKey, email.toLowerCase())).get();
 
-export const outboxFor = (ctx: Context, to?: string) =>
+export const outboxFor = (ctx: Pick<Context, 'db'>, to?: string) =>
   (to ? ctx.db.select().from(outbox).where(eq(outbox.toAddress, to)) : ctx.db.select().from(outbox)).all();
 
 /** The confirm or withdraw token in the newest queued mail to an address. */
-export function tokenFromOutbox(ctx: Context, to: string, purpose: 'confirm' | 'withdraw'): string {
+export function tokenFromOutbox(ctx: Pick<Context, 'db'>, to: string, purpose: 'confirm' | 'withdraw'): string {
   const mails = outboxFor(ctx, to).reverse();
   for (const mail of mails) {
     const match = mail.textBody.match(new RegExp(`/signatures/${purpose}/([A-Za-z0-9_-]+)`));

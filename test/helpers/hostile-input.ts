@@ -66,6 +66,6 @@ export function encodeRaw(value: string): string {
  * The active part of each markup payload. Escaped, each loses its `<` or `"`; so finding one in a
  * page or mail means a payload was reflected unescaped (our own markup contains none of them).
  */
-const ACTIVE_PARTS = ['<script>fz(', '<img src=x onerror=fz(', '<svg onload=fz(', '<b onmouseover=fz(', '<a href="javascript:fz(', '<!--fz(', '"><img'];
+const ACTIVE_PARTS = ['<script>fz(', '<img src=x onerror=fz(', '<svg onload=fz(', '<b onmouseover=fz(', '<a href="javascript:fz(', '<!--fz(', '"><img src=x'];
 
 export const reflectsMarkup = (html: string): boolean => ACTIVE_PARTS.some((part) => html.includes(part));

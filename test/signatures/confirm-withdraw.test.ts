@@ -167,3 +167,25 @@ describe('a repeat signer', () => {
     expect(outboxFor(t.ctx, 'rejected@example.org')).toHaveLength(1);
   });
 });
+
+describe('posts from the no-referrer confirm page', () => {
+  // Chromium and Firefox send `Origin: null` on a form post from a page with Referrer-Policy: no-referrer.
+  it('when the browser sends Origin null with Sec-Fetch-Site same-origin, then the confirmation goes through', async () => {
+    const letter = buildLetter(t.ctx);
+    const token = await signAndGetToken(letter.slug);
+    const res = await request(t.app).post(`/signatures/confirm/${token}`).set('Origin', 'null').set('Sec-Fetch-Site', 'same-origin');
+    expect(res.status).toBe(200);
+    expect(signatureByEmail(t.ctx, 'signer@example.org')?.state).toBe('pending');
+  });
+
+  it('when Origin is null and nothing vouches for the request, then it is refused and nothing changes', async () => {
+    const letter = buildLetter(t.ctx);
+    const token = await signAndGetToken(letter.slug);
+    for (const site of [undefined, 'cross-site']) {
+      const post = request(t.app).post(`/signatures/confirm/${token}`).set('Origin', 'null');
+      const res = await (site ? post.set('Sec-Fetch-Site', site) : post);
+      expect(res.status).toBe(403);
+    }
+    expect(signatureByEmail(t.ctx, 'signer@example.org')?.state).toBe('unconfirmed');
+  });
+});
