@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { AppError } from '../web/errors.js';
 import { cleanText, textValue, type FieldErrors } from '../web/forms.js';
 
-const NAME = cleanText('organisation name', { min: 1, max: 160 });
+/** cleanText's "Enter your …" suits signers; an organiser names someone else's organisation. */
+const required = (label: string, message: string) => cleanText(label, { max: 160 }).refine((value) => value.length > 0, message);
+const NAME = required('name', "Enter the organisation's name");
 
 /** One entry per line; blank lines dropped. */
 const lines = (label: string, max: number) =>
@@ -18,7 +20,7 @@ export const CREATE_FIELDS = ['name', 'aliases', 'domains'] as const;
 export const createOrganisationForm = z.object({ name: NAME, aliases: lines('aliases', 4000), domains: domainList });
 
 export const renameForm = z.object({ name: NAME });
-export const aliasForm = z.object({ alias: cleanText('alias', { min: 1, max: 160 }) });
+export const aliasForm = z.object({ alias: required('alias', 'Enter the other name') });
 export const domainsForm = z.object({ domains: domainList });
 
 export const MERGE_FIELDS = ['keep', 'remove'] as const;
