@@ -1,4 +1,5 @@
-import { Router, type Response } from 'express';
+import { Router, type RequestHandler, type Response } from 'express';
+import type { z } from 'zod';
 import type { Context } from '../context.js';
 import { actorFrom, currentOrganiser, hasRole, requireOrganiser } from '../organisers/access.js';
 import { parseForm, textValue, type FieldErrors } from '../web/forms.js';
@@ -104,49 +105,40 @@ export function organisationAdminRoutes(ctx: Context): Router {
     renderOrganisation(ctx, res, organisationIdParam(param(req, 'id')), EMPTY, 200, describeOrganisationOutcome(req.query));
   });
 
-  router.post('/admin/organisations/:id/name', moderator, (req, res) => {
-    const id = organisationIdParam(param(req, 'id'));
-    const parsed = parseForm(renameForm, req.body, ['name']);
-    if (!parsed.ok) return renderOrganisation(ctx, res, id, parsed, 422);
-    try {
-      renameOrganisation(ctx, { id, name: parsed.data.name, actor: actor(res) });
-      res.redirect(303, `/admin/organisations/${id}?done=renamed`);
-    } catch (error) {
-      renderRefusal(ctx, res, id, error, 'name', parsed.data.name);
-    }
-  });
+  router.post('/admin/organisations/:id/name', moderator, changeOfOrganisation(ctx, renameForm, 'name', (id, form, res) => {
+    renameOrganisation(ctx, { id, name: form.name, actor: actor(res) });
+    return 'done=renamed';
+  }));
 
-  router.post('/admin/organisations/:id/aliases', moderator, (req, res) => {
-    const id = organisationIdParam(param(req, 'id'));
-    const parsed = parseForm(aliasForm, req.body, ['alias']);
-    if (!parsed.ok) return renderOrganisation(ctx, res, id, parsed, 422);
-    try {
-      const { linked } = addAlias(ctx, { id, alias: parsed.data.alias, actor: actor(res) });
-      res.redirect(303, `/admin/organisations/${id}?done=alias&linked=${linked}`);
-    } catch (error) {
-      renderRefusal(ctx, res, id, error, 'alias', parsed.data.alias);
-    }
-  });
+  router.post('/admin/organisations/:id/aliases', moderator, changeOfOrganisation(ctx, aliasForm, 'alias', (id, form, res) => {
+    const { linked } = addAlias(ctx, { id, alias: form.alias, actor: actor(res) });
+    return `done=alias&linked=${linked}`;
+  }));
 
-  router.post('/admin/organisations/:id/domains', moderator, (req, res) => {
-    const id = organisationIdParam(param(req, 'id'));
-    const parsed = parseForm(domainsForm, req.body, ['domains']);
-    if (!parsed.ok) return renderOrganisation(ctx, res, id, parsed, 422);
-    try {
-      const result = setOrganisationDomains(ctx, { id, domains: parsed.data.domains, actor: actor(res) });
-      res.redirect(303, `/admin/organisations/${id}?done=domains&verified=${result.verified}&unverified=${result.unverified}`);
-    } catch (error) {
-      renderRefusal(ctx, res, id, error, 'domains', textValue(req.body?.domains) ?? '');
-    }
-  });
+  router.post('/admin/organisations/:id/domains', moderator, changeOfOrganisation(ctx, domainsForm, 'domains', (id, form, res) => {
+    const { verified, unverified } = setOrganisationDomains(ctx, { id, domains: form.domains, actor: actor(res) });
+    return `done=domains&verified=${verified}&unverified=${unverified}`;
+  }));
 
   return router;
 }
 
-/** A change the service refused, shown on the organisation's page next to the field, with what was typed. */
-function renderRefusal(ctx: Context, res: Response, id: number, error: unknown, field: string, typed: string): void {
-  const refused = refusalAsFieldError(error, field);
-  renderOrganisation(ctx, res, id, { values: { [field]: typed }, errors: refused.errors }, refused.status);
+/**
+ * A one-field form on an organisation's page: parse it, make the change, and go back to the page
+ * with the outcome (`change` returns its query); a refusal comes back next to the field, as typed.
+ */
+function changeOfOrganisation<S extends z.ZodType>(ctx: Context, schema: S, field: string, change: (id: number, form: z.infer<S>, res: Response) => string): RequestHandler {
+  return (req, res) => {
+    const id = organisationIdParam(param(req, 'id'));
+    const parsed = parseForm(schema, req.body, [field]);
+    if (!parsed.ok) return renderOrganisation(ctx, res, id, parsed, 422);
+    try {
+      res.redirect(303, `/admin/organisations/${id}?${change(id, parsed.data, res)}`);
+    } catch (error) {
+      const refused = refusalAsFieldError(error, field);
+      renderOrganisation(ctx, res, id, { values: { [field]: textValue(req.body?.[field]) ?? '' }, errors: refused.errors }, refused.status);
+    }
+  };
 }
 
 function renderMergeRefusal(ctx: Context, res: Response, ids: { keep: number; remove: number }, error: unknown): void {
