@@ -10,6 +10,8 @@ import { requireCsrf } from './organisers/access.js';
 import { organiserRoutes } from './organisers/routes.js';
 import { publicApiRoutes } from './signatures/api-routes.js';
 import { signatoryListRoutes } from './signatures/list-routes.js';
+import { moderationRoutes } from './signatures/moderation-routes.js';
+import { organisationAdminRoutes } from './organisations/admin-routes.js';
 import { signatureRoutes } from './signatures/routes.js';
 import { loadAssets } from './web/assets.js';
 import { errorHandler, notFoundHandler } from './web/error-handler.js';
@@ -48,6 +50,8 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
   // Letter texts run to tens of kilobytes; only the letter form gets room for them, every other
   // form stays under the tight default below.
   app.post(['/admin/letters', '/admin/letters/:slug'], express.urlencoded({ extended: false, limit: '512kb', parameterLimit: 50, verify: verifyFormEncoding }));
+  // A bulk moderation form sends one `ids` field per ticked row (up to 200 rows a page).
+  app.post('/admin/letters/:slug/signatures/moderate', express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 250, verify: verifyFormEncoding }));
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50, verify: verifyFormEncoding }));
 
   app.use(letterRoutes(ctx));
@@ -58,6 +62,8 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
   app.use(organiserRoutes(ctx));
   app.use(letterAdminRoutes(ctx));
   app.use(auditRoutes(ctx));
+  app.use(moderationRoutes(ctx));
+  app.use(organisationAdminRoutes(ctx));
   app.use(signatoryListRoutes(ctx));
   app.use(publicApiRoutes(ctx));
   if (!config.isProduction && !config.smtpUrl) app.use(devMailRoutes(ctx));

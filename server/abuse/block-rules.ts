@@ -1,8 +1,9 @@
-import { and, eq, isNull, or } from 'drizzle-orm';
+import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import { domainToASCII } from 'node:url';
 import { recordAudit, type Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
 import type { Db } from '../db/client.js';
+import { preparedPerConnection } from '../db/prepared.js';
 import { findBlockableSignatures, shadowRejectSignatures, type BlockableFilter } from '../signatures/block-matching.js';
 import { AppError } from '../web/errors.js';
 import { parseIpRange, rangeContainsAddress, rangeContainsNetwork } from './ip-ranges.js';
@@ -123,11 +124,11 @@ function ruleCatches(rule: BlockRuleRow, signer: Signer): boolean {
 }
 
 /** The block rule that catches a new signer, if any: their signature is then stored blocked. */
+const rulesForLetter = preparedPerConnection((db) =>
+  db.select().from(blockRules).where(or(isNull(blockRules.letterId), eq(blockRules.letterId, sql.placeholder('letterId')))).prepare(),
+);
+
 export function matchingBlockRule(db: Db, signer: Signer): BlockRuleRow | undefined {
-  const rules = db
-    .select()
-    .from(blockRules)
-    .where(or(isNull(blockRules.letterId), eq(blockRules.letterId, signer.letterId)))
-    .all();
+  const rules = rulesForLetter(db).all({ letterId: signer.letterId });
   return rules.find((rule) => ruleCatches(rule, signer));
 }

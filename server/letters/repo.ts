@@ -1,9 +1,10 @@
-import { and, asc, count, desc, eq } from 'drizzle-orm';
+import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { preparedPerConnection } from '../db/prepared.js';
 import { letters, letterVersions, type LetterRow, type LetterVersionRow } from './table.js';
 
-export const findLetterBySlug = (db: Db, slug: string): LetterRow | undefined =>
-  db.select().from(letters).where(eq(letters.slug, slug)).get();
+const letterBySlug = preparedPerConnection((db) => db.select().from(letters).where(eq(letters.slug, sql.placeholder('slug'))).prepare());
+export const findLetterBySlug = (db: Db, slug: string): LetterRow | undefined => letterBySlug(db).get({ slug });
 
 export const findLetterById = (db: Db, id: number): LetterRow | undefined =>
   db.select().from(letters).where(eq(letters.id, id)).get();
@@ -15,8 +16,8 @@ export const listAllLetters = (db: Db): LetterRow[] => db.select().from(letters)
 
 export const countLetters = (db: Db): number => db.select({ n: count() }).from(letters).get()?.n ?? 0;
 
-export const findVersion = (db: Db, id: number): LetterVersionRow | undefined =>
-  db.select().from(letterVersions).where(eq(letterVersions.id, id)).get();
+const versionById = preparedPerConnection((db) => db.select().from(letterVersions).where(eq(letterVersions.id, sql.placeholder('id'))).prepare());
+export const findVersion = (db: Db, id: number): LetterVersionRow | undefined => versionById(db).get({ id });
 
 export const listVersions = (db: Db, letterId: number): LetterVersionRow[] =>
   db.select().from(letterVersions).where(eq(letterVersions.letterId, letterId)).orderBy(asc(letterVersions.number)).all();

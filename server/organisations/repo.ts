@@ -1,5 +1,6 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { preparedPerConnection } from '../db/prepared.js';
 import { organisationAliases, organisationDomains, organisations, type OrganisationRow } from './table.js';
 
 export const findOrganisationById = (db: Db, id: number): OrganisationRow | undefined =>
@@ -8,15 +9,18 @@ export const findOrganisationById = (db: Db, id: number): OrganisationRow | unde
 /** The organisation whose name or one of whose aliases folds to `key`. */
 export function findOrganisationByKey(db: Db, key: string): OrganisationRow | undefined {
   if (!key) return undefined;
-  const byName = db.select().from(organisations).where(eq(organisations.nameKey, key)).get();
-  if (byName) return byName;
-  return db
+  return organisationByName(db).get({ key }) ?? organisationByAlias(db).get({ key })?.organisation;
+}
+
+const organisationByName = preparedPerConnection((db) => db.select().from(organisations).where(eq(organisations.nameKey, sql.placeholder('key'))).prepare());
+const organisationByAlias = preparedPerConnection((db) =>
+  db
     .select({ organisation: organisations })
     .from(organisationAliases)
     .innerJoin(organisations, eq(organisations.id, organisationAliases.organisationId))
-    .where(eq(organisationAliases.aliasKey, key))
-    .get()?.organisation;
-}
+    .where(eq(organisationAliases.aliasKey, sql.placeholder('key')))
+    .prepare(),
+);
 
 export const listAliases = (db: Db, organisationId: number): string[] =>
   db.select({ alias: organisationAliases.alias }).from(organisationAliases).where(eq(organisationAliases.organisationId, organisationId)).orderBy(asc(organisationAliases.alias)).all().map((row) => row.alias);

@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { textValue } from '../web/forms.js';
 import { AppError } from '../web/errors.js';
 
-const optionalText = (max: number) =>
+export const optionalText = (max: number) =>
   z.preprocess((raw) => (textValue(raw) ?? '').normalize('NFC').trim() || undefined, z.string().max(max).optional());
 
-const optionalWhole = (min: number, max: number) =>
+export const optionalWhole = (min: number, max: number) =>
   z.preprocess((raw) => textValue(raw) || undefined, z.coerce.number().int().min(min).max(max).optional());
 
 const listQuery = z.object({
@@ -18,8 +18,11 @@ const listQuery = z.object({
 export type ListQuery = z.infer<typeof listQuery>;
 
 /** The search, filter and paging parameters of a list URL; anything malformed is a 400, not an empty page. */
-export function parseListQuery(query: unknown): ListQuery {
-  const parsed = listQuery.safeParse(typeof query === 'object' && query !== null ? query : {});
+export const parseListQuery = (query: unknown): ListQuery => parseQueryWith(listQuery, query);
+
+/** A URL's query parsed by `schema`; a malformed parameter is a 400 naming it. */
+export function parseQueryWith<S extends z.ZodType>(schema: S, query: unknown): z.infer<S> {
+  const parsed = schema.safeParse(typeof query === 'object' && query !== null ? query : {});
   if (!parsed.success) {
     const field = String(parsed.error.issues[0]?.path[0] ?? 'query');
     throw new AppError('invalid_query', 400, `The ${field} in the address is not valid. Remove it and try again.`);

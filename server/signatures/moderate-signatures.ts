@@ -89,6 +89,10 @@ export function moderateSignatures(ctx: Context, input: ModerateInput): Moderati
   });
 }
 
+/** Pending signatures "approve all verified" takes: verified affiliation, and not held for a reason. */
+export const verifiedPendingOf = (letterId: number) =>
+  and(eq(signatures.letterId, letterId), eq(signatures.state, 'pending'), eq(signatures.affiliationVerified, true), isNull(signatures.holdReason));
+
 /**
  * "Approve all pending from verified affiliations": every pending signature whose signer confirmed
  * an address at their organisation's domain. Signatures held for a reason (a famous name, say)
@@ -102,7 +106,7 @@ export function approveVerifiedPending(ctx: Context, input: { letterId: number; 
     const approved = tx
       .update(signatures)
       .set({ state: 'approved', moderatedAt: now, ...(note ? { moderationNote: note } : {}) })
-      .where(and(eq(signatures.letterId, letter.id), eq(signatures.state, 'pending'), eq(signatures.affiliationVerified, true), isNull(signatures.holdReason)))
+      .where(verifiedPendingOf(letter.id))
       .returning({ id: signatures.id })
       .all()
       .map((row) => row.id)

@@ -1,8 +1,9 @@
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, count, desc, eq, lt } from 'drizzle-orm';
 import type { Context } from '../context.js';
 import { anyColumnContains } from '../db/search.js';
 import { pageOf, type Page } from '../lib/paging.js';
 import { organisations } from '../organisations/table.js';
+import { verifiedPendingOf } from './moderate-signatures.js';
 import { signatures, type SignatureState } from './table.js';
 
 export interface ModerationQueueQuery {
@@ -10,6 +11,8 @@ export interface ModerationQueueQuery {
   state?: SignatureState;
   /** Part of a name, email address, organisation (typed or matched) or email domain. */
   q?: string;
+  /** False for readers who may not see addresses: `q` then matches names, organisations and domains only, so a search cannot tell whether an address signed. */
+  searchEmails?: boolean;
   cursor?: number;
   limit: number;
 }
@@ -30,11 +33,20 @@ const queueSelection = {
   comment: signatures.comment,
   holdReason: signatures.holdReason,
   disposableEmail: signatures.disposableEmail,
+  blocked: signatures.blocked,
   moderationNote: signatures.moderationNote,
   signedAt: signatures.signedAt,
   confirmedAt: signatures.confirmedAt,
   moderatedAt: signatures.moderatedAt,
 };
+
+const searchedColumns = (withEmails: boolean) => [
+  signatures.name,
+  ...(withEmails ? [signatures.emailKey] : []),
+  signatures.organisationText,
+  signatures.emailDomain,
+  organisations.name,
+];
 
 /**
  * What moderators see of a letter's signatures, newest first, a page at a time (keyset paging on
@@ -50,7 +62,7 @@ export function listModerationQueue(ctx: Context, query: ModerationQueueQuery) {
         eq(signatures.letterId, query.letterId),
         query.state ? eq(signatures.state, query.state) : undefined,
         query.cursor ? lt(signatures.id, query.cursor) : undefined,
-        query.q ? anyColumnContains([signatures.name, signatures.emailKey, signatures.organisationText, signatures.emailDomain, organisations.name], query.q) : undefined,
+        query.q ? anyColumnContains(searchedColumns(query.searchEmails ?? true), query.q) : undefined,
       ),
     )
     .orderBy(desc(signatures.id))
@@ -60,3 +72,7 @@ export function listModerationQueue(ctx: Context, query: ModerationQueueQuery) {
 }
 
 export type ModerationQueueItem = ReturnType<typeof listModerationQueue> extends Page<infer T> ? T : never;
+
+/** How many signatures "approve all pending from verified affiliations" would approve now. */
+export const countVerifiedPending = (ctx: Pick<Context, 'db'>, letterId: number): number =>
+  ctx.db.select({ n: count() }).from(signatures).where(verifiedPendingOf(letterId)).get()?.n ?? 0;

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, ne } from 'drizzle-orm';
+import { and, count, eq, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { coveringDomain } from '../lib/domain.js';
 import { signatures, type SignatureState } from './table.js';
@@ -60,4 +60,22 @@ export function reevaluateAffiliations(tx: Db, organisationId: number, domains: 
     updateInChunks(ids, (chunk) => tx.update(signatures).set({ affiliationVerified }).where(inArray(signatures.id, chunk)).run());
   }
   return { verified: gained.length, unverified: lost.length };
+}
+
+export interface OrganisationSignatureCounts {
+  /** Signatures matched to the organisation, on every letter and in every state. */
+  signatures: number;
+  /** Of those, the ones marked as a verified affiliation. */
+  verified: number;
+}
+
+/** Matched and verified signatures per organisation (all of them, or those in `organisationIds`), for the organisers' pages. */
+export function countSignaturesByOrganisation(db: Db, organisationIds?: readonly number[]): Map<number, OrganisationSignatureCounts> {
+  const rows = db
+    .select({ organisationId: signatures.organisationId, signatures: count(), verified: sql<number>`coalesce(sum(${signatures.affiliationVerified}), 0)` })
+    .from(signatures)
+    .where(organisationIds ? inArray(signatures.organisationId, [...organisationIds]) : isNotNull(signatures.organisationId))
+    .groupBy(signatures.organisationId)
+    .all();
+  return new Map(rows.flatMap((row) => (row.organisationId === null ? [] : [[row.organisationId, { signatures: row.signatures, verified: Number(row.verified) }]])));
 }
