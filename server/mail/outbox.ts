@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { inArray, sql, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { insertRow } from '../db/prepared.js';
 import type { ViewEngine } from '../web/render.js';
 import { outbox } from './table.js';
 
@@ -43,19 +44,17 @@ export function composeMail(
 
 /** Queues a mail; call inside the transaction of the change that causes it so both land or neither. */
 export function enqueueMail(tx: Db, message: MailMessage, now: Date, messageDomain: string): void {
-  tx.insert(outbox)
-    .values({
-      kind: message.kind,
-      signatureId: message.signatureId ?? null,
-      toAddress: message.to,
-      subject: message.subject,
-      textBody: message.text,
-      htmlBody: message.html,
-      messageId: `<${randomBytes(16).toString('hex')}@${messageDomain}>`,
-      nextAttemptAt: now,
-      createdAt: now,
-    })
-    .run();
+  insertRow(tx, outbox, {
+    kind: message.kind,
+    signatureId: message.signatureId ?? null,
+    toAddress: message.to,
+    subject: message.subject,
+    textBody: message.text,
+    htmlBody: message.html,
+    messageId: `<${randomBytes(16).toString('hex')}@${messageDomain}>`,
+    nextAttemptAt: now,
+    createdAt: now,
+  });
 }
 
 /**

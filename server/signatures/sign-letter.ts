@@ -5,6 +5,7 @@ import { isDisposableEmailDomain } from '../abuse/disposable-email.js';
 import { famousNameHold } from '../abuse/famous-names.js';
 import type { Context } from '../context.js';
 import type { Db } from '../db/client.js';
+import { insertReturning } from '../db/prepared.js';
 import type { LetterRow } from '../letters/table.js';
 import { findPublicLetter, isAcceptingSignatures } from '../letters/service.js';
 import { composeMail, enqueueMail } from '../mail/outbox.js';
@@ -40,7 +41,7 @@ export function signLetter(ctx: Context, input: SignLetterInput): void {
     ctx.db.transaction((tx) => {
       const existing = findSignatureByEmailKey(tx, letter.id, input.form.email.key);
       if (existing) return handleRepeatSigner(ctx, tx, letter, version.id, existing, input, screening);
-      const signature = tx.insert(signatures).values(newSignatureValues(tx, letter.id, version.id, input, screening, now)).returning().get();
+      const signature = insertReturning(tx, signatures, newSignatureValues(tx, letter.id, version.id, input, screening, now));
       sendConfirmationMail(ctx, tx, letter, signature);
     });
 

@@ -1,5 +1,6 @@
 import { and, eq, ne } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { insertRow } from '../db/prepared.js';
 import { randomToken, sha256Hex } from '../lib/hash.js';
 import { AppError } from '../web/errors.js';
 import { signatureTokens, type TokenPurpose } from './table.js';
@@ -11,9 +12,7 @@ export const WITHDRAW_TOKEN_DAYS = 365;
 /** Creates a single-purpose token; only its SHA-256 is stored. Returns the token for the mail. */
 export function issueToken(tx: Db, signatureId: number, purpose: TokenPurpose, lifetimeDays: number, now: Date): string {
   const token = randomToken();
-  tx.insert(signatureTokens)
-    .values({ tokenHash: sha256Hex(token), signatureId, purpose, expiresAt: new Date(now.getTime() + lifetimeDays * DAY), createdAt: now })
-    .run();
+  insertRow(tx, signatureTokens, { tokenHash: sha256Hex(token), signatureId, purpose, expiresAt: new Date(now.getTime() + lifetimeDays * DAY), createdAt: now });
   return token;
 }
 
