@@ -5,6 +5,7 @@ import { letterRoutes } from './letters/routes.js';
 import { devMailRoutes } from './mail/dev-routes.js';
 import { privacyRoutes } from './privacy/routes.js';
 import { auditRoutes } from './audit/routes.js';
+import { exportAdminRoutes } from './exports/admin-routes.js';
 import { letterAdminRoutes } from './letters/admin-routes.js';
 import { requireCsrf } from './organisers/access.js';
 import { organiserRoutes } from './organisers/routes.js';
@@ -57,6 +58,7 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
   app.use('/admin', requireCsrf(ctx));
   app.use(organiserRoutes(ctx));
   app.use(letterAdminRoutes(ctx));
+  app.use(exportAdminRoutes(ctx));
   app.use(auditRoutes(ctx));
   app.use(signatoryListRoutes(ctx));
   app.use(publicApiRoutes(ctx));
