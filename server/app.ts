@@ -3,6 +3,7 @@ import { pinoHttp } from 'pino-http';
 import { createContext, type Context, type ContextDeps } from './context.js';
 import { letterRoutes } from './letters/routes.js';
 import { devMailRoutes } from './mail/dev-routes.js';
+import { privacyAdminRoutes } from './privacy/admin-routes.js';
 import { privacyRoutes } from './privacy/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { exportAdminRoutes } from './exports/admin-routes.js';
@@ -59,6 +60,7 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
   app.use(organiserRoutes(ctx));
   app.use(letterAdminRoutes(ctx));
   app.use(exportAdminRoutes(ctx));
+  app.use(privacyAdminRoutes(ctx));
   app.use(auditRoutes(ctx));
   app.use(signatoryListRoutes(ctx));
   app.use(publicApiRoutes(ctx));
