@@ -7,8 +7,10 @@ import pino from 'pino';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { auditEvents } from '../../server/db/schema.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { insertManySignatures } from '../helpers/bulk-signatures.js';
 import { buildLetter } from '../helpers/factories.js';
 import { createOrganiser, TEST_PASSWORD } from '../helpers/organisers.js';
+import { waitFor } from '../helpers/wait.js';
 
 const ROWS = 20_000;
 
@@ -64,25 +66,11 @@ const databaseHandles = (): number =>
     }
   }).length;
 
-const waitFor = async <T>(find: () => T | undefined, timeoutMs = 10_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = find();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};
 
 it('when the client disconnects mid-download, then the export stops, is audited as incomplete, its read connection is closed and the server goes on', { timeout: 60_000 }, async () => {
   const letter = buildLetter(t.ctx);
   const comment = 'A comment long enough that the file is far larger than any socket buffer. '.repeat(12);
-  const insert = t.database.sqlite.prepare(
-    "INSERT INTO signatures (letter_id, version_id, name, email, email_key, email_domain, title, organisation_text, comment, state, signed_at) VALUES (?, ?, ?, ?, ?, 'example.org', 'Researcher', 'Example Organisation', ?, 'approved', ?)",
-  );
-  t.database.sqlite.transaction(() => {
-    for (let i = 0; i < ROWS; i += 1) insert.run(letter.id, letter.currentVersionId, `Signer ${i}`, `signer${i}@example.org`, `signer${i}@example.org`, comment, i);
-  })();
+  insertManySignatures(t, letter, ROWS, comment);
   const cookie = await sessionCookie();
   // SQLite keeps the descriptor of a closed connection open for reuse while another connection in
   // the process holds a lock on the file: a first, complete export sets that baseline.
@@ -103,7 +91,7 @@ it('when the client disconnects mid-download, then the export stops, is audited 
   });
   expect(firstChunk.startsWith('id,state,name')).toBe(true);
 
-  const event = await waitFor(() => t.ctx.db.select().from(auditEvents).where(eq(auditEvents.action, 'export.csv')).all()[1]);
+  const event = await waitFor(() => t.ctx.db.select().from(auditEvents).where(eq(auditEvents.action, 'export.csv')).all()[1], 10_000);
   expect(event.details).toMatchObject({ complete: false, includeEmails: true });
   expect(event.details?.rows).toBeLessThan(ROWS);
   expect(databaseHandles()).toBe(handlesBefore);
