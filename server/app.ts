@@ -4,6 +4,7 @@ import { createContext, type Context, type ContextDeps } from './context.js';
 import { letterRoutes } from './letters/routes.js';
 import { devMailRoutes } from './mail/dev-routes.js';
 import { privacyRoutes } from './privacy/routes.js';
+import { blockAdminRoutes } from './abuse/admin-routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { letterAdminRoutes } from './letters/admin-routes.js';
 import { requireCsrf } from './organisers/access.js';
@@ -58,6 +59,7 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
   app.use(organiserRoutes(ctx));
   app.use(letterAdminRoutes(ctx));
   app.use(auditRoutes(ctx));
+  app.use(blockAdminRoutes(ctx));
   app.use(signatoryListRoutes(ctx));
   app.use(publicApiRoutes(ctx));
   if (!config.isProduction && !config.smtpUrl) app.use(devMailRoutes(ctx));
