@@ -73,10 +73,11 @@ export function blockAdminRoutes(ctx: Context): Router {
 
   for (const path of ['/admin/blocks', '/admin/letters/:slug/blocks']) {
     router.get(path, moderator, (req, res) => {
-      // A moderator arrives from a signature with its IP hash filled in: `?kind=ip_hash&value=…`.
-      const values = { kind: textValue(req.query.kind) ?? 'ip_hash', value: textValue(req.query.value) ?? '' };
-      renderBlocks(ctx, req, res, scopeOf(ctx, req), { values, errors: {} });
+      renderBlocks(ctx, req, res, scopeOf(ctx, req), { values: { kind: 'ip_hash', value: '' }, errors: {} });
     });
+
+    // Other pages (a signature in the moderation list) start here with a small form of their own
+    // posting `kind` and `value`: a POST keeps the IP hash out of URLs, logs and history.
 
     router.post(`${path}/preview`, moderator, (req, res) => {
       const scope = scopeOf(ctx, req);
