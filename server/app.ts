@@ -5,6 +5,7 @@ import { letterRoutes } from './letters/routes.js';
 import { devMailRoutes } from './mail/dev-routes.js';
 import { privacyAdminRoutes } from './privacy/admin-routes.js';
 import { privacyRoutes } from './privacy/routes.js';
+import { blockAdminRoutes } from './abuse/admin-routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { exportAdminRoutes } from './exports/admin-routes.js';
 import { letterAdminRoutes } from './letters/admin-routes.js';
@@ -68,6 +69,7 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
   app.use(auditRoutes(ctx));
   app.use(moderationRoutes(ctx));
   app.use(organisationAdminRoutes(ctx));
+  app.use(blockAdminRoutes(ctx));
   app.use(signatoryListRoutes(ctx));
   app.use(publicApiRoutes(ctx));
   if (!config.isProduction && !config.smtpUrl) app.use(devMailRoutes(ctx));
