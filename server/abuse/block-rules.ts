@@ -1,12 +1,13 @@
-import { and, eq, isNull, or, sql } from 'drizzle-orm';
-import { domainToASCII } from 'node:url';
+import { and, desc, eq, isNull, or, sql } from 'drizzle-orm';
 import { recordAudit, type Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
 import type { Db } from '../db/client.js';
 import { preparedPerConnection } from '../db/prepared.js';
 import { findBlockableSignatures, shadowRejectSignatures, type BlockableFilter } from '../signatures/block-matching.js';
-import { AppError } from '../web/errors.js';
-import { parseIpRange, rangeContainsAddress, rangeContainsNetwork } from './ip-ranges.js';
+import { findLetter } from '../letters/service.js';
+import { AppError, notFound } from '../web/errors.js';
+import { asciiDomain } from '../lib/domain.js';
+import { IP_RANGE_MIN_PREFIX, ipRangeTooWide, parseIpRange, rangeContainsAddress, rangeContainsNetwork } from './ip-ranges.js';
 import { blockRules, type BlockKind } from './table.js';
 
 /**
@@ -39,28 +40,47 @@ export interface BlockResult {
 
 type BlockRuleRow = typeof blockRules.$inferSelect;
 
-const invalidValue = (message: string): AppError => new AppError('block_value_invalid', 422, message);
+const invalidValue = (message: string): AppError => new AppError('block_value_invalid', 422, message, { field: 'value' });
 
-const DOMAIN = /^(?=.{1,253}$)(?:(?!-)[a-z0-9-]{1,63}(?<!-)\.)+[a-z0-9-]{2,63}$/;
+export const BLOCK_VALUE_MAX_LENGTH = 300;
 
-/** The stored form of a rule's value; a 422 when it is not one. */
-function normaliseValue(kind: BlockKind, raw: string): string {
+/** The stored form of a rule's value, or why the text is not one: one rule for the forms and the service. */
+export function checkBlockValue(kind: BlockKind, raw: string): { value: string } | { problem: string } {
   const value = raw.trim().toLowerCase();
+  if (value === '') return { problem: BLOCK_VALUE_PROMPTS[kind] };
+  if (value.length > BLOCK_VALUE_MAX_LENGTH) return { problem: `That is too long for ${BLOCK_VALUE_NAMES[kind]}.` };
   switch (kind) {
     case 'ip_hash':
-      if (!/^[0-9a-f]{64}$/.test(value)) throw invalidValue('An IP hash is 64 hexadecimal characters, as shown next to a signature.');
-      return value;
+      return /^[0-9a-f]{64}$/.test(value) ? { value } : { problem: 'An IP hash is 64 hexadecimal characters (0–9, a–f), as shown next to a signature.' };
     case 'cidr': {
       const range = parseIpRange(value);
-      if (!range) throw invalidValue('Enter an address or a range like 203.0.113.0/24 or 2001:db8::/32 (at most /8 for IPv4, /16 for IPv6).');
-      return range.value;
+      if (range) return { value: range.value };
+      const tooWide = ipRangeTooWide(value);
+      return {
+        problem: tooWide
+          ? `That range is wider than a rule may be: at most /${IP_RANGE_MIN_PREFIX[tooWide]} for ${tooWide === 'ipv4' ? 'IPv4' : 'IPv6'}.`
+          : `Enter an address or a range like 203.0.113.0/24 or 2001:db8::/32 (at most /${IP_RANGE_MIN_PREFIX.ipv4} for IPv4, /${IP_RANGE_MIN_PREFIX.ipv6} for IPv6).`,
+      };
     }
     case 'email_domain': {
-      const domain = domainToASCII(value.replace(/^@/, '')).toLowerCase();
-      if (!DOMAIN.test(domain)) throw invalidValue('Enter an email domain like example.org.');
-      return domain;
+      const domain = asciiDomain(value.replace(/^@/, ''));
+      return domain ? { value: domain } : { problem: 'Enter an email domain like example.org (without the part before the @).' };
     }
   }
+}
+
+const BLOCK_VALUE_NAMES: Record<BlockKind, string> = { ip_hash: 'an IP hash', cidr: 'an address range', email_domain: 'an email domain' };
+const BLOCK_VALUE_PROMPTS: Record<BlockKind, string> = {
+  ip_hash: 'Enter the IP hash shown next to a signature',
+  cidr: 'Enter an address or a range, like 203.0.113.0/24',
+  email_domain: 'Enter an email domain, like example.org',
+};
+
+/** The stored form of a rule's value; a 422 naming the field when it is not one. */
+function normaliseValue(kind: BlockKind, raw: string): string {
+  const checked = checkBlockValue(kind, raw);
+  if ('problem' in checked) throw invalidValue(checked.problem);
+  return checked.value;
 }
 
 function filterFor(target: BlockTarget, value: string): BlockableFilter {
@@ -101,6 +121,50 @@ export function applyBlock(ctx: Context, target: BlockTarget & { actor: Actor })
 function existingRuleId(tx: Db, letterId: number | null, kind: BlockKind, value: string): number | undefined {
   const sameLetter = letterId === null ? isNull(blockRules.letterId) : eq(blockRules.letterId, letterId);
   return tx.select({ id: blockRules.id }).from(blockRules).where(and(sameLetter, eq(blockRules.kind, kind), eq(blockRules.value, value))).get()?.id;
+}
+
+export interface BlockRuleListing {
+  id: number;
+  kind: BlockKind;
+  value: string;
+  /** Null: every letter. */
+  letter: { slug: string; title: string } | null;
+  createdBy: string;
+  createdAt: Date;
+}
+
+/**
+ * The rules an organiser sees: for one letter, its own rules and the site-wide ones that also
+ * catch its signers; without a letter, every rule. Newest first.
+ */
+export function listBlockRules(ctx: Pick<Context, 'db'>, letterId?: number): BlockRuleListing[] {
+  const scope = letterId === undefined ? undefined : or(isNull(blockRules.letterId), eq(blockRules.letterId, letterId));
+  const rows = ctx.db.select().from(blockRules).where(scope).orderBy(desc(blockRules.id)).all();
+  const letters = new Map<number, { slug: string; title: string }>();
+  const letterOf = (id: number) => {
+    if (!letters.has(id)) {
+      const { slug, title } = findLetter(ctx.db, { id });
+      letters.set(id, { slug, title });
+    }
+    return letters.get(id) ?? null;
+  };
+  return rows.map((row) => ({ id: row.id, kind: row.kind, value: row.value, letter: row.letterId === null ? null : letterOf(row.letterId), createdBy: row.createdBy, createdAt: row.createdAt }));
+}
+
+/**
+ * Stops a rule catching new signers; audited. Signatures it already rejected stay rejected (a
+ * moderator can approve any of them one by one): they may have been rejected for other reasons
+ * too, and undoing a ban in bulk would put every one of them back on the list unseen.
+ * `letterId` is the scope the request came from: a letter's page removes only that letter's rules.
+ */
+export function removeBlock(ctx: Context, input: { ruleId: number; letterId: number | null; actor: Actor }): void {
+  const now = ctx.now();
+  ctx.db.transaction((tx) => {
+    const rule = tx.select().from(blockRules).where(eq(blockRules.id, input.ruleId)).get();
+    if (!rule || rule.letterId !== input.letterId) throw notFound('block rule');
+    tx.delete(blockRules).where(eq(blockRules.id, rule.id)).run();
+    recordAudit(tx, { actor: input.actor, action: 'signatures.unblock', subject: `block_rule:${rule.id}`, details: { letterId: rule.letterId, kind: rule.kind, value: rule.value } }, now);
+  });
 }
 
 export interface Signer {

@@ -4,25 +4,49 @@ export interface IpRange {
   /** Canonical text, e.g. `203.0.113.0/24` or `2001:db8::/32`. */
   value: string;
   prefix: number;
-  family: 'ipv4' | 'ipv6';
+  family: Family;
   list: BlockList;
 }
 
 /** The widest ranges a rule may name: wider is a typo more often than an intent. */
-const MIN_PREFIX = { ipv4: 8, ipv6: 16 } as const;
+export const IP_RANGE_MIN_PREFIX = { ipv4: 8, ipv6: 16 } as const;
+
+type Family = keyof typeof IP_RANGE_MIN_PREFIX;
+
+interface RangeParts {
+  address: string;
+  family: Family;
+  /** NaN when the text after the slash is not a number. */
+  prefix: number;
+}
+
+function rangeParts(raw: string): RangeParts | undefined {
+  const [address = '', prefixText, extra] = raw.trim().toLowerCase().split('/');
+  if (extra !== undefined) return undefined;
+  // A zone index (`fe80::1%eth0`) names a local interface, never a client on the internet.
+  const family = isIPv4(address) ? 'ipv4' : isIPv6(address) && !address.includes('%') ? 'ipv6' : undefined;
+  if (!family) return undefined;
+  const prefix = prefixText === undefined ? maxPrefixOf(family) : /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : NaN;
+  return { address, family, prefix };
+}
+
+const maxPrefixOf = (family: Family): number => (family === 'ipv4' ? 32 : 128);
 
 /** Parses `address/prefix` (a bare address is a single host); undefined when it is not a range. */
 export function parseIpRange(raw: string): IpRange | undefined {
-  const [address = '', prefixText, extra] = raw.trim().toLowerCase().split('/');
-  if (extra !== undefined) return undefined;
-  const family = isIPv4(address) ? 'ipv4' : isIPv6(address) ? 'ipv6' : undefined;
-  if (!family) return undefined;
-  const maxPrefix = family === 'ipv4' ? 32 : 128;
-  const prefix = prefixText === undefined ? maxPrefix : /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : NaN;
-  if (!(prefix >= MIN_PREFIX[family] && prefix <= maxPrefix)) return undefined;
+  const parts = rangeParts(raw);
+  if (!parts) return undefined;
+  const { address, family, prefix } = parts;
+  if (!(prefix >= IP_RANGE_MIN_PREFIX[family] && prefix <= maxPrefixOf(family))) return undefined;
   const list = new BlockList();
   list.addSubnet(address, prefix, family);
   return { value: `${address}/${prefix}`, prefix, family, list };
+}
+
+/** The family of a well-formed range that is only refused for being wider than a rule may be. */
+export function ipRangeTooWide(raw: string): Family | undefined {
+  const parts = rangeParts(raw);
+  return parts && parts.prefix >= 0 && parts.prefix < IP_RANGE_MIN_PREFIX[parts.family] ? parts.family : undefined;
 }
 
 const familyOf = (address: string): 'ipv4' | 'ipv6' => (isIPv4(address) ? 'ipv4' : 'ipv6');

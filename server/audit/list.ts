@@ -1,4 +1,4 @@
-import { desc, lt } from 'drizzle-orm';
+import { and, desc, inArray, lt } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { auditEvents } from './table.js';
 
@@ -10,13 +10,21 @@ export interface AuditPage {
   nextBefore?: number;
 }
 
-/** Newest first, paged by id (no OFFSET, so deep pages stay cheap and stable while events arrive). */
-export function listAuditEvents(db: Db, options: { before?: number; limit?: number } = {}): AuditPage {
+/**
+ * Newest first, paged by id (no OFFSET, so deep pages stay cheap and stable while events arrive);
+ * `actions` keeps only events with one of those action names.
+ */
+export function listAuditEvents(db: Db, options: { before?: number; limit?: number; actions?: readonly string[] } = {}): AuditPage {
   const limit = options.limit ?? 50;
   const rows = db
     .select()
     .from(auditEvents)
-    .where(options.before === undefined ? undefined : lt(auditEvents.id, options.before))
+    .where(
+      and(
+        options.before === undefined ? undefined : lt(auditEvents.id, options.before),
+        options.actions === undefined ? undefined : inArray(auditEvents.action, [...options.actions]),
+      ),
+    )
     .orderBy(desc(auditEvents.id))
     .limit(limit + 1)
     .all();

@@ -1,6 +1,7 @@
 import { Router, type Response } from 'express';
 import type { Context } from '../context.js';
 import { renderMarkdown } from '../lib/markdown.js';
+import { EXPORT_STATES } from '../exports/filters.js';
 import { countOutboxByState } from '../mail/outbox-stats.js';
 import { actorFrom, currentOrganiser, requireOrganiser } from '../organisers/access.js';
 import { AppError } from '../web/errors.js';
@@ -75,6 +76,7 @@ export function letterAdminRoutes(ctx: Context): Router {
       status: effectiveStatus(letter, ctx.now()),
       count: signatureCount(letter),
       publishedVersion: Number.isSafeInteger(published) && published > 0 ? published : undefined,
+      exportStates: EXPORT_STATES,
     });
   });
 

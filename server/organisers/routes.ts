@@ -8,7 +8,7 @@ import { clearSessionCookie, currentOrganiser, actorFrom, findSignedInOrganiser,
 import { addOrganiser, listOrganisers, removeOrganiser, setOrganiserRole } from './accounts.js';
 import { ADD_ORGANISER_FIELDS, addOrganiserForm, LOGIN_FIELDS, loginForm, organiserEmailForm, organiserRoleForm, safeNextPath } from './forms.js';
 import { createLoginThrottle } from './login-throttle.js';
-import { signIn, signOut } from './sign-in.js';
+import { prepareSignIn, signIn, signOut } from './sign-in.js';
 import { ORGANISER_ROLES } from './table.js';
 
 /** The one answer for an unknown email and a wrong password. */
@@ -26,6 +26,7 @@ function renderOrganisers(ctx: Context, res: Response, form: { values: Record<st
 export function organiserRoutes(ctx: Context): Router {
   const router = Router();
   const throttle = createLoginThrottle(ctx.config);
+  prepareSignIn(ctx.config);
   const owner = requireOrganiser(ctx, 'owner');
 
   router.get('/admin/login', (req, res) => {

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { recordAudit, type Actor } from '../audit/record.js';
+import type { Config } from '../config.js';
 import type { Context } from '../context.js';
 import { describeClientAddress } from '../signatures/client-address.js';
 import { actorFrom, type SignedInOrganiser } from './access.js';
@@ -25,6 +26,14 @@ export type SignInResult =
 
 /** Failed sign-ins are not done by anyone we know: the audit names the form, not a person. */
 const SIGN_IN_FORM: Actor = { kind: 'system', label: 'sign-in form' };
+
+/**
+ * Makes the dummy hash before the first sign-in. Made on demand, it would cost the first unknown
+ * email after a start a second scrypt run, and that answer alone would be slower than a wrong password's.
+ */
+export function prepareSignIn(config: Pick<Config, 'env'>): void {
+  void dummyHash(scryptCostFor(config.env));
+}
 
 /**
  * An organiser signs in. An unknown email and a wrong password take the same path and the same

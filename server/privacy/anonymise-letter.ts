@@ -1,5 +1,6 @@
 import { recordAudit, type Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
+import type { LetterRow } from '../letters/table.js';
 import { closedSince, findLetter, markLetterAnonymised } from '../letters/service.js';
 import { deleteMailsForSignatures } from '../mail/outbox.js';
 import { anonymiseSignaturesOfLetter, signatureIdsOfLetter } from '../signatures/erasure.js';
@@ -33,21 +34,29 @@ export function anonymiseLetter(ctx: Context, input: AnonymiseLetterInput): Anon
     if (letter.anonymisedAt) {
       return { slug: letter.slug, signatures: 0, mailsDeleted: 0, anonymisedAt: letter.anonymisedAt, alreadyAnonymised: true };
     }
-    const closedAt = closedSince(letter, now);
-    if (!closedAt) throw new AppError('letter_not_closed', 409, 'Only a closed letter can be anonymised. Close the letter first.');
-    const allowedFrom = daysAfter(closedAt, ctx.config.anonymiseAfterDays);
-    if (allowedFrom > now) {
-      throw new AppError(
-        'letter_closed_recently',
-        409,
-        `This letter can be anonymised from ${allowedFrom.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${ctx.config.anonymiseAfterDays} days after it closed.`,
-        { allowedFrom: allowedFrom.toISOString() },
-      );
-    }
+    const refusal = anonymisationRefusal(letter, now, ctx.config.anonymiseAfterDays);
+    if (refusal) throw refusal;
     const mailsDeleted = deleteMailsForSignatures(tx, signatureIdsOfLetter(tx, letter.id));
     const signatures = anonymiseSignaturesOfLetter(tx, letter.id);
     markLetterAnonymised(tx, letter.id, now);
     recordAudit(tx, { actor: input.actor, action: 'letter.anonymise', subject: `letter:${letter.slug}`, details: { signatures, mailsDeleted } }, now);
     return { slug: letter.slug, signatures, mailsDeleted, anonymisedAt: now, alreadyAnonymised: false };
   });
+}
+
+/**
+ * Why a letter cannot be anonymised at `now`, or undefined when it can: it must have been closed
+ * for `afterDays` days. Pages use it to say so before an owner is offered the button.
+ */
+export function anonymisationRefusal(letter: Pick<LetterRow, 'status' | 'opensAt' | 'closesAt' | 'updatedAt'>, now: Date, afterDays: number): AppError | undefined {
+  const closedAt = closedSince(letter, now);
+  if (!closedAt) return new AppError('letter_not_closed', 409, 'Only a closed letter can be anonymised. Close the letter first.');
+  const allowedFrom = daysAfter(closedAt, afterDays);
+  if (allowedFrom <= now) return undefined;
+  return new AppError(
+    'letter_closed_recently',
+    409,
+    `This letter can be anonymised from ${allowedFrom.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${afterDays} days after it closed.`,
+    { allowedFrom: allowedFrom.toISOString() },
+  );
 }

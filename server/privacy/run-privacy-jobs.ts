@@ -1,4 +1,4 @@
-import { recordAudit, SYSTEM_ACTOR } from '../audit/record.js';
+import { recordAudit, SYSTEM_ACTOR, type Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
 import { deleteMailsForSignatures } from '../mail/outbox.js';
 import { deleteUnconfirmedSignedBefore, forgetClientAddressesBefore, unconfirmedSignedBefore } from '../signatures/erasure.js';
@@ -13,11 +13,20 @@ export interface PrivacyJobsSummary {
   addressesForgotten: number;
 }
 
+/** The audit action of a privacy jobs run. */
+export const PRIVACY_RUN_ACTION = 'privacy.retention';
+
+export interface PrivacyJobsOptions {
+  /** The organiser who asked for this run; absent for the schedule and the command line. */
+  actor?: Actor;
+}
+
 /**
  * The retention rules, applied to whatever is due now. Idempotent: a second run right after the
- * first finds nothing to do. Every run is logged; a run that changed something is also audited.
+ * first finds nothing to do. Every run is logged; a run that changed something is also audited,
+ * and so is every run an organiser asked for (they will look for it), even one that found nothing.
  */
-export function runPrivacyJobs(ctx: Context): PrivacyJobsSummary {
+export function runPrivacyJobs(ctx: Context, options: PrivacyJobsOptions = {}): PrivacyJobsSummary {
   const now = ctx.now();
   const unconfirmedCutoff = daysBefore(now, ctx.config.unconfirmedRetentionDays);
   const addressCutoff = daysBefore(now, ctx.config.ipRetentionDays);
@@ -27,8 +36,8 @@ export function runPrivacyJobs(ctx: Context): PrivacyJobsSummary {
     const unconfirmedDeleted = deleteUnconfirmedSignedBefore(tx, unconfirmedCutoff);
     const addressesForgotten = forgetClientAddressesBefore(tx, addressCutoff);
     const result: PrivacyJobsSummary = { unconfirmedDeleted, mailsDeleted, addressesForgotten };
-    if (unconfirmedDeleted + mailsDeleted + addressesForgotten > 0) {
-      recordAudit(tx, { actor: SYSTEM_ACTOR, action: 'privacy.retention', details: { ...result, unconfirmedCutoff: unconfirmedCutoff.toISOString(), addressCutoff: addressCutoff.toISOString() } }, now);
+    if (options.actor || unconfirmedDeleted + mailsDeleted + addressesForgotten > 0) {
+      recordAudit(tx, { actor: options.actor ?? SYSTEM_ACTOR, action: PRIVACY_RUN_ACTION, details: { ...result, unconfirmedCutoff: unconfirmedCutoff.toISOString(), addressCutoff: addressCutoff.toISOString() } }, now);
     }
     return result;
   });

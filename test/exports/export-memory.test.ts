@@ -5,6 +5,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { exportSignatures } from '../../server/exports/export-signatures.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { insertManySignatures } from '../helpers/bulk-signatures.js';
 import { buildLetter } from '../helpers/factories.js';
 
 let t: TestApp;
@@ -22,12 +23,7 @@ const collectGarbage = runInNewContext('gc') as () => void;
 it('when 100,000 signatures are exported to a slow reader, then the heap stays flat while far more than the bound is written', { timeout: 120_000 }, async () => {
   const letter = buildLetter(t.ctx);
   const comment = 'A long comment that makes every row weigh several hundred bytes. '.repeat(9);
-  const insert = t.database.sqlite.prepare(
-    "INSERT INTO signatures (letter_id, version_id, name, email, email_key, email_domain, title, organisation_text, comment, state, signed_at, confirmed_at) VALUES (?, ?, ?, ?, ?, 'example.org', 'Researcher', 'Example Organisation', ?, 'approved', ?, ?)",
-  );
-  t.database.sqlite.transaction(() => {
-    for (let i = 0; i < ROWS; i += 1) insert.run(letter.id, letter.currentVersionId, `Signer number ${i}`, `signer${i}@example.org`, `signer${i}@example.org`, comment, i, i + 1);
-  })();
+  insertManySignatures(t, letter, ROWS, comment);
 
   let bytes = 0;
   const slowReader = new Writable({

@@ -5,3 +5,14 @@ export function observable(res: Response): { status: number; headers: Record<str
   const { date: _date, ...headers } = res.headers as Record<string, unknown>;
   return { status: res.status, headers, body: res.text };
 }
+
+/**
+ * As `observable`, with the value of each Set-Cookie blanked: names and attributes must still
+ * match, while a fresh random value in each answer tells nothing.
+ */
+export function observableIgnoringCookieValues(res: Response): ReturnType<typeof observable> {
+  const seen = observable(res);
+  const cookies = seen.headers['set-cookie'];
+  if (Array.isArray(cookies)) seen.headers['set-cookie'] = cookies.map((cookie: string) => cookie.replace(/^([^=]*)=[^;]*/, '$1=…'));
+  return seen;
+}

@@ -6,6 +6,7 @@ import { startServer, type RunningServer } from '../../server/server.js';
 import { buildTestApp } from '../helpers/app.js';
 import { TestClock } from '../helpers/clock.js';
 import { buildLetter, buildSignature } from '../helpers/factories.js';
+import { waitFor } from '../helpers/wait.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 let running: RunningServer | undefined;
@@ -23,14 +24,6 @@ async function seededConfig(env: Record<string, string>, clock: TestClock): Prom
   await t.close();
   return t.config;
 }
-
-const waitFor = async (check: () => boolean, timeoutMs = 5_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};
 
 describe('scheduled jobs in the server', () => {
   it('when the server starts, then reminders and the privacy jobs run once straight away', async () => {

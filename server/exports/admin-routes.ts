@@ -1,0 +1,44 @@
+import { Router } from 'express';
+import type { Context } from '../context.js';
+import { findLetter } from '../letters/service.js';
+import { actorFrom, currentOrganiser, hasRole, requireOrganiser } from '../organisers/access.js';
+import { textValue } from '../web/forms.js';
+import { param } from '../web/params.js';
+import { exportSignatures, planSignatureExport } from './export-signatures.js';
+
+/** The reader went away mid-download: there is nobody left to answer, and the export has been audited as incomplete. */
+const isClientGone = (error: unknown): boolean => (error as { code?: string } | null)?.code === 'ERR_STREAM_PREMATURE_CLOSE';
+
+/**
+ * The signatories CSV for organisers: moderators and owners; only owners get the email column
+ * filled. The filters are checked before any header is sent, so a bad filter or an unknown
+ * letter is an ordinary error page, never a download that holds one.
+ */
+export function exportAdminRoutes(ctx: Context): Router {
+  const router = Router();
+
+  router.get('/admin/letters/:slug/signatures.csv', requireOrganiser(ctx, 'moderator'), async (req, res) => {
+    const organiser = currentOrganiser(res);
+    const letter = findLetter(ctx.db, { slug: param(req, 'slug') });
+    const filters = { state: textValue(req.query.state), verified: textValue(req.query.verified), since: textValue(req.query.since) };
+    const plan = planSignatureExport(ctx, { letterId: letter.id, filters });
+
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="${plan.filename}"`);
+    res.setHeader('Cache-Control', 'no-store');
+    // A HEAD request gets the headers only: running (and auditing) an export nobody receives would mislead.
+    if (req.method === 'HEAD') return void res.end();
+
+    try {
+      await exportSignatures(
+        ctx,
+        { letterId: letter.id, filters, includeEmails: hasRole(organiser, 'owner'), actor: actorFrom(organiser), bom: textValue(req.query.bom) === '1' },
+        res,
+      );
+    } catch (error) {
+      if (!isClientGone(error)) throw error;
+    }
+  });
+
+  return router;
+}

@@ -1,0 +1,58 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditEvents, sessions } from '../../server/db/schema.js';
+import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { fuzzForm, fuzzRuns } from '../helpers/form-fuzz.js';
+import { encodedValue, encodeRaw } from '../helpers/hostile-input.js';
+import { createOrganiser, TEST_PASSWORD } from '../helpers/organisers.js';
+import { rawClient, type RawClient } from '../helpers/raw-http.js';
+
+let t: TestApp;
+let client: RawClient;
+let email: string;
+beforeAll(async () => {
+  t = buildTestApp({ env: { LOGIN_LIMIT_PER_ACCOUNT: '0', LOGIN_LIMIT_PER_IP: '0' } });
+  client = await rawClient(t.app);
+  email = (await createOrganiser(t, 'viewer')).email;
+});
+afterAll(async () => {
+  await client.close();
+  await t.close();
+});
+
+/** Hostile values in every field; the real email and password often enough that some attempts sign in with a hostile `next`. */
+const loginForm = fc.record(
+  {
+    email: fc.oneof(fc.constant('known'), encodedValue),
+    password: fc.oneof(fc.constant('right'), encodedValue),
+    next: fc.oneof(encodedValue, fc.constantFrom('/admin/letters', '//evil.example/admin', '/admin/../../etc', '/admin%0d%0aSet-Cookie:x=1', 'https://evil.example', '/admin\\evil', '/admin?x=<script>fz(1)</script>').map(encodeRaw)),
+  },
+  { requiredKeys: [] },
+);
+
+describe('fuzzing the sign-in form', () => {
+  it('when any hostile values are posted, then no 5xx, no unescaped reflection, no redirect off the site, and a session only for the right password', { timeout: 30_000 }, async () => {
+    const auditsBefore = t.ctx.db.select().from(auditEvents).all().length;
+    await fuzzForm({
+      t,
+      client,
+      fields: loginForm,
+      path: () => '/admin/login',
+      body: (form) => ({
+        email: form.email === 'known' ? encodeURIComponent(email) : form.email,
+        password: form.password === 'right' ? encodeURIComponent(TEST_PASSWORD) : form.password,
+        next: form.next,
+      }),
+      statuses: [303, 400, 401, 413, 422],
+      // A failed sign-in is audited on purpose; nothing else may change.
+      writesWhenRefused: ['audit_events'],
+      afterAccepted: async (res, form) => {
+        expect([form.email, form.password]).toEqual(['known', 'right']);
+        expect(String(res.headers.location)).toMatch(/^\/admin([/?#]|$)/);
+        expect([res.headers['set-cookie']].flat()).toHaveLength(1);
+      },
+    }, fuzzRuns(200));
+    expect(t.ctx.db.select().from(auditEvents).all().length).toBeGreaterThan(auditsBefore);
+    expect(t.ctx.db.select().from(sessions).all().length).toBeGreaterThan(0);
+  });
+});
