@@ -16,6 +16,8 @@ const OWNER = { name: 'Olive Owner', email: 'olive@organisers.example' };
 
 interface Fixtures {
   draft: string;
+  /** Closed long enough ago to be anonymised. */
+  closed: string;
   organisation: string;
   merge: string;
 }
@@ -25,6 +27,20 @@ const approveFirst = async (page: Page, base: string) => {
   await page.goto(base + QUEUE);
   await page.locator('tbody input[name=ids]').first().check();
   await Promise.all([page.waitForURL(/done=approve/), page.getByRole('button', { name: 'Approve', exact: true }).click()]);
+};
+
+/** Fills the add-a-block form on `path` with an email domain and presses Preview. */
+const previewBlock = (path: string, domain: string) => async (page: Page, base: string) => {
+  await page.goto(base + path);
+  await page.getByLabel('Email domain').check();
+  await page.getByLabel('Value', { exact: true }).fill(domain);
+  await Promise.all([page.waitForURL(/\/preview$/), page.getByRole('button', { name: 'Preview' }).click()]);
+};
+
+/** Blocks a domain from its preview page: the blocks page then says what the rule caught. */
+const applyBlock = async (page: Page, base: string) => {
+  await previewBlock('/admin/blocks', 'rejected.example')(page, base);
+  await Promise.all([page.waitForURL(/rejected=/), page.getByRole('button', { name: /^Block/ }).click()]);
 };
 
 /** Pages an organiser reaches before signing in. */
@@ -45,6 +61,9 @@ const SIGNED_IN: ReadonlyArray<PageCase<Fixtures>> = [
   { name: 'edit letter', status: 200, open: visit(`${LETTER}/edit`) },
   { name: 'edit letter with errors', status: 422, open: submitForm(`${LETTER}/edit`, 'form.letter-form', { Title: '' }) },
   { name: 'letter preview', status: 200, open: press(`${LETTER}/edit`, 'Preview') },
+  { name: 'closed letter', status: 200, open: visit((f) => `/admin/letters/${f.closed}`) },
+  { name: 'anonymise a letter', status: 200, open: visit((f) => `/admin/letters/${f.closed}/anonymise`) },
+  { name: 'anonymise too soon (409)', status: 409, open: visit(`${LETTER}/anonymise`) },
   { name: 'moderation queue', status: 200, open: visit(QUEUE) },
   { name: 'moderation queue, all states', status: 200, open: visit(`${QUEUE}?state=all`) },
   { name: 'moderation queue, nothing in this state', status: 200, open: visit(`${QUEUE}?state=withdrawn`) },
@@ -60,6 +79,15 @@ const SIGNED_IN: ReadonlyArray<PageCase<Fixtures>> = [
   { name: 'merge organisations', status: 200, open: visit((f) => f.merge) },
   { name: 'organisers', status: 200, open: visit('/admin/organisers') },
   { name: 'organisers with errors', status: 422, open: submitForm('/admin/organisers', 'form[aria-labelledby=add-heading]', { Name: '', 'Email address': 'not-an-address' }) },
+  { name: 'blocks on every letter', status: 200, open: visit('/admin/blocks') },
+  { name: 'blocks on one letter', status: 200, open: visit(`${LETTER}/blocks`) },
+  { name: 'blocks with errors', status: 422, open: submitForm('/admin/blocks', 'form[aria-labelledby=add-heading]', { Value: '' }) },
+  { name: 'block preview', status: 200, open: previewBlock(`${LETTER}/blocks`, 'example.com') },
+  { name: 'blocks after applying one', status: 200, open: applyBlock },
+  { name: 'privacy', status: 200, open: visit('/admin/privacy') },
+  { name: 'privacy with errors', status: 422, open: submitForm('/admin/privacy', 'form[aria-labelledby=erase-heading]', { 'Email address': 'not-an-address' }) },
+  { name: 'erase a signer', status: 200, open: submitForm('/admin/privacy', 'form[aria-labelledby=erase-heading]', { 'Email address': 'spam@example.com' }) },
+  { name: 'privacy after running the jobs', status: 200, open: press('/admin/privacy', 'Run the privacy jobs now') },
   { name: 'audit log', status: 200, open: visit('/admin/audit') },
 ];
 
@@ -83,8 +111,9 @@ async function prepare(): Promise<Fixtures> {
   const kept = createOrganisation(site.ctx, { name: 'Example Org', aliases: ['ExOrg'], domains: ['example.org'], actor: SYSTEM_ACTOR });
   const duplicate = createOrganisation(site.ctx, { name: 'Example Organisation', actor: SYSTEM_ACTOR });
   const draft = buildLetter(site.ctx, { status: 'draft', title: 'A draft letter' });
+  const closed = buildLetter(site.ctx, { title: 'A letter closed long ago', closesAt: new Date(site.clock.now().getTime() - 400 * 86_400_000) });
   await createOrganiser(site, 'owner', OWNER);
-  return { draft: draft.slug, organisation: `/admin/organisations/${kept.id}`, merge: `/admin/organisations/merge?keep=${kept.id}&remove=${duplicate.id}` };
+  return { draft: draft.slug, closed: closed.slug, organisation: `/admin/organisations/${kept.id}`, merge: `/admin/organisations/merge?keep=${kept.id}&remove=${duplicate.id}` };
 }
 
 async function auditIn(context: BrowserContext, fixtures: Fixtures, cases: ReadonlyArray<PageCase<Fixtures>>): Promise<void> {
