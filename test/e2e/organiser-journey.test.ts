@@ -61,9 +61,16 @@ async function approveInQueue(page: Page, name: string): Promise<void> {
   expect(await page.locator('tbody tr', { hasText: name }).count()).toBe(0);
 }
 
+/** The organiser's export, from the form on the letter's page: approved signatures, with email addresses for an owner. */
+async function exportApproved(page: Page): Promise<Array<Record<string, string>>> {
+  await page.goto(`${site.url}/admin/letters/${DEMO_LETTER.slug}`);
+  await page.getByLabel('State').selectOption('approved');
+  return downloadCsv(page, page.getByRole('button', { name: 'Download CSV' }));
+}
+
 /**
- * Sign → mail → confirm → approve as organiser → the name on the public list → the list's CSV,
- * downloaded by the browser, holds the signer.
+ * Sign → mail → confirm → approve as organiser → the name on the public list and in its CSV →
+ * the organiser's CSV export holds the signer with their address. Every download goes through the browser.
  */
 async function wholeJourney(options: BrowserContextOptions): Promise<void> {
   const person = newPerson();
@@ -76,17 +83,22 @@ async function wholeJourney(options: BrowserContextOptions): Promise<void> {
 
   const organiser = await organiserPage(options);
   await approveInQueue(organiser, person.name);
-  await organiser.context().close();
 
   await signerPage.reload();
   expect(await signerPage.locator('.signatory-name').allTextContents()).toContain(person.name);
-  const rows = await downloadCsv(signerPage, signerPage.getByRole('link', { name: 'Download this list as CSV' }));
-  expect(rows).toContainEqual(expect.objectContaining({ Name: person.name, Role: person.title, Organisation: person.organisation }));
+  const publicRows = await downloadCsv(signerPage, signerPage.getByRole('link', { name: 'Download this list as CSV' }));
+  expect(publicRows).toContainEqual(expect.objectContaining({ Name: person.name, Role: person.title, Organisation: person.organisation }));
+  expect(JSON.stringify(publicRows)).not.toContain(person.email);
   await signerPage.context().close();
+
+  const exported = await exportApproved(organiser);
+  expect(exported).toContainEqual(expect.objectContaining({ state: 'approved', name: person.name, email: person.email, organisation: person.organisation, role: person.title }));
+  expect(exported.every((row) => row.state === 'approved')).toBe(true);
+  await organiser.context().close();
 }
 
 describe('from a signature to the organiser’s export, in a real browser', () => {
-  it('when a person signs and confirms and an organiser approves them, then they are on the public list and in its CSV', async () => {
+  it('when a person signs and confirms and an organiser approves them, then they are on the public list, in its CSV and in the organiser’s export', async () => {
     await wholeJourney({});
   });
 
@@ -139,7 +151,7 @@ describe('organiser pages on a 320 px phone', () => {
   it('when the screen is 320 px wide, then no organiser page scrolls sideways: wide tables scroll inside their own box', async () => {
     const page = await organiserPage({ viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true });
     const organisation = createOrganisation(site.ctx, { name: 'Langley Research Center of the National Advisory Committee', domains: ['example.org'], actor: SYSTEM_ACTOR });
-    const paths = ['/admin', '/admin/letters', `/admin/letters/${DEMO_LETTER.slug}`, `/admin/letters/${DEMO_LETTER.slug}/edit`, `${QUEUE}?state=all`, '/admin/organisations', `/admin/organisations/${organisation.id}`, '/admin/organisers', '/admin/audit'];
+    const paths = ['/admin', '/admin/letters', `/admin/letters/${DEMO_LETTER.slug}`, `/admin/letters/${DEMO_LETTER.slug}/edit`, `${QUEUE}?state=all`, '/admin/organisations', `/admin/organisations/${organisation.id}`, '/admin/organisers', '/admin/audit', '/admin/blocks', '/admin/privacy'];
     const wideTables: string[] = [];
     for (const path of paths) {
       await page.goto(site.url + path);
