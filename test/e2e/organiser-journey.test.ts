@@ -1,40 +1,26 @@
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContextOptions, Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { DEMO_LETTER } from '../../server/letters/demo-letter.js';
 import { createOrganisation } from '../../server/organisations/service.js';
-import { launchBrowser, scrollsSideways } from '../helpers/browser.js';
+import { scrollsSideways } from '../helpers/browser.js';
+import { browserSiteForFile } from '../helpers/browser-site.js';
 import { parseCsv } from '../helpers/csv.js';
 import { createOrganiser, signInInBrowser } from '../helpers/organisers.js';
-import { signAndConfirmInBrowser, type Signer } from '../helpers/signer-journey.js';
-import { startTestSite, type TestSite } from '../helpers/site.js';
+import { newPeople, signAndConfirmInBrowser } from '../helpers/signer-journey.js';
+import type { TestSite } from '../helpers/site.js';
 
 const LETTER = `/letters/${DEMO_LETTER.slug}`;
 const QUEUE = `/admin/letters/${DEMO_LETTER.slug}/signatures`;
 
+const shared = browserSiteForFile();
+const newPerson = newPeople('Mary Jackson', 'Langley Research', 'Engineer');
+const openPage = (options?: BrowserContextOptions) => shared.openPage(options);
 let site: TestSite;
-let browser: Browser;
-let people = 0;
-
-beforeAll(async () => {
-  [site, browser] = await Promise.all([startTestSite({ smtp: true }), launchBrowser()]);
+beforeAll(() => {
+  site = shared.site;
 });
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
-
-const newPerson = (): Signer => {
-  people += 1;
-  return { name: `Mary Jackson ${people}`, email: `mary${people}@example.org`, organisation: 'Langley Research', title: 'Engineer' };
-};
-
-async function openPage(options: BrowserContextOptions = {}): Promise<Page> {
-  const context = await browser.newContext(options);
-  context.setDefaultTimeout(5_000);
-  return context.newPage();
-}
 
 /** An owner of the site, signed in through the login form in a fresh browser context. */
 async function organiserPage(options: BrowserContextOptions = {}): Promise<Page> {

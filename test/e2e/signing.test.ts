@@ -1,36 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import type { BrowserContextOptions, Page } from 'playwright-core';
 import { DEMO_LETTER } from '../../server/letters/demo-letter.js';
 import { signForm } from '../../server/signatures/forms.js';
-import { launchBrowser, scrollsSideways } from '../helpers/browser.js';
-import { countOn, signAndConfirmInBrowser } from '../helpers/signer-journey.js';
-import { signAndConfirm, startTestSite, type TestSite } from '../helpers/site.js';
+import { scrollsSideways } from '../helpers/browser.js';
+import { browserSiteForFile } from '../helpers/browser-site.js';
+import { countOn, newPeople, signAndConfirmInBrowser } from '../helpers/signer-journey.js';
+import { signAndConfirm, type TestSite } from '../helpers/site.js';
 
 const LETTER = `/letters/${DEMO_LETTER.slug}`;
 
+const shared = browserSiteForFile();
+const newPerson = newPeople('Katherine Johnson', 'Langley Research', 'Mathematician');
+const openPage = (options?: BrowserContextOptions) => shared.openPage(options);
 let site: TestSite;
-let browser: Browser;
-let people = 0;
-
-beforeAll(async () => {
-  [site, browser] = await Promise.all([startTestSite({ smtp: true }), launchBrowser()]);
+beforeAll(() => {
+  site = shared.site;
 });
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
-
-const newPerson = () => {
-  people += 1;
-  return { name: `Katherine Johnson ${people}`, email: `katherine${people}@example.org`, organisation: 'Langley Research', title: 'Mathematician' };
-};
-
-async function openPage(options: BrowserContextOptions = {}): Promise<Page> {
-  const context = await browser.newContext(options);
-  context.setDefaultTimeout(5_000);
-  return context.newPage();
-}
 
 /** A new person each time (every signer needs their own address), on the demo letter. */
 const signAndConfirmAsSomeoneNew = (page: Page, everyPage?: (page: Page) => Promise<void>) => signAndConfirmInBrowser(page, site, LETTER, newPerson(), everyPage);

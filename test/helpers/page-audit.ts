@@ -76,7 +76,6 @@ const summarise = (violations: Awaited<ReturnType<AxeBuilder['analyze']>>['viola
 export async function auditPages<F>(context: BrowserContext, base: string, fixtures: F, cases: ReadonlyArray<PageCase<F>>): Promise<Map<string, PageAudit>> {
   const audits = new Map<string, PageAudit>();
   for (const pageCase of cases) {
-    const started = Date.now();
     const page = await context.newPage();
     const lastDocument = trackDocuments(page);
     await pageCase.open(page, base, fixtures);
@@ -99,7 +98,6 @@ export async function auditPages<F>(context: BrowserContext, base: string, fixtu
       }))),
     });
     await page.close();
-    if (process.env.AUDIT_TIMES) console.log(`${pageCase.name}: ${Date.now() - started} ms`);
   }
   return audits;
 }

@@ -10,6 +10,16 @@ export interface Signer {
   title: string;
 }
 
+/** A new signer on each call (each needs their own address): "Mary Jackson 1", "Mary Jackson 2"… */
+export function newPeople(name: string, organisation: string, title: string): () => Signer {
+  let count = 0;
+  const mailbox = name.split(' ')[0]?.toLowerCase() ?? 'signer';
+  return () => {
+    count += 1;
+    return { name: `${name} ${count}`, email: `${mailbox}${count}@example.org`, organisation, title };
+  };
+}
+
 /** The number in the letter's count, as a reader sees it. */
 export async function countOn(page: Page): Promise<number> {
   const text = await page.locator('#signature-count strong').textContent();
