@@ -2,6 +2,8 @@ import type { Context } from '../context.js';
 import { runPrivacyJobs } from '../privacy/run-privacy-jobs.js';
 import { sendDueReminders } from '../signatures/remind-signers.js';
 
+const REMINDER_SLICE = 200;
+
 export interface ScheduledJobs {
   /** Runs every job now; what the timer calls. */
   runOnce(): void;
@@ -21,8 +23,16 @@ export function startScheduledJobs(ctx: Context, intervalMinutes: number): Sched
       ctx.logger.error({ err: error, job }, 'scheduled job failed');
     }
   };
+  // A backlog of reminders (say, after a long outage) is sent a slice at a time, yielding to
+  // requests in between, instead of holding the event loop for the whole run.
+  const remindInSlices = (sentSoFar: number) =>
+    guarded('reminders', () => {
+      const sent = sendDueReminders(ctx, REMINDER_SLICE);
+      if (sent === REMINDER_SLICE) setImmediate(() => remindInSlices(sentSoFar + sent));
+      else if (sentSoFar + sent > 0) ctx.logger.info({ reminders: sentSoFar + sent }, 'reminders sent');
+    });
   const runOnce = () => {
-    guarded('reminders', () => ctx.logger.info({ reminders: sendDueReminders(ctx) }, 'reminders sent'));
+    remindInSlices(0);
     guarded('privacy', () => runPrivacyJobs(ctx));
   };
   if (intervalMinutes === 0) return { runOnce, stop: () => {} };

@@ -12,9 +12,10 @@ const BATCH = 200;
  * Sends the one reminder each unconfirmed signer gets, REMINDER_HOURS after signing, with a fresh
  * confirmation link. Never a second one (reminder_sent_at), never once the letter stops taking
  * signatures or its organisers turned reminders off, never past the per-signature mail cap.
- * Returns how many were queued.
+ * Queues at most `limit` (the scheduler works through a backlog in slices so page requests are
+ * served in between). Returns how many were queued.
  */
-export function sendDueReminders(ctx: Context): number {
+export function sendDueReminders(ctx: Context, limit = Number.POSITIVE_INFINITY): number {
   if (ctx.config.reminderHours === 0) return 0;
   const now = ctx.now();
   const signedBy = new Date(now.getTime() - ctx.config.reminderHours * HOUR);
@@ -36,7 +37,7 @@ export function sendDueReminders(ctx: Context): number {
               lt(signatures.mailsSent, ctx.config.maxMailsPerSignature),
             ),
           )
-          .limit(BATCH)
+          .limit(Math.min(BATCH, limit - sent))
           .all();
         for (const signature of due) {
           sendConfirmationMail(ctx, tx, letter, signature, 'confirm-reminder');
@@ -45,7 +46,8 @@ export function sendDueReminders(ctx: Context): number {
         return due.length;
       });
       sent += batch;
-    } while (batch === BATCH);
+    } while (batch === BATCH && sent < limit);
+    if (sent >= limit) break;
   }
   if (sent > 0) ctx.notifyOutbox();
   return sent;

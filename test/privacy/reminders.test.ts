@@ -13,6 +13,15 @@ const HOUR = 60 * 60 * 1000;
 const kindsTo = (email: string) => outboxFor(t.ctx, email).map((mail) => mail.kind);
 
 describe('reminders to confirm', () => {
+  it('when a backlog is sent in slices, then each slice sends at most its limit and together they send each reminder once', async () => {
+    t = buildTestApp();
+    const letter = buildLetter(t.ctx);
+    for (const email of ['a@example.org', 'b@example.org', 'c@example.org']) await postSignature(t.app, letter.slug, signForm({ email })).expect(303);
+    t.clock.advance(48 * HOUR);
+    expect([sendDueReminders(t.ctx, 2), sendDueReminders(t.ctx, 2), sendDueReminders(t.ctx, 2)]).toEqual([2, 1, 0]);
+    for (const email of ['a@example.org', 'b@example.org', 'c@example.org']) expect(kindsTo(email)).toEqual(['confirm-signature', 'confirm-reminder']);
+  });
+
   it('when 48 hours pass without confirming, then exactly one reminder with a working link is sent, and never another', async () => {
     t = buildTestApp();
     const letter = buildLetter(t.ctx);
