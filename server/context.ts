@@ -27,7 +27,8 @@ export interface ContextDeps {
 export function createContext(deps: ContextDeps, assets: Assets = loadAssets()): Context {
   const { config } = deps;
   const views = createViewEngine({
-    cache: config.env !== 'development',
+    // Compiled templates are kept for the life of the process; `npm run dev` restarts it when a view changes.
+    cache: true,
     globals: { asset: assets.url, baseUrl: config.baseUrl, devMail: !config.isProduction && !config.smtpUrl },
   });
   return {

@@ -12,10 +12,18 @@ export const MIGRATIONS_FOLDER = projectPath('migrations');
 export function migrateDatabase({ sqlite, db }: DatabaseHandle, migrationsFolder = MIGRATIONS_FOLDER): void {
   sqlite.pragma('foreign_keys = OFF');
   try {
+    const applied = appliedMigrations(sqlite);
     migrate(db, { migrationsFolder });
+    // The check reads every row of every table: worth it after a migration, not on every start.
+    if (appliedMigrations(sqlite) === applied) return;
     const problems = sqlite.pragma('foreign_key_check') as unknown[];
     if (problems.length > 0) throw new Error(`foreign key check failed after migration: ${JSON.stringify(problems.slice(0, 5))}`);
   } finally {
     sqlite.pragma('foreign_keys = ON');
   }
+}
+
+function appliedMigrations(sqlite: DatabaseHandle['sqlite']): number {
+  const table = sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'").get();
+  return table ? (sqlite.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number }).n : 0;
 }
