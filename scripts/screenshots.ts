@@ -1,34 +1,59 @@
 /**
- * `npm run screenshots`: starts the real server on a temporary database with the demo letter and a
- * few confirmed signatures, and saves PNGs of the public pages to docs/screenshots/ for the README.
+ * `npm run screenshots`: starts the real server on a temporary database with the demo letter, a
+ * few listed signatories and a few waiting for a moderator, and saves PNGs of the public pages, the
+ * public list and the moderation queue to docs/screenshots/ for the README.
  */
 import { mkdirSync } from 'node:fs';
 import type { BrowserContextOptions, Page } from 'playwright-core';
+import { SYSTEM_ACTOR } from '../server/audit/record.js';
 import { DEMO_LETTER } from '../server/letters/demo-letter.js';
+import { findLetterBySlug } from '../server/letters/repo.js';
 import { projectPath } from '../server/lib/project-root.js';
+import { createOrganisation } from '../server/organisations/service.js';
+import { moderateSignatures } from '../server/signatures/moderate-signatures.js';
 import { launchBrowser } from '../test/helpers/browser.js';
-import { tokenFromOutbox } from '../test/helpers/factories.js';
+import { signatureByEmail, tokenFromOutbox } from '../test/helpers/factories.js';
+import { createOrganiser, signInInBrowser } from '../test/helpers/organisers.js';
 import { signAndConfirm, startTestSite, type TestSite } from '../test/helpers/site.js';
 
 const OUT = projectPath('docs', 'screenshots');
 const LETTER = `/letters/${DEMO_LETTER.slug}`;
 
+/** Name, role, organisation, email domain: listed on the letter once approved (the first two featured). */
 const DEMO_SIGNERS = [
-  ['Amara Okafor', 'Maintainer', 'Open Compression Project'],
-  ['Lukas Brenner', 'Security researcher', 'Nordlicht Labs'],
-  ['Priya Raman', 'Professor of Computer Science', 'University of Eastfield'],
-  ['Tomás Ferreira', 'Staff engineer', 'Harbour Systems'],
-  ['Mei Chen', 'Fuzzing lead', 'Brightwater Security'],
-  ['Jonas Lind', 'Independent researcher', ''],
+  ['Priya Raman', 'Professor of Computer Science', 'University of Eastfield', 'eastfield.example'],
+  ['Amara Okafor', 'Maintainer', 'Open Compression Project', 'opencompression.example'],
+  ['Lukas Brenner', 'Security researcher', 'Nordlicht Labs', 'nordlicht.example'],
+  ['Tomás Ferreira', 'Staff engineer', 'Harbour Systems', 'harbour.example'],
+  ['Mei Chen', 'Fuzzing lead', 'Brightwater Security', 'brightwater.example'],
+  ['Jonas Lind', 'Independent researcher', '', 'mail.example'],
+  ['Olusegun Adeyemi', 'PhD candidate', 'University of Eastfield', 'eastfield.example'],
+  ['Sofia Marquez', 'Incident responder', 'Harbour Systems', 'harbour.example'],
 ] as const;
+
+/** Confirmed, waiting in the moderation queue: a verified member, a famous name, a disposable address, a stranger. */
+const WAITING_SIGNERS = [
+  { name: 'Sam Rivera', title: 'Research assistant', organisation: 'Univ. of Eastfield', email: 'sam@eastfield.example', comment: 'Our lab finds bugs before attackers do.' },
+  { name: 'Barack Obama', title: '', organisation: '', email: 'b.obama@example.com', comment: '' },
+  { name: 'Kim Novak', title: 'Developer', organisation: 'Harbour Sys', email: 'kim@mailinator.com', comment: '', public: 'no' },
+  { name: 'Ravi Patel', title: 'Red team lead', organisation: 'Kestrel Defence', email: 'ravi@kestrel.example', comment: 'Export rules should target misuse, not the tools defenders rely on.' },
+] as const;
+
+/** Organisations with verified domains, so listed signers at them carry the verified mark. */
+const DEMO_ORGANISATIONS = [
+  { name: 'University of Eastfield', aliases: ['Univ. of Eastfield'], domains: ['eastfield.example'] },
+  { name: 'Open Compression Project', aliases: [], domains: ['opencompression.example'] },
+  { name: 'Harbour Systems', aliases: ['Harbour Sys'], domains: ['harbour.example'] },
+];
 
 const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 900 } };
 const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
-/** Links only a signer's mail would give: filled in once the demo signatures exist. */
+/** Links only a signer's mail would give, and an organiser's sign-in: filled in once the demo data exist. */
 interface Links {
   confirm: string;
   confirmToPress: string;
+  organiser: { email: string };
 }
 
 interface Shot {
@@ -52,6 +77,15 @@ const pressConfirm = async (page: Page, url: string, links: Links) => {
   await page.getByRole('heading', { name: 'Thank you for signing' }).waitFor();
 };
 
+/** The moderation queue as a moderator leaves it mid-way: two signatures ticked. */
+const moderationQueue = async (page: Page, url: string, links: Links) => {
+  await signInInBrowser(page, url, links.organiser);
+  await page.goto(`${url}/admin/letters/${DEMO_LETTER.slug}/signatures`);
+  await page.getByLabel('Select Sam Rivera', { exact: true }).check();
+  await page.getByLabel('Select Ravi Patel', { exact: true }).check();
+  await page.evaluate('window.scrollTo(0, 0)');
+};
+
 const SHOTS: Shot[] = [
   { file: 'letter-desktop.png', context: DESKTOP, open: visit(LETTER) },
   { file: 'letter-desktop-dark.png', context: { ...DESKTOP, colorScheme: 'dark' }, open: visit(LETTER) },
@@ -63,6 +97,10 @@ const SHOTS: Shot[] = [
   { file: 'confirm-desktop.png', context: DESKTOP, open: visit((links) => links.confirm) },
   { file: 'thank-you-phone-dark.png', context: { ...PHONE, colorScheme: 'dark' }, open: pressConfirm },
   { file: 'not-found-phone.png', context: PHONE, open: visit('/letters/no-such-letter') },
+  { file: 'signatories-desktop.png', context: DESKTOP, open: visit(`${LETTER}/signatories`) },
+  { file: 'signatories-phone-dark.png', context: { ...PHONE, colorScheme: 'dark' }, open: visit(`${LETTER}/signatories#featured-heading`) },
+  { file: 'moderation-queue-desktop.png', context: { viewport: { width: 1280, height: 1180 } }, open: moderationQueue },
+  { file: 'moderation-queue-phone.png', context: PHONE, open: moderationQueue },
 ];
 
 async function signOnly(site: TestSite, name: string, email: string): Promise<string> {
@@ -70,15 +108,29 @@ async function signOnly(site: TestSite, name: string, email: string): Promise<st
   return `/signatures/confirm/${tokenFromOutbox(site, email, 'confirm')}`;
 }
 
+const emailOf = (name: string, domain: string) => `${name.split(' ')[0]?.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase()}@${domain}`;
+
+/** Signs and confirms everyone through the public routes, lists the first ones, and leaves the rest for the queue. */
+async function seed(site: TestSite): Promise<void> {
+  for (const [name, title, organisation, domain] of DEMO_SIGNERS) {
+    await signAndConfirm(site, DEMO_LETTER.slug, { name, title, organisation, email: emailOf(name, domain), comment: '' });
+  }
+  for (const signer of WAITING_SIGNERS) await signAndConfirm(site, DEMO_LETTER.slug, signer);
+  for (const organisation of DEMO_ORGANISATIONS) createOrganisation(site.ctx, { ...organisation, actor: SYSTEM_ACTOR });
+  const letter = findLetterBySlug(site.db, DEMO_LETTER.slug);
+  if (!letter) throw new Error('no demo letter');
+  const ids = DEMO_SIGNERS.map(([name, , , domain]) => signatureByEmail(site.ctx, emailOf(name, domain))?.id ?? 0);
+  moderateSignatures(site.ctx, { letterId: letter.id, ids, action: 'approve', actor: SYSTEM_ACTOR });
+  moderateSignatures(site.ctx, { letterId: letter.id, ids: ids.slice(0, 2), action: 'feature', actor: SYSTEM_ACTOR });
+}
+
 const site = await startTestSite();
 try {
-  for (const [name, title, organisation] of DEMO_SIGNERS) {
-    const email = `${name.split(' ')[0]?.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase()}@example.org`;
-    await signAndConfirm(site, DEMO_LETTER.slug, { name, title, organisation, email, comment: '' });
-  }
+  await seed(site);
   const links: Links = {
     confirm: await signOnly(site, 'Grace Hopper', 'grace@example.org'),
     confirmToPress: await signOnly(site, 'Alan Turing', 'alan@example.org'),
+    organiser: await createOrganiser(site, 'moderator', { name: 'Maya Moderator', email: 'maya@organisers.example' }),
   };
   mkdirSync(OUT, { recursive: true });
   const browser = await launchBrowser();

@@ -1,92 +1,37 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import type { BrowserContextOptions, Page } from 'playwright-core';
 import { DEMO_LETTER } from '../../server/letters/demo-letter.js';
 import { signForm } from '../../server/signatures/forms.js';
-import { launchBrowser, scrollsSideways } from '../helpers/browser.js';
-import { linkIn } from '../helpers/smtp.js';
-import { signAndConfirm, startTestSite, type TestSite } from '../helpers/site.js';
+import { scrollsSideways } from '../helpers/browser.js';
+import { browserSiteForFile } from '../helpers/browser-site.js';
+import { countOn, newPeople, signAndConfirmInBrowser } from '../helpers/signer-journey.js';
+import { signAndConfirm, type TestSite } from '../helpers/site.js';
 
 const LETTER = `/letters/${DEMO_LETTER.slug}`;
 
+const shared = browserSiteForFile();
+const newPerson = newPeople('Katherine Johnson', 'Langley Research', 'Mathematician');
+const openPage = (options?: BrowserContextOptions) => shared.openPage(options);
 let site: TestSite;
-let browser: Browser;
-let people = 0;
-
-beforeAll(async () => {
-  [site, browser] = await Promise.all([startTestSite({ smtp: true }), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
+beforeAll(() => {
+  site = shared.site;
 });
 
-const newPerson = () => {
-  people += 1;
-  return { name: `Katherine Johnson ${people}`, email: `katherine${people}@example.org`, organisation: 'Langley Research', title: 'Mathematician' };
-};
-
-async function openPage(options: BrowserContextOptions = {}): Promise<Page> {
-  const context = await browser.newContext(options);
-  context.setDefaultTimeout(5_000);
-  return context.newPage();
-}
-
-/** The number in the letter's count, as a reader sees it. */
-async function countOn(page: Page): Promise<number> {
-  const text = await page.locator('#signature-count strong').textContent();
-  return Number((text ?? '').replace(/[^\d]/g, ''));
-}
-
-const heading = (page: Page) => page.locator('h1').textContent();
-
-/**
- * The whole journey a signer makes: letter → form → check your email → the mail from the SMTP
- * peer → confirm page → Confirm → thank-you page → back to the letter. `everyPage` runs on each stop.
- */
-async function signAndConfirmInBrowser(page: Page, everyPage: (page: Page) => Promise<void> = async () => {}): Promise<{ before: number; after: number }> {
-  const person = newPerson();
-  await page.goto(site.url + LETTER);
-  await everyPage(page);
-  const before = await countOn(page);
-
-  await page.getByLabel('Full name').fill(person.name);
-  await page.getByLabel('Email address').fill(person.email);
-  await page.getByLabel('Organisation').fill(person.organisation);
-  await page.getByLabel('Role or title').fill(person.title);
-  await page.getByRole('button', { name: 'Sign the letter' }).click();
-  await page.waitForURL(/\/check-your-email/);
-  expect(await heading(page)).toBe('Check your email');
-  await everyPage(page);
-
-  const mail = await site.mailTo(person.email);
-  expect(mail.subject).toContain('Confirm your signature');
-  await page.goto(site.local(linkIn(mail, /\/signatures\/confirm\//)));
-  expect(await heading(page)).toBe('Confirm your signature');
-  expect(await page.locator('main').textContent()).toContain(person.name);
-  await everyPage(page);
-
-  await page.getByRole('button', { name: 'Confirm my signature' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Thank you for signing' }).waitFor();
-  await everyPage(page);
-
-  await page.getByRole('link', { name: 'Back to the letter' }).click();
-  await page.waitForURL(new RegExp(`${LETTER}$`));
-  await everyPage(page);
-  return { before, after: await countOn(page) };
-}
+/** A new person each time (every signer needs their own address), on the demo letter. */
+const signAndConfirmAsSomeoneNew = (page: Page, everyPage?: (page: Page) => Promise<void>) => signAndConfirmInBrowser(page, site, LETTER, newPerson(), everyPage);
 
 describe('signing in a real browser', () => {
   it('when a person signs, opens the link from the mail and presses Confirm, then the count on the letter goes up', async () => {
     const page = await openPage();
-    const { before, after } = await signAndConfirmInBrowser(page);
+    const { before, after } = await signAndConfirmAsSomeoneNew(page);
     expect(after).toBe(before + 1);
     await page.context().close();
   });
 
   it('when JavaScript is off, then the same journey works and the count goes up', async () => {
     const page = await openPage({ javaScriptEnabled: false });
-    const { before, after } = await signAndConfirmInBrowser(page);
+    const { before, after } = await signAndConfirmAsSomeoneNew(page);
     expect(after).toBe(before + 1);
     await page.context().close();
   });
@@ -94,7 +39,7 @@ describe('signing in a real browser', () => {
   it('when the screen is 320 px wide, then no page of the journey scrolls sideways and the form follows the letter', async () => {
     const page = await openPage({ viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true });
     const visited: string[] = [];
-    const { before, after } = await signAndConfirmInBrowser(page, async (current) => {
+    const { before, after } = await signAndConfirmAsSomeoneNew(page, async (current) => {
       visited.push(new URL(current.url()).pathname);
       expect(await scrollsSideways(current), `${current.url()} scrolls sideways`).toBe(false);
     });

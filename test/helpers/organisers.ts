@@ -4,6 +4,7 @@ import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { sessions } from '../../server/db/schema.js';
 import { addOrganiser, type OrganiserSummary } from '../../server/organisers/accounts.js';
 import type { OrganiserRole } from '../../server/organisers/table.js';
+import type { Page } from 'playwright-core';
 import type { TestApp } from './app.js';
 
 let sequence = 0;
@@ -44,4 +45,12 @@ export async function loginAs(t: Pick<TestApp, 'app' | 'ctx'>, role: OrganiserRo
   const session = t.ctx.db.select({ csrfToken: sessions.csrfToken }).from(sessions).where(eq(sessions.organiserId, organiser.id)).orderBy(desc(sessions.createdAt)).get();
   if (!session) throw new Error('no session row after sign-in');
   return { agent, csrfToken: session.csrfToken, organiser, password };
+}
+
+/** Signs in through the /admin/login form in a browser page; the page's context keeps the session. */
+export async function signInInBrowser(page: Page, base: string, organiser: { email: string }, password = TEST_PASSWORD): Promise<void> {
+  await page.goto(`${base}/admin/login`);
+  await page.getByLabel('Email address').fill(organiser.email);
+  await page.getByLabel('Password').fill(password);
+  await Promise.all([page.waitForURL(`${base}/admin`), page.getByRole('button', { name: 'Sign in' }).click()]);
 }
