@@ -47,7 +47,6 @@ const applyBlock = async (page: Page, base: string) => {
 const SIGNED_OUT: ReadonlyArray<PageCase<Fixtures>> = [
   { name: 'sign in', status: 200, open: visit('/admin/login') },
   { name: 'sign in with errors', status: 422, open: submitForm('/admin/login', 'form', { 'Email address': 'not-an-address', Password: '' }) },
-  { name: 'sign in refused', status: 401, open: submitForm('/admin/login', 'form', { 'Email address': OWNER.email, Password: 'not the password' }) },
 ];
 
 /** Every organiser page an owner sees, in each of its states. Adding a page is one line. */
@@ -63,11 +62,9 @@ const SIGNED_IN: ReadonlyArray<PageCase<Fixtures>> = [
   { name: 'letter preview', status: 200, open: press(`${LETTER}/edit`, 'Preview') },
   { name: 'closed letter', status: 200, open: visit((f) => `/admin/letters/${f.closed}`) },
   { name: 'anonymise a letter', status: 200, open: visit((f) => `/admin/letters/${f.closed}/anonymise`) },
-  { name: 'anonymise too soon (409)', status: 409, open: visit(`${LETTER}/anonymise`) },
   { name: 'moderation queue', status: 200, open: visit(QUEUE) },
   { name: 'moderation queue, all states', status: 200, open: visit(`${QUEUE}?state=all`) },
   { name: 'moderation queue, nothing in this state', status: 200, open: visit(`${QUEUE}?state=withdrawn`) },
-  { name: 'moderation queue, search without results', status: 200, open: visit(`${QUEUE}?q=nobody+by+this+name`) },
   { name: 'moderation queue, first of several pages', status: 200, open: visit(`${QUEUE}?limit=2`) },
   { name: 'moderation queue, nothing selected', status: 422, open: press(QUEUE, 'Reject') },
   { name: 'moderation queue after approving', status: 200, open: approveFirst },
@@ -80,7 +77,6 @@ const SIGNED_IN: ReadonlyArray<PageCase<Fixtures>> = [
   { name: 'organisers', status: 200, open: visit('/admin/organisers') },
   { name: 'organisers with errors', status: 422, open: submitForm('/admin/organisers', 'form[aria-labelledby=add-heading]', { Name: '', 'Email address': 'not-an-address' }) },
   { name: 'blocks on every letter', status: 200, open: visit('/admin/blocks') },
-  { name: 'blocks on one letter', status: 200, open: visit(`${LETTER}/blocks`) },
   { name: 'blocks with errors', status: 422, open: submitForm('/admin/blocks', 'form[aria-labelledby=add-heading]', { Value: '' }) },
   { name: 'block preview', status: 200, open: previewBlock(`${LETTER}/blocks`, 'example.com') },
   { name: 'blocks after applying one', status: 200, open: applyBlock },

@@ -41,7 +41,6 @@ const PAGES: ReadonlyArray<PageCase<Fixtures>> = [
   { name: 'signatories, first of several pages', status: 200, open: visit(`${LETTER}/signatories?limit=2`) },
   { name: 'signatories, search with results', status: 200, open: visit(`${LETTER}/signatories?q=listed`) },
   { name: 'signatories, search without results', status: 200, open: visit(`${LETTER}/signatories?q=nobody+by+this+name`) },
-  { name: 'signatories of one organisation', status: 200, open: visit(`${LETTER}/signatories?organisation=Example+Org`) },
   { name: 'signatories, none listed yet', status: 200, open: visit((f) => `${f.closedLetter}/signatories`) },
   { name: 'revision history', status: 200, open: visit(`${LETTER}/versions`) },
   { name: 'a version of the text', status: 200, open: visit(`${LETTER}/versions/1`) },
