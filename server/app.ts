@@ -1,5 +1,4 @@
 import express from 'express';
-import { pinoHttp } from 'pino-http';
 import { createContext, type Context, type ContextDeps } from './context.js';
 import { letterRoutes } from './letters/routes.js';
 import { devMailRoutes } from './mail/dev-routes.js';
@@ -17,8 +16,8 @@ import { moderationRoutes } from './signatures/moderation-routes.js';
 import { organisationAdminRoutes } from './organisations/admin-routes.js';
 import { signatureRoutes } from './signatures/routes.js';
 import { loadAssets } from './web/assets.js';
-import { errorHandler, notFoundHandler } from './web/error-handler.js';
-import { redactUrl } from './web/logger.js';
+import { createErrorHandler, notFoundHandler } from './web/error-handler.js';
+import { requestLog } from './web/request-log.js';
 import { securityHeaders, verifyFormEncoding } from './web/security.js';
 
 export type AppDeps = ContextDeps;
@@ -34,17 +33,7 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
   app.set('trust proxy', config.trustProxy);
   app.locals.views = ctx.views;
 
-  app.use(
-    pinoHttp({
-      logger: deps.logger,
-      serializers: {
-        req: (req: { method: string; url: string }) => ({ method: req.method, url: redactUrl(req.url) }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-      autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/assets/') || req.url === '/healthz' },
-    }),
-  );
+  app.use(requestLog(deps.logger));
   app.use(securityHeaders(config));
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
@@ -75,6 +64,6 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
   if (!config.isProduction && !config.smtpUrl) app.use(devMailRoutes(ctx));
 
   app.use(notFoundHandler);
-  app.use(errorHandler);
+  app.use(createErrorHandler(deps.logger));
   return { app, ctx };
 }

@@ -1,5 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
 import { AppError, clientErrorMessage, clientStatusOf, notFound } from './errors.js';
+import { redactUrl } from './logger.js';
 import { renderPage } from './render.js';
 
 export const notFoundHandler: RequestHandler = (_req, _res, next) => next(notFound());
@@ -22,12 +24,12 @@ const TITLES: Record<number, string> = {
  * status and safe message; anything else is logged and answered with a bare 500 page, never a
  * stack trace or SQL.
  */
-export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
+export const createErrorHandler = (logger: Logger): ErrorRequestHandler => (error, req, res, _next) => {
   const known = error instanceof AppError;
   const status = known ? error.status : (clientStatusOf(error) ?? 500);
   const id = known ? error.id : status === 500 ? 'internal_error' : `http_${status}`;
   const message = known ? error.message : status === 500 ? 'Sorry, something went wrong on our side. Please try again in a moment.' : clientErrorMessage(status);
-  if (status >= 500) req.log?.error({ err: error }, 'request failed');
+  if (status >= 500) logger.error({ err: error, req: { method: req.method, url: redactUrl(req.originalUrl) } }, 'request failed');
   if (res.headersSent) return res.destroy();
   if (known && typeof error.details.retryAfterSeconds === 'number') res.setHeader('Retry-After', String(error.details.retryAfterSeconds));
   if (req.path.startsWith('/api/') || req.accepts(['html', 'json']) === 'json') {
