@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
 import { loadAssets, type Assets } from './web/assets.js';
+import { createPageCache, type PageCache } from './web/page-cache.js';
 import { createViewEngine, type ViewEngine } from './web/render.js';
 
 /** What every use case may use: passed explicitly, never read from globals, so tests build their own. */
@@ -11,6 +12,8 @@ export interface Context {
   views: ViewEngine;
   logger: Logger;
   now: () => Date;
+  /** Public pages rendered once per state of their letter (see publicFingerprint). */
+  pages: PageCache;
   /** Tells the outbox worker that a mail was queued, so it need not wait for its next poll. */
   notifyOutbox: () => void;
 }
@@ -37,6 +40,7 @@ export function createContext(deps: ContextDeps, assets: Assets = loadAssets()):
     views,
     logger: deps.logger,
     now: deps.now ?? (() => new Date()),
+    pages: createPageCache(),
     notifyOutbox: deps.notifyOutbox ?? (() => {}),
   };
 }

@@ -1,10 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { formStampFor } from '../abuse/bot-checks.js';
 import type { Context } from '../context.js';
 import { renderMarkdown } from '../lib/markdown.js';
 import { signatoriesPreview } from '../signatures/browse-signatories.js';
 import { SIGN_FIELD_RULES } from '../signatures/forms.js';
 import type { FieldErrors } from '../web/forms.js';
-import { effectiveStatus, findPublicLetter, isAcceptingSignatures, signatureCount } from './service.js';
+import { effectiveStatus, findPublicLetter, isAcceptingSignatures, publicFingerprint, signatureCount, type PublicLetter } from './service.js';
 import type { LetterVersionRow } from './table.js';
 
 /**
@@ -36,8 +37,29 @@ export const EMPTY_SIGN_FORM: SignFormState = { values: { public: true, updates:
 
 /** Everything the letter page shows, for a first visit or a form sent back with errors. */
 export function letterPageModel(ctx: Context, slug: string, form: SignFormState = EMPTY_SIGN_FORM) {
+  const found = findPublicLetter(ctx.db, slug);
+  const formStamp = formStampFor(ctx, found.letter.slug, typeof form.values.stamp === 'string' ? form.values.stamp : undefined);
+  return { ...modelOf(ctx, found, form), formStamp };
+}
+
+/** Stands in the kept page for the form stamp, which is new on every request. Random so no letter text can contain it. */
+const FORM_STAMP_SLOT = `form-stamp-${randomBytes(12).toString('hex')}`;
+
+/**
+ * The letter page as a visitor first gets it, as HTML. It is rendered once per state of the
+ * letter (its fingerprint: text, status, counts, listed signatories) and kept; only the form
+ * stamp is filled in per request.
+ */
+export function letterPageHtml(ctx: Context, slug: string): string {
+  const found = findPublicLetter(ctx.db, slug);
+  const page = ctx.pages.get(`letter:${found.letter.id}`, publicFingerprint(found.letter, ctx.now()), () =>
+    ctx.views.render('letters/show', { ...modelOf(ctx, found, EMPTY_SIGN_FORM), formStamp: FORM_STAMP_SLOT }),
+  );
+  return page.replace(FORM_STAMP_SLOT, formStampFor(ctx, found.letter.slug));
+}
+
+function modelOf(ctx: Context, { letter, version }: PublicLetter, form: SignFormState) {
   const now = ctx.now();
-  const { letter, version } = findPublicLetter(ctx.db, slug);
   const url = `${ctx.config.baseUrl}/letters/${letter.slug}`;
   return {
     title: letter.title,
@@ -52,7 +74,6 @@ export function letterPageModel(ctx: Context, slug: string, form: SignFormState 
     status: effectiveStatus(letter, now),
     accepting: isAcceptingSignatures(letter, now),
     form,
-    formStamp: formStampFor(ctx, letter.slug, typeof form.values.stamp === 'string' ? form.values.stamp : undefined),
     signRules: SIGN_FIELD_RULES,
     countUrl: `/letters/${encodeURIComponent(letter.slug)}/count.json`,
     scripts: LETTER_PAGE_SCRIPTS,

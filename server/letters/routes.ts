@@ -3,9 +3,9 @@ import type { Context } from '../context.js';
 import { summariseLetter } from '../signatures/browse-signatories.js';
 import { publicCache } from '../web/cors.js';
 import { param } from '../web/params.js';
-import { renderPage } from '../web/render.js';
+import { renderPage, sendPage } from '../web/render.js';
 import { allowFramingByAnySite } from '../web/security.js';
-import { letterPageModel } from './letter-page.js';
+import { letterPageHtml } from './letter-page.js';
 import { findPublicLetter, listOpenLetters, signatureCount } from './service.js';
 import { compareVersions, describeVersion, describeVersionHistory, parseVersionRef } from './versions.js';
 import { textValue } from '../web/forms.js';
@@ -19,7 +19,7 @@ export function letterRoutes(ctx: Context): Router {
   });
 
   router.get('/letters/:slug', (req, res) => {
-    renderPage(res, 'letters/show', letterPageModel(ctx, param(req, 'slug')));
+    sendPage(res, letterPageHtml(ctx, param(req, 'slug')));
   });
 
   router.get('/letters/:slug/versions', (req, res) => {

@@ -39,6 +39,19 @@ export function effectiveStatus(letter: Pick<LetterRow, 'status' | 'opensAt' | '
 export const signatureCount = (letter: Pick<LetterRow, 'countPending' | 'countApproved'>): number =>
   letter.countPending + letter.countApproved;
 
+/** Columns public pages never show as such: the text comes from a version, the counts as below. */
+const NOT_SHOWN_AS_IS = new Set<string>(['body', 'countUnconfirmed', 'countPending', 'countApproved', 'countRejected', 'countWithdrawn']);
+
+/**
+ * What public pages show of a letter, as one string: every column but those above, the honest
+ * count and the status at `now`. public_revision stands for the signatories. Pages rendered from
+ * equal fingerprints are equal, so a page can be kept until its letter's fingerprint moves.
+ */
+export function publicFingerprint(letter: LetterRow, now: Date): string {
+  const shown = Object.entries(letter).filter(([column]) => !NOT_SHOWN_AS_IS.has(column));
+  return JSON.stringify([...shown, signatureCount(letter), effectiveStatus(letter, now)]);
+}
+
 export const hashLetterText = (text: LetterText): string => sha256Hex(`${text.title}\n\n${text.summary}\n\n${text.body}`);
 
 export interface PublicLetter {

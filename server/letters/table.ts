@@ -24,6 +24,9 @@ export const letters = sqliteTable('letters', {
   countRejected: integer('count_rejected').notNull().default(0),
   countWithdrawn: integer('count_withdrawn').notNull().default(0),
   countListed: integer('count_listed').notNull().default(0),
+  // Bumped by triggers whenever anything public pages show of the signatories changes (a listed
+  // signature, an organisation's name or domains), so a rendered page can be kept until then.
+  publicRevision: integer('public_revision').notNull().default(0),
   createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
   updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
 }, (t) => [index('letters_status_idx').on(t.status)]);

@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import type { Db } from '../db/client.js';
-import { effectiveStatus, findPublicLetter, isAcceptingSignatures, signatureCount } from '../letters/service.js';
+import { effectiveStatus, findPublicLetter, isAcceptingSignatures, signatureCount, type PublicLetter } from '../letters/service.js';
 import type { LetterRow } from '../letters/table.js';
 import type { ListQuery } from './list-query.js';
 import { allPublicSignatories, listFeaturedSignatories, listPublicSignatories, organisationBreakdown, type PublicSignatory } from './public-list.js';
@@ -15,7 +15,11 @@ const filterOf = (letter: LetterRow, query: ListQuery) => ({ letterId: letter.id
  * first page of the unfiltered list and the organisation breakdown.
  */
 export function browseSignatories(ctx: Context, slug: string, query: ListQuery, defaultLimit = PAGE_SIZE) {
-  const { letter, version } = findPublicLetter(ctx.db, slug);
+  return browseLetterSignatories(ctx, findPublicLetter(ctx.db, slug), query, defaultLimit);
+}
+
+/** browseSignatories for a letter already found. */
+export function browseLetterSignatories(ctx: Context, { letter, version }: PublicLetter, query: ListQuery, defaultLimit = PAGE_SIZE) {
   const filtered = Boolean(query.q || query.organisation);
   const page = listPublicSignatories(ctx.db, { ...filterOf(letter, query), cursor: query.cursor, limit: query.limit ?? defaultLimit });
   return {

@@ -2,9 +2,10 @@ import { Router } from 'express';
 import type { Context } from '../context.js';
 import { sendCsv, type CsvColumn } from '../lib/csv.js';
 import { param } from '../web/params.js';
-import { renderPage } from '../web/render.js';
-import { browseSignatories, downloadSignatories } from './browse-signatories.js';
-import { listHref, parseListQuery } from './list-query.js';
+import { sendPage } from '../web/render.js';
+import { downloadSignatories } from './browse-signatories.js';
+import { signatoriesPageHtml } from './list-page.js';
+import { parseListQuery } from './list-query.js';
 import type { PublicSignatory } from './public-list.js';
 
 /** The CSV holds exactly what the public list shows: never an email address. */
@@ -20,20 +21,7 @@ export function signatoryListRoutes(ctx: Context): Router {
   const router = Router();
 
   router.get('/letters/:slug/signatories', (req, res) => {
-    const query = parseListQuery(req.query);
-    const model = browseSignatories(ctx, param(req, 'slug'), query);
-    const path = `/letters/${model.letter.slug}/signatories`;
-    renderPage(res, 'signatures/signatories', {
-      ...model,
-      title: `Signatories: ${model.letter.title}`,
-      canonicalUrl: `${ctx.config.baseUrl}${path}`,
-      description: model.letter.summary,
-      nextHref: model.nextCursor ? listHref(path, query, model.nextCursor) : null,
-      firstHref: query.cursor ? listHref(path, query, null) : null,
-      csvHref: listHref(`${path}.csv`, { ...query, limit: undefined }, null),
-      // Deep pages and searches are many and thin: only the first page is for search engines.
-      noindex: Boolean(query.cursor || model.filtered),
-    });
+    sendPage(res, signatoriesPageHtml(ctx, param(req, 'slug'), parseListQuery(req.query)));
   });
 
   router.get('/letters/:slug/signatories.csv', async (req, res) => {

@@ -14,8 +14,13 @@ export function createViewEngine(options: { cache: boolean; globals: Record<stri
   };
 }
 
-/** Sends an HTML page: the one way route handlers produce markup. */
+/** Renders and sends an HTML page: route handlers produce markup through this or sendPage. */
 export function renderPage(res: Response, template: string, data: Record<string, unknown> = {}, status = 200): void {
   const views = res.app.locals.views as ViewEngine;
   res.status(status).type('html').send(views.render(template, { ...res.locals, ...data }));
+}
+
+/** Sends a page rendered earlier (see PageCache). */
+export function sendPage(res: Response, html: string): void {
+  res.status(200).type('html').send(html);
 }

@@ -1,0 +1,32 @@
+import type { Context } from '../context.js';
+import { findPublicLetter, publicFingerprint, type PublicLetter } from '../letters/service.js';
+import { browseLetterSignatories } from './browse-signatories.js';
+import { listHref, type ListQuery } from './list-query.js';
+
+/**
+ * A page of the public list as HTML. Pages of the plain list and of an organisation are kept
+ * until the letter's fingerprint moves (a listed signatory changes, the count moves); searches
+ * are free text, rarely asked twice, and are rendered each time.
+ */
+export function signatoriesPageHtml(ctx: Context, slug: string, query: ListQuery): string {
+  const found = findPublicLetter(ctx.db, slug);
+  const render = () => ctx.views.render('signatures/signatories', signatoriesPageModel(ctx, found, query));
+  if (query.q) return render();
+  return ctx.pages.get(`signatories:${found.letter.id}:${listHref('', query, query.cursor)}`, publicFingerprint(found.letter, ctx.now()), render);
+}
+
+function signatoriesPageModel(ctx: Context, found: PublicLetter, query: ListQuery) {
+  const model = browseLetterSignatories(ctx, found, query);
+  const path = `/letters/${model.letter.slug}/signatories`;
+  return {
+    ...model,
+    title: `Signatories: ${model.letter.title}`,
+    canonicalUrl: `${ctx.config.baseUrl}${path}`,
+    description: model.letter.summary,
+    nextHref: model.nextCursor ? listHref(path, query, model.nextCursor) : null,
+    firstHref: query.cursor ? listHref(path, query, null) : null,
+    csvHref: listHref(`${path}.csv`, { ...query, limit: undefined }, null),
+    // Deep pages and searches are many and thin: only the first page is for search engines.
+    noindex: Boolean(query.cursor || model.filtered),
+  };
+}

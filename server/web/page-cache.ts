@@ -1,0 +1,25 @@
+/**
+ * Rendered public pages, kept while what they show is unchanged. Each page is stored under a key
+ * (which page) with a fingerprint (the state it was rendered from, read fresh on every request);
+ * a request whose fingerprint differs renders again and replaces it. During a surge the letter
+ * page and the first list page are read thousands of times between two changes.
+ */
+export interface PageCache {
+  /** The page stored under `key` if it was rendered from `fingerprint`, else `render()`'s, stored. */
+  get(key: string, fingerprint: string, render: () => string): string;
+}
+
+export function createPageCache(maxPages = 200): PageCache {
+  // A Map iterates in insertion order: re-inserting on each hit keeps the least recently used first.
+  const pages = new Map<string, { fingerprint: string; html: string }>();
+  return {
+    get(key, fingerprint, render) {
+      const kept = pages.get(key);
+      pages.delete(key);
+      const page = kept?.fingerprint === fingerprint ? kept : { fingerprint, html: render() };
+      pages.set(key, page);
+      if (pages.size > maxPages) pages.delete(pages.keys().next().value as string);
+      return page.html;
+    },
+  };
+}

@@ -1,0 +1,121 @@
+import { eq } from 'drizzle-orm';
+import request from 'supertest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CLI_ACTOR } from '../../server/cli/context.js';
+import { letters } from '../../server/letters/table.js';
+import { createOrganisation, renameOrganisation, setOrganisationDomains } from '../../server/organisations/service.js';
+import { signatures } from '../../server/signatures/table.js';
+import { createPageCache } from '../../server/web/page-cache.js';
+import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { buildLetter, buildSignature, postSignature, reloadLetter, signForm } from '../helpers/factories.js';
+
+let t: TestApp;
+beforeEach(() => {
+  t = buildTestApp();
+});
+afterEach(() => t.close());
+
+const pagesOf = (slug: string) => [`/letters/${slug}`, `/letters/${slug}/signatories`];
+
+async function expectEveryPage(slug: string, check: (html: string, path: string) => void): Promise<void> {
+  for (const path of pagesOf(slug)) check((await request(t.app).get(path).expect(200)).text, path);
+}
+
+/** Counts how often a template is rendered, to tell a kept page from a fresh one. */
+function countRenders(of: string): { count: () => number } {
+  let renders = 0;
+  const render = t.ctx.views.render;
+  t.ctx.views.render = (template, data) => {
+    if (template === of) renders += 1;
+    return render(template, data);
+  };
+  return { count: () => renders };
+}
+
+describe('kept public pages', () => {
+  it('when a listed signatory is corrected, hidden or withdrawn, then the letter page and the list show it at once', async () => {
+    const letter = buildLetter(t.ctx);
+    const signature = buildSignature(t.ctx, letter, { state: 'approved', name: 'Grace Hopper' });
+    await expectEveryPage(letter.slug, (html, path) => expect(html, path).toContain('Grace Hopper'));
+
+    t.ctx.db.update(signatures).set({ name: 'Grace B. Hopper' }).where(eq(signatures.id, signature.id)).run();
+    await expectEveryPage(letter.slug, (html, path) => expect(html, path).toContain('Grace B. Hopper'));
+
+    t.ctx.db.update(signatures).set({ showPublic: false }).where(eq(signatures.id, signature.id)).run();
+    await expectEveryPage(letter.slug, (html, path) => expect(html, path).not.toContain('Hopper'));
+  });
+
+  it("when an organisation is renamed or its domains change, then every letter's kept pages show the new name and verification", async () => {
+    const organisation = createOrganisation(t.ctx, { name: 'Analytical Engines', actor: CLI_ACTOR });
+    const letter = buildLetter(t.ctx);
+    buildSignature(t.ctx, letter, { state: 'approved', name: 'Ada Lovelace', organisationText: 'Analytical Engines', organisationId: organisation.id, emailDomain: 'engines.example', email: 'ada@engines.example' });
+    await expectEveryPage(letter.slug, (html) => expect(html).not.toContain('Verified affiliation'));
+
+    renameOrganisation(t.ctx, { id: organisation.id, name: 'Analytical Engines Ltd', actor: CLI_ACTOR });
+    await expectEveryPage(letter.slug, (html, path) => expect(html, path).toContain('Analytical Engines Ltd'));
+
+    setOrganisationDomains(t.ctx, { id: organisation.id, domains: ['engines.example'], actor: CLI_ACTOR });
+    await expectEveryPage(letter.slug, (html, path) => expect(html, path).toContain('confirmed an address at engines.example'));
+  });
+
+  it('when someone signs but has not confirmed, then the kept page is served again rather than rendered', async () => {
+    const letter = buildLetter(t.ctx);
+    await request(t.app).get(`/letters/${letter.slug}`).expect(200);
+    const renders = countRenders('letters/show');
+    const revision = reloadLetter(t.ctx, letter.slug).publicRevision;
+
+    await postSignature(t.app, letter.slug, signForm()).expect(303);
+    const page = await request(t.app).get(`/letters/${letter.slug}`).expect(200);
+
+    expect(reloadLetter(t.ctx, letter.slug).publicRevision).toBe(revision);
+    expect(renders.count()).toBe(0);
+    expect(page.text).toContain('<strong>0</strong> people have signed');
+  });
+
+  it('when the page is kept, then every visitor still gets a form stamp of their own time, and a form sent with it is accepted', async () => {
+    const letter = buildLetter(t.ctx);
+    const stampOf = (html: string) => html.match(/name="stamp" value="([^"]+)"/)?.[1];
+    const first = stampOf((await request(t.app).get(`/letters/${letter.slug}`)).text);
+    t.clock.advance(30_000);
+    const second = stampOf((await request(t.app).get(`/letters/${letter.slug}`)).text);
+
+    expect(first).toBeDefined();
+    expect(second).not.toBe(first);
+    const form = signForm({ stamp: second! });
+    await postSignature(t.app, letter.slug, form).expect(303);
+    expect(t.ctx.db.select().from(signatures).where(eq(signatures.email, form.email!)).get()).toBeDefined();
+  });
+
+  it('when a letter reaches its closing time, then the kept page says it is closed without any change in the database', async () => {
+    const letter = buildLetter(t.ctx, { closesAt: new Date(t.clock.now().getTime() + 60_000) });
+    expect((await request(t.app).get(`/letters/${letter.slug}`)).text).toContain('Sign the letter');
+    t.clock.advance(61_000);
+    expect((await request(t.app).get(`/letters/${letter.slug}`)).text).toContain('This letter is closed');
+  });
+
+  it('when the letter itself is edited, then the kept page shows the edit', async () => {
+    const letter = buildLetter(t.ctx);
+    await request(t.app).get(`/letters/${letter.slug}`).expect(200);
+    t.ctx.db.update(letters).set({ summary: 'A summary written later.' }).where(eq(letters.id, letter.id)).run();
+    expect((await request(t.app).get(`/letters/${letter.slug}`)).text).toContain('A summary written later.');
+  });
+});
+
+describe('page cache', () => {
+  it('when a fingerprint is unchanged, then the kept page is returned; when it moves, then the page is rendered again', () => {
+    const cache = createPageCache();
+    expect(cache.get('letter:1', 'a', () => 'first')).toBe('first');
+    expect(cache.get('letter:1', 'a', () => 'second')).toBe('first');
+    expect(cache.get('letter:1', 'b', () => 'third')).toBe('third');
+  });
+
+  it('when more pages are kept than the limit, then the least recently read one goes first', () => {
+    const cache = createPageCache(2);
+    cache.get('a', '1', () => 'A');
+    cache.get('b', '1', () => 'B');
+    cache.get('a', '1', () => 'A again');
+    cache.get('c', '1', () => 'C');
+    expect(cache.get('a', '1', () => 'A rendered')).toBe('A');
+    expect(cache.get('b', '1', () => 'B rendered')).toBe('B rendered');
+  });
+});
