@@ -1,6 +1,8 @@
-import { and, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
+import { preparedPerConnection } from '../db/prepared.js';
 import { outbox, type OutboxRow } from './table.js';
 import { isPermanentFailure, type MailTransport } from './transport.js';
 
@@ -29,6 +31,24 @@ const LOCK_MS = 2 * 60 * 1000;
 const FIRST_RETRY_MS = 30 * 1000;
 const LONGEST_RETRY_MS = 60 * 60 * 1000;
 
+/** Moves up to `limit` rows matching `due` to "sending", oldest due first, and returns them. */
+const claimWhere = (due: (at: ReturnType<typeof sql.placeholder>) => SQL, order: SQLiteColumn) =>
+  preparedPerConnection((db) => {
+    const at = sql.placeholder('at');
+    const rows = db.select({ id: outbox.id }).from(outbox).where(due(at)).orderBy(order).limit(sql.placeholder('limit'));
+    return db
+      .update(outbox)
+      .set({ state: 'sending', lockedUntil: sql.placeholder('lockedUntil') as unknown as Date, attempts: sql`${outbox.attempts} + 1` })
+      .where(inArray(outbox.id, rows))
+      .returning()
+      .prepare();
+  });
+
+// Two seeks on outbox_due_idx, each in index order: with one OR'ed query SQLite sorted every due row, so a backlog made each claim slower.
+const claimQueued = claimWhere((at) => and(eq(outbox.state, 'queued'), lte(outbox.nextAttemptAt, at as unknown as Date))!, outbox.nextAttemptAt);
+/** Rows whose sender died mid-send: retried once their lock lapses. */
+const claimStale = claimWhere((at) => and(eq(outbox.state, 'sending'), lt(outbox.lockedUntil, at as unknown as Date))!, outbox.lockedUntil);
+
 export const retryDelayMs = (attempts: number): number => Math.min(FIRST_RETRY_MS * 2 ** Math.max(attempts - 1, 0), LONGEST_RETRY_MS);
 
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
@@ -39,52 +59,49 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let again = false;
   let stopped = false;
 
-  /** Claims due rows in one statement, so two workers (or a restarted one) never send a row twice at once. */
+  /** Claims due rows, so two workers (or a restarted one) never send a row twice at once. */
   const claim = (): OutboxRow[] => {
     const at = now();
-    const due = db
-      .select({ id: outbox.id })
-      .from(outbox)
-      .where(or(and(eq(outbox.state, 'queued'), lte(outbox.nextAttemptAt, at)), and(eq(outbox.state, 'sending'), lt(outbox.lockedUntil, at))))
-      .orderBy(outbox.nextAttemptAt)
-      .limit(batchSize);
-    return db
-      .update(outbox)
-      .set({ state: 'sending', lockedUntil: new Date(at.getTime() + LOCK_MS), attempts: sql`${outbox.attempts} + 1` })
-      .where(inArray(outbox.id, due))
-      .returning()
-      .all();
+    // `lockedUntil` is set through the column's mapping (a Date); `at` is compared raw (milliseconds).
+    const claimed = { lockedUntil: new Date(at.getTime() + LOCK_MS), at: at.getTime() };
+    return db.transaction((tx) => {
+      const stale = claimStale(tx).all({ ...claimed, limit: batchSize });
+      return stale.length < batchSize ? [...stale, ...claimQueued(tx).all({ ...claimed, limit: batchSize - stale.length })] : stale;
+    });
   };
 
-  const record = (mail: OutboxRow, error: unknown): void => {
-    const at = now();
-    if (error === undefined) {
-      const erased = options.eraseSentBodies ? { textBody: '', htmlBody: '' } : {};
-      db.update(outbox).set({ state: 'sent', sentAt: at, lockedUntil: null, lastError: null, ...erased }).where(eq(outbox.id, mail.id)).run();
-      return;
-    }
+  /** What became of one mail: sent, failed for good, or queued again with back-off. */
+  const outcomeOf = (mail: OutboxRow, error: unknown, at: Date): Partial<OutboxRow> => {
+    if (error === undefined) return { state: 'sent', sentAt: at, lockedUntil: null, lastError: null, ...(options.eraseSentBodies ? { textBody: '', htmlBody: '' } : {}) };
     const reason = error instanceof Error ? error.message.slice(0, 500) : String(error).slice(0, 500);
     const expired = at.getTime() - mail.createdAt.getTime() >= options.retryHours * 60 * 60 * 1000;
     if (isPermanentFailure(error) || expired) {
-      db.update(outbox).set({ state: 'failed', lockedUntil: null, lastError: reason }).where(eq(outbox.id, mail.id)).run();
       logger.warn({ outboxId: mail.id, kind: mail.kind, reason }, 'mail failed permanently');
-      return;
+      return { state: 'failed', lockedUntil: null, lastError: reason };
     }
-    const nextAttemptAt = new Date(at.getTime() + retryDelayMs(mail.attempts));
-    db.update(outbox).set({ state: 'queued', lockedUntil: null, lastError: reason, nextAttemptAt }).where(eq(outbox.id, mail.id)).run();
     logger.info({ outboxId: mail.id, kind: mail.kind, attempts: mail.attempts, reason }, 'mail will be retried');
+    return { state: 'queued', lockedUntil: null, lastError: reason, nextAttemptAt: new Date(at.getTime() + retryDelayMs(mail.attempts)) };
+  };
+
+  /** Records a batch's outcomes in one transaction: one commit, not one per mail. */
+  const record = (results: Array<{ mail: OutboxRow; error: unknown }>): void => {
+    const at = now();
+    db.transaction((tx) => {
+      for (const { mail, error } of results) tx.update(outbox).set(outcomeOf(mail, error, at)).where(eq(outbox.id, mail.id)).run();
+    });
   };
 
   const sendBatch = async (): Promise<number> => {
     const batch = claim();
-    await Promise.all(
+    const results = await Promise.all(
       batch.map((mail) =>
         transport.send(mail).then(
-          () => record(mail, undefined),
-          (error: unknown) => record(mail, error ?? new Error('unknown send failure')),
+          () => ({ mail, error: undefined }),
+          (error: unknown) => ({ mail, error: error ?? new Error('unknown send failure') }),
         ),
       ),
     );
+    if (results.length > 0) record(results);
     return batch.length;
   };
 

@@ -41,8 +41,9 @@ export function signLetter(ctx: Context, input: SignLetterInput): void {
     ctx.db.transaction((tx) => {
       const existing = findSignatureByEmailKey(tx, letter.id, input.form.email.key);
       if (existing) return handleRepeatSigner(ctx, tx, letter, version.id, existing, input, screening);
-      const signature = insertReturning(tx, signatures, newSignatureValues(tx, letter.id, version.id, input, screening, now));
-      sendConfirmationMail(ctx, tx, letter, signature);
+      // Its first mail is counted in the row itself rather than by a second write to it.
+      const signature = insertReturning(tx, signatures, { ...newSignatureValues(tx, letter.id, version.id, input, screening, now), mailsSent: 1 });
+      queueConfirmationMail(ctx, tx, letter, signature, 'confirm-signature');
     });
 
   try {
@@ -123,7 +124,15 @@ function handleRepeatSigner(ctx: Context, tx: Db, letter: LetterRow, versionId: 
 
 const hasMailAllowance = (ctx: Context, signature: SignatureRow): boolean => signature.mailsSent < ctx.config.maxMailsPerSignature;
 
-export function sendConfirmationMail(ctx: Context, tx: Db, letter: LetterRow, signature: Pick<SignatureRow, 'id' | 'email' | 'name'>, kind: 'confirm-signature' | 'confirm-reminder' = 'confirm-signature'): void {
+type ConfirmationKind = 'confirm-signature' | 'confirm-reminder';
+
+/** Queues a mail with a fresh confirm link and counts it against the signature's allowance. */
+export function sendConfirmationMail(ctx: Context, tx: Db, letter: LetterRow, signature: Pick<SignatureRow, 'id' | 'email' | 'name'>, kind: ConfirmationKind = 'confirm-signature'): void {
+  queueConfirmationMail(ctx, tx, letter, signature, kind);
+  recordMailSent(tx, signature.id);
+}
+
+function queueConfirmationMail(ctx: Context, tx: Db, letter: LetterRow, signature: Pick<SignatureRow, 'id' | 'email' | 'name'>, kind: ConfirmationKind): void {
   const now = ctx.now();
   const token = issueToken(tx, signature.id, 'confirm', ctx.config.confirmTokenDays, now);
   const mail = composeMail(ctx.views, kind, signature.email, {
@@ -134,7 +143,6 @@ export function sendConfirmationMail(ctx: Context, tx: Db, letter: LetterRow, si
     expiresDays: ctx.config.confirmTokenDays,
   }, signature.id);
   enqueueMail(tx, mail, now, mailDomain(ctx));
-  recordMailSent(tx, signature.id);
 }
 
 function sendAlreadySignedMail(ctx: Context, tx: Db, letter: LetterRow, signature: SignatureRow): void {
