@@ -50,12 +50,13 @@ const FORM_STAMP_SLOT = `form-stamp-${randomBytes(12).toString('hex')}`;
  * letter (its fingerprint: text, status, counts, listed signatories) and kept; only the form
  * stamp is filled in per request.
  */
-export function letterPageHtml(ctx: Context, slug: string): string {
+export function renderLetterPage(ctx: Context, slug: string): { html: string } {
   const found = findPublicLetter(ctx.db, slug);
   const page = ctx.pages.get(`letter:${found.letter.id}`, publicFingerprint(found.letter, ctx.now()), () =>
     ctx.views.render('letters/show', { ...modelOf(ctx, found, EMPTY_SIGN_FORM), formStamp: FORM_STAMP_SLOT }),
   );
-  return page.replace(FORM_STAMP_SLOT, formStampFor(ctx, found.letter.slug));
+  // No entity tag: the page differs by its stamp, and a 304 would leave an old stamp in the form.
+  return { html: page.html.replace(FORM_STAMP_SLOT, formStampFor(ctx, found.letter.slug)) };
 }
 
 function modelOf(ctx: Context, { letter, version }: PublicLetter, form: SignFormState) {

@@ -1,10 +1,14 @@
-import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { preparedPerConnection } from '../db/prepared.js';
-import { letters, letterVersions, type LetterRow, type LetterVersionRow } from './table.js';
+import { letters, letterVersions, type LetterRow, type LetterVersionRow, type PublicLetterRow } from './table.js';
 
 const letterBySlug = preparedPerConnection((db) => db.select().from(letters).where(eq(letters.slug, sql.placeholder('slug'))).prepare());
 export const findLetterBySlug = (db: Db, slug: string): LetterRow | undefined => letterBySlug(db).get({ slug });
+
+const { body: _draftBody, ...publicColumns } = getTableColumns(letters);
+const publicLetterBySlug = preparedPerConnection((db) => db.select(publicColumns).from(letters).where(eq(letters.slug, sql.placeholder('slug'))).prepare());
+export const findPublicLetterRowBySlug = (db: Db, slug: string): PublicLetterRow | undefined => publicLetterBySlug(db).get({ slug });
 
 export const findLetterById = (db: Db, id: number): LetterRow | undefined =>
   db.select().from(letters).where(eq(letters.id, id)).get();

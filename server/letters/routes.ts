@@ -5,7 +5,7 @@ import { publicCache } from '../web/cors.js';
 import { param } from '../web/params.js';
 import { renderPage, sendPage } from '../web/render.js';
 import { allowFramingByAnySite } from '../web/security.js';
-import { letterPageHtml } from './letter-page.js';
+import { renderLetterPage } from './letter-page.js';
 import { findPublicLetter, listOpenLetters, signatureCount } from './service.js';
 import { compareVersions, describeVersion, describeVersionHistory, parseVersionRef } from './versions.js';
 import { textValue } from '../web/forms.js';
@@ -19,7 +19,7 @@ export function letterRoutes(ctx: Context): Router {
   });
 
   router.get('/letters/:slug', (req, res) => {
-    sendPage(res, letterPageHtml(ctx, param(req, 'slug')));
+    sendPage(res, renderLetterPage(ctx, param(req, 'slug')));
   });
 
   router.get('/letters/:slug/versions', (req, res) => {

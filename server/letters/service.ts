@@ -2,8 +2,8 @@ import { eq, max } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { sha256Hex } from '../lib/hash.js';
 import { notFound } from '../web/errors.js';
-import { findLetterById, findLetterBySlug, findVersion, listLettersWithStatus } from './repo.js';
-import { letters, letterVersions, type LetterRow, type LetterVersionRow } from './table.js';
+import { findLetterById, findLetterBySlug, findPublicLetterRowBySlug, findVersion, listLettersWithStatus } from './repo.js';
+import { letters, letterVersions, type LetterRow, type LetterVersionRow, type PublicLetterRow } from './table.js';
 
 export interface LetterText {
   title: string;
@@ -39,29 +39,34 @@ export function effectiveStatus(letter: Pick<LetterRow, 'status' | 'opensAt' | '
 export const signatureCount = (letter: Pick<LetterRow, 'countPending' | 'countApproved'>): number =>
   letter.countPending + letter.countApproved;
 
-/** Columns public pages never show as such: the text comes from a version, the counts as below. */
-const NOT_SHOWN_AS_IS = new Set<string>(['body', 'countUnconfirmed', 'countPending', 'countApproved', 'countRejected', 'countWithdrawn']);
+/** Columns public pages never show as such: the counts are shown as below. */
+const COUNT_COLUMNS = new Set<string>(['countUnconfirmed', 'countPending', 'countApproved', 'countRejected', 'countWithdrawn']);
 
 /**
- * What public pages show of a letter, as one string: every column but those above, the honest
+ * What public pages show of a letter, as one string: every column but the raw counts, the honest
  * count and the status at `now`. public_revision stands for the signatories. Pages rendered from
  * equal fingerprints are equal, so a page can be kept until its letter's fingerprint moves.
  */
-export function publicFingerprint(letter: LetterRow, now: Date): string {
-  const shown = Object.entries(letter).filter(([column]) => !NOT_SHOWN_AS_IS.has(column));
-  return JSON.stringify([...shown, signatureCount(letter), effectiveStatus(letter, now)]);
+export function publicFingerprint(letter: PublicLetterRow, now: Date): string {
+  // Built by hand, not with JSON.stringify: this runs on every public page view. Form input
+  // never holds control characters, so the unit separator cannot occur inside a value.
+  let fingerprint = '';
+  for (const [column, value] of Object.entries(letter)) {
+    if (!COUNT_COLUMNS.has(column)) fingerprint += `${value instanceof Date ? value.getTime() : value}\u001f`;
+  }
+  return `${fingerprint}${signatureCount(letter)}\u001f${effectiveStatus(letter, now)}`;
 }
 
 export const hashLetterText = (text: LetterText): string => sha256Hex(`${text.title}\n\n${text.summary}\n\n${text.body}`);
 
 export interface PublicLetter {
-  letter: LetterRow;
+  letter: PublicLetterRow;
   version: LetterVersionRow;
 }
 
 /** A letter the public may read (not a draft), with the text version currently published. */
 export function findPublicLetter(db: Db, slug: string): PublicLetter {
-  const letter = findLetterBySlug(db, slug);
+  const letter = findPublicLetterRowBySlug(db, slug);
   if (!letter || letter.status === 'draft' || letter.currentVersionId === null) throw notFound('letter');
   const version = findVersion(db, letter.currentVersionId);
   if (!version) throw notFound('letter');

@@ -43,4 +43,6 @@ export const letterVersions = sqliteTable('letter_versions', {
 }, (t) => [uniqueIndex('letter_versions_letter_number_uq').on(t.letterId, t.number)]);
 
 export type LetterRow = typeof letters.$inferSelect;
+/** A letter as public pages and signing read it: its text comes from the published version, so the draft body is left in the database. */
+export type PublicLetterRow = Omit<LetterRow, 'body'>;
 export type LetterVersionRow = typeof letterVersions.$inferSelect;

@@ -4,7 +4,7 @@ import { notFound } from '../web/errors.js';
 import { versionHtml } from './letter-page.js';
 import { findVersionByNumber, listVersions } from './repo.js';
 import { findPublicLetter } from './service.js';
-import type { LetterRow, LetterVersionRow } from './table.js';
+import type { LetterVersionRow, PublicLetterRow } from './table.js';
 
 export interface DiffPart {
   change: 'same' | 'added' | 'removed';
@@ -25,7 +25,7 @@ export function diffText(before: string, after: string): DiffPart[] {
 }
 
 export interface VersionHistory {
-  letter: LetterRow;
+  letter: PublicLetterRow;
   /** Newest first. */
   versions: LetterVersionRow[];
 }
@@ -36,7 +36,7 @@ export function describeVersionHistory(db: Db, slug: string): VersionHistory {
   return { letter, versions: listVersions(db, letter.id).reverse() };
 }
 
-function publicVersion(db: Db, letter: LetterRow, number: number): LetterVersionRow {
+function publicVersion(db: Db, letter: PublicLetterRow, number: number): LetterVersionRow {
   const version = findVersionByNumber(db, letter.id, number);
   if (!version) throw notFound('version of this letter');
   return version;
@@ -49,7 +49,7 @@ export function describeVersion(db: Db, slug: string, number: number) {
 }
 
 export interface VersionComparison {
-  letter: LetterRow;
+  letter: PublicLetterRow;
   from: LetterVersionRow;
   to: LetterVersionRow;
   titleDiff: DiffPart[];

@@ -1,14 +1,14 @@
 import type { Context } from '../context.js';
 import type { Db } from '../db/client.js';
 import { effectiveStatus, findPublicLetter, isAcceptingSignatures, signatureCount, type PublicLetter } from '../letters/service.js';
-import type { LetterRow } from '../letters/table.js';
+import type { PublicLetterRow } from '../letters/table.js';
 import type { ListQuery } from './list-query.js';
 import { allPublicSignatories, listFeaturedSignatories, listPublicSignatories, organisationBreakdown, type PublicSignatory } from './public-list.js';
 
 export const PAGE_SIZE = 100;
 const NEWEST_ON_LETTER_PAGE = 10;
 
-const filterOf = (letter: LetterRow, query: ListQuery) => ({ letterId: letter.id, q: query.q, organisation: query.organisation });
+const filterOf = (letter: PublicLetterRow, query: ListQuery) => ({ letterId: letter.id, q: query.q, organisation: query.organisation });
 
 /**
  * A reader browses who signed: a page of the public list, with the featured signatories above the
@@ -38,7 +38,7 @@ export function browseLetterSignatories(ctx: Context, { letter, version }: Publi
 }
 
 /** A journalist downloads the public list: the same rows and filters as the page, every page of them. */
-export function downloadSignatories(ctx: Context, slug: string, query: ListQuery): { letter: LetterRow; signatories: Iterable<PublicSignatory> } {
+export function downloadSignatories(ctx: Context, slug: string, query: ListQuery): { letter: PublicLetterRow; signatories: Iterable<PublicSignatory> } {
   const { letter } = findPublicLetter(ctx.db, slug);
   return { letter, signatories: allPublicSignatories(ctx.db, filterOf(letter, query)) };
 }

@@ -8,10 +8,10 @@ import { listHref, type ListQuery } from './list-query.js';
  * until the letter's fingerprint moves (a listed signatory changes, the count moves); searches
  * are free text, rarely asked twice, and are rendered each time.
  */
-export function signatoriesPageHtml(ctx: Context, slug: string, query: ListQuery): string {
+export function renderSignatoriesPage(ctx: Context, slug: string, query: ListQuery): { html: string; etag?: string } {
   const found = findPublicLetter(ctx.db, slug);
   const render = () => ctx.views.render('signatures/signatories', signatoriesPageModel(ctx, found, query));
-  if (query.q) return render();
+  if (query.q) return { html: render() };
   return ctx.pages.get(`signatories:${found.letter.id}:${listHref('', query, query.cursor)}`, publicFingerprint(found.letter, ctx.now()), render);
 }
 

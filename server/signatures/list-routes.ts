@@ -4,7 +4,7 @@ import { sendCsv, type CsvColumn } from '../lib/csv.js';
 import { param } from '../web/params.js';
 import { sendPage } from '../web/render.js';
 import { downloadSignatories } from './browse-signatories.js';
-import { signatoriesPageHtml } from './list-page.js';
+import { renderSignatoriesPage } from './list-page.js';
 import { parseListQuery } from './list-query.js';
 import type { PublicSignatory } from './public-list.js';
 
@@ -21,7 +21,7 @@ export function signatoryListRoutes(ctx: Context): Router {
   const router = Router();
 
   router.get('/letters/:slug/signatories', (req, res) => {
-    sendPage(res, signatoriesPageHtml(ctx, param(req, 'slug'), parseListQuery(req.query)));
+    sendPage(res, renderSignatoriesPage(ctx, param(req, 'slug'), parseListQuery(req.query)));
   });
 
   router.get('/letters/:slug/signatories.csv', async (req, res) => {

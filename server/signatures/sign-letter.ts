@@ -6,7 +6,7 @@ import { famousNameHold } from '../abuse/famous-names.js';
 import type { Context } from '../context.js';
 import type { Db } from '../db/client.js';
 import { insertReturning } from '../db/prepared.js';
-import type { LetterRow } from '../letters/table.js';
+import type { PublicLetterRow } from '../letters/table.js';
 import { findPublicLetter, isAcceptingSignatures } from '../letters/service.js';
 import { composeMail, enqueueMail } from '../mail/outbox.js';
 import { matchOrganisation } from '../organisations/service.js';
@@ -66,7 +66,7 @@ interface Screening {
   disposableEmail: boolean;
 }
 
-function screenSigner(ctx: Context, letter: LetterRow, input: SignLetterInput): Screening {
+function screenSigner(ctx: Context, letter: PublicLetterRow, input: SignLetterInput): Screening {
   const { form, client } = input;
   return {
     blocked: matchingBlockRule(ctx.db, { letterId: letter.id, client, emailDomain: form.email.domain }) !== undefined,
@@ -97,7 +97,7 @@ function newSignatureValues(tx: Db, letterId: number, versionId: number, input: 
   };
 }
 
-function handleRepeatSigner(ctx: Context, tx: Db, letter: LetterRow, versionId: number, existing: SignatureRow, input: SignLetterInput, screening: Screening): void {
+function handleRepeatSigner(ctx: Context, tx: Db, letter: PublicLetterRow, versionId: number, existing: SignatureRow, input: SignLetterInput, screening: Screening): void {
   const now = ctx.now();
   switch (existing.state) {
     case 'withdrawn': {
@@ -127,12 +127,12 @@ const hasMailAllowance = (ctx: Context, signature: SignatureRow): boolean => sig
 type ConfirmationKind = 'confirm-signature' | 'confirm-reminder';
 
 /** Queues a mail with a fresh confirm link and counts it against the signature's allowance. */
-export function sendConfirmationMail(ctx: Context, tx: Db, letter: LetterRow, signature: Pick<SignatureRow, 'id' | 'email' | 'name'>, kind: ConfirmationKind = 'confirm-signature'): void {
+export function sendConfirmationMail(ctx: Context, tx: Db, letter: PublicLetterRow, signature: Pick<SignatureRow, 'id' | 'email' | 'name'>, kind: ConfirmationKind = 'confirm-signature'): void {
   queueConfirmationMail(ctx, tx, letter, signature, kind);
   recordMailSent(tx, signature.id);
 }
 
-function queueConfirmationMail(ctx: Context, tx: Db, letter: LetterRow, signature: Pick<SignatureRow, 'id' | 'email' | 'name'>, kind: ConfirmationKind): void {
+function queueConfirmationMail(ctx: Context, tx: Db, letter: PublicLetterRow, signature: Pick<SignatureRow, 'id' | 'email' | 'name'>, kind: ConfirmationKind): void {
   const now = ctx.now();
   const token = issueToken(tx, signature.id, 'confirm', ctx.config.confirmTokenDays, now);
   const mail = composeMail(ctx.views, kind, signature.email, {
@@ -145,7 +145,7 @@ function queueConfirmationMail(ctx: Context, tx: Db, letter: LetterRow, signatur
   enqueueMail(tx, mail, now, mailDomain(ctx));
 }
 
-function sendAlreadySignedMail(ctx: Context, tx: Db, letter: LetterRow, signature: SignatureRow): void {
+function sendAlreadySignedMail(ctx: Context, tx: Db, letter: PublicLetterRow, signature: SignatureRow): void {
   const now = ctx.now();
   const token = issueToken(tx, signature.id, 'withdraw', WITHDRAW_TOKEN_DAYS, now);
   const mail = composeMail(ctx.views, 'already-signed', signature.email, {

@@ -1,3 +1,11 @@
+import { createHash } from 'node:crypto';
+
+/** A rendered page and its entity tag, worked out once rather than hashed again on every send. */
+export interface KeptPage {
+  html: string;
+  etag: string;
+}
+
 /**
  * Rendered public pages, kept while what they show is unchanged. Each page is stored under a key
  * (which page) with a fingerprint (the state it was rendered from, read fresh on every request);
@@ -6,20 +14,22 @@
  */
 export interface PageCache {
   /** The page stored under `key` if it was rendered from `fingerprint`, else `render()`'s, stored. */
-  get(key: string, fingerprint: string, render: () => string): string;
+  get(key: string, fingerprint: string, render: () => string): KeptPage;
 }
 
 export function createPageCache(maxPages = 200): PageCache {
   // A Map iterates in insertion order: re-inserting on each hit keeps the least recently used first.
-  const pages = new Map<string, { fingerprint: string; html: string }>();
+  const pages = new Map<string, KeptPage & { fingerprint: string }>();
   return {
     get(key, fingerprint, render) {
       const kept = pages.get(key);
       pages.delete(key);
-      const page = kept?.fingerprint === fingerprint ? kept : { fingerprint, html: render() };
+      const page = kept?.fingerprint === fingerprint ? kept : rendered(fingerprint, render());
       pages.set(key, page);
       if (pages.size > maxPages) pages.delete(pages.keys().next().value as string);
-      return page.html;
+      return page;
     },
   };
 }
+
+const rendered = (fingerprint: string, html: string) => ({ fingerprint, html, etag: `W/"${createHash('sha1').update(html).digest('base64url')}"` });

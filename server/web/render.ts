@@ -20,7 +20,8 @@ export function renderPage(res: Response, template: string, data: Record<string,
   res.status(status).type('html').send(views.render(template, { ...res.locals, ...data }));
 }
 
-/** Sends a page rendered earlier (see PageCache). */
-export function sendPage(res: Response, html: string): void {
-  res.status(200).type('html').send(html);
+/** Sends a page rendered earlier (see PageCache); with its entity tag when the page is sent exactly as kept. */
+export function sendPage(res: Response, page: { html: string; etag?: string }): void {
+  if (page.etag) res.setHeader('ETag', page.etag);
+  res.status(200).type('html').send(page.html);
 }

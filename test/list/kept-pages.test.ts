@@ -102,20 +102,32 @@ describe('kept public pages', () => {
 });
 
 describe('page cache', () => {
+  const htmlOf = (cache: ReturnType<typeof createPageCache>, key: string, fingerprint: string, html: string) => cache.get(key, fingerprint, () => html).html;
+
   it('when a fingerprint is unchanged, then the kept page is returned; when it moves, then the page is rendered again', () => {
     const cache = createPageCache();
-    expect(cache.get('letter:1', 'a', () => 'first')).toBe('first');
-    expect(cache.get('letter:1', 'a', () => 'second')).toBe('first');
-    expect(cache.get('letter:1', 'b', () => 'third')).toBe('third');
+    expect(htmlOf(cache, 'letter:1', 'a', 'first')).toBe('first');
+    expect(htmlOf(cache, 'letter:1', 'a', 'second')).toBe('first');
+    expect(htmlOf(cache, 'letter:1', 'b', 'third')).toBe('third');
   });
 
   it('when more pages are kept than the limit, then the least recently read one goes first', () => {
     const cache = createPageCache(2);
-    cache.get('a', '1', () => 'A');
-    cache.get('b', '1', () => 'B');
-    cache.get('a', '1', () => 'A again');
-    cache.get('c', '1', () => 'C');
-    expect(cache.get('a', '1', () => 'A rendered')).toBe('A');
-    expect(cache.get('b', '1', () => 'B rendered')).toBe('B rendered');
+    htmlOf(cache, 'a', '1', 'A');
+    htmlOf(cache, 'b', '1', 'B');
+    htmlOf(cache, 'a', '1', 'A again');
+    htmlOf(cache, 'c', '1', 'C');
+    expect(htmlOf(cache, 'a', '1', 'A rendered')).toBe('A');
+    expect(htmlOf(cache, 'b', '1', 'B rendered')).toBe('B rendered');
+  });
+
+  it('when a kept list page is asked for again with its entity tag, then the answer is 304 with no body', async () => {
+    const letter = buildLetter(t.ctx);
+    buildSignature(t.ctx, letter, { state: 'approved', name: 'Grace Hopper' });
+    const first = await request(t.app).get(`/letters/${letter.slug}/signatories`).expect(200);
+    expect(first.headers.etag).toMatch(/^W\/"[\w-]+"$/);
+    await request(t.app).get(`/letters/${letter.slug}/signatories`).set('If-None-Match', first.headers.etag as string).expect(304);
+    buildSignature(t.ctx, letter, { state: 'approved', name: 'Alan Turing' });
+    await request(t.app).get(`/letters/${letter.slug}/signatories`).set('If-None-Match', first.headers.etag as string).expect(200);
   });
 });
