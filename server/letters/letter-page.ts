@@ -5,7 +5,7 @@ import { renderMarkdown } from '../lib/markdown.js';
 import { signatoriesPreview } from '../signatures/browse-signatories.js';
 import { SIGN_FIELD_RULES } from '../signatures/forms.js';
 import type { FieldErrors } from '../web/forms.js';
-import { effectiveStatus, findPublicLetter, isAcceptingSignatures, publicFingerprint, signatureCount, type PublicLetter } from './service.js';
+import { effectiveStatus, findPublicLetter, findPublicLetterRow, isAcceptingSignatures, publicFingerprint, publishedVersionOf, signatureCount, type PublicLetter } from './service.js';
 import type { LetterVersionRow } from './table.js';
 
 /**
@@ -51,12 +51,12 @@ const FORM_STAMP_SLOT = `form-stamp-${randomBytes(12).toString('hex')}`;
  * stamp is filled in per request.
  */
 export function renderLetterPage(ctx: Context, slug: string): { html: string } {
-  const found = findPublicLetter(ctx.db, slug);
-  const page = ctx.pages.get(`letter:${found.letter.id}`, publicFingerprint(found.letter, ctx.now()), () =>
-    ctx.views.render('letters/show', { ...modelOf(ctx, found, EMPTY_SIGN_FORM), formStamp: FORM_STAMP_SLOT }),
+  const letter = findPublicLetterRow(ctx.db, slug);
+  const page = ctx.pages.get(`letter:${letter.id}`, publicFingerprint(letter, ctx.now()), () =>
+    ctx.views.render('letters/show', { ...modelOf(ctx, { letter, version: publishedVersionOf(ctx.db, letter) }, EMPTY_SIGN_FORM), formStamp: FORM_STAMP_SLOT }),
   );
   // No entity tag: the page differs by its stamp, and a 304 would leave an old stamp in the form.
-  return { html: page.html.replace(FORM_STAMP_SLOT, formStampFor(ctx, found.letter.slug)) };
+  return { html: page.html.replace(FORM_STAMP_SLOT, formStampFor(ctx, letter.slug)) };
 }
 
 function modelOf(ctx: Context, { letter, version }: PublicLetter, form: SignFormState) {

@@ -66,11 +66,26 @@ export interface PublicLetter {
 
 /** A letter the public may read (not a draft), with the text version currently published. */
 export function findPublicLetter(db: Db, slug: string): PublicLetter {
+  const letter = findPublicLetterRow(db, slug);
+  return { letter, version: publishedVersionOf(db, letter) };
+}
+
+type PublishedLetterRow = PublicLetterRow & { currentVersionId: number };
+
+const isPublished = (letter: PublicLetterRow): letter is PublishedLetterRow => letter.status !== 'draft' && letter.currentVersionId !== null;
+
+/** The letter row alone, for a page that needs its text only when it renders again. */
+export function findPublicLetterRow(db: Db, slug: string): PublishedLetterRow {
   const letter = findPublicLetterRowBySlug(db, slug);
-  if (!letter || letter.status === 'draft' || letter.currentVersionId === null) throw notFound('letter');
+  if (!letter || !isPublished(letter)) throw notFound('letter');
+  return letter;
+}
+
+/** The published version a public letter row points at. */
+export function publishedVersionOf(db: Db, letter: { currentVersionId: number }): LetterVersionRow {
   const version = findVersion(db, letter.currentVersionId);
   if (!version) throw notFound('letter');
-  return { letter, version };
+  return version;
 }
 
 /** Any letter, drafts included, for organisers and operators; 404 when there is none. */

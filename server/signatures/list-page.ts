@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import { findPublicLetter, publicFingerprint, type PublicLetter } from '../letters/service.js';
+import { findPublicLetterRow, publicFingerprint, publishedVersionOf, type PublicLetter } from '../letters/service.js';
 import { browseLetterSignatories } from './browse-signatories.js';
 import { listHref, type ListQuery } from './list-query.js';
 
@@ -9,10 +9,10 @@ import { listHref, type ListQuery } from './list-query.js';
  * are free text, rarely asked twice, and are rendered each time.
  */
 export function renderSignatoriesPage(ctx: Context, slug: string, query: ListQuery): { html: string; etag?: string } {
-  const found = findPublicLetter(ctx.db, slug);
-  const render = () => ctx.views.render('signatures/signatories', signatoriesPageModel(ctx, found, query));
+  const letter = findPublicLetterRow(ctx.db, slug);
+  const render = () => ctx.views.render('signatures/signatories', signatoriesPageModel(ctx, { letter, version: publishedVersionOf(ctx.db, letter) }, query));
   if (query.q) return { html: render() };
-  return ctx.pages.get(`signatories:${found.letter.id}:${listHref('', query, query.cursor)}`, publicFingerprint(found.letter, ctx.now()), render);
+  return ctx.pages.get(`signatories:${letter.id}:${listHref('', query, query.cursor)}`, publicFingerprint(letter, ctx.now()), render);
 }
 
 function signatoriesPageModel(ctx: Context, found: PublicLetter, query: ListQuery) {
