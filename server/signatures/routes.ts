@@ -3,7 +3,7 @@ import { createRateLimits } from '../abuse/rate-limits.js';
 import { answerNoSoonerThan } from '../abuse/response-timing.js';
 import type { Context } from '../context.js';
 import { letterPageModel } from '../letters/letter-page.js';
-import { findPublicLetter, isAcceptingSignatures } from '../letters/service.js';
+import { findPublicLetterRow, isAcceptingSignatures } from '../letters/service.js';
 import { parseForm } from '../web/forms.js';
 import { param } from '../web/params.js';
 import { renderPage } from '../web/render.js';
@@ -32,7 +32,7 @@ export function signatureRoutes(ctx: Context): Router {
   router.post('/letters/:slug/signatures', sameOrigin, ...limits.signingPerAddress, requireFormBody, ...limits.signingPerEmailDomain, async (req, res) => {
     const evenTiming = answerNoSoonerThan(ctx.config.signResponseMs);
     const slug = param(req, 'slug');
-    const { letter } = findPublicLetter(ctx.db, slug);
+    const letter = findPublicLetterRow(ctx.db, slug);
     if (!isAcceptingSignatures(letter, ctx.now())) throw letterClosed();
     const parsed = parseForm(signForm, req.body, SIGN_FIELDS);
     if (!parsed.ok) {
@@ -45,7 +45,7 @@ export function signatureRoutes(ctx: Context): Router {
   });
 
   router.get('/letters/:slug/check-your-email', (req, res) => {
-    const { letter } = findPublicLetter(ctx.db, param(req, 'slug'));
+    const letter = findPublicLetterRow(ctx.db, param(req, 'slug'));
     renderPage(res, 'signatures/check-your-email', { title: 'Check your email', letter });
   });
 

@@ -7,7 +7,7 @@ import type { Context } from '../context.js';
 import type { Db } from '../db/client.js';
 import { insertReturning } from '../db/prepared.js';
 import type { PublicLetterRow } from '../letters/table.js';
-import { findPublicLetter, isAcceptingSignatures } from '../letters/service.js';
+import { findPublicLetterRow, isAcceptingSignatures } from '../letters/service.js';
 import { composeMail, enqueueMail } from '../mail/outbox.js';
 import { matchOrganisation } from '../organisations/service.js';
 import { AppError } from '../web/errors.js';
@@ -32,7 +32,9 @@ export const letterClosed = (): AppError =>
  */
 export function signLetter(ctx: Context, input: SignLetterInput): void {
   const now = ctx.now();
-  const { letter, version } = findPublicLetter(ctx.db, input.slug);
+  const letter = findPublicLetterRow(ctx.db, input.slug);
+  // The version on the page the signer read: the one published now.
+  const versionId = letter.currentVersionId;
   if (!isAcceptingSignatures(letter, now)) throw letterClosed();
   if (isBotSubmission(ctx, { slug: letter.slug, honeypot: input.form.website, stamp: input.form.stamp })) return;
   const screening = screenSigner(ctx, letter, input);
@@ -40,9 +42,9 @@ export function signLetter(ctx: Context, input: SignLetterInput): void {
   const attempt = () =>
     ctx.db.transaction((tx) => {
       const existing = findSignatureByEmailKey(tx, letter.id, input.form.email.key);
-      if (existing) return handleRepeatSigner(ctx, tx, letter, version.id, existing, input, screening);
+      if (existing) return handleRepeatSigner(ctx, tx, letter, versionId, existing, input, screening);
       // Its first mail is counted in the row itself rather than by a second write to it.
-      const signature = insertReturning(tx, signatures, { ...newSignatureValues(tx, letter.id, version.id, input, screening, now), mailsSent: 1 });
+      const signature = insertReturning(tx, signatures, { ...newSignatureValues(tx, letter.id, versionId, input, screening, now), mailsSent: 1 });
       queueConfirmationMail(ctx, tx, letter, signature, 'confirm-signature');
     });
 
