@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
+import { startBackgroundCheckpoints } from './db/background-checkpoints.js';
 import { openDatabase, type DatabaseHandle } from './db/client.js';
 import { migrateDatabase } from './db/migrate.js';
 import { startScheduledJobs, type ScheduledJobs } from './jobs/scheduler.js';
@@ -38,6 +39,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
     throw error;
   }
 
+  const checkpoints = startBackgroundCheckpoints(database, logger);
   const transport = options.transport ?? (config.smtpUrl ? createSmtpTransport(config.smtpUrl, config.mailFrom) : createDevTransport());
   const worker = createOutboxWorker({
     db: database.db,
@@ -73,6 +75,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
         server.closeIdleConnections();
       });
       await worker.stop();
+      await checkpoints.stop();
       database.close();
     })());
 
