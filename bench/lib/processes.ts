@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { ABUSE_LIMITS_OFF } from '../../server/config.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -36,13 +37,7 @@ export const benchEnv = (databasePath: string, extra: Record<string, string> = {
   NODE_ENV: 'development',
   DATABASE_PATH: databasePath,
   LOG_LEVEL: 'warn',
-  SIGN_LIMIT_PER_MINUTE: '0',
-  SIGN_LIMIT_PER_HOUR: '0',
-  SIGN_MIN_SECONDS: '0',
-  SIGN_LIMIT_PER_DOMAIN_PER_HOUR: '0',
-  TOKEN_LIMIT_PER_HOUR: '0',
-  // The floor that hides timing differences would cap each connection at 4 signatures a second.
-  SIGN_RESPONSE_MS: '0',
+  ...ABUSE_LIMITS_OFF,
   // The seeded letter has ~100,000 signatures past the reminder delay; their reminders would be
   // sent during the measurements. The slices they are sent in are a separate concern.
   JOBS_INTERVAL_MINUTES: '0',

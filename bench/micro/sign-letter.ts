@@ -4,7 +4,7 @@
  */
 import pino from 'pino';
 import { createApp } from '../../server/app.js';
-import { loadConfig } from '../../server/config.js';
+import { ABUSE_LIMITS_OFF, loadConfig } from '../../server/config.js';
 import { openDatabase } from '../../server/db/client.js';
 import { migrateDatabase } from '../../server/db/migrate.js';
 import { DEMO_LETTER, seedDemoLetterIfEmpty } from '../../server/letters/demo-letter.js';
@@ -13,7 +13,7 @@ import { signLetter } from '../../server/signatures/sign-letter.js';
 import { freshDatabasePath } from '../lib/datasets.js';
 
 const count = Number(process.argv[2] ?? 5000);
-const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: freshDatabasePath(), LOG_LEVEL: 'silent', SIGN_LIMIT_PER_MINUTE: '0', SIGN_LIMIT_PER_HOUR: '0', SIGN_MIN_SECONDS: '0' });
+const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: freshDatabasePath(), LOG_LEVEL: 'silent', ...ABUSE_LIMITS_OFF });
 const database = openDatabase(config.databasePath);
 migrateDatabase(database);
 seedDemoLetterIfEmpty(database.db, new Date());

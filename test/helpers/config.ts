@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, type Config } from '../../server/config.js';
+import { ABUSE_LIMITS_OFF, loadConfig, type Config } from '../../server/config.js';
 
 export const tempDir = (prefix = 'undersigned-'): string => mkdtempSync(join(tmpdir(), prefix));
 
@@ -12,12 +12,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
     DATABASE_PATH: join(tempDir(), 'test.db'),
     BASE_URL: 'http://127.0.0.1',
     LOG_LEVEL: 'silent',
-    SIGN_LIMIT_PER_MINUTE: '0',
-    SIGN_LIMIT_PER_HOUR: '0',
-    SIGN_MIN_SECONDS: '0',
-    SIGN_LIMIT_PER_DOMAIN_PER_HOUR: '0',
-    TOKEN_LIMIT_PER_HOUR: '0',
-    SIGN_RESPONSE_MS: '0',
+    ...ABUSE_LIMITS_OFF,
     ...env,
   });
 }
