@@ -34,7 +34,7 @@ export interface QueueReader {
   seesEmails: boolean;
 }
 
-export type QueueRow = Omit<ModerationQueueItem, 'email'> & { email: string | null };
+export type QueueRow = Omit<ModerationQueueItem, 'email' | 'ipHash'> & { email: string | null; ipHash: string | null };
 
 export interface ModerationQueueView {
   letter: LetterRow;
@@ -62,7 +62,8 @@ export function viewModerationQueue(ctx: Context, slug: string, filters: QueueFi
     limit: filters.limit ?? QUEUE_PAGE_SIZE,
     searchEmails: reader.seesEmails,
   });
-  const rows = page.items.map((item) => ({ ...item, email: reader.seesEmails ? item.email : null }));
+  // Those who may not see addresses may not block by them either.
+  const rows = page.items.map((item) => ({ ...item, email: reader.seesEmails ? item.email : null, ipHash: reader.seesEmails ? item.ipHash : null }));
   return { letter, rows, nextCursor: page.nextCursor, countsByState: countsByStateOf(letter) };
 }
 

@@ -34,6 +34,7 @@ const queueSelection = {
   holdReason: signatures.holdReason,
   disposableEmail: signatures.disposableEmail,
   blocked: signatures.blocked,
+  ipHash: signatures.ipHash,
   moderationNote: signatures.moderationNote,
   signedAt: signatures.signedAt,
   confirmedAt: signatures.confirmedAt,

@@ -81,6 +81,37 @@ describe('the moderation queue page', () => {
     expect(signatureIdsOnPage((await agent.get(queue(letter.slug, '?q=analytical.example')).expect(200)).text)).toEqual([signer.id]);
   });
 
+  it('when a moderator presses "Block this address" on a row, then its own form posts the row\'s IP hash to the block preview, which counts every signature from that network', async () => {
+    const letter = buildLetter(t.ctx);
+    const ipHash = 'ab'.repeat(32);
+    const spam = [1, 2, 3].map((n) => buildSignature(t.ctx, letter, { state: 'pending', name: `Spam ${n}`, ipHash }));
+    const honest = buildSignature(t.ctx, letter, { state: 'pending', name: 'Honest Signer', ipHash: 'cd'.repeat(32) });
+    const { agent, csrfToken } = await loginAs(t, 'moderator');
+    const page = (await agent.get(queue(letter.slug)).expect(200)).text;
+
+    const formId = rowOf(page, spam[0]!.id).match(/<button type="submit" form="([^"]+)"/)?.[1];
+    expect(formId).toBeDefined();
+    for (const signature of spam) expect(rowOf(page, signature.id)).toContain(`form="${formId}"`);
+    expect(rowOf(page, honest.id)).not.toContain(`form="${formId}"`);
+    const form = page.match(new RegExp(`<form id="${formId}" method="post" action="([^"]+)"[\\s\\S]*?</form>`));
+    expect(form?.[1]).toBe(`/admin/letters/${letter.slug}/blocks/preview`);
+    expect(form?.[0]).toContain(`name="value" value="${ipHash}"`);
+    expect(page).not.toMatch(new RegExp(`href="[^"]*${ipHash}`));
+
+    const preview = await agent.post(form![1]!).type('form').send({ _csrf: csrfToken, kind: 'ip_hash', value: ipHash }).expect(200);
+    expect(preview.text).toContain('data-matching="3"');
+  });
+
+  it('when a viewer opens it, then no row offers to block an address and no IP hash is on the page', async () => {
+    const letter = buildLetter(t.ctx);
+    const ipHash = 'ef'.repeat(32);
+    buildSignature(t.ctx, letter, { state: 'pending', name: 'Ada', ipHash });
+    const { agent } = await loginAs(t, 'viewer');
+    const page = (await agent.get(queue(letter.slug)).expect(200)).text;
+    expect(page).not.toContain(ipHash);
+    expect(page).not.toContain('Block this address');
+  });
+
   it('when filtered by state or searched by name, email, organisation or domain, then only matching rows show, newest first', async () => {
     const letter = buildLetter(t.ctx);
     const other = buildLetter(t.ctx);
