@@ -39,7 +39,6 @@ export async function startServer(config: Config, logger: Logger, options: Start
     throw error;
   }
 
-  const checkpoints = startBackgroundCheckpoints(database, logger);
   const transport = options.transport ?? (config.smtpUrl ? createSmtpTransport(config.smtpUrl, config.mailFrom) : createDevTransport());
   const worker = createOutboxWorker({
     db: database.db,
@@ -56,6 +55,8 @@ export async function startServer(config: Config, logger: Logger, options: Start
     const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
   });
   server.keepAliveTimeout = 5_000;
+  // Started once listening, so a failed start leaves no thread behind.
+  const checkpoints = startBackgroundCheckpoints(database, logger);
   worker.start();
   const jobs = startScheduledJobs(ctx, config.jobsIntervalMinutes);
   const { port } = server.address() as AddressInfo;

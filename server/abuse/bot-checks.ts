@@ -15,7 +15,8 @@ const stampMac = (secret: string, slug: string, issuedAt: number): Buffer =>
 
 /**
  * Stamps carry the time to the second, and the last one made per letter is reused within that
- * second: under a surge of page views that is one HMAC a second instead of one per view.
+ * second: under a surge of page views that is one HMAC a second instead of one per view. The
+ * time is rounded up, so a stamp never looks older than it is and the minimum wait stays whole.
  */
 const recentStamps = new Map<string, { second: number; stamp: string }>();
 
@@ -24,7 +25,7 @@ function issueFormStamp(ctx: Context, slug: string): string {
   const key = `${ctx.config.sessionSecret}\n${slug}`;
   const recent = recentStamps.get(key);
   if (recent?.second === second) return recent.stamp;
-  const issuedAt = second * 1000;
+  const issuedAt = (second + 1) * 1000;
   const stamp = `${issuedAt.toString(36)}.${stampMac(ctx.config.sessionSecret, slug, issuedAt).toString('base64url')}`;
   if (recentStamps.size >= 1000) recentStamps.clear();
   recentStamps.set(key, { second, stamp });

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { rateLimit, type Options } from 'express-rate-limit';
 import type { Context } from '../context.js';
-import { findPublicLetter, isAcceptingSignatures } from '../letters/service.js';
+import { findPublicLetterRow, isAcceptingSignatures } from '../letters/service.js';
 import { parseEmailAddress } from '../signatures/email-address.js';
 import { AppError } from '../web/errors.js';
 import { textValue } from '../web/forms.js';
@@ -58,7 +58,7 @@ function letterEmailDomain(ctx: Context, req: Request): string | undefined {
   if (!address) return undefined;
   try {
     // Only letters open for signing get a counter, so made-up slugs cannot fill the store.
-    const { letter } = findPublicLetter(ctx.db, param(req, 'slug'));
+    const letter = findPublicLetterRow(ctx.db, param(req, 'slug'));
     return isAcceptingSignatures(letter, ctx.now()) ? `${letter.id}:${address.domain}` : undefined;
   } catch {
     return undefined;

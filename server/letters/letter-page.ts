@@ -55,7 +55,8 @@ export function renderLetterPage(ctx: Context, slug: string): { html: string } {
   const page = ctx.pages.get(`letter:${letter.id}`, publicFingerprint(letter, ctx.now()), () =>
     ctx.views.render('letters/show', { ...modelOf(ctx, { letter, version: publishedVersionOf(ctx.db, letter) }, EMPTY_SIGN_FORM), formStamp: FORM_STAMP_SLOT }),
   );
-  // No entity tag: the page differs by its stamp, and a 304 would leave an old stamp in the form.
+  // Sent without the kept page's entity tag: Express tags what is sent, stamp included, so a
+  // browser revalidating gets a fresh stamp, never a 304 that keeps an old one in the form.
   return { html: page.html.replace(FORM_STAMP_SLOT, formStampFor(ctx, letter.slug)) };
 }
 

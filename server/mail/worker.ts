@@ -44,7 +44,9 @@ const claimWhere = (due: (at: ReturnType<typeof sql.placeholder>) => SQL, order:
       .prepare();
   });
 
-// Two seeks on outbox_due_idx, each in index order: with one OR'ed query SQLite sorted every due row, so a backlog made each claim slower.
+// Two queries, not one with OR: the queued rows are then read from outbox_due_idx in order, where
+// the OR made SQLite sort every due row on each claim, so a backlog slowed every claim. The stale
+// rows are sorted, but only the few in "sending" are read.
 const claimQueued = claimWhere((at) => and(eq(outbox.state, 'queued'), lte(outbox.nextAttemptAt, at as unknown as Date))!, outbox.nextAttemptAt);
 /** Rows whose sender died mid-send: retried once their lock lapses. */
 const claimStale = claimWhere((at) => and(eq(outbox.state, 'sending'), lt(outbox.lockedUntil, at as unknown as Date))!, outbox.lockedUntil);
@@ -83,25 +85,22 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     return { state: 'queued', lockedUntil: null, lastError: reason, nextAttemptAt: new Date(at.getTime() + retryDelayMs(mail.attempts)) };
   };
 
-  /** Records a batch's outcomes in one transaction: one commit, not one per mail. */
-  const record = (results: Array<{ mail: OutboxRow; error: unknown }>): void => {
-    const at = now();
-    db.transaction((tx) => {
-      for (const { mail, error } of results) tx.update(outbox).set(outcomeOf(mail, error, at)).where(eq(outbox.id, mail.id)).run();
-    });
+  // Each outcome is stored as soon as its send settles: a delivered mail must not wait in
+  // "sending" for the slowest of its batch, where a restart would send it again.
+  const record = (mail: OutboxRow, error: unknown): void => {
+    db.update(outbox).set(outcomeOf(mail, error, now())).where(eq(outbox.id, mail.id)).run();
   };
 
   const sendBatch = async (): Promise<number> => {
     const batch = claim();
-    const results = await Promise.all(
+    await Promise.all(
       batch.map((mail) =>
         transport.send(mail).then(
-          () => ({ mail, error: undefined }),
-          (error: unknown) => ({ mail, error: error ?? new Error('unknown send failure') }),
+          () => record(mail, undefined),
+          (error: unknown) => record(mail, error ?? new Error('unknown send failure')),
         ),
       ),
     );
-    if (results.length > 0) record(results);
     return batch.length;
   };
 

@@ -4,14 +4,15 @@ import { browseLetterSignatories } from './browse-signatories.js';
 import { listHref, type ListQuery } from './list-query.js';
 
 /**
- * A page of the public list as HTML. Pages of the plain list and of an organisation are kept
- * until the letter's fingerprint moves (a listed signatory changes, the count moves); searches
- * are free text, rarely asked twice, and are rendered each time.
+ * A page of the public list as HTML. Pages of the whole list are kept until the letter's
+ * fingerprint moves (a listed signatory changes, the count moves). Searches and organisation
+ * filters are rendered each time: they are free text, rarely asked twice, and what an
+ * organisation filter matches depends on names and aliases the fingerprint does not cover.
  */
 export function renderSignatoriesPage(ctx: Context, slug: string, query: ListQuery): { html: string; etag?: string } {
   const letter = findPublicLetterRow(ctx.db, slug);
   const render = () => ctx.views.render('signatures/signatories', signatoriesPageModel(ctx, { letter, version: publishedVersionOf(ctx.db, letter) }, query));
-  if (query.q) return { html: render() };
+  if (query.q || query.organisation) return { html: render() };
   return ctx.pages.get(`signatories:${letter.id}:${listHref('', query, query.cursor)}`, publicFingerprint(letter, ctx.now()), render);
 }
 

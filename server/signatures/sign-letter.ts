@@ -134,6 +134,7 @@ export function sendConfirmationMail(ctx: Context, tx: Db, letter: PublicLetterR
   recordMailSent(tx, signature.id);
 }
 
+/** sendConfirmationMail without counting the mail: for a new signature, whose row is inserted already counting it. */
 function queueConfirmationMail(ctx: Context, tx: Db, letter: PublicLetterRow, signature: Pick<SignatureRow, 'id' | 'email' | 'name'>, kind: ConfirmationKind): void {
   const now = ctx.now();
   const token = issueToken(tx, signature.id, 'confirm', ctx.config.confirmTokenDays, now);

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLI_ACTOR } from '../../server/cli/context.js';
 import { letters } from '../../server/letters/table.js';
-import { createOrganisation, renameOrganisation, setOrganisationDomains } from '../../server/organisations/service.js';
+import { addAlias, createOrganisation, renameOrganisation, setOrganisationDomains } from '../../server/organisations/service.js';
 import { signatures } from '../../server/signatures/table.js';
 import { createPageCache } from '../../server/web/page-cache.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
@@ -33,7 +33,7 @@ function countRenders(of: string): { count: () => number } {
 }
 
 describe('kept public pages', () => {
-  it('when a listed signatory is corrected, hidden or withdrawn, then the letter page and the list show it at once', async () => {
+  it('when a listed signatory is corrected or hidden, then the letter page and the list show it at once', async () => {
     const letter = buildLetter(t.ctx);
     const signature = buildSignature(t.ctx, letter, { state: 'approved', name: 'Grace Hopper' });
     await expectEveryPage(letter.slug, (html, path) => expect(html, path).toContain('Grace Hopper'));
@@ -47,15 +47,47 @@ describe('kept public pages', () => {
 
   it("when an organisation is renamed or its domains change, then every letter's kept pages show the new name and verification", async () => {
     const organisation = createOrganisation(t.ctx, { name: 'Analytical Engines', actor: CLI_ACTOR });
-    const letter = buildLetter(t.ctx);
-    buildSignature(t.ctx, letter, { state: 'approved', name: 'Ada Lovelace', organisationText: 'Analytical Engines', organisationId: organisation.id, emailDomain: 'engines.example', email: 'ada@engines.example' });
-    await expectEveryPage(letter.slug, (html) => expect(html).not.toContain('Verified affiliation'));
+    const letters = [buildLetter(t.ctx), buildLetter(t.ctx)];
+    for (const letter of letters) {
+      buildSignature(t.ctx, letter, { state: 'approved', name: 'Ada Lovelace', organisationText: 'Analytical Engines', organisationId: organisation.id, emailDomain: 'engines.example', email: `ada${letter.id}@engines.example` });
+      await expectEveryPage(letter.slug, (html) => expect(html).not.toContain('Verified affiliation'));
+    }
 
     renameOrganisation(t.ctx, { id: organisation.id, name: 'Analytical Engines Ltd', actor: CLI_ACTOR });
-    await expectEveryPage(letter.slug, (html, path) => expect(html, path).toContain('Analytical Engines Ltd'));
+    for (const letter of letters) await expectEveryPage(letter.slug, (html, path) => expect(html, path).toContain('Analytical Engines Ltd'));
 
     setOrganisationDomains(t.ctx, { id: organisation.id, domains: ['engines.example'], actor: CLI_ACTOR });
-    await expectEveryPage(letter.slug, (html, path) => expect(html, path).toContain('confirmed an address at engines.example'));
+    for (const letter of letters) await expectEveryPage(letter.slug, (html, path) => expect(html, path).toContain('confirmed an address at engines.example'));
+  });
+
+  it('when an organisation no listed signatory belongs to changes its name or domains, then every letter\'s revision still moves', () => {
+    const letter = buildLetter(t.ctx);
+    const organisation = createOrganisation(t.ctx, { name: 'Nobody Signed Here', actor: CLI_ACTOR });
+    const revisions = [reloadLetter(t.ctx, letter.slug).publicRevision];
+    setOrganisationDomains(t.ctx, { id: organisation.id, domains: ['nobody.example'], actor: CLI_ACTOR });
+    revisions.push(reloadLetter(t.ctx, letter.slug).publicRevision);
+    renameOrganisation(t.ctx, { id: organisation.id, name: 'Still Nobody', actor: CLI_ACTOR });
+    revisions.push(reloadLetter(t.ctx, letter.slug).publicRevision);
+    expect(revisions[1]).toBeGreaterThan(revisions[0]!);
+    expect(revisions[2]).toBeGreaterThan(revisions[1]!);
+  });
+
+  it('when an alias is added after a list filtered by that organisation was read, then the filtered list finds the signer at once', async () => {
+    const organisation = createOrganisation(t.ctx, { name: 'Analytical Engines', actor: CLI_ACTOR });
+    const letter = buildLetter(t.ctx);
+    buildSignature(t.ctx, letter, { state: 'approved', name: 'Ada Lovelace', organisationText: 'Analytical Engines', organisationId: organisation.id });
+    const filtered = `/letters/${letter.slug}/signatories?organisation=AE`;
+    expect((await request(t.app).get(filtered).expect(200)).text).not.toContain('Ada Lovelace');
+    addAlias(t.ctx, { id: organisation.id, alias: 'AE', actor: CLI_ACTOR });
+    expect((await request(t.app).get(filtered).expect(200)).text).toContain('Ada Lovelace');
+  });
+
+  it('when a listed signature changes only in what no page shows, then its letter\'s revision stays', () => {
+    const letter = buildLetter(t.ctx);
+    const signature = buildSignature(t.ctx, letter, { state: 'approved', ipHash: 'ab'.repeat(32) });
+    const before = reloadLetter(t.ctx, letter.slug).publicRevision;
+    t.ctx.db.update(signatures).set({ ipHash: null, mailsSent: 3 }).where(eq(signatures.id, signature.id)).run();
+    expect(reloadLetter(t.ctx, letter.slug).publicRevision).toBe(before);
   });
 
   it('when someone signs but has not confirmed, then the kept page is served again rather than rendered', async () => {
@@ -72,18 +104,37 @@ describe('kept public pages', () => {
     expect(page.text).toContain('<strong>0</strong> people have signed');
   });
 
-  it('when the page is kept, then every visitor still gets a form stamp of their own time, and a form sent with it is accepted', async () => {
+  it('when the page is kept, then every visitor still gets a form stamp of their own time, a form sent with it after the minimum wait is accepted and a forged one is not', async () => {
+    await t.close();
+    t = buildTestApp({ env: { SIGN_MIN_SECONDS: '5' } });
     const letter = buildLetter(t.ctx);
     const stampOf = (html: string) => html.match(/name="stamp" value="([^"]+)"/)?.[1];
     const first = stampOf((await request(t.app).get(`/letters/${letter.slug}`)).text);
     t.clock.advance(30_000);
     const second = stampOf((await request(t.app).get(`/letters/${letter.slug}`)).text);
-
     expect(first).toBeDefined();
     expect(second).not.toBe(first);
-    const form = signForm({ stamp: second! });
-    await postSignature(t.app, letter.slug, form).expect(303);
-    expect(t.ctx.db.select().from(signatures).where(eq(signatures.email, form.email!)).get()).toBeDefined();
+
+    t.clock.advance(6_000);
+    const genuine = signForm({ stamp: second! });
+    const forged = signForm({ stamp: `${second!.slice(0, -4)}AAAA` });
+    await postSignature(t.app, letter.slug, genuine).expect(303);
+    await postSignature(t.app, letter.slug, forged).expect(303);
+    const stored = (email: string) => t.ctx.db.select().from(signatures).where(eq(signatures.email, email)).get();
+    expect(stored(genuine.email!)).toBeDefined();
+    expect(stored(forged.email!)).toBeUndefined();
+  });
+
+  it('when a stamp is fresh, then a form sent sooner than the minimum wait is discarded, however the second was rounded', async () => {
+    await t.close();
+    t = buildTestApp({ env: { SIGN_MIN_SECONDS: '5' } });
+    const letter = buildLetter(t.ctx);
+    t.clock.advance(999);
+    const stamp = (await request(t.app).get(`/letters/${letter.slug}`)).text.match(/name="stamp" value="([^"]+)"/)?.[1];
+    t.clock.advance(4_990);
+    const hasty = signForm({ stamp: stamp! });
+    await postSignature(t.app, letter.slug, hasty).expect(303);
+    expect(t.ctx.db.select().from(signatures).where(eq(signatures.email, hasty.email!)).get()).toBeUndefined();
   });
 
   it('when a letter reaches its closing time, then the kept page says it is closed without any change in the database', async () => {
