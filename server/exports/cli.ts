@@ -42,7 +42,7 @@ Options:
       const filters = { state: values.state, verified: values.verified, since: values.since };
       const plan = planSignatureExport(ctx, { letterId: letter.id, filters });
       const target = values.output === undefined ? undefined : outputPath(values.output, plan.filename);
-      const destination = target === undefined ? { stream: env.stdout, commit: () => {}, discard: () => {} } : partialFile(target);
+      const destination = target === undefined ? directOutput(env.stdout) : fileDestination(target);
       const progress = progressLine(env.stderr, (rows) => `${countOf(rows, 'row')} written…`);
       try {
         const { rows } = await exportSignatures(
@@ -65,7 +65,21 @@ function outputPath(output: string, filename: string): string {
   return isFolder ? join(output, filename) : output;
 }
 
-/** Written beside the target and renamed at the end, so a failed export never leaves a half file under the real name. */
+/**
+ * A regular file is written beside the target and renamed at the end, so a failed export never
+ * leaves a half file under the real name. A device or a pipe (/dev/null, a FIFO) is written in
+ * place: renaming a file over it would replace the device itself.
+ */
+function fileDestination(path: string) {
+  const isSpecial = statSync(path, { throwIfNoEntry: false })?.isFile() === false;
+  return isSpecial ? directOutput(createWriteStream(path)) : partialFile(path);
+}
+
+/** Output written where it goes, with nothing to rename or clean up afterwards. */
+function directOutput(stream: NodeJS.WritableStream) {
+  return { stream, commit: () => {}, discard: () => {} };
+}
+
 function partialFile(path: string) {
   const partial = `${path}.partial`;
   return {
