@@ -60,6 +60,9 @@ Options:
   },
 };
 
+/** Chunks that arrive while the file is still writing wait here, to go out together in one write. */
+const WRITE_BUFFER_BYTES = 1024 * 1024;
+
 function outputPath(output: string, filename: string): string {
   const isFolder = statSync(output, { throwIfNoEntry: false })?.isDirectory() ?? false;
   return isFolder ? join(output, filename) : output;
@@ -72,7 +75,7 @@ function outputPath(output: string, filename: string): string {
  */
 function fileDestination(path: string) {
   const isSpecial = statSync(path, { throwIfNoEntry: false })?.isFile() === false;
-  return isSpecial ? directOutput(createWriteStream(path)) : partialFile(path);
+  return isSpecial ? directOutput(createWriteStream(path, { highWaterMark: WRITE_BUFFER_BYTES })) : partialFile(path);
 }
 
 /** Output written where it goes, with nothing to rename or clean up afterwards. */
@@ -83,7 +86,7 @@ function directOutput(stream: NodeJS.WritableStream) {
 function partialFile(path: string) {
   const partial = `${path}.partial`;
   return {
-    stream: createWriteStream(partial, { mode: 0o600 }),
+    stream: createWriteStream(partial, { mode: 0o600, highWaterMark: WRITE_BUFFER_BYTES }),
     commit: () => renameSync(partial, path),
     discard: () => rmSync(partial, { force: true }),
   };

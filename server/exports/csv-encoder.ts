@@ -22,8 +22,8 @@ export const RECORD_SEPARATOR = '\x1e';
 const byte = (char: string): number => char.charCodeAt(0);
 const US = byte(UNIT_SEPARATOR);
 const RS = byte(RECORD_SEPARATOR);
-/** What follows the last cell of the last packed row. */
-const END_OF_ROWS = -1;
+/** Where the last packed row ends: not a byte. */
+const END_OF_PACK = -1;
 const QUOTE = byte('"');
 const APOSTROPHE = byte("'");
 const MINUS = byte('-');
@@ -33,7 +33,9 @@ const NO = Buffer.from('no');
 const COMMA = byte(',');
 const CR = byte('\r');
 const LF = byte('\n');
-const TIME_OF_DAY = Buffer.from('00:00:00.000Z');
+const COLON = byte(':');
+const DOT = byte('.');
+const ZULU = byte('Z');
 
 const PLAIN = 0;
 const NEEDS_QUOTES = 1;
@@ -62,8 +64,15 @@ const LOOKUP = 4;
 const kindCode = (kind: CellKind): number => (kind === 'text' ? TEXT : kind === 'key' ? KEY : kind === 'flag' ? FLAG : kind === 'time' ? TIME : LOOKUP);
 
 const DAY_MS = 86_400_000;
+/** `HH:MM:SS.mmmZ`, the part of an ISO time after the date. */
+const TIME_OF_DAY_LENGTH = 13;
 /** Room for any flag, time, key or separator, and for the quotes and apostrophe around a text. */
 const CELL_OVERHEAD = 32;
+
+export interface EncodedRows {
+  csv: Buffer;
+  rows: number;
+}
 
 /** Where reading has got to in the source and writing in the output. */
 interface Cursor {
@@ -80,15 +89,13 @@ interface Cursor {
  */
 export class CsvEncoder {
   readonly #codes: readonly number[];
-  /** By column, for each lookup: the cell of every id seen so far. */
-  readonly #lookups = new Map<number, { kind: LookupKind; cells: Map<number, Buffer> }>();
-  readonly #datePrefixes = new Map<number, Buffer>();
+  /** By column: a lookup's cell for each id, a time's date prefix for each day. */
+  readonly #memos: readonly (Memo<Buffer> | undefined)[];
+  #scratch: Buffer = Buffer.alloc(0);
 
   constructor(kinds: readonly CellKind[]) {
     this.#codes = kinds.map(kindCode);
-    kinds.forEach((kind, column) => {
-      if (typeof kind === 'object') this.#lookups.set(column, { kind, cells: new Map() });
-    });
+    this.#memos = kinds.map((kind) => (typeof kind === 'object' ? new Memo((id) => textCell(kind.lookup(id))) : kind === 'time' ? new Memo(datePrefix) : undefined));
   }
 
   /**
@@ -96,10 +103,10 @@ export class CsvEncoder {
    * joined by RECORD_SEPARATOR. Null when the cells do not line up with the kinds (a value that
    * holds a separator itself) or the keys do not rise: the caller then reads those rows as values.
    */
-  encodePacked(packed: Buffer, rowCount: number): Buffer | null {
+  encodePacked(packed: Buffer, rowCount: number): EncodedRows | null {
     const codes = this.#codes;
     const lastColumn = codes.length - 1;
-    const cursor = startCursor(packed, 2 * packed.length + rowCount * codes.length * CELL_OVERHEAD);
+    const cursor = this.#startCursor(packed, 2 * packed.length + rowCount * codes.length * CELL_OVERHEAD);
     let previousKey = -Infinity;
     for (let row = 0; row < rowCount; row += 1) {
       for (let column = 0; column <= lastColumn; column += 1) {
@@ -120,22 +127,23 @@ export class CsvEncoder {
           if (code === FLAG && value === null) return null;
           this.#writeInteger(cursor, column, value);
         }
-        const separator = cursor.at < packed.length ? packed[cursor.at]! : END_OF_ROWS;
         const endsRow = column === lastColumn;
-        const expected = !endsRow ? US : row < rowCount - 1 ? RS : END_OF_ROWS;
+        // Reading past the end would cost every later read its speed, so the end is a byte of its own here.
+        const separator = cursor.at < packed.length ? packed[cursor.at]! : END_OF_PACK;
+        const expected = !endsRow ? US : row < rowCount - 1 ? RS : END_OF_PACK;
         if (separator !== expected) return null;
         writeSeparator(cursor, endsRow);
         cursor.at += 1;
       }
     }
-    return cursor.out.subarray(0, cursor.pos);
+    return { csv: this.#finish(cursor), rows: rowCount };
   }
 
   /** Rows of values, one value per kind. */
-  encodeRows(rows: readonly (readonly CellValue[])[]): Buffer {
+  encodeRows(rows: readonly (readonly CellValue[])[]): EncodedRows {
     const codes = this.#codes;
     const lastColumn = codes.length - 1;
-    const cursor = startCursor(Buffer.alloc(0), rows.length * codes.length * CELL_OVERHEAD);
+    const cursor = this.#startCursor(Buffer.alloc(0), rows.length * codes.length * CELL_OVERHEAD);
     for (const row of rows) {
       for (let column = 0; column <= lastColumn; column += 1) {
         const code = codes[column]!;
@@ -146,75 +154,100 @@ export class CsvEncoder {
         writeSeparator(cursor, column === lastColumn);
       }
     }
-    return cursor.out.subarray(0, cursor.pos);
+    return { csv: this.#finish(cursor), rows: rows.length };
+  }
+
+  /** Writes into one scratch buffer, sized for the worst case and kept from chunk to chunk. */
+  #startCursor(source: Buffer, capacity: number): Cursor {
+    if (this.#scratch.length < capacity) this.#scratch = Buffer.allocUnsafe(capacity);
+    return { source, at: 0, out: this.#scratch, pos: 0 };
+  }
+
+  /**
+   * A copy of what was written, of its own size: handing out scratch space instead would allocate
+   * (and leave the collector to free) several times the bytes written, as each chunk waits its turn to be sent.
+   */
+  #finish(cursor: Cursor): Buffer {
+    this.#scratch = cursor.out;
+    return Buffer.from(cursor.out.subarray(0, cursor.pos));
   }
 
   /** A flag, time or lookup cell. */
   #writeInteger(cursor: Cursor, column: number, value: number | null): void {
     const code = this.#codes[column];
-    if (code === FLAG) writeBytes(cursor, value ? YES : NO);
+    if (code === FLAG) writeFlag(cursor, Boolean(value));
     else if (value === null) return;
-    else if (code === TIME) this.#writeTime(cursor, value);
-    else writeBytes(cursor, this.#lookUp(column, value));
-  }
-
-  /** The cell for an id, encoded the first time it is seen. */
-  #lookUp(column: number, id: number): Buffer {
-    const { kind, cells } = this.#lookups.get(column)!;
-    let cell = cells.get(id);
-    if (cell === undefined) {
-      const cursor = startCursor(Buffer.alloc(0), 0);
-      writeTextValue(cursor, Buffer.from(kind.lookup(id)));
-      cells.set(id, (cell = cursor.out.subarray(0, cursor.pos)));
-    }
-    return cell;
-  }
-
-  /** The same text as `new Date(ms).toISOString()`, several times faster: the date part is worked out once a day. */
-  #writeTime(cursor: Cursor, ms: number): void {
-    const whole = Math.trunc(ms);
-    const day = Math.floor(whole / DAY_MS);
-    writeBytes(cursor, this.#datePrefix(day));
-    ensureRoom(cursor, TIME_OF_DAY.length);
-    const { out } = cursor;
-    let pos = cursor.pos;
-    // Within a day every part fits in 32 bits, so `| 0` truncates as Math.floor would.
-    let rest = whole - day * DAY_MS;
-    const hours = (rest / 3_600_000) | 0;
-    rest -= hours * 3_600_000;
-    const minutes = (rest / 60_000) | 0;
-    rest -= minutes * 60_000;
-    const seconds = (rest / 1000) | 0;
-    const milliseconds = rest - seconds * 1000;
-    out[pos++] = ZERO + ((hours / 10) | 0);
-    out[pos++] = ZERO + (hours % 10);
-    out[pos++] = TIME_OF_DAY[2]!;
-    out[pos++] = ZERO + ((minutes / 10) | 0);
-    out[pos++] = ZERO + (minutes % 10);
-    out[pos++] = TIME_OF_DAY[5]!;
-    out[pos++] = ZERO + ((seconds / 10) | 0);
-    out[pos++] = ZERO + (seconds % 10);
-    out[pos++] = TIME_OF_DAY[8]!;
-    out[pos++] = ZERO + ((milliseconds / 100) | 0);
-    out[pos++] = ZERO + (((milliseconds / 10) | 0) % 10);
-    out[pos++] = ZERO + (milliseconds % 10);
-    out[pos++] = TIME_OF_DAY[12]!;
-    cursor.pos = pos;
-  }
-
-  /** `2026-11-28T`: the date of a UTC day (toISOString throws, as before, for a time out of range). */
-  #datePrefix(day: number): Buffer {
-    let prefix = this.#datePrefixes.get(day);
-    if (prefix === undefined) {
-      prefix = Buffer.from(new Date(day * DAY_MS).toISOString().slice(0, -TIME_OF_DAY.length), 'latin1');
-      this.#datePrefixes.set(day, prefix);
-    }
-    return prefix;
+    else if (code === TIME) writeTime(cursor, value, this.#memos[column]!);
+    else writeBytes(cursor, this.#memos[column]!.get(value));
   }
 }
 
-function startCursor(source: Buffer, capacity: number): Cursor {
-  return { source, at: 0, out: Buffer.allocUnsafe(Math.max(capacity, 1024)), pos: 0 };
+/** Values worked out once per key, the last key checked first: neighbouring rows mostly share a day, a version or an organisation. */
+class Memo<T> {
+  readonly #compute: (key: number) => T;
+  readonly #values = new Map<number, T>();
+  #lastKey = NaN;
+  #lastValue: T | undefined;
+
+  constructor(compute: (key: number) => T) {
+    this.#compute = compute;
+  }
+
+  get(key: number): T {
+    if (key !== this.#lastKey) {
+      let value = this.#values.get(key);
+      if (value === undefined) this.#values.set(key, (value = this.#compute(key)));
+      this.#lastKey = key;
+      this.#lastValue = value;
+    }
+    return this.#lastValue!;
+  }
+}
+
+function textCell(text: string): Buffer {
+  const value = Buffer.from(text);
+  const cursor = { source: value, at: 0, out: Buffer.allocUnsafe(2 * value.length + CELL_OVERHEAD), pos: 0 };
+  writeText(cursor, IN_ONE_VALUE);
+  return Buffer.from(cursor.out.subarray(0, cursor.pos));
+}
+
+/** The same text as `new Date(ms).toISOString()`, several times faster: the date part is worked out once a day. */
+function writeTime(cursor: Cursor, ms: number, datePrefixes: Memo<Buffer>): void {
+  const whole = Math.trunc(ms);
+  const day = Math.floor(whole / DAY_MS);
+  writeBytes(cursor, datePrefixes.get(day));
+  ensureRoom(cursor, TIME_OF_DAY_LENGTH);
+  const { out } = cursor;
+  let pos = cursor.pos;
+  // Within a day every part fits in 32 bits, so `| 0` truncates as Math.floor would.
+  let rest = whole - day * DAY_MS;
+  const hours = (rest / 3_600_000) | 0;
+  rest -= hours * 3_600_000;
+  const minutes = (rest / 60_000) | 0;
+  rest -= minutes * 60_000;
+  const seconds = (rest / 1000) | 0;
+  const milliseconds = rest - seconds * 1000;
+  pos = writeTwoDigits(out, pos, hours);
+  out[pos++] = COLON;
+  pos = writeTwoDigits(out, pos, minutes);
+  out[pos++] = COLON;
+  pos = writeTwoDigits(out, pos, seconds);
+  out[pos++] = DOT;
+  out[pos++] = ZERO + ((milliseconds / 100) | 0);
+  pos = writeTwoDigits(out, pos, milliseconds % 100);
+  out[pos++] = ZULU;
+  cursor.pos = pos;
+}
+
+function writeTwoDigits(out: Buffer, pos: number, value: number): number {
+  out[pos] = ZERO + ((value / 10) | 0);
+  out[pos + 1] = ZERO + (value % 10);
+  return pos + 2;
+}
+
+/** `2026-11-28T`: the date of a UTC day (toISOString throws, as before, for a time out of range). */
+function datePrefix(day: number): Buffer {
+  return Buffer.from(new Date(day * DAY_MS).toISOString().slice(0, -TIME_OF_DAY_LENGTH), 'latin1');
 }
 
 function ensureRoom(cursor: Cursor, bytes: number): void {
@@ -228,7 +261,7 @@ function writeBytes(cursor: Cursor, bytes: Uint8Array): void {
   ensureRoom(cursor, bytes.length);
   const { out } = cursor;
   let pos = cursor.pos;
-  if (bytes.length > 32) {
+  if (bytes.length > 128) {
     out.set(bytes, pos);
     pos += bytes.length;
   } else {
@@ -236,6 +269,10 @@ function writeBytes(cursor: Cursor, bytes: Uint8Array): void {
     for (let i = 0; i < bytes.length; i += 1) out[pos++] = bytes[i]!;
   }
   cursor.pos = pos;
+}
+
+function writeFlag(cursor: Cursor, on: boolean): void {
+  writeBytes(cursor, on ? YES : NO);
 }
 
 /** A comma after a cell, CRLF after a row; the caller has made room. */
@@ -300,7 +337,7 @@ function writeQuotedText(cursor: Cursor, classes: Uint8Array): void {
 /** The integer at the cursor (digits, perhaps after a minus), moving past it; null when there are no digits. */
 function readDigits(cursor: Cursor): number | null {
   const { source } = cursor;
-  const negative = source[cursor.at] === MINUS;
+  const negative = cursor.at < source.length && source[cursor.at] === MINUS;
   let at = negative ? cursor.at + 1 : cursor.at;
   const start = at;
   let value = 0;
@@ -316,6 +353,6 @@ function readDigits(cursor: Cursor): number | null {
 
 /** The header row, after a byte-order mark when asked for, so spreadsheet programs read the file as UTF-8. */
 export function csvHeader(names: readonly string[], bom: boolean): Buffer {
-  const row = new CsvEncoder(names.map(() => 'text')).encodeRows([names]);
+  const row = new CsvEncoder(names.map(() => 'text')).encodeRows([names]).csv;
   return bom ? Buffer.concat([Buffer.from('\uFEFF'), row]) : row;
 }

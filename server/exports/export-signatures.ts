@@ -130,7 +130,7 @@ function lookup(sqlite: Database.Database, sql: string): LookupKind {
 interface SignaturesQueries {
   /** The id that closes the chunk after a given id: the ROWS_PER_CHUNK-th row after it, found in the index alone. */
   chunkEnd: string;
-  /** One chunk as [row count, last id, the rows packed into one blob]: one value to hand over instead of a value per cell. */
+  /** One chunk as [row count, the rows packed into one blob]: one value to hand over instead of a value per cell. */
   packed: string;
   /** The same chunk as one value per cell, for the rare chunk whose values hold a packing separator. */
   plain: string;
@@ -161,7 +161,7 @@ function signaturesQueries(letterId: number, filters: ExportFilters, columns: re
   return {
     chunkEnd: `SELECT s.id FROM signatures s WHERE ${where} AND s.id > ? ORDER BY s.id LIMIT 1 OFFSET ${ROWS_PER_CHUNK - 1}`,
     packed: `
-      SELECT count(*), max(s.id), CAST(group_concat(concat_ws(char(${UNIT_SEPARATOR.charCodeAt(0)}), ${cells}), char(${RECORD_SEPARATOR.charCodeAt(0)})) AS BLOB)
+      SELECT count(*), CAST(group_concat(concat_ws(char(${UNIT_SEPARATOR.charCodeAt(0)}), ${cells}), char(${RECORD_SEPARATOR.charCodeAt(0)})) AS BLOB)
       FROM signatures s WHERE ${where} AND s.id > ? AND s.id <= ?`,
     plain: `SELECT ${cells} FROM signatures s WHERE ${where} AND s.id > ? AND s.id <= ? ORDER BY s.id`,
     params,
@@ -189,13 +189,15 @@ function* csvChunks(
   yield csvHeader(columns.map((column) => column.header), bom);
   let afterId = Number.MIN_SAFE_INTEGER;
   for (;;) {
-    const throughId = (chunkEnd.get(...queries.params, afterId) as number | undefined) ?? Number.MAX_SAFE_INTEGER;
-    const chunkParams = [...queries.params, afterId, throughId];
-    const [rowCount, lastId, rows] = packed.get(...chunkParams) as [number, number | null, Buffer | null];
-    if (lastId === null || rows === null) return; // no rows left
-    const chunk = encoder.encodePacked(rows, rowCount) ?? encoder.encodeRows(plain.all(...chunkParams) as CellValue[][]);
-    afterId = lastId;
-    onRows(rowCount);
-    yield chunk;
+    const chunkEndId = chunkEnd.get(...queries.params, afterId) as number | undefined;
+    const chunkParams = [...queries.params, afterId, chunkEndId ?? Number.MAX_SAFE_INTEGER];
+    const [rowCount, rows] = packed.get(...chunkParams) as [number, Buffer | null];
+    if (rows !== null) {
+      const encoded = encoder.encodePacked(rows, rowCount) ?? encoder.encodeRows(plain.all(...chunkParams) as CellValue[][]);
+      onRows(encoded.rows);
+      yield encoded.csv;
+    }
+    if (chunkEndId === undefined) return; // that chunk took whatever was left
+    afterId = chunkEndId;
   }
 }

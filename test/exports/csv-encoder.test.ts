@@ -4,7 +4,7 @@ import { FORMULA_START_CHARACTERS, neutraliseFormula } from '../../server/export
 import { CsvEncoder, csvHeader, RECORD_SEPARATOR, UNIT_SEPARATOR, type CellKind, type CellValue } from '../../server/exports/csv-encoder.js';
 
 /** One CSV row of text cells, as the encoder writes it. */
-const textRow = (...values: string[]): string => new CsvEncoder(values.map(() => 'text')).encodeRows([values]).toString('utf8');
+const textRow = (...values: string[]): string => new CsvEncoder(values.map(() => 'text')).encodeRows([values]).csv.toString('utf8');
 
 /** Rows packed the way the export's query packs them: cells joined by US, rows by RS, integers in decimal, null as nothing. */
 const pack = (rows: readonly (readonly CellValue[])[]): Buffer =>
@@ -45,10 +45,10 @@ describe('CSV cells', () => {
 
   it('when flags and times are encoded, then they read yes/no and the same ISO 8601 text as Date#toISOString', () => {
     const encoder = new CsvEncoder(['flag', 'flag', 'time', 'time']);
-    expect(encoder.encodeRows([[1, 0, null, 0]]).toString()).toBe('yes,no,,1970-01-01T00:00:00.000Z\r\n');
+    expect(encoder.encodeRows([[1, 0, null, 0]]).csv.toString()).toBe('yes,no,,1970-01-01T00:00:00.000Z\r\n');
     fc.assert(
       fc.property(fc.integer({ min: MIN_TIME, max: MAX_TIME }), (ms) => {
-        expect(encoder.encodeRows([[0, 1, ms, -ms]]).toString()).toBe(`no,yes,${new Date(ms).toISOString()},${new Date(-ms).toISOString()}\r\n`);
+        expect(encoder.encodeRows([[0, 1, ms, -ms]]).csv.toString()).toBe(`no,yes,${new Date(ms).toISOString()},${new Date(-ms).toISOString()}\r\n`);
       }),
       { numRuns: 2000 },
     );
@@ -59,7 +59,7 @@ describe('CSV cells', () => {
     const names = new Map([[7, 'Acme, Inc.'], [8, '=cmd']]);
     const encoder = new CsvEncoder(['key', { lookup: (id) => (asked.push(id), names.get(id) ?? '') }]);
     const rows = [[1, 7], [2, 8], [3, 7], [4, null]];
-    expect(encoder.encodePacked(pack(rows), rows.length)?.toString()).toBe(`1,"Acme, Inc."\r\n2,'=cmd\r\n3,"Acme, Inc."\r\n4,\r\n`);
+    expect(encoder.encodePacked(pack(rows), rows.length)?.csv.toString()).toBe(`1,"Acme, Inc."\r\n2,'=cmd\r\n3,"Acme, Inc."\r\n4,\r\n`);
     expect(asked).toEqual([7, 8]);
   });
 
@@ -90,7 +90,7 @@ describe('packed rows', () => {
     for (const odd of [`a${UNIT_SEPARATOR}b`, `a${RECORD_SEPARATOR}b`, `${UNIT_SEPARATOR}1${RECORD_SEPARATOR}2`]) {
       const values = [[1, odd, 0], [2, 'plain', 1]];
       expect(encoder.encodePacked(pack(values), values.length)).toBeNull();
-      expect(encoder.encodeRows(values).toString()).toBe(`1,${odd},1970-01-01T00:00:00.000Z\r\n2,plain,1970-01-01T00:00:00.001Z\r\n`);
+      expect(encoder.encodeRows(values).csv.toString()).toBe(`1,${odd},1970-01-01T00:00:00.000Z\r\n2,plain,1970-01-01T00:00:00.001Z\r\n`);
     }
   });
 
@@ -101,6 +101,6 @@ describe('packed rows', () => {
     expect(encoder.encodePacked(pack([[1, 1, '5.5']]), 1)).toBeNull();
     expect(encoder.encodePacked(pack([[1, 1, '-']]), 1)).toBeNull();
     expect(encoder.encodePacked(pack([[1, 1, 5]]), 2)).toBeNull();
-    expect(encoder.encodePacked(pack([[1, 1, 5]]), 1)?.toString()).toBe('1,yes,1970-01-01T00:00:00.005Z\r\n');
+    expect(encoder.encodePacked(pack([[1, 1, 5]]), 1)?.csv.toString()).toBe('1,yes,1970-01-01T00:00:00.005Z\r\n');
   });
 });
