@@ -50,6 +50,7 @@ function byteClasses(cellEnds: string): Uint8Array {
 }
 const IN_PACKED_ROWS = byteClasses(UNIT_SEPARATOR + RECORD_SEPARATOR);
 const IN_ONE_VALUE = byteClasses('');
+const LAST_SPECIAL_BYTE = Math.max(...[UNIT_SEPARATOR, RECORD_SEPARATOR, '"', ',', '\r', '\n'].map(byte));
 
 // Every formula-start character is ASCII, so testing a cell's first byte is testing its first character.
 const FORMULA_START = new Uint8Array(256);
@@ -149,7 +150,10 @@ export class CsvEncoder {
         const code = codes[column]!;
         const value = row[column] ?? null;
         if (code === TEXT || code === KEY) writeTextValue(cursor, Buffer.from(String(value ?? '')));
-        else this.#writeInteger(cursor, column, value === null || value === '' ? null : Number(value));
+        else {
+          ensureRoom(cursor, CELL_OVERHEAD);
+          this.#writeInteger(cursor, column, value === null || value === '' ? null : Number(value));
+        }
         ensureRoom(cursor, 2);
         writeSeparator(cursor, column === lastColumn);
       }
@@ -172,7 +176,7 @@ export class CsvEncoder {
     return Buffer.from(cursor.out.subarray(0, cursor.pos));
   }
 
-  /** A flag, time or lookup cell. */
+  /** A flag, time or lookup cell; the caller has made room for CELL_OVERHEAD bytes. */
   #writeInteger(cursor: Cursor, column: number, value: number | null): void {
     const code = this.#codes[column];
     if (code === FLAG) writeFlag(cursor, Boolean(value));
@@ -215,33 +219,34 @@ function textCell(text: string): Buffer {
 function writeTime(cursor: Cursor, ms: number, datePrefixes: Memo<Buffer>): void {
   const whole = Math.trunc(ms);
   const day = Math.floor(whole / DAY_MS);
-  writeBytes(cursor, datePrefixes.get(day));
-  ensureRoom(cursor, TIME_OF_DAY_LENGTH);
   const { out } = cursor;
-  let pos = cursor.pos;
-  // Within a day every part fits in 32 bits, so `| 0` truncates as Math.floor would.
-  let rest = whole - day * DAY_MS;
+  let pos = copyBytes(out, cursor.pos, datePrefixes.get(day));
+  // Within a day every part fits in 32 bits: `| 0` keeps the sums in integers (a `%` on a
+  // floating-point number is a slow library call) and truncates as Math.floor would.
+  let rest = (whole - day * DAY_MS) | 0;
   const hours = (rest / 3_600_000) | 0;
   rest -= hours * 3_600_000;
   const minutes = (rest / 60_000) | 0;
   rest -= minutes * 60_000;
   const seconds = (rest / 1000) | 0;
   const milliseconds = rest - seconds * 1000;
+  const hundreds = (milliseconds / 100) | 0;
   pos = writeTwoDigits(out, pos, hours);
   out[pos++] = COLON;
   pos = writeTwoDigits(out, pos, minutes);
   out[pos++] = COLON;
   pos = writeTwoDigits(out, pos, seconds);
   out[pos++] = DOT;
-  out[pos++] = ZERO + ((milliseconds / 100) | 0);
-  pos = writeTwoDigits(out, pos, milliseconds % 100);
+  out[pos++] = ZERO + hundreds;
+  pos = writeTwoDigits(out, pos, milliseconds - hundreds * 100);
   out[pos++] = ZULU;
   cursor.pos = pos;
 }
 
 function writeTwoDigits(out: Buffer, pos: number, value: number): number {
-  out[pos] = ZERO + ((value / 10) | 0);
-  out[pos + 1] = ZERO + (value % 10);
+  const tens = (value / 10) | 0;
+  out[pos] = ZERO + tens;
+  out[pos + 1] = ZERO + (value - tens * 10);
   return pos + 2;
 }
 
@@ -259,20 +264,22 @@ function ensureRoom(cursor: Cursor, bytes: number): void {
 
 function writeBytes(cursor: Cursor, bytes: Uint8Array): void {
   ensureRoom(cursor, bytes.length);
-  const { out } = cursor;
-  let pos = cursor.pos;
+  cursor.pos = copyBytes(cursor.out, cursor.pos, bytes);
+}
+
+function copyBytes(out: Buffer, pos: number, bytes: Uint8Array): number {
   if (bytes.length > 128) {
     out.set(bytes, pos);
-    pos += bytes.length;
-  } else {
-    // A few bytes are copied faster by hand than through a native call.
-    for (let i = 0; i < bytes.length; i += 1) out[pos++] = bytes[i]!;
+    return pos + bytes.length;
   }
-  cursor.pos = pos;
+  // A few bytes are copied faster by hand than through a native call.
+  let end = pos;
+  for (let i = 0; i < bytes.length; i += 1) out[end++] = bytes[i]!;
+  return end;
 }
 
 function writeFlag(cursor: Cursor, on: boolean): void {
-  writeBytes(cursor, on ? YES : NO);
+  cursor.pos = copyBytes(cursor.out, cursor.pos, on ? YES : NO);
 }
 
 /** A comma after a cell, CRLF after a row; the caller has made room. */
@@ -308,6 +315,11 @@ function writeText(cursor: Cursor, classes: Uint8Array): void {
   let end = start;
   for (; end < source.length; end += 1) {
     const value = source[end]!;
+    // Letters, digits and most punctuation come after every byte that matters here: one comparison passes them.
+    if (value > LAST_SPECIAL_BYTE) {
+      out[pos++] = value;
+      continue;
+    }
     const byteClass = classes[value];
     if (byteClass === ENDS_CELL) break;
     if (byteClass === NEEDS_QUOTES) return writeQuotedText(cursor, classes);
