@@ -42,7 +42,7 @@ Options:
       const filters = { state: values.state, verified: values.verified, since: values.since };
       const plan = planSignatureExport(ctx, { letterId: letter.id, filters });
       const target = values.output === undefined ? undefined : outputPath(values.output, plan.filename);
-      const destination = target === undefined ? { stream: env.stdout, commit: () => {}, discard: () => {} } : partialFile(target);
+      const destination = target === undefined ? directOutput(env.stdout) : fileDestination(target);
       const progress = progressLine(env.stderr, (rows) => `${countOf(rows, 'row')} written…`);
       try {
         const { rows } = await exportSignatures(
@@ -60,16 +60,33 @@ Options:
   },
 };
 
+/** Chunks that arrive while the file is still writing wait here, to go out together in one write. */
+const WRITE_BUFFER_BYTES = 1024 * 1024;
+
 function outputPath(output: string, filename: string): string {
   const isFolder = statSync(output, { throwIfNoEntry: false })?.isDirectory() ?? false;
   return isFolder ? join(output, filename) : output;
 }
 
-/** Written beside the target and renamed at the end, so a failed export never leaves a half file under the real name. */
+/**
+ * A regular file is written beside the target and renamed at the end, so a failed export never
+ * leaves a half file under the real name. A device or a pipe (/dev/null, a FIFO) is written in
+ * place: renaming a file over it would replace the device itself.
+ */
+function fileDestination(path: string) {
+  const isSpecial = statSync(path, { throwIfNoEntry: false })?.isFile() === false;
+  return isSpecial ? directOutput(createWriteStream(path, { highWaterMark: WRITE_BUFFER_BYTES })) : partialFile(path);
+}
+
+/** Output written where it goes, with nothing to rename or clean up afterwards. */
+function directOutput(stream: NodeJS.WritableStream) {
+  return { stream, commit: () => {}, discard: () => {} };
+}
+
 function partialFile(path: string) {
   const partial = `${path}.partial`;
   return {
-    stream: createWriteStream(partial, { mode: 0o600 }),
+    stream: createWriteStream(partial, { mode: 0o600, highWaterMark: WRITE_BUFFER_BYTES }),
     commit: () => renameSync(partial, path),
     discard: () => rmSync(partial, { force: true }),
   };

@@ -1,10 +1,10 @@
 /** Characters that make a spreadsheet read a cell as a formula (or strip it into one). */
-const FORMULA_START = /^[=+\-@\t\r\0]/;
+export const FORMULA_START_CHARACTERS = '=+-@\t\r\0';
 
 /**
  * A cell that is safe to open in a spreadsheet: one that would start a formula gets a leading
  * `'`, so `=HYPERLINK(…)` typed into a signature form stays text. Every CSV we write uses this.
  */
 export function neutraliseFormula(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
+  return value !== '' && FORMULA_START_CHARACTERS.includes(value.charAt(0)) ? `'${value}` : value;
 }

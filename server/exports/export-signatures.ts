@@ -1,13 +1,13 @@
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { stringify } from 'csv-stringify';
+import type Database from 'better-sqlite3';
 import type { Actor } from '../audit/record.js';
 import { recordAudit } from '../audit/record.js';
 import type { Context } from '../context.js';
 import { openReadConnection } from '../db/read-connection.js';
 import { findLetter } from '../letters/service.js';
 import type { LetterRow } from '../letters/table.js';
-import { neutraliseFormula } from './csv-cell.js';
+import { CsvEncoder, csvHeader, RECORD_SEPARATOR, UNIT_SEPARATOR, type CellKind, type CellValue, type LookupKind } from './csv-encoder.js';
 import { describeFilters, parseExportFilters, type ExportFilterInput, type ExportFilters } from './filters.js';
 
 export interface SignatureExportRequest {
@@ -18,7 +18,7 @@ export interface SignatureExportRequest {
   actor: Actor;
   /** A byte-order mark first, so spreadsheet programs read the file as UTF-8. */
   bom?: boolean;
-  /** Called after each row is read, with the number so far (for a progress line). */
+  /** Called after each chunk of rows is read, with the number of rows so far (for a progress line). */
   onProgress?: (rows: number) => void;
 }
 
@@ -30,46 +30,6 @@ export interface SignatureExportPlan {
 
 export interface SignatureExportResult {
   rows: number;
-}
-
-const HEADER = [
-  'id',
-  'state',
-  'name',
-  'role',
-  'organisation',
-  'matched_organisation',
-  'affiliation_verified',
-  'email',
-  'email_domain',
-  'comment',
-  'public',
-  'contact_me',
-  'featured',
-  'letter_version_sha256',
-  'signed_at',
-  'confirmed_at',
-  'moderated_at',
-] as const;
-
-interface ExportRow {
-  id: number;
-  state: string;
-  name: string;
-  role: string;
-  organisation: string;
-  matchedOrganisation: string | null;
-  affiliationVerified: number;
-  email: string;
-  emailDomain: string;
-  comment: string;
-  showPublic: number;
-  contactMe: number;
-  featured: number;
-  versionSha256: string;
-  signedAt: number;
-  confirmedAt: number | null;
-  moderatedAt: number | null;
 }
 
 /** `keep-defensive-ai-open-signatures-20261128T0412Z.csv`: the letter and the UTC minute. */
@@ -88,32 +48,30 @@ export function planSignatureExport(ctx: Context, request: Pick<SignatureExportR
   return { letter, filters, filename: exportFilename(letter.slug, ctx.now()) };
 }
 
+/** Rows read and encoded per chunk (some 64 KB of CSV): memory stays flat and the per-query cost small. */
+const ROWS_PER_CHUNK = 256;
+/** A few chunks are read ahead while the output is still writing the last one. */
+const READ_AHEAD_BYTES = 256 * 1024;
+
 /**
  * Streams a letter's signatures as CSV (RFC 4180, UTF-8, header row, one row per signature,
- * oldest first) into `output` and ends it. Rows come straight from a database iterator through
- * a pull-based stream, so memory stays flat however many rows there are and a slow reader slows
- * the query rather than filling a buffer. Every export is audited once the stream is over, with
- * its filters and the number of rows, including one that broke off.
+ * oldest first) into `output` and ends it. Rows are read a chunk at a time, only when the output
+ * asks for more, so memory stays flat however many rows there are and a slow reader slows the
+ * query rather than filling a buffer. Every export is audited once the stream is over, with its
+ * filters and the number of rows, including one that broke off.
  */
 export async function exportSignatures(ctx: Context, request: SignatureExportRequest, output: Writable | NodeJS.WritableStream): Promise<SignatureExportResult> {
   const { letter, filters } = planSignatureExport(ctx, request);
-  const query = signaturesQuery(letter.id, filters, request.includeEmails);
   const reader = openReadConnection(ctx.db);
   let rows = 0;
   let complete = false;
-  function* records(): Generator<string[]> {
-    for (const row of reader.sqlite.prepare(query.sql).iterate(...query.params) as IterableIterator<ExportRow>) {
-      rows += 1;
-      request.onProgress?.(rows);
-      yield toCells(row);
-    }
-  }
   try {
-    await pipeline(
-      Readable.from(records()),
-      stringify({ header: true, columns: [...HEADER], bom: request.bom ?? false, record_delimiter: 'windows' }),
-      output,
-    );
+    const columns = exportColumns(reader.sqlite, request.includeEmails);
+    const chunks = csvChunks(reader.sqlite, signaturesQueries(letter.id, filters, columns), columns, request.bom ?? false, (count) => {
+      rows += count;
+      request.onProgress?.(rows);
+    });
+    await pipeline(Readable.from(chunks, { objectMode: false, highWaterMark: READ_AHEAD_BYTES }), output);
     complete = true;
   } finally {
     reader.close();
@@ -131,7 +89,56 @@ export async function exportSignatures(ctx: Context, request: SignatureExportReq
   return { rows };
 }
 
-function signaturesQuery(letterId: number, filters: ExportFilters, includeEmails: boolean): { sql: string; params: unknown[] } {
+interface ExportColumn {
+  header: string;
+  /** Never null: concat_ws would leave a null out of the packed row. */
+  sql: string;
+  kind: CellKind;
+}
+
+function exportColumns(sqlite: Database.Database, includeEmails: boolean): ExportColumn[] {
+  const organisationName = lookup(sqlite, 'SELECT name FROM organisations WHERE id = ?');
+  const versionSha256 = lookup(sqlite, 'SELECT sha256 FROM letter_versions WHERE id = ?');
+  return [
+    { header: 'id', sql: 's.id', kind: 'key' },
+    { header: 'state', sql: 's.state', kind: 'text' },
+    { header: 'name', sql: 's.name', kind: 'text' },
+    { header: 'role', sql: 's.title', kind: 'text' },
+    { header: 'organisation', sql: 's.organisation_text', kind: 'text' },
+    { header: 'matched_organisation', sql: "ifnull(s.organisation_id, '')", kind: organisationName },
+    { header: 'affiliation_verified', sql: 's.affiliation_verified', kind: 'flag' },
+    // A withdrawn signer asked to be left alone: their address is not handed on, even to owners.
+    { header: 'email', sql: includeEmails ? "iif(s.state = 'withdrawn', '', s.email)" : "''", kind: 'text' },
+    { header: 'email_domain', sql: 's.email_domain', kind: 'text' },
+    { header: 'comment', sql: 's.comment', kind: 'text' },
+    { header: 'public', sql: 's.show_public', kind: 'flag' },
+    { header: 'contact_me', sql: 's.contact_updates', kind: 'flag' },
+    { header: 'featured', sql: 's.featured', kind: 'flag' },
+    { header: 'letter_version_sha256', sql: 's.version_id', kind: versionSha256 },
+    { header: 'signed_at', sql: 's.signed_at', kind: 'time' },
+    { header: 'confirmed_at', sql: "ifnull(s.confirmed_at, '')", kind: 'time' },
+    { header: 'moderated_at', sql: "ifnull(s.moderated_at, '')", kind: 'time' },
+  ];
+}
+
+/** Names and hashes that repeat on many rows are read once each (in the export's snapshot) instead of being joined into every row. */
+function lookup(sqlite: Database.Database, sql: string): LookupKind {
+  const statement = sqlite.prepare(sql).pluck();
+  return { lookup: (id) => (statement.get(id) as string | undefined) ?? '' };
+}
+
+interface SignaturesQueries {
+  /** The id that closes the chunk after a given id: the ROWS_PER_CHUNK-th row after it, found in the index alone. */
+  chunkEnd: string;
+  /** One chunk as [row count, the rows packed into one blob]: one value to hand over instead of a value per cell. */
+  packed: string;
+  /** The same chunk as one value per cell, for the rare chunk whose values hold a packing separator. */
+  plain: string;
+  /** The filters' params; a chunk's ids (after, through) follow them. */
+  params: unknown[];
+}
+
+function signaturesQueries(letterId: number, filters: ExportFilters, columns: readonly ExportColumn[]): SignaturesQueries {
   const conditions = ['s.letter_id = ?'];
   const params: unknown[] = [letterId];
   if (filters.state !== 'all') {
@@ -146,43 +153,53 @@ function signaturesQuery(letterId: number, filters: ExportFilters, includeEmails
     conditions.push('s.signed_at >= ?');
     params.push(filters.since.getTime());
   }
-  // A withdrawn signer asked to be left alone: their address is not handed on, even to owners.
-  const email = includeEmails ? "CASE WHEN s.state = 'withdrawn' THEN '' ELSE s.email END" : "''";
-  const sql = `
-    SELECT s.id AS id, s.state AS state, s.name AS name, s.title AS role, s.organisation_text AS organisation,
-      o.name AS matchedOrganisation, s.affiliation_verified AS affiliationVerified, ${email} AS email,
-      s.email_domain AS emailDomain, s.comment AS comment, s.show_public AS showPublic,
-      s.contact_updates AS contactMe, s.featured AS featured, v.sha256 AS versionSha256,
-      s.signed_at AS signedAt, s.confirmed_at AS confirmedAt, s.moderated_at AS moderatedAt
-    FROM signatures s
-    JOIN letter_versions v ON v.id = s.version_id
-    LEFT JOIN organisations o ON o.id = s.organisation_id
-    WHERE ${conditions.join(' AND ')}
-    ORDER BY s.id`;
-  return { sql, params };
+  const where = conditions.join(' AND ');
+  const cells = columns.map((column) => column.sql).join(', ');
+  // An id range rather than LIMIT: rows are packed straight from the index instead of going
+  // through a LIMIT subquery first, which costs SQLite noticeably more. group_concat keeps the
+  // index order here; that is not promised, so the encoder checks that the ids rise (an ORDER BY
+  // inside group_concat would sort every chunk again).
+  return {
+    chunkEnd: `SELECT s.id FROM signatures s WHERE ${where} AND s.id > ? ORDER BY s.id LIMIT 1 OFFSET ${ROWS_PER_CHUNK - 1}`,
+    packed: `
+      SELECT count(*), CAST(group_concat(concat_ws(char(${UNIT_SEPARATOR.charCodeAt(0)}), ${cells}), char(${RECORD_SEPARATOR.charCodeAt(0)})) AS BLOB)
+      FROM signatures s WHERE ${where} AND s.id > ? AND s.id <= ?`,
+    plain: `SELECT ${cells} FROM signatures s WHERE ${where} AND s.id > ? AND s.id <= ? ORDER BY s.id`,
+    params,
+  };
 }
 
-const yesNo = (flag: number): string => (flag ? 'yes' : 'no');
-const isoTime = (ms: number | null): string => (ms === null ? '' : new Date(ms).toISOString());
-
-function toCells(row: ExportRow): string[] {
-  return [
-    String(row.id),
-    row.state,
-    row.name,
-    row.role,
-    row.organisation,
-    row.matchedOrganisation ?? '',
-    yesNo(row.affiliationVerified),
-    row.email,
-    row.emailDomain,
-    row.comment,
-    yesNo(row.showPublic),
-    yesNo(row.contactMe),
-    yesNo(row.featured),
-    row.versionSha256,
-    isoTime(row.signedAt),
-    isoTime(row.confirmedAt),
-    isoTime(row.moderatedAt),
-  ].map(neutraliseFormula);
+/**
+ * The CSV as chunks of bytes: the header, then ROWS_PER_CHUNK rows at a time. The chunks are
+ * separate queries, so one read transaction keeps them on one snapshot of the database.
+ */
+function* csvChunks(
+  sqlite: Database.Database,
+  queries: SignaturesQueries,
+  columns: readonly ExportColumn[],
+  bom: boolean,
+  onRows: (count: number) => void,
+): Generator<Buffer> {
+  const chunkEnd = sqlite.prepare(queries.chunkEnd).pluck();
+  const packed = sqlite.prepare(queries.packed).raw();
+  const plain = sqlite.prepare(queries.plain).raw();
+  const encoder = new CsvEncoder(columns.map((column) => column.kind));
+  // The transaction ends when the connection is closed. An in-memory database is read on the
+  // shared connection (see openReadConnection): a transaction there would take in other writes,
+  // so it is read without one.
+  if (!sqlite.memory) sqlite.exec('BEGIN');
+  yield csvHeader(columns.map((column) => column.header), bom);
+  let afterId = Number.MIN_SAFE_INTEGER;
+  for (;;) {
+    const chunkEndId = chunkEnd.get(...queries.params, afterId) as number | undefined;
+    const chunkParams = [...queries.params, afterId, chunkEndId ?? Number.MAX_SAFE_INTEGER];
+    const [rowCount, rows] = packed.get(...chunkParams) as [number, Buffer | null];
+    if (rows !== null) {
+      const encoded = encoder.encodePacked(rows, rowCount) ?? encoder.encodeRows(plain.all(...chunkParams) as CellValue[][]);
+      onRows(encoded.rows);
+      yield encoded.csv;
+    }
+    if (chunkEndId === undefined) return; // that chunk took whatever was left
+    afterId = chunkEndId;
+  }
 }

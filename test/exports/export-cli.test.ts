@@ -1,4 +1,6 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { text } from 'node:stream/consumers';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,6 +58,17 @@ describe('undersigned export', () => {
     const files = readdirSync(folder);
     expect(files).toEqual([expect.stringMatching(/^keep-defensive-ai-open-signatures-\d{8}T\d{4}Z\.csv$/)]);
     expect(parseCsv(readFileSync(join(folder, files[0] ?? ''), 'utf8'))).toHaveLength(2);
+  });
+
+  it('when the output is a pipe or a device, then it is written in place and stays what it was', async () => {
+    const fifo = join(tempDir(), 'export.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const received = text(createReadStream(fifo));
+    const result = await runCliProcess(['export', letter.slug, '--output', fifo], env);
+    expect(result.code).toBe(0);
+    expect(statSync(fifo).isFIFO()).toBe(true);
+    expect(parseCsv(await received).map((row) => row.email)).toEqual(['ada@example.org', 'grace@example.org']);
+    expect(existsSync(`${fifo}.partial`)).toBe(false);
   });
 
   it('when a filter is invalid, then it exits 1 naming the filter and writes no file', async () => {

@@ -163,6 +163,34 @@ describe('the signatures CSV', () => {
     expect(text.trim().split('\r\n')).toHaveLength(1);
   });
 
+  it('when a value holds the control characters the export packs rows with, then it is still exported exactly', async () => {
+    const letter = buildLetter(t.ctx);
+    const odd = buildSignature(t.ctx, letter, { name: 'Unit\x1fseparator', comment: 'Record\x1eseparator, and "more"' });
+    const plain = buildSignature(t.ctx, letter, { name: 'Plain' });
+    const { rows } = await exportToText(t.ctx, { letterId: letter.id });
+    expect(rows.map((row) => [row.id, row.name, row.comment])).toEqual([
+      [String(odd.id), 'Unit\x1fseparator', 'Record\x1eseparator, and "more"'],
+      [String(plain.id), 'Plain', ''],
+    ]);
+  });
+
+  it('when a letter has more signatures than one chunk holds, amid other letters, then each is exported once, in order', async () => {
+    const letter = buildLetter(t.ctx);
+    const other = buildLetter(t.ctx);
+    const ids: number[] = [];
+    const approvedIds: number[] = [];
+    for (let i = 0; i < 1000; i += 1) {
+      const signature = buildSignature(t.ctx, i % 3 === 0 ? other : letter, { state: i % 2 === 0 ? 'approved' : 'pending' });
+      if (signature.letterId !== letter.id) continue;
+      ids.push(signature.id);
+      if (signature.state === 'approved') approvedIds.push(signature.id);
+    }
+    const exportedIds = async (filters: Record<string, string>) => (await exportToText(t.ctx, { letterId: letter.id, filters })).rows.map((row) => Number(row.id));
+    expect(await exportedIds({})).toEqual(ids);
+    expect(await exportedIds({ state: 'approved' })).toEqual(approvedIds);
+    expect(approvedIds.length).toBeGreaterThan(256);
+  });
+
   it('when other letters have signatures, then only this letter is exported, oldest first', async () => {
     const letter = buildLetter(t.ctx);
     const other = buildLetter(t.ctx);

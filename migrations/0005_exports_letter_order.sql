@@ -1,0 +1,1 @@
+CREATE INDEX `signatures_letter_id_idx` ON `signatures` (`letter_id`,`id`);
