@@ -268,7 +268,7 @@ function writeBytes(cursor: Cursor, bytes: Uint8Array): void {
 }
 
 function copyBytes(out: Buffer, pos: number, bytes: Uint8Array): number {
-  if (bytes.length > 128) {
+  if (bytes.length > 16) {
     out.set(bytes, pos);
     return pos + bytes.length;
   }
