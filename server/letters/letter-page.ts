@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { formStampFor } from '../abuse/bot-checks.js';
+import { sentPageOf, type KeptPage, type SentPage } from '../web/page-cache.js';
 import type { Context } from '../context.js';
 import { renderMarkdown } from '../lib/markdown.js';
 import { signatoriesPreview } from '../signatures/browse-signatories.js';
@@ -50,15 +51,23 @@ const FORM_STAMP_SLOT = `form-stamp-${randomBytes(12).toString('hex')}`;
  * letter (its fingerprint: text, status, counts, listed signatories) and kept; only the form
  * stamp is filled in per request.
  */
-export function renderLetterPage(ctx: Context, slug: string): { html: string } {
+export function renderLetterPage(ctx: Context, slug: string): SentPage {
   const letter = findPublicLetterRow(ctx.db, slug);
-  const page = ctx.pages.get(`letter:${letter.id}`, publicFingerprint(letter, ctx.now()), () =>
+  const kept = ctx.pages.get(`letter:${letter.id}`, publicFingerprint(letter, ctx.now()), () =>
     ctx.views.render('letters/show', { ...modelOf(ctx, { letter, version: publishedVersionOf(ctx.db, letter) }, EMPTY_SIGN_FORM), formStamp: FORM_STAMP_SLOT }),
   );
-  // Sent without the kept page's entity tag: Express tags what is sent, stamp included, so a
-  // browser revalidating gets a fresh stamp, never a 304 that keeps an old one in the form.
-  return { html: page.html.replace(FORM_STAMP_SLOT, formStampFor(ctx, letter.slug)) };
+  // A stamp lasts a second (see formStampFor): the stamped page and its entity tag are made once
+  // per stamp. The tag covers the stamp, so a 304 never keeps an old stamp in a browser's form.
+  const stamp = formStampFor(ctx, letter.slug);
+  const stamped = stampedPages.get(kept);
+  if (stamped?.stamp === stamp) return stamped.page;
+  const page = sentPageOf(kept.html.replace(FORM_STAMP_SLOT, stamp));
+  stampedPages.set(kept, { stamp, page });
+  return page;
 }
+
+/** The last stamped copy of each kept page; it goes with the kept page it was made from. */
+const stampedPages = new WeakMap<KeptPage, { stamp: string; page: SentPage }>();
 
 function modelOf(ctx: Context, { letter, version }: PublicLetter, form: SignFormState) {
   const now = ctx.now();

@@ -1,4 +1,5 @@
 import type { Context } from '../context.js';
+import { sentPageOf, type SentPage } from '../web/page-cache.js';
 import { findPublicLetterRow, publicFingerprint, publishedVersionOf, type PublicLetter } from '../letters/service.js';
 import { browseLetterSignatories } from './browse-signatories.js';
 import { listHref, type ListQuery } from './list-query.js';
@@ -9,10 +10,10 @@ import { listHref, type ListQuery } from './list-query.js';
  * filters are rendered each time: they are free text, rarely asked twice, and what an
  * organisation filter matches depends on names and aliases the fingerprint does not cover.
  */
-export function renderSignatoriesPage(ctx: Context, slug: string, query: ListQuery): { html: string; etag?: string } {
+export function renderSignatoriesPage(ctx: Context, slug: string, query: ListQuery): SentPage {
   const letter = findPublicLetterRow(ctx.db, slug);
   const render = () => ctx.views.render('signatures/signatories', signatoriesPageModel(ctx, { letter, version: publishedVersionOf(ctx.db, letter) }, query));
-  if (query.q || query.organisation) return { html: render() };
+  if (query.q || query.organisation) return sentPageOf(render());
   return ctx.pages.get(`signatories:${letter.id}:${listHref('', query, query.cursor)}`, publicFingerprint(letter, ctx.now()), render);
 }
 

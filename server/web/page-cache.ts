@@ -1,9 +1,19 @@
 import { createHash } from 'node:crypto';
 
-/** A rendered page and its entity tag, worked out once rather than hashed again on every send. */
-export interface KeptPage {
-  html: string;
+/** A page ready to send: its bytes and entity tag, worked out once rather than on every send. */
+export interface SentPage {
+  body: Buffer;
   etag: string;
+}
+
+export function sentPageOf(html: string): SentPage {
+  const body = Buffer.from(html);
+  return { body, etag: `W/"${createHash('sha1').update(body).digest('base64url')}"` };
+}
+
+/** A kept page: its text too, for pages that fill a slot in per request. */
+export interface KeptPage extends SentPage {
+  html: string;
 }
 
 /**
@@ -32,4 +42,4 @@ export function createPageCache(maxPages = 200): PageCache {
   };
 }
 
-const rendered = (fingerprint: string, html: string) => ({ fingerprint, html, etag: `W/"${createHash('sha1').update(html).digest('base64url')}"` });
+const rendered = (fingerprint: string, html: string) => ({ fingerprint, html, ...sentPageOf(html) });

@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import { Eta } from 'eta';
 import { projectPath } from '../lib/project-root.js';
+import type { SentPage } from './page-cache.js';
 
 export interface ViewEngine {
   /** Renders a template under views/ with `data` as `it`; autoescaped unless `<%~` is used. */
@@ -20,8 +21,8 @@ export function renderPage(res: Response, template: string, data: Record<string,
   res.status(status).type('html').send(views.render(template, { ...res.locals, ...data }));
 }
 
-/** Sends a page rendered earlier (see PageCache); with its entity tag when the page is sent exactly as kept. */
-export function sendPage(res: Response, page: { html: string; etag?: string }): void {
-  if (page.etag) res.setHeader('ETag', page.etag);
-  res.status(200).type('html').send(page.html);
+/** Sends a page rendered earlier (see PageCache) with the entity tag worked out with it. */
+export function sendPage(res: Response, page: SentPage): void {
+  res.setHeader('ETag', page.etag);
+  res.status(200).type('html').send(page.body);
 }
