@@ -137,6 +137,15 @@ describe('kept public pages', () => {
     expect(t.ctx.db.select().from(signatures).where(eq(signatures.email, hasty.email!)).get()).toBeUndefined();
   });
 
+  it('when a browser revalidates the letter page, then it gets 304 only while the form stamp is unchanged', async () => {
+    const letter = buildLetter(t.ctx);
+    const first = await request(t.app).get(`/letters/${letter.slug}`).expect(200);
+    await request(t.app).get(`/letters/${letter.slug}`).set('If-None-Match', first.headers.etag as string).expect(304);
+    t.clock.advance(1_000);
+    const later = await request(t.app).get(`/letters/${letter.slug}`).set('If-None-Match', first.headers.etag as string).expect(200);
+    expect(later.text.match(/name="stamp" value="([^"]+)"/)?.[1]).not.toBe(first.text.match(/name="stamp" value="([^"]+)"/)?.[1]);
+  });
+
   it('when a letter reaches its closing time, then the kept page says it is closed without any change in the database', async () => {
     const letter = buildLetter(t.ctx, { closesAt: new Date(t.clock.now().getTime() + 60_000) });
     expect((await request(t.app).get(`/letters/${letter.slug}`)).text).toContain('Sign the letter');
