@@ -1,4 +1,4 @@
-import { FORMULA_START_CHARACTERS } from './csv-cell.js';
+import { FORMULA_START_CHARACTERS } from '../lib/csv-cell.js';
 
 /** An integer id whose cell is the text it stands for (looked up once per id). */
 export interface LookupKind {
@@ -52,9 +52,16 @@ const IN_PACKED_ROWS = byteClasses(UNIT_SEPARATOR + RECORD_SEPARATOR);
 const IN_ONE_VALUE = byteClasses('');
 const LAST_SPECIAL_BYTE = Math.max(...[UNIT_SEPARATOR, RECORD_SEPARATOR, '"', ',', '\r', '\n'].map(byte));
 
-// Every formula-start character is ASCII, so testing a cell's first byte is testing its first character.
+// A formula-start character is one ASCII byte or a full-width form, U+FF00–U+FF3F in UTF-8: EF BC xx.
 const FORMULA_START = new Uint8Array(256);
-for (const char of FORMULA_START_CHARACTERS) FORMULA_START[byte(char)] = 1;
+const FULL_WIDTH_FORMULA_START = new Uint8Array(256);
+for (const char of FORMULA_START_CHARACTERS) {
+  const bytes = Buffer.from(char);
+  if (bytes.length === 1) FORMULA_START[bytes[0]!] = 1;
+  else FULL_WIDTH_FORMULA_START[bytes[2]!] = 1;
+}
+const startsFormula = (source: Buffer, at: number): boolean =>
+  FORMULA_START[source[at]!] === 1 || (source[at] === 0xef && source[at + 1] === 0xbc && FULL_WIDTH_FORMULA_START[source[at + 2]!] === 1);
 
 // Kinds as small numbers: comparing those in the loop over every cell is far cheaper than comparing a string with an object.
 const TEXT = 0;
@@ -311,7 +318,7 @@ function writeText(cursor: Cursor, classes: Uint8Array): void {
   const { source, out } = cursor;
   const start = cursor.at;
   let pos = cursor.pos;
-  if (start < source.length && FORMULA_START[source[start]!] === 1) out[pos++] = APOSTROPHE;
+  if (start < source.length && startsFormula(source, start)) out[pos++] = APOSTROPHE;
   let end = start;
   for (; end < source.length; end += 1) {
     const value = source[end]!;
@@ -334,7 +341,7 @@ function writeQuotedText(cursor: Cursor, classes: Uint8Array): void {
   const start = cursor.at;
   let pos = cursor.pos;
   out[pos++] = QUOTE;
-  if (FORMULA_START[source[start]!] === 1) out[pos++] = APOSTROPHE;
+  if (startsFormula(source, start)) out[pos++] = APOSTROPHE;
   let end = start;
   for (; end < source.length && classes[source[end]!] !== ENDS_CELL; end += 1) {
     const value = source[end]!;

@@ -2,12 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import type { Response } from 'express';
-
-/** Cells a spreadsheet would run as a formula (or that hide one behind a control character) start with one of these. */
-const FORMULA_START = /^[=+\-@\t\r\0\uFF1D\uFF0B\uFF0D\uFF20]/;
-
-/** Prefixes a would-be formula with ' so spreadsheets show it as text. */
-export const safeCsvCell = (value: string): string => (FORMULA_START.test(value) ? `'${value}` : value);
+import { neutraliseFormula } from './csv-cell.js';
 
 export interface CsvColumn<T> {
   header: string;
@@ -27,7 +22,7 @@ export async function sendCsv<T>(res: Response, filename: string, columns: reado
     })(),
   );
   // A BOM so spreadsheet programs read the names as UTF-8.
-  const csv = stringify({ header: true, columns: columns.map((column) => column.header), bom: true, record_delimiter: 'windows', cast: { string: safeCsvCell } });
+  const csv = stringify({ header: true, columns: columns.map((column) => column.header), bom: true, record_delimiter: 'windows', cast: { string: neutraliseFormula } });
   try {
     await pipeline(rows, csv, res);
   } catch (error) {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FORMULA_START_CHARACTERS, neutraliseFormula } from '../../server/exports/csv-cell.js';
+import { FORMULA_START_CHARACTERS, neutraliseFormula } from '../../server/lib/csv-cell.js';
 import { CsvEncoder, csvHeader, RECORD_SEPARATOR, UNIT_SEPARATOR, type CellKind, type CellValue } from '../../server/exports/csv-encoder.js';
 
 /** One CSV row of text cells, as the encoder writes it. */
@@ -29,6 +29,7 @@ describe('CSV cells', () => {
       `'=1+1,"'=HYPERLINK(""http://evil.example"",""x"")","'-2,3",'@SUM(A1),a=b,'quoted\r\n`,
     );
     for (const start of FORMULA_START_CHARACTERS) expect(textRow(`${start}x`, 'y')).toBe(`${expectedCell(`${start}x`)},y\r\n`);
+    expect(textRow('＝1+1', '＠SUM(A1)', '東京')).toBe("'＝1+1,'＠SUM(A1),東京\r\n");
   });
 
   it('when a cell is empty or not ASCII, then it is written as it is', () => {

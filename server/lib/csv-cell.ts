@@ -1,5 +1,8 @@
-/** Characters that make a spreadsheet read a cell as a formula (or strip it into one). */
-export const FORMULA_START_CHARACTERS = '=+-@\t\r\0';
+/**
+ * Characters that make a spreadsheet read a cell as a formula (or strip it into one), the
+ * full-width forms too (＝＋－＠), which some spreadsheets take for the ASCII ones.
+ */
+export const FORMULA_START_CHARACTERS = '=+-@\t\r\0\uFF1D\uFF0B\uFF0D\uFF20';
 
 /**
  * A cell that is safe to open in a spreadsheet: one that would start a formula gets a leading
