@@ -1,4 +1,4 @@
-import { and, eq, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
@@ -31,14 +31,16 @@ const LOCK_MS = 2 * 60 * 1000;
 const FIRST_RETRY_MS = 30 * 1000;
 const LONGEST_RETRY_MS = 60 * 60 * 1000;
 
-/** Moves up to `limit` rows matching `due` to "sending", oldest due first, and returns them. */
-const claimWhere = (due: (at: ReturnType<typeof sql.placeholder>) => SQL, order: SQLiteColumn) =>
+/**
+ * Moves up to `limit` rows matching `due` to "sending", oldest due first, and returns them.
+ * The placeholders `at` and `lockedUntil` are raw SQL, bound as epoch milliseconds.
+ */
+const claimWhere = (due: SQL, order: SQLiteColumn) =>
   preparedPerConnection((db) => {
-    const at = sql.placeholder('at');
-    const rows = db.select({ id: outbox.id }).from(outbox).where(due(at)).orderBy(order).limit(sql.placeholder('limit'));
+    const rows = db.select({ id: outbox.id }).from(outbox).where(due).orderBy(order).limit(sql.placeholder('limit'));
     return db
       .update(outbox)
-      .set({ state: 'sending', lockedUntil: sql.placeholder('lockedUntil') as unknown as Date, attempts: sql`${outbox.attempts} + 1` })
+      .set({ state: 'sending', lockedUntil: sql`${sql.placeholder('lockedUntil')}`, attempts: sql`${outbox.attempts} + 1` })
       .where(inArray(outbox.id, rows))
       .returning()
       .prepare();
@@ -47,9 +49,9 @@ const claimWhere = (due: (at: ReturnType<typeof sql.placeholder>) => SQL, order:
 // Two queries, not one with OR: the queued rows are then read from outbox_due_idx in order, where
 // the OR made SQLite sort every due row on each claim, so a backlog slowed every claim. The stale
 // rows are sorted, but only the few in "sending" are read.
-const claimQueued = claimWhere((at) => and(eq(outbox.state, 'queued'), lte(outbox.nextAttemptAt, at as unknown as Date))!, outbox.nextAttemptAt);
+const claimQueued = claimWhere(sql`${outbox.state} = 'queued' AND ${outbox.nextAttemptAt} <= ${sql.placeholder('at')}`, outbox.nextAttemptAt);
 /** Rows whose sender died mid-send: retried once their lock lapses. */
-const claimStale = claimWhere((at) => and(eq(outbox.state, 'sending'), lt(outbox.lockedUntil, at as unknown as Date))!, outbox.lockedUntil);
+const claimStale = claimWhere(sql`${outbox.state} = 'sending' AND ${outbox.lockedUntil} < ${sql.placeholder('at')}`, outbox.lockedUntil);
 
 export const retryDelayMs = (attempts: number): number => Math.min(FIRST_RETRY_MS * 2 ** Math.max(attempts - 1, 0), LONGEST_RETRY_MS);
 
@@ -64,8 +66,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   /** Claims due rows, so two workers (or a restarted one) never send a row twice at once. */
   const claim = (): OutboxRow[] => {
     const at = now();
-    // `lockedUntil` is set through the column's mapping (a Date); `at` is compared raw (milliseconds).
-    const claimed = { lockedUntil: new Date(at.getTime() + LOCK_MS), at: at.getTime() };
+    const claimed = { lockedUntil: at.getTime() + LOCK_MS, at: at.getTime() };
     return db.transaction((tx) => {
       const stale = claimStale(tx).all({ ...claimed, limit: batchSize });
       return stale.length < batchSize ? [...stale, ...claimQueued(tx).all({ ...claimed, limit: batchSize - stale.length })] : stale;
