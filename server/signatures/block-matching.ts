@@ -45,7 +45,7 @@ export function shadowRejectSignatures(tx: Db, matches: BlockableSignature[], no
   const confirmed = matches.filter((match) => match.state !== 'unconfirmed').map((match) => match.id);
   const unconfirmed = matches.filter((match) => match.state === 'unconfirmed').map((match) => match.id);
   inChunks(confirmed, (ids) => {
-    tx.update(signatures).set({ state: 'rejected', blocked: true, featured: false, moderatedAt: now }).where(inArray(signatures.id, ids)).run();
+    tx.update(signatures).set({ state: 'rejected', blocked: true, featured: false, moderatedAt: now, rejectedAt: now }).where(inArray(signatures.id, ids)).run();
   });
   inChunks(unconfirmed, (ids) => {
     tx.update(signatures).set({ blocked: true }).where(inArray(signatures.id, ids)).run();

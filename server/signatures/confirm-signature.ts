@@ -38,7 +38,7 @@ export function confirmSignature(ctx: Context, token: string): ConfirmationView 
     const affiliationVerified = isAffiliationVerified({ state, emailDomain: signature.emailDomain }, organisationDomainsOf(tx, signature.organisationId));
     const confirmed = tx
       .update(signatures)
-      .set({ state, confirmedAt: now, affiliationVerified })
+      .set({ state, confirmedAt: now, affiliationVerified, ...(state === 'rejected' ? { rejectedAt: now } : {}) })
       .where(eq(signatures.id, signature.id))
       .returning()
       .get();
@@ -59,10 +59,13 @@ export function confirmSignature(ctx: Context, token: string): ConfirmationView 
   return view;
 }
 
-/** A blocked signer sees the normal flow but is stored rejected; held names wait for a moderator. */
+/**
+ * A blocked signer sees the normal flow but is stored rejected. Held names, and an address whose
+ * signature on this letter was rejected before, wait for a moderator even on a post-moderated letter.
+ */
 function stateAfterConfirmation(letter: LetterRow, signature: SignatureRow): SignatureRow['state'] {
   if (signature.blocked) return 'rejected';
-  return letter.moderation === 'post' && !signature.holdReason ? 'approved' : 'pending';
+  return letter.moderation === 'post' && !signature.holdReason && !signature.rejectedAt ? 'approved' : 'pending';
 }
 
 function signatureForToken(ctx: Context, token: string): SignatureRow {

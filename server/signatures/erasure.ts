@@ -17,6 +17,7 @@ const BLANK_IDENTITY = {
   ipHash: null,
   ipNetwork: null,
   moderationNote: null,
+  rejectionNote: null,
   holdReason: null,
 } as const;
 

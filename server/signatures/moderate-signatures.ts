@@ -57,6 +57,16 @@ const CHANGES: Record<ModerationAction, Partial<typeof signatures.$inferInsert>>
 };
 
 /**
+ * A rejection is remembered apart from the state, so that it outlives a withdrawal and a new
+ * signature by the same address; a moderator's approval is the last word and forgets it.
+ */
+function rejectionRecord(action: ModerationAction, now: Date, note: string | null): Partial<typeof signatures.$inferInsert> {
+  if (action === 'reject') return { rejectedAt: now, rejectionNote: note };
+  if (action === 'approve') return { rejectedAt: null, rejectionNote: null };
+  return {};
+}
+
+/**
  * A moderator approves, rejects, features or unfeatures a batch of a letter's signatures, in one
  * transaction with one audit record. Rejected signatures leave the count and the list (the count
  * triggers see to it); approving a rejected one brings it back.
@@ -79,7 +89,7 @@ export function moderateSignatures(ctx: Context, input: ModerateInput): Moderati
     const changed = byOutcome.change.sort((a, b) => a - b);
     if (changed.length > 0) {
       tx.update(signatures)
-        .set({ ...CHANGES[input.action], moderatedAt: now, ...(note ? { moderationNote: note } : {}) })
+        .set({ ...CHANGES[input.action], ...rejectionRecord(input.action, now, note), moderatedAt: now, ...(note ? { moderationNote: note } : {}) })
         .where(inArray(signatures.id, changed))
         .run();
     }
@@ -89,14 +99,14 @@ export function moderateSignatures(ctx: Context, input: ModerateInput): Moderati
   });
 }
 
-/** Pending signatures "approve all verified" takes: verified affiliation, and not held for a reason. */
+/** Pending signatures "approve all verified" takes: verified affiliation, not held for a reason, never rejected before. */
 export const verifiedPendingOf = (letterId: number) =>
-  and(eq(signatures.letterId, letterId), eq(signatures.state, 'pending'), eq(signatures.affiliationVerified, true), isNull(signatures.holdReason));
+  and(eq(signatures.letterId, letterId), eq(signatures.state, 'pending'), eq(signatures.affiliationVerified, true), isNull(signatures.holdReason), isNull(signatures.rejectedAt));
 
 /**
  * "Approve all pending from verified affiliations": every pending signature whose signer confirmed
  * an address at their organisation's domain. Signatures held for a reason (a famous name, say)
- * still wait for a moderator's own look.
+ * or by an address rejected before still wait for a moderator's own look.
  */
 export function approveVerifiedPending(ctx: Context, input: { letterId: number; actor: Actor; note?: string }): { approved: number[] } {
   const note = cleanNote(input.note);

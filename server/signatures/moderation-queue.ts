@@ -36,6 +36,8 @@ const queueSelection = {
   blocked: signatures.blocked,
   ipHash: signatures.ipHash,
   moderationNote: signatures.moderationNote,
+  rejectedAt: signatures.rejectedAt,
+  rejectionNote: signatures.rejectionNote,
   signedAt: signatures.signedAt,
   confirmedAt: signatures.confirmedAt,
   moderatedAt: signatures.moderatedAt,

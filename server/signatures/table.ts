@@ -40,6 +40,13 @@ export const signatures = sqliteTable('signatures', {
   mailsSent: integer('mails_sent').notNull().default(0),
   reminderSentAt: integer('reminder_sent_at', { mode: 'timestamp_ms' }),
   moderationNote: text('moderation_note'),
+  /**
+   * When a moderator (or a block rule) last rejected this address's signature on this letter, and
+   * the note given. Kept through withdrawal and signing again, so a rejected signer who withdraws
+   * and signs again waits for a moderator; cleared when a moderator approves.
+   */
+  rejectedAt: integer('rejected_at', { mode: 'timestamp_ms' }),
+  rejectionNote: text('rejection_note'),
   ipHash: text('ip_hash'),
   /** A truncated network (/24 or /48), so a range can be rejected without keeping addresses. */
   ipNetwork: text('ip_network'),

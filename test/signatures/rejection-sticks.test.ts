@@ -1,0 +1,93 @@
+import request from 'supertest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { buildLetter, postSignature, reloadLetter, signatureByEmail, signForm, tokenFromOutbox } from '../helpers/factories.js';
+import { loginAs, type SignedIn } from '../helpers/organisers.js';
+
+let t: TestApp;
+beforeEach(() => {
+  t = buildTestApp();
+});
+afterEach(() => t.close());
+
+const EMAIL = 'troll@example.org';
+
+const moderate = (who: SignedIn, slug: string, fields: Record<string, string | string[]>) =>
+  who.agent.post(`/admin/letters/${slug}/signatures/moderate`).type('form').send({ _csrf: who.csrfToken, ...fields }).expect(303);
+
+const signAndConfirm = async (slug: string, name: string) => {
+  await postSignature(t.app, slug, signForm({ email: EMAIL, name })).expect(303);
+  await request(t.app).post(`/signatures/confirm/${tokenFromOutbox(t.ctx, EMAIL, 'confirm')}`).expect(200);
+};
+
+const withdraw = async () => {
+  await request(t.app).post(`/signatures/withdraw/${tokenFromOutbox(t.ctx, EMAIL, 'withdraw')}`).expect(200);
+};
+
+const publicListText = async (slug: string) => (await request(t.app).get(`/letters/${slug}/signatories`).expect(200)).text;
+
+/** A post-moderated letter on which a moderator rejected the troll's confirmed signature with a note. */
+async function rejectedOnPostModeratedLetter() {
+  const letter = buildLetter(t.ctx, { moderation: 'post' });
+  const moderator = await loginAs(t, 'moderator');
+  await signAndConfirm(letter.slug, 'Troll First');
+  const signature = signatureByEmail(t.ctx, EMAIL)!;
+  expect(signature.state).toBe('approved');
+  await moderate(moderator, letter.slug, { ids: [String(signature.id)], action: 'reject', note: 'Impersonates a minister', state: 'approved' });
+  return { letter, moderator, signature };
+}
+
+describe('a moderator rejection', () => {
+  it('when a rejected signer withdraws, signs again and confirms on a post-moderated letter, then the signature waits for a moderator and is not listed', async () => {
+    const { letter } = await rejectedOnPostModeratedLetter();
+
+    await withdraw();
+    expect(signatureByEmail(t.ctx, EMAIL)).toMatchObject({ state: 'withdrawn', name: '', rejectionNote: 'Impersonates a minister' });
+    await signAndConfirm(letter.slug, 'Troll Again');
+
+    expect(signatureByEmail(t.ctx, EMAIL)).toMatchObject({ state: 'pending', name: 'Troll Again' });
+    expect(reloadLetter(t.ctx, letter.slug)).toMatchObject({ countApproved: 0, countListed: 0, countPending: 1 });
+    expect(await publicListText(letter.slug)).not.toContain('Troll Again');
+  });
+
+  it('when the re-signed signature waits, then the queue shows the earlier rejection and its note, "approve all verified" leaves it, and a moderator approving it lists it', async () => {
+    const { letter, moderator, signature } = await rejectedOnPostModeratedLetter();
+    await withdraw();
+    await signAndConfirm(letter.slug, 'Troll Again');
+    t.database.sqlite.prepare('UPDATE signatures SET affiliation_verified = 1 WHERE id = ?').run(signature.id);
+
+    const queue = await moderator.agent.get(`/admin/letters/${letter.slug}/signatures?state=pending`).expect(200);
+    const row = queue.text.slice(queue.text.indexOf(`data-signature-id="${signature.id}"`));
+    expect(row).toMatch(/data-flag="previously-rejected">Previously rejected on <time[^>]*>[^<]+<\/time>, noting: “Impersonates a minister”/);
+
+    await moderator.agent.post(`/admin/letters/${letter.slug}/signatures/approve-verified`).type('form').send({ _csrf: moderator.csrfToken }).expect(303);
+    expect(signatureByEmail(t.ctx, EMAIL)?.state).toBe('pending');
+
+    await moderate(moderator, letter.slug, { ids: [String(signature.id)], action: 'approve', state: 'pending' });
+    expect(signatureByEmail(t.ctx, EMAIL)).toMatchObject({ state: 'approved', rejectedAt: null, rejectionNote: null });
+    expect(await publicListText(letter.slug)).toContain('Troll Again');
+  });
+
+  it('when a signature caught by a block rule is rejected on confirmation, then withdrawing and signing again from elsewhere still waits for a moderator', async () => {
+    const letter = buildLetter(t.ctx, { moderation: 'post' });
+    const owner = await loginAs(t, 'owner');
+    await postSignature(t.app, letter.slug, signForm({ email: EMAIL })).expect(303);
+    await owner.agent.post(`/admin/letters/${letter.slug}/blocks`).type('form').send({ _csrf: owner.csrfToken, kind: 'email_domain', value: 'example.org' }).expect(303);
+    await request(t.app).post(`/signatures/confirm/${tokenFromOutbox(t.ctx, EMAIL, 'confirm')}`).expect(200);
+    expect(signatureByEmail(t.ctx, EMAIL)?.state).toBe('rejected');
+
+    await withdraw();
+    t.database.sqlite.prepare('DELETE FROM block_rules').run();
+    await signAndConfirm(letter.slug, 'Troll Again');
+
+    expect(signatureByEmail(t.ctx, EMAIL)?.state).toBe('pending');
+  });
+
+  it('when a signer who was never rejected withdraws and signs again on a post-moderated letter, then they are listed as before', async () => {
+    const letter = buildLetter(t.ctx, { moderation: 'post' });
+    await signAndConfirm(letter.slug, 'Fair Signer');
+    await withdraw();
+    await signAndConfirm(letter.slug, 'Fair Signer');
+    expect(signatureByEmail(t.ctx, EMAIL)?.state).toBe('approved');
+  });
+});
