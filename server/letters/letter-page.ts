@@ -29,6 +29,8 @@ export function versionHtml(version: LetterVersionRow): string {
 export interface SignFormState {
   values: Record<string, string | boolean>;
   errors: FieldErrors;
+  /** Said above the form when it comes back for a reason that is no one field's (the text changed, the page was open too long). */
+  notice?: { message: string; link?: { href: string; text: string } };
 }
 
 /** Enhancements only: the page and its form work the same without them (public/*.js, loaded with defer). */
@@ -39,7 +41,7 @@ export const EMPTY_SIGN_FORM: SignFormState = { values: { public: true, updates:
 /** Everything the letter page shows, for a first visit or a form sent back with errors. */
 export function letterPageModel(ctx: Context, slug: string, form: SignFormState = EMPTY_SIGN_FORM) {
   const found = findPublicLetter(ctx.db, slug);
-  const formStamp = formStampFor(ctx, found.letter.slug, typeof form.values.stamp === 'string' ? form.values.stamp : undefined);
+  const formStamp = formStampFor(ctx, found.letter.slug, found.version.id, typeof form.values.stamp === 'string' ? form.values.stamp : undefined);
   return { ...modelOf(ctx, found, form), formStamp };
 }
 
@@ -58,7 +60,7 @@ export function renderLetterPage(ctx: Context, slug: string): SentPage {
   );
   // A stamp lasts a second (see formStampFor): the stamped page and its entity tag are made once
   // per stamp. The tag covers the stamp, so a 304 never keeps an old stamp in a browser's form.
-  const stamp = formStampFor(ctx, letter.slug);
+  const stamp = formStampFor(ctx, letter.slug, letter.currentVersionId);
   const stamped = stampedPages.get(kept);
   if (stamped?.stamp === stamp) return stamped.page;
   const page = sentPageOf(kept.html.replace(FORM_STAMP_SLOT, stamp));

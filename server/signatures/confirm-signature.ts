@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Context } from '../context.js';
 import { findLetterById, findVersion } from '../letters/repo.js';
-import type { LetterRow } from '../letters/table.js';
+import type { LetterRow, LetterVersionRow } from '../letters/table.js';
 import { composeMail, enqueueMail } from '../mail/outbox.js';
 import { organisationDomainsOf } from '../organisations/service.js';
 import { AppError, notFound } from '../web/errors.js';
@@ -14,6 +14,8 @@ import { issueToken, redeemToken, WITHDRAW_TOKEN_DAYS } from './tokens.js';
 export interface ConfirmationView {
   letter: LetterRow;
   signature: SignatureRow;
+  /** The version of the text the signature is for. */
+  version: LetterVersionRow | undefined;
   alreadyConfirmed: boolean;
 }
 
@@ -22,7 +24,7 @@ export function describeConfirmation(ctx: Context, token: string): ConfirmationV
   const signature = signatureForToken(ctx, token);
   const letter = findLetterById(ctx.db, signature.letterId);
   if (!letter) throw notFound('letter');
-  return { letter, signature, alreadyConfirmed: signature.state !== 'unconfirmed' };
+  return { letter, signature, version: findVersion(ctx.db, signature.versionId), alreadyConfirmed: signature.state !== 'unconfirmed' };
 }
 
 /**
@@ -32,8 +34,8 @@ export function describeConfirmation(ctx: Context, token: string): ConfirmationV
 export function confirmSignature(ctx: Context, token: string): ConfirmationView {
   const now = ctx.now();
   const view = ctx.db.transaction((tx) => {
-    const { letter, signature, alreadyConfirmed } = describeConfirmation({ ...ctx, db: tx }, token);
-    if (alreadyConfirmed) return { letter, signature, alreadyConfirmed };
+    const { letter, signature, version, alreadyConfirmed } = describeConfirmation({ ...ctx, db: tx }, token);
+    if (alreadyConfirmed) return { letter, signature, version, alreadyConfirmed };
     const state = stateAfterConfirmation(letter, signature);
     const affiliationVerified = isAffiliationVerified({ state, emailDomain: signature.emailDomain }, organisationDomainsOf(tx, signature.organisationId));
     const confirmed = tx
@@ -43,7 +45,6 @@ export function confirmSignature(ctx: Context, token: string): ConfirmationView 
       .returning()
       .get();
     const withdrawToken = issueToken(tx, signature.id, 'withdraw', WITHDRAW_TOKEN_DAYS, now);
-    const version = findVersion(tx, signature.versionId);
     const mail = composeMail(ctx.views, 'signature-confirmed', signature.email, {
       letterTitle: letter.title,
       name: signature.name,
@@ -53,7 +54,7 @@ export function confirmSignature(ctx: Context, token: string): ConfirmationView 
       versionHash: version?.sha256 ?? '',
     }, signature.id);
     enqueueMail(tx, mail, now, mailDomain(ctx));
-    return { letter, signature: confirmed, alreadyConfirmed: false };
+    return { letter, signature: confirmed, version, alreadyConfirmed: false };
   });
   ctx.notifyOutbox();
   return view;

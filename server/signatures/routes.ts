@@ -2,16 +2,17 @@ import { Router, type Request, type RequestHandler } from 'express';
 import { createRateLimits } from '../abuse/rate-limits.js';
 import { answerNoSoonerThan } from '../abuse/response-timing.js';
 import type { Context } from '../context.js';
-import { letterPageModel } from '../letters/letter-page.js';
+import { letterPageModel, type SignFormState } from '../letters/letter-page.js';
 import { findPublicLetterRow, isAcceptingSignatures } from '../letters/service.js';
-import { parseForm } from '../web/forms.js';
+import { AppError } from '../web/errors.js';
+import { formValues, parseForm } from '../web/forms.js';
 import { param } from '../web/params.js';
 import { renderPage } from '../web/render.js';
 import { requireFormBody, requireSameOrigin } from '../web/security.js';
 import { describeClientAddress } from './client-address.js';
 import { confirmSignature, describeConfirmation } from './confirm-signature.js';
 import { SIGN_FIELDS, signForm } from './forms.js';
-import { letterClosed, signLetter } from './sign-letter.js';
+import { letterClosed, SIGN_FORM_SEND_AGAIN, signLetter } from './sign-letter.js';
 import { describeWithdrawal, withdrawSignature } from './withdraw-signature.js';
 
 const token = (req: Request): string => param(req, 'token');
@@ -22,6 +23,13 @@ const privateLinkPage: RequestHandler = (_req, res, next) => {
   res.setHeader('Cache-Control', 'no-store');
   next();
 };
+
+/** What the letter page says above a form it gives back, and where it points. */
+function sendAgainNotice(slug: string, error: AppError): SignFormState['notice'] {
+  const { read, current } = error.details;
+  if (typeof read !== 'number' || typeof current !== 'number') return { message: error.message };
+  return { message: error.message, link: { href: `/letters/${encodeURIComponent(slug)}/versions/${read}..${current}`, text: `See what changed since version ${read}, the one you read` } };
+}
 
 export function signatureRoutes(ctx: Context): Router {
   const router = Router();
@@ -39,7 +47,14 @@ export function signatureRoutes(ctx: Context): Router {
       const model = letterPageModel(ctx, slug, { values: parsed.values, errors: parsed.errors });
       return renderPage(res, 'letters/show', { ...model, title: `Error: ${model.title}` }, 422);
     }
-    signLetter(ctx, { slug, form: parsed.data, client: describeClientAddress(req.ip, ctx.config.sessionSecret) });
+    try {
+      signLetter(ctx, { slug, form: parsed.data, client: describeClientAddress(req.ip, ctx.config.sessionSecret) });
+    } catch (error) {
+      if (!(error instanceof AppError && SIGN_FORM_SEND_AGAIN.has(error.id))) throw error;
+      // The form comes back filled in, with a fresh stamp for the text on the page now.
+      const model = letterPageModel(ctx, slug, { values: formValues(req.body, SIGN_FIELDS, { except: 'stamp' }), errors: {}, notice: sendAgainNotice(slug, error) });
+      return renderPage(res, 'letters/show', { ...model, title: `Send again: ${model.title}` }, error.status);
+    }
     await evenTiming();
     res.redirect(303, `/letters/${encodeURIComponent(slug)}/check-your-email`);
   });

@@ -1,11 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { matchingBlockRule } from '../abuse/block-rules.js';
-import { isBotSubmission } from '../abuse/bot-checks.js';
+import { checkSubmission } from '../abuse/bot-checks.js';
 import { isDisposableEmailDomain } from '../abuse/disposable-email.js';
 import { famousNameHold } from '../abuse/famous-names.js';
 import type { Context } from '../context.js';
 import type { Db } from '../db/client.js';
 import { insertReturning } from '../db/prepared.js';
+import { findVersion } from '../letters/repo.js';
 import type { PublicLetterRow } from '../letters/table.js';
 import { findPublicLetterRow, isAcceptingSignatures } from '../letters/service.js';
 import { composeMail, enqueueMail } from '../mail/outbox.js';
@@ -26,26 +27,40 @@ export interface SignLetterInput {
 export const letterClosed = (): AppError =>
   new AppError('letter_closed', 409, 'This letter is not accepting signatures at the moment.');
 
+/** The sign form was shown longer ago than a stamp lasts: the person sends it again, nothing is stored. */
+export const formExpired = (): AppError =>
+  new AppError('sign_form_expired', 422, 'This page was open a long time, so nothing was sent. Please check your details and send the form again.');
+
+/** The signer read a version of the text that is no longer the current one: they read the new one first. */
+export const textChanged = (versions: { read: number | undefined; current: number | undefined }): AppError =>
+  new AppError('letter_text_changed', 409, 'The text of this letter changed while you read it, so your signature was not sent. Please read the new text, then send the form again.', versions);
+
+/** The ids of the two errors after which the letter page shows the form again, filled in. */
+export const SIGN_FORM_SEND_AGAIN = new Set(['sign_form_expired', 'letter_text_changed']);
+
 /**
  * A person signs a letter. Whatever the history of the address, the caller answers the same way
  * ("check your email"): what differs is only which mail, if any, goes to that address.
  */
 export function signLetter(ctx: Context, input: SignLetterInput): void {
-  const now = ctx.now();
   const letter = findPublicLetterRow(ctx.db, input.slug);
-  // The version on the page the signer read: the one published now.
-  const versionId = letter.currentVersionId;
-  if (!isAcceptingSignatures(letter, now)) throw letterClosed();
-  if (isBotSubmission(ctx, { slug: letter.slug, honeypot: input.form.website, stamp: input.form.stamp })) return;
+  const check = checkSubmission(ctx, { slug: letter.slug, honeypot: input.form.website, stamp: input.form.stamp });
+  if (check.outcome === 'bot') return;
+  if (check.outcome === 'expired') throw formExpired();
   const screening = screenSigner(ctx, letter, input);
 
   const attempt = () =>
     ctx.db.transaction((tx) => {
-      const existing = findSignatureByEmailKey(tx, letter.id, input.form.email.key);
-      if (existing) return handleRepeatSigner(ctx, tx, letter, versionId, existing, input, screening);
+      // Read again inside the write: a letter closed or changed a moment ago takes no signature for it.
+      const now = ctx.now();
+      const current = findPublicLetterRow(tx, input.slug);
+      if (!isAcceptingSignatures(current, now)) throw letterClosed();
+      const versionId = versionRead(tx, current, check.versionId);
+      const existing = findSignatureByEmailKey(tx, current.id, input.form.email.key);
+      if (existing) return handleRepeatSigner(ctx, tx, current, versionId, existing, input, screening);
       // Its first mail is counted in the row itself rather than by a second write to it.
-      const signature = insertReturning(tx, signatures, { ...newSignatureValues(tx, letter.id, versionId, input, screening, now), mailsSent: 1 });
-      queueConfirmationMail(ctx, tx, letter, signature, 'confirm-signature');
+      const signature = insertReturning(tx, signatures, { ...newSignatureValues(tx, current.id, versionId, input, screening, now), mailsSent: 1 });
+      queueConfirmationMail(ctx, tx, current, signature, 'confirm-signature');
     });
 
   try {
@@ -57,6 +72,13 @@ export function signLetter(ctx: Context, input: SignLetterInput): void {
     attempt();
   }
   ctx.notifyOutbox();
+}
+
+/** The version the signer read: the one their form's stamp names, which must still be the current one. */
+function versionRead(tx: Db, letter: { id: number; currentVersionId: number }, stampedVersionId: number | undefined): number {
+  if (stampedVersionId === undefined || stampedVersionId === letter.currentVersionId) return letter.currentVersionId;
+  const read = findVersion(tx, stampedVersionId);
+  throw textChanged({ read: read?.letterId === letter.id ? read.number : undefined, current: findVersion(tx, letter.currentVersionId)?.number });
 }
 
 /** What moderators are told about a signer; none of it changes what the signer sees. */
@@ -77,16 +99,15 @@ function screenSigner(ctx: Context, letter: PublicLetterRow, input: SignLetterIn
   };
 }
 
-function newSignatureValues(tx: Db, letterId: number, versionId: number, input: SignLetterInput, screening: Screening, now: Date) {
+/** What one submission of the form says about the signer: a new signature, or the latest word of an unconfirmed one. */
+function submittedValues(tx: Db, versionId: number, input: SignLetterInput, screening: Screening, now: Date) {
   const { form, client } = input;
   return {
     ...matchOrganisation(tx, form.organisation),
-    letterId,
     versionId,
     name: form.name,
+    // The address as the key is made from it (see parseEmailAddress), so mail goes where the key points.
     email: form.email.email,
-    emailKey: form.email.key,
-    emailDomain: form.email.domain,
     title: form.title,
     organisationText: form.organisation,
     comment: form.comment,
@@ -99,21 +120,32 @@ function newSignatureValues(tx: Db, letterId: number, versionId: number, input: 
   };
 }
 
+function newSignatureValues(tx: Db, letterId: number, versionId: number, input: SignLetterInput, screening: Screening, now: Date) {
+  return { ...submittedValues(tx, versionId, input, screening, now), letterId, emailKey: input.form.email.key, emailDomain: input.form.email.domain };
+}
+
 function handleRepeatSigner(ctx: Context, tx: Db, letter: PublicLetterRow, versionId: number, existing: SignatureRow, input: SignLetterInput, screening: Screening): void {
   const now = ctx.now();
   switch (existing.state) {
     case 'withdrawn': {
       revokeTokens(tx, existing.id);
-      const values = { ...newSignatureValues(tx, letter.id, versionId, input, screening, now), state: 'unconfirmed' as const, mailsSent: 0 };
+      // A signature made afresh; what a moderator decided about the address before (rejectedAt) stays.
+      const values = { ...submittedValues(tx, versionId, input, screening, now), state: 'unconfirmed' as const, mailsSent: 0 };
       tx.update(signatures)
-        .set({ ...values, confirmedAt: null, moderatedAt: null, withdrawnAt: null, featured: false, affiliationVerified: false, reminderSentAt: null })
+        .set({ ...values, confirmedAt: null, moderatedAt: null, withdrawnAt: null, featured: false, affiliationVerified: false, reminderSentAt: null, moderationNote: null })
         .where(eq(signatures.id, existing.id))
         .run();
       return sendConfirmationMail(ctx, tx, letter, { ...existing, ...values });
     }
-    case 'unconfirmed':
-      if (hasMailAllowance(ctx, existing)) sendConfirmationMail(ctx, tx, letter, existing);
+    case 'unconfirmed': {
+      // Only the owner of the mailbox can confirm, and they confirm what their latest mail was
+      // for: so the latest submission's details replace the earlier ones, whoever sent those. A
+      // block rule that caught the signature already keeps catching it.
+      const values = { ...submittedValues(tx, versionId, input, screening, now), blocked: existing.blocked || screening.blocked };
+      tx.update(signatures).set(values).where(eq(signatures.id, existing.id)).run();
+      if (hasMailAllowance(ctx, existing)) sendConfirmationMail(ctx, tx, letter, { ...existing, ...values });
       return;
+    }
     case 'pending':
     case 'approved':
       if (hasMailAllowance(ctx, existing)) sendAlreadySignedMail(ctx, tx, letter, existing);

@@ -54,8 +54,13 @@ export function parseForm<S extends z.ZodType>(schema: S, body: unknown, fields:
     const field = String(issue.path[0] ?? 'form');
     errors[field] ??= issue.message;
   }
-  const values = Object.fromEntries(fields.map((field) => [field, textValue(source[field]) ?? '']));
-  return { ok: false, errors, values };
+  return { ok: false, errors, values: formValues(source, fields) };
+}
+
+/** The text of each named field of a urlencoded body, to fill a form in again; `except` leaves one out. */
+export function formValues(body: unknown, fields: readonly string[], options: { except?: string } = {}): Record<string, string> {
+  const source = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  return Object.fromEntries(fields.filter((field) => field !== options.except).map((field) => [field, textValue(source[field]) ?? '']));
 }
 
 /**

@@ -20,14 +20,27 @@ interface Fixtures {
   confirm: (who: string) => string;
   withdraw: (who: string) => string;
   closedLetter: string;
+  /** A letter whose text changes while a reader fills in its form (changeText). */
+  changingLetter: string;
+  changeText: () => void;
   mailId: number;
 }
+
+/** Fills in the sign form, lets the text change, then sends it: the 409 page that asks to read the new text. */
+const signAfterTheTextChanged: PageCase<Fixtures>['open'] = async (page, base, fixtures) => {
+  await page.goto(base + fixtures.changingLetter);
+  await page.getByLabel('Full name', { exact: true }).fill('Slow Reader');
+  await page.getByLabel('Email address', { exact: true }).fill('slow-reader@example.org');
+  fixtures.changeText();
+  await Promise.all([page.waitForNavigation(), page.locator('form.sign-form').evaluate((element) => element.submit())]);
+};
 
 /** Every public page in each of its states. Adding a page is one line. */
 const PAGES: ReadonlyArray<PageCase<Fixtures>> = [
   { name: 'home', status: 200, open: visit('/') },
   { name: 'letter', status: 200, open: visit(LETTER) },
   { name: 'letter with errors', status: 422, open: submitForm(LETTER, 'form.sign-form', { 'Full name': '', 'Email address': 'not-an-address' }) },
+  { name: 'letter, text changed while read (409)', status: 409, open: signAfterTheTextChanged },
   { name: 'check your email', status: 200, open: visit(`${LETTER}/check-your-email`) },
   { name: 'confirm', status: 200, open: visit((f) => f.confirm('unconfirmed')) },
   { name: 'confirmed', status: 200, open: press((f) => f.confirm('about-to-confirm'), 'Confirm my signature') },
@@ -95,11 +108,14 @@ async function prepare(): Promise<Fixtures> {
   updateLetter(site.ctx, letter.slug, { ...letter, body: `${letter.body}\n\nA paragraph added in the second version.` }, SYSTEM_ACTOR);
 
   const closed = buildLetter(site.ctx, { status: 'closed', title: 'A closed letter' });
+  const changing = buildLetter(site.ctx, { title: 'A letter being revised' });
   const mails = site.db.select({ id: outbox.id }).from(outbox).all();
   return {
     confirm: (who) => `/signatures/confirm/${tokenFromOutbox(site, emailOf(who), 'confirm')}`,
     withdraw: (who) => `/signatures/withdraw/${tokenFromOutbox(site, emailOf(who), 'withdraw')}`,
     closedLetter: `/letters/${closed.slug}`,
+    changingLetter: `/letters/${changing.slug}`,
+    changeText: () => updateLetter(site.ctx, changing.slug, { ...changing, body: `${changing.body}\n\nA sentence added while someone read it.` }, SYSTEM_ACTOR),
     mailId: mails.at(-1)?.id ?? 0,
   };
 }

@@ -137,7 +137,8 @@ describe('a repeat signer', () => {
     expect(second.headers.location).toBe(first.headers.location);
     expect(second.text).toBe(first.text);
     for (let i = 0; i < 6; i += 1) await postSignature(t.app, letter.slug, signForm({ email: 'repeat@example.org' })).expect(303);
-    const mails = outboxFor(t.ctx, 'repeat@example.org');
+    // Each mail goes to the address as the submission that caused it spelt it.
+    const mails = outboxFor(t.ctx).filter((mail) => mail.toAddress.toLowerCase() === 'repeat@example.org');
     expect(mails).toHaveLength(5);
     expect(mails.every((mail) => mail.kind === 'confirm-signature')).toBe(true);
     expect(reloadLetter(t.ctx, letter.slug).countUnconfirmed).toBe(1);
