@@ -11,7 +11,7 @@ export const signatures = sqliteTable('signatures', {
   letterId: integer('letter_id').notNull().references(() => letters.id, { onDelete: 'cascade' }),
   versionId: integer('version_id').notNull().references(() => letterVersions.id),
   name: text('name').notNull(),
-  /** As typed, for mail delivery; never shown publicly. */
+  /** For mail delivery, as parseEmailAddress spells it (normalised, the domain punycoded); never shown publicly. */
   email: text('email').notNull(),
   /** Trimmed, domain punycoded, lower-cased: one signature per address per letter. */
   emailKey: text('email_key').notNull(),
