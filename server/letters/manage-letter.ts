@@ -4,7 +4,7 @@ import type { Context } from '../context.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { AppError, notFound } from '../web/errors.js';
 import { findLetterBySlug, findVersion } from './repo.js';
-import { createLetter, publishVersion, rewriteDraftVersion, stampFirstPublication, type LetterText } from './service.js';
+import { createLetter, effectiveStatus, publishVersion, rewriteDraftVersion, stampFirstPublication, type LetterText } from './service.js';
 import { letters, type LetterRow, type LetterVersionRow } from './table.js';
 
 /** What an organiser sets on a letter; the slug only counts while the letter is a draft. */
@@ -38,6 +38,21 @@ function checkWindow(settings: Pick<LetterSettings, 'opensAt' | 'closesAt'>): vo
   if (settings.opensAt && settings.closesAt && settings.closesAt <= settings.opensAt) {
     throw new AppError('invalid_window', 422, 'The closing time must be after the opening time', { field: 'closes_at' });
   }
+}
+
+/**
+ * An anonymised letter keeps its counts but no longer knows who signed: taking signatures again
+ * would count its former signers twice (each could sign anew). Refuses any change that would let
+ * it take signatures now or later: opening it, or moving its window so that it opens again.
+ */
+export function refuseReopeningAnonymised(letter: Pick<LetterRow, 'anonymisedAt' | 'status' | 'opensAt' | 'closesAt'>, next: Pick<LetterRow, 'status' | 'opensAt' | 'closesAt'>, now: Date): void {
+  if (!letter.anonymisedAt || effectiveStatus(next, now) === 'closed') return;
+  throw new AppError(
+    'letter_anonymised',
+    409,
+    `This letter's signatories were anonymised on ${letter.anonymisedAt.toISOString().slice(0, 10)}, so it cannot take signatures again: its former signers would be counted twice. Start a new letter instead.`,
+    { field: next.status === letter.status ? 'closes_at' : 'status' },
+  );
 }
 
 const slugTaken = (): AppError => new AppError('slug_taken', 409, 'Another letter already has this address; choose another', { field: 'slug' });
@@ -90,6 +105,7 @@ export function updateLetter(ctx: LetterContext, slug: string, settings: LetterS
   return guardSlug(() =>
     ctx.db.transaction((tx) => {
       const letter = requireLetter(tx, slug);
+      refuseReopeningAnonymised(letter, { status: letter.status, opensAt: settings.opensAt, closesAt: settings.closesAt }, now);
       const newSlug = settings.slug || letter.slug;
       if (newSlug !== letter.slug) {
         if (letter.status !== 'draft') throw new AppError('slug_locked', 409, 'The address cannot change once the letter has been published', { field: 'slug' });
@@ -130,6 +146,7 @@ export function changeLetterStatus(ctx: LetterContext, slug: string, status: Let
   return ctx.db.transaction((tx) => {
     const letter = requireLetter(tx, slug);
     if (letter.status === status) return letter;
+    refuseReopeningAnonymised(letter, { ...letter, status }, now);
     if (!ALLOWED_STATUS_CHANGES[letter.status].includes(status)) {
       throw new AppError('status_change_refused', 409, `The letter is ${letter.status}; it cannot become ${status}. Letters go from draft to open, open to closed, and closed to open again.`);
     }

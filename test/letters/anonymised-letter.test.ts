@@ -1,0 +1,82 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SYSTEM_ACTOR } from '../../server/audit/record.js';
+import { anonymiseLetter } from '../../server/privacy/anonymise-letter.js';
+import type { LetterRow } from '../../server/letters/table.js';
+import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { runCliProcess } from '../helpers/cli.js';
+import { TestClock } from '../helpers/clock.js';
+import { tempDir } from '../helpers/config.js';
+import { buildLetter, buildSignature, reloadLetter } from '../helpers/factories.js';
+import { loginAs } from '../helpers/organisers.js';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+let t: TestApp;
+beforeEach(() => {
+  // The command line reads the real clock: the test's starts there too.
+  t = buildTestApp({ clock: new TestClock(Date.now()) });
+});
+afterEach(() => t.close());
+
+/** A letter that closed 40 days ago (at its closing time, or by hand) and whose signatories were anonymised since. */
+function anonymisedLetter(closed: 'at its closing time' | 'by hand' = 'at its closing time'): LetterRow {
+  const fortyDaysAgo = new Date(t.clock.now().getTime() - 40 * DAY);
+  const letter = buildLetter(t.ctx, { moderation: 'post', closesAt: closed === 'by hand' ? null : fortyDaysAgo });
+  if (closed === 'by hand') t.database.sqlite.prepare("UPDATE letters SET status = 'closed', updated_at = ? WHERE id = ?").run(fortyDaysAgo.getTime(), letter.id);
+  buildSignature(t.ctx, letter, { state: 'approved' });
+  anonymiseLetter(t.ctx, { letterId: letter.id, actor: SYSTEM_ACTOR });
+  return reloadLetter(t.ctx, letter.slug);
+}
+
+describe('an anonymised letter', () => {
+  it('when an owner opens it again in the admin, then 409 says why and it stays closed', async () => {
+    const letter = anonymisedLetter('by hand');
+    const owner = await loginAs(t, 'owner');
+
+    const res = await owner.agent.post(`/admin/letters/${letter.slug}/status`).type('form').send({ _csrf: owner.csrfToken, status: 'open' });
+
+    expect(res.status).toBe(409);
+    expect(res.text).toContain('signatories were anonymised');
+    expect(res.text).toContain('counted twice');
+    expect(reloadLetter(t.ctx, letter.slug).status).toBe('closed');
+  });
+
+  it('when an owner moves its closing time into the future, then 409 says why next to the field and nothing changes', async () => {
+    const letter = anonymisedLetter();
+    const owner = await loginAs(t, 'owner');
+
+    const res = await owner.agent
+      .post(`/admin/letters/${letter.slug}`)
+      .type('form')
+      .send({ _csrf: owner.csrfToken, title: 'A new title', summary: letter.summary, body: letter.body, moderation: 'post', opens_at: '', closes_at: '' });
+
+    expect(res.status).toBe(409);
+    expect(res.text).toContain('signatories were anonymised');
+    expect(reloadLetter(t.ctx, letter.slug)).toMatchObject({ title: letter.title, closesAt: letter.closesAt });
+  });
+
+  it('when `letter import --update` would open it again, then the command refuses with the reason and the letter is unchanged', async () => {
+    const letter = anonymisedLetter('by hand');
+    const file = join(tempDir(), 'letter.md');
+    writeFileSync(file, `---\nslug: ${letter.slug}\ntitle: Reopened\nstatus: open\nmoderation: post\n---\n\nA new text.\n`);
+
+    const result = await runCliProcess(['letter', 'import', file, '--update'], { DATABASE_PATH: t.config.databasePath });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('signatories were anonymised');
+    expect(reloadLetter(t.ctx, letter.slug)).toMatchObject({ status: 'closed', title: letter.title, currentVersionId: letter.currentVersionId });
+  }, 60_000);
+
+  it('when an owner edits the text of a closed anonymised letter without reopening it, then that is allowed', async () => {
+    const letter = anonymisedLetter();
+    const owner = await loginAs(t, 'owner');
+    await owner.agent
+      .post(`/admin/letters/${letter.slug}`)
+      .type('form')
+      .send({ _csrf: owner.csrfToken, title: 'A corrected title', summary: letter.summary, body: letter.body, moderation: 'post', opens_at: '', closes_at: new Date(letter.closesAt!.getTime()).toISOString().slice(0, 16) })
+      .expect(303);
+    expect(reloadLetter(t.ctx, letter.slug).title).toBe('A corrected title');
+  });
+});
