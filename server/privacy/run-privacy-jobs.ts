@@ -5,7 +5,7 @@ import { deleteUnconfirmedSignedBefore, forgetClientAddressesBefore, unconfirmed
 import { daysBefore } from './days.js';
 
 export interface PrivacyJobsSummary {
-  /** Unconfirmed signatures older than UNCONFIRMED_RETENTION_DAYS, deleted with their links. */
+  /** Unconfirmed signatures older than UNCONFIRMED_RETENTION_DAYS whose every confirm link has expired, deleted with their links. */
   unconfirmedDeleted: number;
   /** Mails of those signatures, queued or sent, deleted with them. */
   mailsDeleted: number;
@@ -32,8 +32,8 @@ export function runPrivacyJobs(ctx: Context, options: PrivacyJobsOptions = {}): 
   const addressCutoff = daysBefore(now, ctx.config.ipRetentionDays);
   const summary = ctx.db.transaction((tx) => {
     // Mail first: the outbox's foreign key would only unlink these mails from the deleted rows.
-    const mailsDeleted = deleteMailsForSignatures(tx, unconfirmedSignedBefore(tx, unconfirmedCutoff));
-    const unconfirmedDeleted = deleteUnconfirmedSignedBefore(tx, unconfirmedCutoff);
+    const mailsDeleted = deleteMailsForSignatures(tx, unconfirmedSignedBefore(tx, unconfirmedCutoff, now));
+    const unconfirmedDeleted = deleteUnconfirmedSignedBefore(tx, unconfirmedCutoff, now);
     const addressesForgotten = forgetClientAddressesBefore(tx, addressCutoff);
     const result: PrivacyJobsSummary = { unconfirmedDeleted, mailsDeleted, addressesForgotten };
     if (options.actor || unconfirmedDeleted + mailsDeleted + addressesForgotten > 0) {

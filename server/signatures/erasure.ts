@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, lte, or, sql, type SQLWrapper } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, lte, notExists, or, sql, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { signatures, signatureTokens } from './table.js';
 
@@ -21,13 +21,30 @@ const BLANK_IDENTITY = {
   holdReason: null,
 } as const;
 
-/** Ids of unconfirmed signatures made at or before `cutoff`, as a subquery. */
-export const unconfirmedSignedBefore = (db: Db, cutoff: Date): SQLWrapper =>
-  db.select({ id: signatures.id }).from(signatures).where(and(eq(signatures.state, 'unconfirmed'), lte(signatures.signedAt, cutoff)));
+/**
+ * Unconfirmed signatures made at or before `cutoff` that no mailed link can confirm any more: a
+ * reminder or a repeat signing mails a fresh link, and a link in someone's inbox must keep working
+ * until it expires, so the newest link's expiry holds the signature back too.
+ */
+const unconfirmedDue = (db: Db, cutoff: Date, now: Date) =>
+  and(
+    eq(signatures.state, 'unconfirmed'),
+    lte(signatures.signedAt, cutoff),
+    notExists(
+      db
+        .select({ one: sql`1` })
+        .from(signatureTokens)
+        .where(and(eq(signatureTokens.signatureId, signatures.id), eq(signatureTokens.purpose, 'confirm'), gt(signatureTokens.expiresAt, now))),
+    ),
+  );
 
-/** Deletes unconfirmed signatures made at or before `cutoff`; their tokens follow (foreign key cascade). */
-export function deleteUnconfirmedSignedBefore(tx: Db, cutoff: Date): number {
-  return tx.delete(signatures).where(and(eq(signatures.state, 'unconfirmed'), lte(signatures.signedAt, cutoff))).run().changes;
+/** Ids of unconfirmed signatures due for deletion (see unconfirmedDue), as a subquery. */
+export const unconfirmedSignedBefore = (db: Db, cutoff: Date, now: Date): SQLWrapper =>
+  db.select({ id: signatures.id }).from(signatures).where(unconfirmedDue(db, cutoff, now));
+
+/** Deletes unconfirmed signatures due for deletion (see unconfirmedDue); their tokens follow (foreign key cascade). */
+export function deleteUnconfirmedSignedBefore(tx: Db, cutoff: Date, now: Date): number {
+  return tx.delete(signatures).where(unconfirmedDue(tx, cutoff, now)).run().changes;
 }
 
 /** Drops the address hash and network of signatures made at or before `cutoff`. */

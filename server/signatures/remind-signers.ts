@@ -1,4 +1,4 @@
-import { and, eq, isNull, lt, lte } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, lte } from 'drizzle-orm';
 import type { Context } from '../context.js';
 import { isAcceptingSignatures, listOpenLetters } from '../letters/service.js';
 import { sendConfirmationMail } from './sign-letter.js';
@@ -11,7 +11,8 @@ const BATCH = 200;
 /**
  * Sends the one reminder each unconfirmed signer gets, REMINDER_HOURS after signing, with a fresh
  * confirmation link. Never a second one (reminder_sent_at), never once the letter stops taking
- * signatures or its organisers turned reminders off, never past the per-signature mail cap.
+ * signatures or its organisers turned reminders off, never past the per-signature mail cap, never
+ * once the first link has expired.
  * Queues at most `limit` (the scheduler works through a backlog in slices so page requests are
  * served in between). Returns how many were queued.
  */
@@ -19,6 +20,9 @@ export function sendDueReminders(ctx: Context, limit = Number.POSITIVE_INFINITY)
   if (ctx.config.reminderHours === 0) return 0;
   const now = ctx.now();
   const signedBy = new Date(now.getTime() - ctx.config.reminderHours * HOUR);
+  // Past the life of its first link a signature gets no reminder: the fresh link would hold it
+  // back from retention (see unconfirmedDue) for someone who long since moved on.
+  const signedAfter = new Date(now.getTime() - ctx.config.confirmTokenDays * 24 * HOUR);
   const letters = listOpenLetters(ctx.db, now).filter((letter) => letter.remindersEnabled && isAcceptingSignatures(letter, now));
   let sent = 0;
   for (const letter of letters) {
@@ -34,6 +38,7 @@ export function sendDueReminders(ctx: Context, limit = Number.POSITIVE_INFINITY)
               eq(signatures.state, 'unconfirmed'),
               isNull(signatures.reminderSentAt),
               lte(signatures.signedAt, signedBy),
+              gt(signatures.signedAt, signedAfter),
               lt(signatures.mailsSent, ctx.config.maxMailsPerSignature),
             ),
           )

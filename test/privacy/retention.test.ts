@@ -20,7 +20,7 @@ const daysAgo = (days: number): Date => new Date(t.clock.now().getTime() - days 
 /** A queued mail and a live token for a signature, as signing leaves them. */
 function withMailAndToken(signature: SignatureRow): SignatureRow {
   t.ctx.db.transaction((tx) => {
-    issueToken(tx, signature.id, 'confirm', 7, t.clock.now());
+    issueToken(tx, signature.id, 'confirm', 7, signature.signedAt);
     enqueueMail(tx, composeMail(t.ctx.views, 'confirm-signature', signature.email, { letterTitle: 'L', name: signature.name, confirmUrl: 'u', letterUrl: 'u', expiresDays: 7 }, signature.id), t.clock.now(), 'example.org');
   });
   return signature;
