@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Context } from '../context.js';
 import { findLetterById, findVersion } from '../letters/repo.js';
+import { closedSince } from '../letters/service.js';
 import type { LetterRow, LetterVersionRow } from '../letters/table.js';
 import { composeMail, enqueueMail } from '../mail/outbox.js';
 import { organisationDomainsOf } from '../organisations/service.js';
@@ -36,6 +37,7 @@ export function confirmSignature(ctx: Context, token: string): ConfirmationView 
   const view = ctx.db.transaction((tx) => {
     const { letter, signature, version, alreadyConfirmed } = describeConfirmation({ ...ctx, db: tx }, token);
     if (alreadyConfirmed) return { letter, signature, version, alreadyConfirmed };
+    if (!signedWhileOpen(letter, signature, now)) throw signedAfterClosing();
     const state = stateAfterConfirmation(letter, signature);
     const affiliationVerified = isAffiliationVerified({ state, emailDomain: signature.emailDomain }, organisationDomainsOf(tx, signature.organisationId));
     const confirmed = tx
@@ -59,6 +61,18 @@ export function confirmSignature(ctx: Context, token: string): ConfirmationView 
   ctx.notifyOutbox();
   return view;
 }
+
+/**
+ * A confirmation after the letter closed still counts, if the signature was made while it was
+ * open: closing stops new signatures, not the confirmation of those already made.
+ */
+function signedWhileOpen(letter: LetterRow, signature: SignatureRow, now: Date): boolean {
+  const closedAt = closedSince(letter, now);
+  return !closedAt || signature.signedAt < closedAt;
+}
+
+const signedAfterClosing = (): AppError =>
+  new AppError('signed_after_closing', 409, 'This letter had closed before this signature was made, so it cannot be confirmed.');
 
 /**
  * A blocked signer sees the normal flow but is stored rejected. Held names, and an address whose
