@@ -86,7 +86,12 @@ export interface Config {
   seedDemoLetter: boolean;
   /** Hours before the one reminder to confirm; 0 = no reminders. */
   reminderHours: number;
+  /** Days an unconfirmed signature is kept, counted from signing; never while a confirm link mailed for it still works. */
   unconfirmedRetentionDays: number;
+  /**
+   * Days the keyed hash and network of a signer's address are kept, counted from signing; block
+   * rules naming an address hash, and the hash in their audit records, go after as many days.
+   */
   ipRetentionDays: number;
   anonymiseAfterDays: number;
   /** How often the server runs reminders and privacy jobs; 0 = never (tests, benchmarks). */

@@ -1,4 +1,5 @@
-import { and, desc, eq, isNull, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lte, or, sql, type SQLWrapper } from 'drizzle-orm';
+import { eraseBlockedIpHashes } from '../audit/erase-details.js';
 import { recordAudit, type Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
 import type { Db } from '../db/client.js';
@@ -165,6 +166,18 @@ export function removeBlock(ctx: Context, input: { ruleId: number; letterId: num
     tx.delete(blockRules).where(eq(blockRules.id, rule.id)).run();
     recordAudit(tx, { actor: input.actor, action: 'signatures.unblock', subject: `block_rule:${rule.id}`, details: { letterId: rule.letterId, kind: rule.kind, value: rule.value } }, now);
   });
+}
+
+/**
+ * An IP-hash rule holds a signer's (keyed) address hash, so it follows the retention and erasure of
+ * the hashes on signatures: the rules made from these hashes (a list or a subquery), or every one
+ * made at or before `before`, are deleted, and the hashes are erased from the audit log too.
+ * Address ranges and email domains name no one and stay. Call inside the erasing transaction.
+ */
+export function forgetIpHashRules(tx: Db, which: { values: readonly string[] | SQLWrapper } | { before: Date }): number {
+  const chosen = 'before' in which ? lte(blockRules.createdAt, which.before) : Array.isArray(which.values) ? inArray(blockRules.value, [...which.values]) : inArray(blockRules.value, which.values as SQLWrapper);
+  eraseBlockedIpHashes(tx, which);
+  return tx.delete(blockRules).where(and(eq(blockRules.kind, 'ip_hash'), chosen)).run().changes;
 }
 
 export interface Signer {

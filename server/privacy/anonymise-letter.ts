@@ -1,9 +1,11 @@
+import { forgetIpHashRules } from '../abuse/block-rules.js';
+import { eraseModerationNotes } from '../audit/erase-details.js';
 import { recordAudit, type Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
 import type { LetterRow } from '../letters/table.js';
 import { closedSince, findLetter, markLetterAnonymised } from '../letters/service.js';
 import { deleteMailsForSignatures } from '../mail/outbox.js';
-import { anonymiseSignaturesOfLetter, signatureIdsOfLetter } from '../signatures/erasure.js';
+import { anonymiseSignaturesOfLetter, ipHashesOfLetter, signatureIdsOfLetter } from '../signatures/erasure.js';
 import { AppError } from '../web/errors.js';
 import { daysAfter } from './days.js';
 
@@ -23,7 +25,8 @@ export interface AnonymiseLetterResult {
 
 /**
  * An owner erases who signed a letter once its campaign is over: names, addresses, roles,
- * organisations as typed, comments, notes, address hashes and mails go; states, and so the
+ * organisations as typed, comments, notes (the audit log's copies too), address hashes (and the
+ * block rules made from them) and mails go; states, and so the
  * counts, stay. Only for a letter closed at least ANONYMISE_AFTER_DAYS ago (409 otherwise), so
  * the list is not lost while it is still being handed over. Asking again changes nothing.
  */
@@ -37,6 +40,8 @@ export function anonymiseLetter(ctx: Context, input: AnonymiseLetterInput): Anon
     const refusal = anonymisationRefusal(letter, now, ctx.config.anonymiseAfterDays);
     if (refusal) throw refusal;
     const mailsDeleted = deleteMailsForSignatures(tx, signatureIdsOfLetter(tx, letter.id));
+    forgetIpHashRules(tx, { values: ipHashesOfLetter(tx, letter.id) });
+    eraseModerationNotes(tx, { subject: `letter:${letter.slug}` });
     const signatures = anonymiseSignaturesOfLetter(tx, letter.id);
     markLetterAnonymised(tx, letter.id, now);
     recordAudit(tx, { actor: input.actor, action: 'letter.anonymise', subject: `letter:${letter.slug}`, details: { signatures, mailsDeleted } }, now);

@@ -1,4 +1,6 @@
+import { eraseModerationNotes } from '../audit/erase-details.js';
 import { recordAudit, type Actor } from '../audit/record.js';
+import { forgetIpHashRules } from '../abuse/block-rules.js';
 import type { Context } from '../context.js';
 import { deleteMailsForSignatures, deleteMailsTo } from '../mail/outbox.js';
 import { parseEmailAddress } from '../signatures/email-address.js';
@@ -18,8 +20,9 @@ export interface EraseSignerResult {
 /**
  * A signer's erasure request, carried out by an owner: every signature by the address, on every
  * letter, is withdrawn and erased (address included), and every mail to it is deleted. The same
- * statements run whether or not the address ever signed, so the time taken does not tell. The
- * audit record keeps the counts, never the address.
+ * statements run whether or not the address ever signed, so the time taken does not tell. Block
+ * rules made from the signer's address hashes go too, and the audit log loses the moderators'
+ * notes about these signatures and those hashes. The audit record keeps the counts, never the address.
  */
 export function eraseSigner(ctx: Context, input: EraseSignerInput): EraseSignerResult {
   const address = parseEmailAddress(input.email);
@@ -29,8 +32,10 @@ export function eraseSigner(ctx: Context, input: EraseSignerInput): EraseSignerR
     const found = findSignaturesByEmailKey(tx, address.key);
     const ids = found.map((signature) => signature.id);
     const mailsDeleted = deleteMailsForSignatures(tx, ids) + deleteMailsTo(tx, [address.email, address.key, ...found.map((signature) => signature.email)]);
+    const blockRulesDeleted = forgetIpHashRules(tx, { values: found.flatMap((signature) => (signature.ipHash ? [signature.ipHash] : [])) });
+    eraseModerationNotes(tx, { signatureIds: ids });
     const signatures = eraseSignatures(tx, ids, now);
-    recordAudit(tx, { actor: input.actor, action: 'signer.erase', details: { signatures, mailsDeleted } }, now);
+    recordAudit(tx, { actor: input.actor, action: 'signer.erase', details: { signatures, mailsDeleted, blockRulesDeleted } }, now);
     return { signatures, mailsDeleted };
   });
 }

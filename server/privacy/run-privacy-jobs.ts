@@ -1,3 +1,4 @@
+import { forgetIpHashRules } from '../abuse/block-rules.js';
 import { recordAudit, SYSTEM_ACTOR, type Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
 import { deleteMailsForSignatures } from '../mail/outbox.js';
@@ -11,6 +12,8 @@ export interface PrivacyJobsSummary {
   mailsDeleted: number;
   /** Signatures whose address hash and network were older than IP_RETENTION_DAYS and were dropped. */
   addressesForgotten: number;
+  /** Block rules naming an address hash, older than IP_RETENTION_DAYS, deleted (their audit records lose the hash). */
+  blockRulesForgotten: number;
 }
 
 /** The audit action of a privacy jobs run. */
@@ -35,8 +38,9 @@ export function runPrivacyJobs(ctx: Context, options: PrivacyJobsOptions = {}): 
     const mailsDeleted = deleteMailsForSignatures(tx, unconfirmedSignedBefore(tx, unconfirmedCutoff, now));
     const unconfirmedDeleted = deleteUnconfirmedSignedBefore(tx, unconfirmedCutoff, now);
     const addressesForgotten = forgetClientAddressesBefore(tx, addressCutoff);
-    const result: PrivacyJobsSummary = { unconfirmedDeleted, mailsDeleted, addressesForgotten };
-    if (options.actor || unconfirmedDeleted + mailsDeleted + addressesForgotten > 0) {
+    const blockRulesForgotten = forgetIpHashRules(tx, { before: addressCutoff });
+    const result: PrivacyJobsSummary = { unconfirmedDeleted, mailsDeleted, addressesForgotten, blockRulesForgotten };
+    if (options.actor || unconfirmedDeleted + mailsDeleted + addressesForgotten + blockRulesForgotten > 0) {
       recordAudit(tx, { actor: options.actor ?? SYSTEM_ACTOR, action: PRIVACY_RUN_ACTION, details: { ...result, unconfirmedCutoff: unconfirmedCutoff.toISOString(), addressCutoff: addressCutoff.toISOString() } }, now);
     }
     return result;

@@ -76,11 +76,16 @@ export function anonymiseSignaturesOfLetter(tx: Db, letterId: number): number {
 export interface SignerRecord {
   id: number;
   email: string;
+  ipHash: string | null;
 }
 
 /** Every signature by one address, across all letters. */
 export const findSignaturesByEmailKey = (db: Db, emailKey: string): SignerRecord[] =>
-  db.select({ id: signatures.id, email: signatures.email }).from(signatures).where(eq(signatures.emailKey, emailKey)).all();
+  db.select({ id: signatures.id, email: signatures.email, ipHash: signatures.ipHash }).from(signatures).where(eq(signatures.emailKey, emailKey)).all();
+
+/** The address hashes kept on a letter's signatures, as a subquery. */
+export const ipHashesOfLetter = (db: Db, letterId: number): SQLWrapper =>
+  db.select({ ipHash: signatures.ipHash }).from(signatures).where(and(eq(signatures.letterId, letterId), isNotNull(signatures.ipHash)));
 
 /**
  * A signer's erasure request: each signature is withdrawn (it leaves the counts) and everything
