@@ -7,6 +7,7 @@ import { findLetterBySlug } from '../../server/letters/repo.js';
 import { createLetter, type NewLetter } from '../../server/letters/service.js';
 import type { LetterRow } from '../../server/letters/table.js';
 import { organisationKey } from '../../server/organisations/normalise.js';
+import { parseEmailAddress } from '../../server/signatures/email-address.js';
 import type { SignatureRow } from '../../server/signatures/table.js';
 import type { TestApp } from './app.js';
 
@@ -71,9 +72,9 @@ export const signatureByEmail = (ctx: Context, email: string): SignatureRow | un
 export const outboxFor = (ctx: Pick<Context, 'db'>, to?: string) =>
   (to ? ctx.db.select().from(outbox).where(eq(outbox.toAddress, to)) : ctx.db.select().from(outbox)).all();
 
-/** The confirm or withdraw token in the newest queued mail to an address. */
+/** The confirm or withdraw token in the newest queued mail to an address (as typed in a form: mail goes to its normalised spelling). */
 export function tokenFromOutbox(ctx: Pick<Context, 'db'>, to: string, purpose: 'confirm' | 'withdraw'): string {
-  const mails = outboxFor(ctx, to).reverse();
+  const mails = outboxFor(ctx, parseEmailAddress(to)?.email ?? to).reverse();
   for (const mail of mails) {
     const match = mail.textBody.match(new RegExp(`/signatures/${purpose}/([A-Za-z0-9_-]+)`));
     if (match?.[1]) return match[1];
