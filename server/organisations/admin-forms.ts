@@ -39,6 +39,7 @@ export function organisationIdParam(raw: string): number {
 const FIELD_OF_REFUSAL: Record<string, string> = {
   invalid_domain: 'domains',
   public_mail_domain: 'domains',
+  public_suffix_domain: 'domains',
   too_many_domains: 'domains',
   domain_taken: 'domains',
   merge_same_organisation: 'remove',

@@ -1,19 +1,33 @@
+import { createRequire } from 'node:module';
+import { getDomain } from 'tldts';
 import { asciiDomain } from '../lib/domain.js';
 import { AppError } from '../web/errors.js';
 
+const require = createRequire(import.meta.url);
+
 /**
- * Addresses anyone can open: a signer confirming one proves nothing about an organisation, so
- * these are never accepted as an organisation's verified domain.
+ * Mail services where anyone can open an address (webmail, free and throwaway providers), from a
+ * maintained list: a signer confirming an address there proves nothing about an organisation.
+ * About 100,000 domains, so loaded on the first check rather than when the server starts.
  */
-const PUBLIC_MAIL_DOMAINS = new Set([
-  '163.com', 'aol.com', 'fastmail.com', 'gmail.com', 'gmx.com', 'gmx.de', 'gmx.net', 'googlemail.com', 'hotmail.com',
-  'icloud.com', 'live.com', 'mail.com', 'mail.ru', 'me.com', 'msn.com', 'outlook.com', 'pm.me', 'proton.me',
-  'protonmail.com', 'qq.com', 'tutanota.com', 'web.de', 'yahoo.com', 'yandex.com', 'yandex.ru', 'zoho.com',
-]);
+let publicMailDomains: ReadonlySet<string> | undefined;
+const isPublicMailDomain = (domain: string): boolean => {
+  publicMailDomains ??= (require('free-email-domains-list/build/src/constants.js') as { DOMAINS: Set<string> }).DOMAINS;
+  return publicMailDomains.has(domain);
+};
+
+/**
+ * The domain an organisation owns for `domain`, by the Public Suffix List (private suffixes such as
+ * github.io included: each of their subdomains belongs to someone else); undefined when `domain`
+ * is itself a public suffix (org.uk, com, github.io), which no organisation owns.
+ */
+const registrableDomain = (domain: string): string | undefined => getDomain(domain, { allowPrivateDomains: true }) ?? undefined;
 
 /**
  * An organisation's domain as organisers type it ("@nvidia.com", "https://www.nvidia.com/",
- * "*.nvidia.com"), reduced to the domain addresses are checked against. Throws 422 otherwise.
+ * "*.nvidia.com"), reduced to the domain addresses are checked against. Throws 422 otherwise, and
+ * for a domain whose addresses say nothing about an organisation: a public suffix, or a public
+ * mail service (or a part of one).
  */
 export function normaliseOrganisationDomain(raw: string): string {
   let text = raw.trim().toLowerCase();
@@ -21,8 +35,12 @@ export function normaliseOrganisationDomain(raw: string): string {
   text = text.replace(/^@/, '').replace(/^\*\./, '').replace(/^www\./, '').replace(/\.$/, '');
   const domain = asciiDomain(text);
   if (!domain) throw new AppError('invalid_domain', 422, `"${raw.trim()}" is not a domain name like example.org.`);
-  if (PUBLIC_MAIL_DOMAINS.has(domain)) {
-    throw new AppError('public_mail_domain', 422, `${domain} is a public mail service: an address there says nothing about an organisation.`);
+  const registrable = registrableDomain(domain);
+  if (!registrable) {
+    throw new AppError('public_suffix_domain', 422, `${domain} is a public suffix: anyone can register a name under it, so it belongs to no one organisation. Enter the organisation's own domain, like example.org.uk.`);
+  }
+  if (isPublicMailDomain(domain) || isPublicMailDomain(registrable)) {
+    throw new AppError('public_mail_domain', 422, `${domain} is a public mail service: anyone can open an address there, so an address there says nothing about an organisation.`);
   }
   return domain;
 }

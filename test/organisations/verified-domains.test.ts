@@ -1,0 +1,42 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SYSTEM_ACTOR } from '../../server/audit/record.js';
+import { createOrganisation, organisationDomainsOf } from '../../server/organisations/service.js';
+import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { loginAs, type SignedIn } from '../helpers/organisers.js';
+
+let t: TestApp;
+let moderator: SignedIn;
+beforeEach(async () => {
+  t = buildTestApp();
+  moderator = await loginAs(t, 'moderator');
+});
+afterEach(() => t.close());
+
+const setDomains = (id: number, domains: string) => moderator.agent.post(`/admin/organisations/${id}/domains`).type('form').send({ _csrf: moderator.csrfToken, domains });
+const domainsOf = (id: number) => [...organisationDomainsOf(t.ctx.db, id)].sort();
+
+describe("an organisation's verified domains", () => {
+  it.each([
+    ['a public suffix', 'co.uk', 'co.uk is a public suffix'],
+    ['a top-level domain', 'com', 'is not a domain name'],
+    ['a private public suffix, where anyone gets a subdomain', 'github.io', 'github.io is a public suffix'],
+    ['a public suffix typed as a wildcard', '*.blogspot.com', 'blogspot.com is a public suffix'],
+    ['a webmail provider missing from any short hand list', 'posteo.de', 'posteo.de is a public mail service'],
+    ['a national webmail provider', 'yahoo.co.uk', 'yahoo.co.uk is a public mail service'],
+    ['a subdomain of a webmail provider', 'eng.gmail.com', 'eng.gmail.com is a public mail service'],
+  ])('when a moderator sets %s (%s), then the form says why it cannot be and nothing changes', async (_case, domain, message) => {
+    const acme = createOrganisation(t.ctx, { name: 'Acme', domains: ['acme.example'], actor: SYSTEM_ACTOR });
+
+    const res = await setDomains(acme.id, `acme.example\n${domain}`);
+
+    expect(res.status).toBe(422);
+    expect(res.text).toMatch(new RegExp(`id="error-domains"><span class="visually-hidden">Error:</span> [^<]*${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    expect(domainsOf(acme.id)).toEqual(['acme.example']);
+  });
+
+  it("when a moderator sets an organisation's own domains, under a public suffix too, then they are saved", async () => {
+    const acme = createOrganisation(t.ctx, { name: 'Acme', actor: SYSTEM_ACTOR });
+    await setDomains(acme.id, 'acme.co.uk\nresearch.acme.example\nacme.github.io').expect(303);
+    expect(domainsOf(acme.id)).toEqual(['acme.co.uk', 'acme.github.io', 'research.acme.example']);
+  });
+});
