@@ -8,7 +8,7 @@ import { openDatabase, type DatabaseHandle } from './db/client.js';
 import { migrateDatabase } from './db/migrate.js';
 import { startScheduledJobs, type ScheduledJobs } from './jobs/scheduler.js';
 import { seedDemoLetterIfEmpty } from './letters/demo-letter.js';
-import { createDevTransport, createSmtpTransport, type MailTransport } from './mail/transport.js';
+import { createDevTransport, createSmtpTransport, smtpSettingsOf, type MailTransport } from './mail/transport.js';
 import { createOutboxWorker, type OutboxWorker } from './mail/worker.js';
 
 export interface RunningServer {
@@ -39,7 +39,8 @@ export async function startServer(config: Config, logger: Logger, options: Start
     throw error;
   }
 
-  const transport = options.transport ?? (config.smtpUrl ? createSmtpTransport(config.smtpUrl, config.mailFrom) : createDevTransport());
+  const { smtpUrl } = config;
+  const transport = options.transport ?? (smtpUrl ? createSmtpTransport(smtpSettingsOf({ ...config, smtpUrl })) : createDevTransport(config.mailFrom));
   const worker = createOutboxWorker({
     db: database.db,
     transport,
@@ -49,7 +50,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
     eraseSentBodies: transport.kind === 'smtp' && config.isProduction,
     ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
   });
-  const { app, ctx } = createApp({ config, db: database.db, logger, now, notifyOutbox: worker.notify });
+  const { app, ctx } = createApp({ config, db: database.db, logger, now, notifyOutbox: worker.notify, mailOutage: worker.outage });
 
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
