@@ -43,6 +43,7 @@ const schema = z
     // Node runs a timer longer than 2^31 ms (24.8 days) after 1 ms: a day is the useful maximum.
     JOBS_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(1440).default(60),
     LOGIN_LIMIT_PER_ACCOUNT: whole(5),
+    LOGIN_LIMIT_PER_ACCOUNT_ALL_SOURCES: whole(50),
     LOGIN_LIMIT_PER_IP: whole(20),
     LOGIN_LIMIT_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
     SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
@@ -101,8 +102,9 @@ export interface Config {
   anonymiseAfterDays: number;
   /** How often the server runs reminders and privacy jobs; 0 = never (tests, benchmarks). */
   jobsIntervalMinutes: number;
-  /** Failed organiser sign-ins allowed per account, and per client address, in the window; 0 = off. */
+  /** Failed organiser sign-ins allowed per account from one client address, per client address, and per account from all addresses, in the window; 0 = off. */
   loginLimitPerAccount: number;
+  loginLimitPerAccountAllSources: number;
   loginLimitPerIp: number;
   loginLimitWindowMinutes: number;
   /** An organiser session ends after this long without a request, and in any case after the maximum. */
@@ -179,6 +181,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     anonymiseAfterDays: env.ANONYMISE_AFTER_DAYS,
     jobsIntervalMinutes: env.JOBS_INTERVAL_MINUTES,
     loginLimitPerAccount: env.LOGIN_LIMIT_PER_ACCOUNT,
+    loginLimitPerAccountAllSources: env.LOGIN_LIMIT_PER_ACCOUNT_ALL_SOURCES,
     loginLimitPerIp: env.LOGIN_LIMIT_PER_IP,
     loginLimitWindowMinutes: env.LOGIN_LIMIT_WINDOW_MINUTES,
     sessionIdleMinutes: env.SESSION_IDLE_MINUTES,
