@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import pino, { type Logger } from 'pino';
 import { SMTPServer } from 'smtp-server';
+import { afterEach } from 'vitest';
 import type { SmtpSettings } from '../../server/mail/transport.js';
 
 export interface SmtpPeer {
@@ -120,4 +121,21 @@ export function capturedLogger(): { logger: Logger; lines: Array<{ level: number
   const lines: Array<{ level: number; msg: string } & Record<string, unknown>> = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
   return { logger, lines };
+}
+
+/** What a mail test opens; whatever is set here is closed after each test. */
+export interface OpenedForTest {
+  app?: { close(): Promise<void> };
+  peer?: SmtpPeer;
+}
+
+export function closedAfterEach(): OpenedForTest {
+  const opened: OpenedForTest = {};
+  afterEach(async () => {
+    await opened.app?.close();
+    await opened.peer?.close();
+    delete opened.app;
+    delete opened.peer;
+  });
+  return opened;
 }

@@ -1,19 +1,12 @@
 import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSmtpTransport } from '../../server/mail/transport.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buildLetter, outboxFor, postSignature, signForm } from '../helpers/factories.js';
 import { loginAs } from '../helpers/organisers.js';
-import { capturedLogger, smtpSettingsFor, startSmtpPeer, type SmtpPeer } from '../helpers/smtp.js';
+import { capturedLogger, closedAfterEach, smtpSettingsFor, startSmtpPeer } from '../helpers/smtp.js';
 
-let peer: SmtpPeer | undefined;
-let t: TestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  await peer?.close();
-  t = undefined;
-  peer = undefined;
-});
+const opened = closedAfterEach();
 
 const HOUR = 60 * 60 * 1000;
 const login = { user: 'mailer', pass: 'the right password' };
@@ -36,9 +29,9 @@ const withCredentials = (url: string, user: string, pass: string): string => {
 describe('which send failures are final', () => {
   it('when the SMTP server refuses the login (535) for more than a day, then the mail is never marked failed, the dashboard says so, it is logged at error once, and the mail goes out once the login works', async () => {
     const credentials = { ...login };
-    peer = await startSmtpPeer(0, { login: credentials });
+    const peer = (opened.peer = await startSmtpPeer(0, { login: credentials }));
     const { logger, lines } = capturedLogger();
-    t = await appSendingTo(withCredentials(peer.url, login.user, 'a stale password'), logger);
+    const t = (opened.app = await appSendingTo(withCredentials(peer.url, login.user, 'a stale password'), logger));
     await queueMail(t);
     for (let hour = 0; hour <= 26; hour += 1) {
       await t.worker.drain();
@@ -69,8 +62,8 @@ describe('which send failures are final', () => {
   });
 
   it('when the SMTP server wants a login that is not configured (530), then the mail waits as for a refused login', async () => {
-    peer = await startSmtpPeer(0, { login });
-    t = await appSendingTo(peer.url);
+    const peer = (opened.peer = await startSmtpPeer(0, { login }));
+    const t = (opened.app = await appSendingTo(peer.url));
     await queueMail(t);
     await t.worker.drain();
     expect(outboxFor(t.ctx)[0]).toMatchObject({ state: 'queued' });
@@ -79,8 +72,8 @@ describe('which send failures are final', () => {
   });
 
   it('when TLS with the SMTP server fails, then the mail waits and the outage is reported', async () => {
-    peer = await startSmtpPeer();
-    t = await appSendingTo(peer.url.replace('smtp://', 'smtps://'));
+    const peer = (opened.peer = await startSmtpPeer());
+    const t = (opened.app = await appSendingTo(peer.url.replace('smtp://', 'smtps://')));
     await queueMail(t);
     await t.worker.drain();
     expect(outboxFor(t.ctx)[0]).toMatchObject({ state: 'queued' });
@@ -88,9 +81,9 @@ describe('which send failures are final', () => {
   });
 
   it('when the SMTP server refuses the recipient (550 at RCPT TO), then that mail fails for good and nothing is reported as an outage', async () => {
-    peer = await startSmtpPeer();
+    const peer = (opened.peer = await startSmtpPeer());
     peer.refusedRecipients.add('nobody@example.org');
-    t = await appSendingTo(peer.url);
+    const t = (opened.app = await appSendingTo(peer.url));
     await queueMail(t, 'nobody@example.org');
     await queueMail(t, 'somebody@example.org');
     await t.worker.drain();

@@ -8,16 +8,9 @@ import { createDevTransport, createSmtpMailer, createSmtpTransport, smtpSettings
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { tempDir } from '../helpers/config.js';
 import { buildLetter, outboxFor, postSignature, signForm } from '../helpers/factories.js';
-import { smtpSettingsFor, startSmtpPeer, type SmtpPeer } from '../helpers/smtp.js';
+import { closedAfterEach, smtpSettingsFor, startSmtpPeer } from '../helpers/smtp.js';
 
-let peer: SmtpPeer | undefined;
-let t: TestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  await peer?.close();
-  t = undefined;
-  peer = undefined;
-});
+const opened = closedAfterEach();
 
 async function queueMails(app: TestApp, count: number): Promise<void> {
   const letter = buildLetter(app.ctx);
@@ -58,8 +51,8 @@ describe('the SMTP transport settings', () => {
 
 describe('the SMTP connection pool', () => {
   it('when a burst of mail is sent, then no more connections are open at once than the pool allows, and every mail arrives once', async () => {
-    peer = await startSmtpPeer();
-    t = buildTestApp({ transport: createSmtpTransport(smtpSettingsFor(peer.url, { maxConnections: 3 })) });
+    const peer = (opened.peer = await startSmtpPeer());
+    const t = (opened.app = buildTestApp({ transport: createSmtpTransport(smtpSettingsFor(peer.url, { maxConnections: 3 })) }));
     await queueMails(t, 24);
     await t.worker.drain();
     const mails = await peer.waitForMessages(24);
@@ -70,9 +63,9 @@ describe('the SMTP connection pool', () => {
   });
 
   it('when the peer accepts the connection but never greets, then the send gives up after the greeting timeout, the mail waits, and it is delivered once the peer answers', async () => {
-    peer = await startSmtpPeer();
+    const peer = (opened.peer = await startSmtpPeer());
     peer.hang = true;
-    t = buildTestApp({ transport: createSmtpTransport(smtpSettingsFor(peer.url, { connectionTimeoutMs: 300, greetingTimeoutMs: 300 })) });
+    const t = (opened.app = buildTestApp({ transport: createSmtpTransport(smtpSettingsFor(peer.url, { connectionTimeoutMs: 300, greetingTimeoutMs: 300 })) }));
     await queueMails(t, 1);
     const started = Date.now();
     await t.worker.drain();
@@ -107,7 +100,7 @@ describe('no mail reads a file or fetches a URL', () => {
   };
 
   it('when a message names a file as an attachment, as its raw source or as its HTML, then the SMTP transport refuses it and nothing is sent', async () => {
-    peer = await startSmtpPeer();
+    const peer = (opened.peer = await startSmtpPeer());
     const mailer = createSmtpMailer(smtpSettingsFor(peer.url));
     const path = secretFile();
     const envelope = { from: 'a@undersigned.test', to: 'b@example.org', subject: 'x' };
@@ -123,7 +116,7 @@ describe('no mail reads a file or fetches a URL', () => {
   });
 
   it('when a message names a URL, then the SMTP transport refuses it without fetching it', async () => {
-    peer = await startSmtpPeer();
+    const peer = (opened.peer = await startSmtpPeer());
     let fetched = 0;
     web = createServer((_req, res) => {
       fetched += 1;
@@ -144,7 +137,7 @@ describe('no mail reads a file or fetches a URL', () => {
   });
 
   it('when the development outbox composes a mail, then it composes it with the same options (a normal mail goes through)', async () => {
-    t = buildTestApp({ transport: createDevTransport() });
+    const t = (opened.app = buildTestApp({ transport: createDevTransport() }));
     await queueMails(t, 1);
     expect(await t.worker.drain()).toBe(1);
     expect(outboxFor(t.ctx)[0]?.state).toBe('sent');
