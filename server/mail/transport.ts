@@ -20,6 +20,12 @@ export interface SmtpSettings {
   socketTimeoutMs: number;
 }
 
+/** The transport the configuration asks for: SMTP when SMTP_URL is set, else the development outbox. */
+export function createMailTransport(config: Config): MailTransport {
+  const { smtpUrl } = config;
+  return smtpUrl ? createSmtpTransport(smtpSettingsOf({ ...config, smtpUrl })) : createDevTransport(config.mailFrom);
+}
+
 export const smtpSettingsOf = (config: Config & { smtpUrl: string }): SmtpSettings => ({
   url: config.smtpUrl,
   from: config.mailFrom,

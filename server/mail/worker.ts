@@ -17,6 +17,8 @@ export interface OutboxWorkerOptions {
   eraseSentBodies: boolean;
   pollMs?: number;
   batchSize?: number;
+  /** Told when an outage starts, changes or ends (undefined), for a process that shows it elsewhere. */
+  onOutageChange?: (outage: MailOutage | undefined) => void;
 }
 
 /** An outage of the mail server as the worker last saw it; undefined while mail flows. */
@@ -41,7 +43,11 @@ export interface OutboxWorker {
 const LOCK_MS = 2 * 60 * 1000;
 const FIRST_RETRY_MS = 30 * 1000;
 const LONGEST_RETRY_MS = 60 * 60 * 1000;
-/** While the server is out, the worker probes it no less often than this, so mail resumes soon after a fix. */
+/**
+ * While the mail server is out the worker pauses, then probes it with the oldest due mail: after
+ * 5 s, doubling up to 5 minutes, so mail resumes soon after a fix without hammering a dead server.
+ */
+const FIRST_PAUSE_MS = 5 * 1000;
 const LONGEST_PAUSE_MS = 5 * 60 * 1000;
 
 /**
@@ -105,17 +111,18 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   const outageBegins = (problem: string, lastError: string, at: Date) => {
     outageBatches += 1;
-    pausedUntil = at.getTime() + Math.min(retryDelayMs(outageBatches), LONGEST_PAUSE_MS);
-    if (outage) {
-      outage = { ...outage, problem, lastError };
-      return;
-    }
-    outage = { problem, since: at, lastError };
-    logger.error({ problem, reason: lastError }, `mail is failing: ${problem}`);
+    pausedUntil = at.getTime() + Math.min(FIRST_PAUSE_MS * 2 ** (outageBatches - 1), LONGEST_PAUSE_MS);
+    const starts = outage === undefined;
+    outage = { problem, since: outage?.since ?? at, lastError };
+    if (starts) logger.error({ problem, reason: lastError }, `mail is failing: ${problem}`);
+    options.onOutageChange?.(outage);
   };
 
   const outageEnds = () => {
-    if (outage) logger.info({ since: outage.since }, 'mail is being delivered again');
+    if (outage) {
+      logger.info({ since: outage.since }, 'mail is being delivered again');
+      options.onOutageChange?.(undefined);
+    }
     outage = undefined;
     outageBatches = 0;
     pausedUntil = 0;
@@ -125,16 +132,17 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const outcomeOf = (mail: OutboxRow, error: unknown, at: Date): Partial<OutboxRow> => {
     if (error === undefined) return { state: 'sent', sentAt: at, lockedUntil: null, lastError: null, ...(options.eraseSentBodies ? { textBody: '', htmlBody: '' } : {}) };
     const failure = classifySendFailure(error);
-    const retry = { state: 'queued' as const, lockedUntil: null, lastError: failure.reason, nextAttemptAt: new Date(at.getTime() + retryDelayMs(mail.attempts)) };
-    // An outage is not this mail's fault: it waits for the server however long that takes.
-    if (failure.outage) return retry;
+    const retry = (delayMs: number) => ({ state: 'queued' as const, lockedUntil: null, lastError: failure.reason, nextAttemptAt: new Date(at.getTime() + delayMs) });
+    // An outage is not this mail's fault: it stays due, however long the outage lasts, and the
+    // worker's pause paces the probes; every waiting mail goes out as soon as the server is back.
+    if (failure.outage) return retry(0);
     const expired = at.getTime() - mail.createdAt.getTime() >= options.retryHours * 60 * 60 * 1000;
     if (failure.permanent || expired) {
       logger.warn({ outboxId: mail.id, kind: mail.kind, reason: failure.reason }, 'mail failed permanently');
       return { state: 'failed', lockedUntil: null, lastError: failure.reason };
     }
     logger.info({ outboxId: mail.id, kind: mail.kind, attempts: mail.attempts, reason: failure.reason }, 'mail will be retried');
-    return retry;
+    return retry(retryDelayMs(mail.attempts));
   };
 
   // Each outcome is stored as soon as its send settles: a delivered mail must not wait in

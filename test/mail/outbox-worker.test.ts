@@ -37,7 +37,7 @@ describe('the outbox worker', () => {
 
   it('when the peer answers 4xx, then the mail is retried with back-off and delivered once it accepts', async () => {
     await queueOneMail();
-    peer.failNext(451, 421);
+    peer.failNext(451, 450);
     await t.worker.drain();
     let row = outboxFor(t.ctx)[0];
     expect(row).toMatchObject({ state: 'queued', attempts: 1 });
