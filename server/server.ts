@@ -39,8 +39,9 @@ export async function startServer(config: Config, logger: Logger, options: Start
     throw error;
   }
 
-  let worker: MailWorker | undefined;
-  const { app, ctx } = createApp({ config, db: database.db, logger, now, notifyOutbox: () => worker?.notify(), mailOutage: () => worker?.outage() });
+  // The worker starts once the server listens; requests before that leave mail for its first run.
+  const mail: { worker?: MailWorker } = {};
+  const { app, ctx } = createApp({ config, db: database.db, logger, now, notifyOutbox: () => mail.worker?.notify(), mailOutage: () => mail.worker?.outage() });
 
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
@@ -48,7 +49,8 @@ export async function startServer(config: Config, logger: Logger, options: Start
   server.keepAliveTimeout = 5_000;
   // Started once listening, so a failed start leaves no thread behind.
   const checkpoints = startBackgroundCheckpoints(database, logger);
-  worker = startMailWorker(config, logger, { db: database.db, ...pick(options) });
+  const worker = startMailWorker(config, logger, { db: database.db, ...pick(options) });
+  mail.worker = worker;
   const jobs = startScheduledJobs(ctx, config.jobsIntervalMinutes);
   const { port } = server.address() as AddressInfo;
   logger.info({ url: `http://${config.host}:${port}`, mail: worker.kind, mailWorker: worker.runsIn }, 'undersigned is listening');
@@ -66,7 +68,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
         });
         server.closeIdleConnections();
       });
-      await worker?.stop();
+      await worker.stop();
       await checkpoints.stop();
       database.close();
     })());
