@@ -35,6 +35,9 @@ export async function startSmtpPeer(port = 0, options: { login?: { user: string;
     authOptional: !login,
     allowInsecureAuth: true,
     disabledCommands: ['STARTTLS'],
+    // No DNS here: a reverse lookup of 127.0.0.1 would wait for the resolver to time out before
+    // every greeting. A production relay resolves it at once.
+    disableReverseLookup: true,
     logger: false,
     onConnect(_session, callback) {
       // Held callbacks are never answered: the client waits for a greeting until it gives up.
