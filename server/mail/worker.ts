@@ -176,15 +176,31 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     record(mail, error);
   };
 
-  const sendBatch = async (): Promise<number> => {
-    if (now().getTime() < pausedUntil) return 0;
-    const batch = claim();
-    const waiting = [...batch];
-    const lane = async () => {
-      for (let mail = waiting.shift(); mail; mail = waiting.shift()) await sendOne(mail);
+  /**
+   * Sends everything due, `transport.concurrency` mails at a time. Each lane takes the next
+   * claimed mail as soon as its last one is done, and a lane that finds none claims the next
+   * batch: no lane waits for the slowest mail of a batch before the next batch starts.
+   */
+  const sendDue = async (): Promise<number> => {
+    const waiting: OutboxRow[] = [];
+    let attempted = 0;
+    let exhausted = false;
+    const next = (): OutboxRow | undefined => {
+      if (waiting.length === 0 && !exhausted) {
+        const batch = stopped || now().getTime() < pausedUntil ? [] : claim();
+        exhausted = batch.length < batchSize;
+        waiting.push(...batch);
+      }
+      return waiting.shift();
     };
-    await Promise.all(Array.from({ length: Math.min(transport.concurrency, batch.length) }, lane));
-    return batch.length;
+    const lane = async () => {
+      for (let mail = next(); mail; mail = next()) {
+        attempted += 1;
+        await sendOne(mail);
+      }
+    };
+    await Promise.all(Array.from({ length: transport.concurrency }, lane));
+    return attempted;
   };
 
   const drain = async (): Promise<number> => {
@@ -196,11 +212,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       let total = 0;
       do {
         again = false;
-        let sent: number;
-        do {
-          sent = await sendBatch();
-          total += sent;
-        } while (sent === batchSize && !stopped && outage === undefined);
+        total += await sendDue();
       } while (again && !stopped && outage === undefined);
       return total;
     })();
