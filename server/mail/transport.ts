@@ -56,6 +56,10 @@ export function smtpTransportOptions(settings: SmtpSettings) {
     ...(user ? { auth: { user, pass: decodeURIComponent(url.password) } } : {}),
     pool: true as const,
     maxConnections: settings.maxConnections,
+    // nodemailer retires a pooled connection after 100 mails by default and opens the next one
+    // while the old one is still saying QUIT: one connection over the limit during a surge.
+    // Connections stay until the server or an idle timeout ends them.
+    maxMessages: Infinity,
     connectionTimeout: settings.connectionTimeoutMs,
     greetingTimeout: settings.greetingTimeoutMs,
     socketTimeout: settings.socketTimeoutMs,
