@@ -1,14 +1,15 @@
 /**
- * `npm run bench [scenario…]`: scenarios are sign, pages, export, startup (all by default).
+ * `npm run bench [scenario…]`: scenarios are sign, pages, export, startup, mail (all by default).
  * Needs `npm run build` first (the package script does it).
  */
 import { measureBaseline } from './scenarios/baseline.js';
 import { exportAtScale, startupAtScale } from './scenarios/export-and-startup.js';
+import { mailSurge } from './scenarios/mail-surge.js';
 import { pagesAtScale } from './scenarios/pages-at-scale.js';
 import { signAndConfirm } from './scenarios/sign-and-confirm.js';
 import { printRows, writeResults, type Row } from './lib/report.js';
 
-const SCENARIOS = { sign: signAndConfirm, pages: pagesAtScale, export: exportAtScale, startup: startupAtScale } as const;
+const SCENARIOS = { sign: signAndConfirm, pages: pagesAtScale, export: exportAtScale, startup: startupAtScale, mail: mailSurge } as const;
 type Name = keyof typeof SCENARIOS;
 
 const requested = process.argv.slice(2).filter((arg): arg is Name => arg in SCENARIOS);

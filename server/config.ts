@@ -18,6 +18,10 @@ const schema = z
     BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
     SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
     MAIL_FROM: z.string().min(3).default('Undersigned <no-reply@undersigned.localhost>'),
+    SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(50).default(4),
+    SMTP_CONNECTION_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(10),
+    SMTP_GREETING_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(10),
+    SMTP_SOCKET_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(60),
     SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     TRUST_PROXY: z.string().default('false'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -36,8 +40,10 @@ const schema = z
     UNCONFIRMED_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     IP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
     ANONYMISE_AFTER_DAYS: whole(30),
-    JOBS_INTERVAL_MINUTES: whole(60),
+    // Node runs a timer longer than 2^31 ms (24.8 days) after 1 ms: a day is the useful maximum.
+    JOBS_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(1440).default(60),
     LOGIN_LIMIT_PER_ACCOUNT: whole(5),
+    LOGIN_LIMIT_PER_ACCOUNT_ALL_SOURCES: whole(50),
     LOGIN_LIMIT_PER_IP: whole(20),
     LOGIN_LIMIT_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
     SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
@@ -68,6 +74,11 @@ export interface Config {
   baseUrl: string;
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** The SMTP connection pool's size, and how long to wait to connect, for the greeting and on an idle socket. */
+  smtpMaxConnections: number;
+  smtpConnectionTimeoutSeconds: number;
+  smtpGreetingTimeoutSeconds: number;
+  smtpSocketTimeoutSeconds: number;
   sessionSecret: string;
   trustProxy: boolean | number | string;
   logLevel: Env['LOG_LEVEL'];
@@ -96,8 +107,9 @@ export interface Config {
   anonymiseAfterDays: number;
   /** How often the server runs reminders and privacy jobs; 0 = never (tests, benchmarks). */
   jobsIntervalMinutes: number;
-  /** Failed organiser sign-ins allowed per account, and per client address, in the window; 0 = off. */
+  /** Failed organiser sign-ins allowed per account from one client address, per client address, and per account from all addresses, in the window; 0 = off. */
   loginLimitPerAccount: number;
+  loginLimitPerAccountAllSources: number;
   loginLimitPerIp: number;
   loginLimitWindowMinutes: number;
   /** An organiser session ends after this long without a request, and in any case after the maximum. */
@@ -150,6 +162,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     baseUrl: (env.BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM,
+    smtpMaxConnections: env.SMTP_MAX_CONNECTIONS,
+    smtpConnectionTimeoutSeconds: env.SMTP_CONNECTION_TIMEOUT_SECONDS,
+    smtpGreetingTimeoutSeconds: env.SMTP_GREETING_TIMEOUT_SECONDS,
+    smtpSocketTimeoutSeconds: env.SMTP_SOCKET_TIMEOUT_SECONDS,
     sessionSecret: env.SESSION_SECRET ?? DEVELOPMENT_SECRET,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     logLevel: env.LOG_LEVEL,
@@ -170,6 +186,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     anonymiseAfterDays: env.ANONYMISE_AFTER_DAYS,
     jobsIntervalMinutes: env.JOBS_INTERVAL_MINUTES,
     loginLimitPerAccount: env.LOGIN_LIMIT_PER_ACCOUNT,
+    loginLimitPerAccountAllSources: env.LOGIN_LIMIT_PER_ACCOUNT_ALL_SOURCES,
     loginLimitPerIp: env.LOGIN_LIMIT_PER_IP,
     loginLimitWindowMinutes: env.LOGIN_LIMIT_WINDOW_MINUTES,
     sessionIdleMinutes: env.SESSION_IDLE_MINUTES,

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
+import type { MailOutage } from './mail/worker.js';
 import { loadAssets, type Assets } from './web/assets.js';
 import { createPageCache, type PageCache } from './web/page-cache.js';
 import { createViewEngine, type ViewEngine } from './web/render.js';
@@ -16,6 +17,8 @@ export interface Context {
   pages: PageCache;
   /** Tells the outbox worker that a mail was queued, so it need not wait for its next poll. */
   notifyOutbox: () => void;
+  /** The mail server outage the outbox worker in this process is living through, if any. */
+  mailOutage: () => MailOutage | undefined;
 }
 
 export interface ContextDeps {
@@ -24,6 +27,7 @@ export interface ContextDeps {
   logger: Logger;
   now?: () => Date;
   notifyOutbox?: () => void;
+  mailOutage?: () => MailOutage | undefined;
 }
 
 /** One way to build a Context, for the web app and the CLI alike. */
@@ -42,5 +46,6 @@ export function createContext(deps: ContextDeps, assets: Assets = loadAssets()):
     now: deps.now ?? (() => new Date()),
     pages: createPageCache(),
     notifyOutbox: deps.notifyOutbox ?? (() => {}),
+    mailOutage: deps.mailOutage ?? (() => undefined),
   };
 }

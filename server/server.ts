@@ -8,13 +8,13 @@ import { openDatabase, type DatabaseHandle } from './db/client.js';
 import { migrateDatabase } from './db/migrate.js';
 import { startScheduledJobs, type ScheduledJobs } from './jobs/scheduler.js';
 import { seedDemoLetterIfEmpty } from './letters/demo-letter.js';
-import { createDevTransport, createSmtpTransport, type MailTransport } from './mail/transport.js';
-import { createOutboxWorker, type OutboxWorker } from './mail/worker.js';
+import { startMailWorker, type MailWorker } from './mail/mail-worker.js';
+import type { MailTransport } from './mail/transport.js';
 
 export interface RunningServer {
   server: Server;
   database: DatabaseHandle;
-  worker: OutboxWorker;
+  worker: MailWorker;
   jobs: ScheduledJobs;
   url: string;
   /** Stops accepting, lets requests in flight finish, stops the jobs and the mail worker, closes the database. */
@@ -39,17 +39,9 @@ export async function startServer(config: Config, logger: Logger, options: Start
     throw error;
   }
 
-  const transport = options.transport ?? (config.smtpUrl ? createSmtpTransport(config.smtpUrl, config.mailFrom) : createDevTransport());
-  const worker = createOutboxWorker({
-    db: database.db,
-    transport,
-    logger,
-    now,
-    retryHours: config.mailRetryHours,
-    eraseSentBodies: transport.kind === 'smtp' && config.isProduction,
-    ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
-  });
-  const { app, ctx } = createApp({ config, db: database.db, logger, now, notifyOutbox: worker.notify });
+  // The worker starts once the server listens; requests before that leave mail for its first run.
+  const mail: { worker?: MailWorker } = {};
+  const { app, ctx } = createApp({ config, db: database.db, logger, now, notifyOutbox: () => mail.worker?.notify(), mailOutage: () => mail.worker?.outage() });
 
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
@@ -57,10 +49,11 @@ export async function startServer(config: Config, logger: Logger, options: Start
   server.keepAliveTimeout = 5_000;
   // Started once listening, so a failed start leaves no thread behind.
   const checkpoints = startBackgroundCheckpoints(database, logger);
-  worker.start();
+  const worker = startMailWorker(config, logger, { db: database.db, ...pick(options) });
+  mail.worker = worker;
   const jobs = startScheduledJobs(ctx, config.jobsIntervalMinutes);
   const { port } = server.address() as AddressInfo;
-  logger.info({ url: `http://${config.host}:${port}`, mail: transport.kind }, 'undersigned is listening');
+  logger.info({ url: `http://${config.host}:${port}`, mail: worker.kind, mailWorker: worker.runsIn }, 'undersigned is listening');
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -82,3 +75,10 @@ export async function startServer(config: Config, logger: Logger, options: Start
 
   return { server, database, worker, jobs, url: `http://${config.host}:${port}`, stop };
 }
+
+/** The worker options a caller set, without keys it left undefined. */
+const pick = ({ now, transport, pollMs }: StartOptions) => ({
+  ...(now ? { now } : {}),
+  ...(transport ? { transport } : {}),
+  ...(pollMs === undefined ? {} : { pollMs }),
+});

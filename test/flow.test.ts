@@ -21,6 +21,8 @@ afterAll(async () => {
 describe('the whole signing flow through a real SMTP exchange', () => {
   it('when a person signs, receives the mail, opens the link and presses Confirm, then the count goes up', async () => {
     const slug = DEMO_LETTER.slug;
+    // The server's outbox worker runs in a thread of its own, with its own database connection.
+    expect(running.worker.runsIn).toBe('thread');
     const before = await request(running.url).get(`/letters/${slug}`).expect(200);
     expect(before.text).toMatch(/<strong>0<\/strong> people have signed/);
     expect(before.text).toContain('<meta property="og:title"');

@@ -67,6 +67,11 @@ describe('configuration', () => {
     [{ BASE_URL: 'not a url' }, /BASE_URL/],
     [{ SMTP_URL: 'http://mail.example' }, /SMTP_URL/],
     [{ NODE_ENV: 'staging' }, /NODE_ENV/],
+    // Past 2^31 ms (about 24.8 days) Node would run the timer after 1 ms, over and over.
+    [{ JOBS_INTERVAL_MINUTES: '40000' }, /JOBS_INTERVAL_MINUTES/],
+    [{ JOBS_INTERVAL_MINUTES: '1441' }, /JOBS_INTERVAL_MINUTES/],
+    [{ SMTP_MAX_CONNECTIONS: '0' }, /SMTP_MAX_CONNECTIONS/],
+    [{ SMTP_GREETING_TIMEOUT_SECONDS: '0' }, /SMTP_GREETING_TIMEOUT_SECONDS/],
     [{ NODE_ENV: 'production' }, /SMTP_URL: is required in production/],
     [{ NODE_ENV: 'production', SMTP_URL: 'smtp://mail.example:25', BASE_URL: 'https://letters.example', SESSION_SECRET: 'short' }, /SESSION_SECRET/],
   ])('when %o, then start-up stops with a message naming the variable', (env, message) => {
@@ -76,6 +81,7 @@ describe('configuration', () => {
 
   it('when nothing is set, then the documented defaults apply', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', databasePath: 'data/undersigned.db', baseUrl: 'http://localhost:3000', signLimitPerMinute: 3, signLimitPerHour: 20, signMinSeconds: 3, confirmTokenDays: 7, seedDemoLetter: true, trustProxy: false });
+    expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', databasePath: 'data/undersigned.db', baseUrl: 'http://localhost:3000', signLimitPerMinute: 3, signLimitPerHour: 20, signMinSeconds: 3, confirmTokenDays: 7, seedDemoLetter: true, trustProxy: false, jobsIntervalMinutes: 60, smtpMaxConnections: 4, smtpConnectionTimeoutSeconds: 10, smtpGreetingTimeoutSeconds: 10, smtpSocketTimeoutSeconds: 60, loginLimitPerAccount: 5, loginLimitPerAccountAllSources: 50 });
+    expect(loadConfig({ JOBS_INTERVAL_MINUTES: '1440' }).jobsIntervalMinutes).toBe(1440);
   });
 });

@@ -12,7 +12,10 @@ export interface SigningOutcome {
 let sequence = 0;
 
 /** Sends sign POSTs with distinct emails from `concurrency` loops until `stop()` returns true. */
-export async function signingLoad(baseUrl: () => string, options: { concurrency: number; stop: () => boolean; email?: () => string }): Promise<SigningOutcome> {
+export async function signingLoad(
+  baseUrl: () => string,
+  options: { concurrency: number; stop: () => boolean; email?: () => string; onAccepted?: (email: string, at: number) => void },
+): Promise<SigningOutcome> {
   const outcome: SigningOutcome = { accepted: [], statuses: {}, unanswered: 0 };
   const worker = async () => {
     while (!options.stop()) {
@@ -23,7 +26,10 @@ export async function signingLoad(baseUrl: () => string, options: { concurrency:
         const res = await fetch(`${baseUrl()}/letters/${BENCH_LETTER}/signatures`, { method: 'POST', body, redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
         await res.arrayBuffer();
         outcome.statuses[res.status] = (outcome.statuses[res.status] ?? 0) + 1;
-        if (res.status === 303) outcome.accepted.push(email);
+        if (res.status === 303) {
+          outcome.accepted.push(email);
+          options.onAccepted?.(email, performance.now());
+        }
       } catch {
         outcome.unanswered += 1;
         await new Promise((resolve) => setTimeout(resolve, 20));

@@ -1,9 +1,10 @@
-import type { Request, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { rateLimit, type Options } from 'express-rate-limit';
 import type { Context } from '../context.js';
 import { findPublicLetterRow, isAcceptingSignatures } from '../letters/service.js';
 import { parseEmailAddress } from '../signatures/email-address.js';
 import { AppError } from '../web/errors.js';
+import { clientRateKey, FailureWindow } from './failure-window.js';
 import { textValue } from '../web/forms.js';
 import { param } from '../web/params.js';
 
@@ -22,8 +23,12 @@ export interface RateLimits {
   signingPerAddress: RequestHandler[];
   /** Signing one letter with addresses at one email domain; needs the parsed form body. */
   signingPerEmailDomain: RequestHandler[];
-  /** Confirm and withdraw links that fail (unknown, expired), per client address: guessing tokens. */
-  tokenLookups: RequestHandler[];
+  /**
+   * Confirm and withdraw links that fail (unknown, expired), per client address: guessing tokens.
+   * An error handler for the token routes: every link is looked up, so a valid one always works,
+   * whoever shares its address; only failed look-ups count, and past the limit they answer 429.
+   */
+  failedTokenLookups: ErrorRequestHandler[];
 }
 
 const waitMessage = (seconds: number): string => {
@@ -85,7 +90,26 @@ export function createRateLimits(ctx: Context): RateLimits {
       skip: (req) => domainKey(req) === undefined,
       keyGenerator: (req) => domainKey(req) ?? '',
     }),
-    // Only failures count: a person opening their own link is never throttled, a guesser is.
-    tokenLookups: limiter(ctx, config.tokenLimitPerHour, HOUR, 'Too many links that do not work have been tried from your connection.', { skipSuccessfulRequests: true }),
+    failedTokenLookups: failedTokenLookups(ctx),
   };
+}
+
+const FAILED_LOOKUPS = new Set(['token_unknown', 'token_expired']);
+
+function failedTokenLookups(ctx: Context): ErrorRequestHandler[] {
+  const { tokenLimitPerHour, sessionSecret } = ctx.config;
+  if (tokenLimitPerHour === 0) return [];
+  const failures = new FailureWindow(tokenLimitPerHour, HOUR);
+  return [
+    (error, req, _res, next) => {
+      if (!(error instanceof AppError) || !FAILED_LOOKUPS.has(error.id)) return next(error);
+      const key = clientRateKey(req.ip, sessionSecret);
+      const now = Date.now();
+      const waitMs = failures.waitMs(key, now);
+      failures.record(key, now);
+      if (waitMs === 0) return next(error);
+      const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
+      next(new AppError('rate_limited', 429, `Too many links that do not work have been tried from your connection. ${waitMessage(retryAfterSeconds)}`, { retryAfterSeconds }));
+    },
+  ];
 }

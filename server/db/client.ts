@@ -21,6 +21,7 @@ export function openDatabase(path: string): DatabaseHandle {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = drizzle(sqlite, { schema });
+  beginWritesImmediately(db);
   return {
     sqlite,
     db,
@@ -28,4 +29,16 @@ export function openDatabase(path: string): DatabaseHandle {
       if (sqlite.open) sqlite.close();
     },
   };
+}
+
+/**
+ * Every transaction starts with BEGIN IMMEDIATE unless it asks otherwise. A deferred transaction
+ * reads first and takes the write lock only at its first write; if another process (a CLI
+ * command, a second server) holds the lock then, or wrote since the read began, SQLite answers
+ * SQLITE_BUSY at once without waiting for busy_timeout, and the request fails with a 500.
+ * Taking the lock at BEGIN makes every writer wait its turn for up to busy_timeout.
+ */
+function beginWritesImmediately(db: Db): void {
+  const transaction = db.transaction.bind(db);
+  db.transaction = ((run, config) => transaction(run, { behavior: 'immediate', ...config })) as Db['transaction'];
 }

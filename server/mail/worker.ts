@@ -1,10 +1,11 @@
-import { eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
 import { preparedPerConnection } from '../db/prepared.js';
 import { outbox, type OutboxRow } from './table.js';
-import { isPermanentFailure, type MailTransport } from './transport.js';
+import { classifySendFailure } from './failures.js';
+import type { MailTransport } from './transport.js';
 
 export interface OutboxWorkerOptions {
   db: Db;
@@ -16,6 +17,17 @@ export interface OutboxWorkerOptions {
   eraseSentBodies: boolean;
   pollMs?: number;
   batchSize?: number;
+  /** Told when an outage starts, changes or ends (undefined), for a process that shows it elsewhere. */
+  onOutageChange?: (outage: MailOutage | undefined) => void;
+}
+
+/** An outage of the mail server as the worker last saw it; undefined while mail flows. */
+export interface MailOutage {
+  /** What is wrong, for the dashboard: "the SMTP server refused the login". */
+  problem: string;
+  since: Date;
+  /** The server's last reply or error. */
+  lastError: string;
 }
 
 export interface OutboxWorker {
@@ -25,11 +37,18 @@ export interface OutboxWorker {
   /** Sends everything due now; resolves with the number of mails attempted. */
   drain(): Promise<number>;
   stop(): Promise<void>;
+  outage(): MailOutage | undefined;
 }
 
 const LOCK_MS = 2 * 60 * 1000;
 const FIRST_RETRY_MS = 30 * 1000;
 const LONGEST_RETRY_MS = 60 * 60 * 1000;
+/**
+ * While the mail server is out the worker pauses, then probes it with the oldest due mail: after
+ * 5 s, doubling up to 5 minutes, so mail resumes soon after a fix without hammering a dead server.
+ */
+const FIRST_PAUSE_MS = 5 * 1000;
+const LONGEST_PAUSE_MS = 5 * 60 * 1000;
 
 /**
  * Moves up to `limit` rows matching `due` to "sending", oldest due first, and returns them.
@@ -55,6 +74,15 @@ const claimStale = claimWhere(sql`${outbox.state} = 'sending' AND ${outbox.locke
 
 export const retryDelayMs = (attempts: number): number => Math.min(FIRST_RETRY_MS * 2 ** Math.max(attempts - 1, 0), LONGEST_RETRY_MS);
 
+/** The claim a worker holds on a row: the attempt number its claim wrote. A later claim writes a higher one. */
+const leaseHeld = preparedPerConnection((db) =>
+  db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(and(eq(outbox.id, sql.placeholder('id')), eq(outbox.state, 'sending'), eq(outbox.attempts, sql.placeholder('attempts'))))
+    .prepare(),
+);
+
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const { db, transport, logger, now } = options;
   const batchSize = options.batchSize ?? 20;
@@ -62,8 +90,14 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let running: Promise<number> | undefined;
   let again = false;
   let stopped = false;
+  let outage: MailOutage | undefined;
+  let outageBatches = 0;
+  let pausedUntil = 0;
 
-  /** Claims due rows, so two workers (or a restarted one) never send a row twice at once. */
+  /**
+   * Claims due rows, so two workers (or a restarted one) never send a row twice at once. Each
+   * claim adds one to `attempts`: that number is the claim's lease, and only its holder records.
+   */
   const claim = (): OutboxRow[] => {
     const at = now();
     const claimed = { lockedUntil: at.getTime() + LOCK_MS, at: at.getTime() };
@@ -73,36 +107,100 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     });
   };
 
+  const stillHeld = (mail: OutboxRow): boolean => leaseHeld(db).get({ id: mail.id, attempts: mail.attempts }) !== undefined;
+
+  const outageBegins = (problem: string, lastError: string, at: Date) => {
+    outageBatches += 1;
+    pausedUntil = at.getTime() + Math.min(FIRST_PAUSE_MS * 2 ** (outageBatches - 1), LONGEST_PAUSE_MS);
+    const starts = outage === undefined;
+    outage = { problem, since: outage?.since ?? at, lastError };
+    if (starts) logger.error({ problem, reason: lastError }, `mail is failing: ${problem}`);
+    options.onOutageChange?.(outage);
+  };
+
+  const outageEnds = () => {
+    if (outage) {
+      logger.info({ since: outage.since }, 'mail is being delivered again');
+      options.onOutageChange?.(undefined);
+    }
+    outage = undefined;
+    outageBatches = 0;
+    pausedUntil = 0;
+  };
+
   /** What became of one mail: sent, failed for good, or queued again with back-off. */
   const outcomeOf = (mail: OutboxRow, error: unknown, at: Date): Partial<OutboxRow> => {
     if (error === undefined) return { state: 'sent', sentAt: at, lockedUntil: null, lastError: null, ...(options.eraseSentBodies ? { textBody: '', htmlBody: '' } : {}) };
-    const reason = error instanceof Error ? error.message.slice(0, 500) : String(error).slice(0, 500);
+    const failure = classifySendFailure(error);
+    const retry = (delayMs: number) => ({ state: 'queued' as const, lockedUntil: null, lastError: failure.reason, nextAttemptAt: new Date(at.getTime() + delayMs) });
+    // An outage is not this mail's fault: it stays due, however long the outage lasts, and the
+    // worker's pause paces the probes; every waiting mail goes out as soon as the server is back.
+    if (failure.outage) return retry(0);
     const expired = at.getTime() - mail.createdAt.getTime() >= options.retryHours * 60 * 60 * 1000;
-    if (isPermanentFailure(error) || expired) {
-      logger.warn({ outboxId: mail.id, kind: mail.kind, reason }, 'mail failed permanently');
-      return { state: 'failed', lockedUntil: null, lastError: reason };
+    if (failure.permanent || expired) {
+      logger.warn({ outboxId: mail.id, kind: mail.kind, reason: failure.reason }, 'mail failed permanently');
+      return { state: 'failed', lockedUntil: null, lastError: failure.reason };
     }
-    logger.info({ outboxId: mail.id, kind: mail.kind, attempts: mail.attempts, reason }, 'mail will be retried');
-    return { state: 'queued', lockedUntil: null, lastError: reason, nextAttemptAt: new Date(at.getTime() + retryDelayMs(mail.attempts)) };
+    logger.info({ outboxId: mail.id, kind: mail.kind, attempts: mail.attempts, reason: failure.reason }, 'mail will be retried');
+    return retry(retryDelayMs(mail.attempts));
   };
 
   // Each outcome is stored as soon as its send settles: a delivered mail must not wait in
-  // "sending" for the slowest of its batch, where a restart would send it again.
+  // "sending" for the slowest of its batch, where a restart would send it again. It is stored
+  // only while this worker still holds the row: a worker whose lease lapsed and was claimed
+  // again elsewhere must not overwrite the newer holder's outcome.
   const record = (mail: OutboxRow, error: unknown): void => {
-    db.update(outbox).set(outcomeOf(mail, error, now())).where(eq(outbox.id, mail.id)).run();
+    const at = now();
+    const outcome = outcomeOf(mail, error, at);
+    const changed = db
+      .update(outbox)
+      .set(outcome)
+      .where(and(eq(outbox.id, mail.id), eq(outbox.state, 'sending'), eq(outbox.attempts, mail.attempts)))
+      .run().changes;
+    if (changed === 0) logger.warn({ outboxId: mail.id }, 'mail outcome not recorded: another worker claimed it meanwhile');
+    if (error === undefined) return outageEnds();
+    const { outage: problem, reason } = classifySendFailure(error);
+    if (problem) outageBegins(problem, reason, at);
   };
 
-  const sendBatch = async (): Promise<number> => {
-    const batch = claim();
-    await Promise.all(
-      batch.map((mail) =>
-        transport.send(mail).then(
-          () => record(mail, undefined),
-          (error: unknown) => record(mail, error ?? new Error('unknown send failure')),
-        ),
-      ),
-    );
-    return batch.length;
+  const sendOne = async (mail: OutboxRow): Promise<void> => {
+    // A mail waits here for a free connection; by then its lease may have lapsed and another
+    // worker may hold it: then it is that worker's to send, never sent twice on purpose.
+    if (stopped || !stillHeld(mail)) return;
+    let error: unknown;
+    try {
+      await transport.send(mail);
+    } catch (caught) {
+      error = caught ?? new Error('unknown send failure');
+    }
+    record(mail, error);
+  };
+
+  /**
+   * Sends everything due, `transport.concurrency` mails at a time. Each lane takes the next
+   * claimed mail as soon as its last one is done, and a lane that finds none claims the next
+   * batch: no lane waits for the slowest mail of a batch before the next batch starts.
+   */
+  const sendDue = async (): Promise<number> => {
+    const waiting: OutboxRow[] = [];
+    let attempted = 0;
+    let exhausted = false;
+    const next = (): OutboxRow | undefined => {
+      if (waiting.length === 0 && !exhausted) {
+        const batch = stopped || now().getTime() < pausedUntil ? [] : claim();
+        exhausted = batch.length < batchSize;
+        waiting.push(...batch);
+      }
+      return waiting.shift();
+    };
+    const lane = async () => {
+      for (let mail = next(); mail; mail = next()) {
+        attempted += 1;
+        await sendOne(mail);
+      }
+    };
+    await Promise.all(Array.from({ length: transport.concurrency }, lane));
+    return attempted;
   };
 
   const drain = async (): Promise<number> => {
@@ -114,12 +212,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       let total = 0;
       do {
         again = false;
-        let sent: number;
-        do {
-          sent = await sendBatch();
-          total += sent;
-        } while (sent === batchSize && !stopped);
-      } while (again && !stopped);
+        total += await sendDue();
+      } while (again && !stopped && outage === undefined);
       return total;
     })();
     try {
@@ -150,5 +244,6 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       await running?.catch(() => 0);
       transport.close();
     },
+    outage: () => outage,
   };
 }

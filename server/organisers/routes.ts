@@ -7,6 +7,7 @@ import { AppError } from '../web/errors.js';
 import { clearSessionCookie, currentOrganiser, actorFrom, findSignedInOrganiser, readSessionCookie, requireOrganiser, setSessionCookie } from './access.js';
 import { addOrganiser, listOrganisers, removeOrganiser, setOrganiserRole } from './accounts.js';
 import { ADD_ORGANISER_FIELDS, addOrganiserForm, LOGIN_FIELDS, loginForm, organiserEmailForm, organiserRoleForm, safeNextPath } from './forms.js';
+import { createHashingQueue } from './hashing-queue.js';
 import { createLoginThrottle } from './login-throttle.js';
 import { prepareSignIn, signIn, signOut } from './sign-in.js';
 import { ORGANISER_ROLES } from './table.js';
@@ -25,7 +26,7 @@ function renderOrganisers(ctx: Context, res: Response, form: { values: Record<st
 
 export function organiserRoutes(ctx: Context): Router {
   const router = Router();
-  const throttle = createLoginThrottle(ctx.config);
+  const guards = { throttle: createLoginThrottle(ctx.config), hashing: createHashingQueue() };
   prepareSignIn(ctx.config);
   const owner = requireOrganiser(ctx, 'owner');
 
@@ -40,11 +41,15 @@ export function organiserRoutes(ctx: Context): Router {
     if (!parsed.ok) return renderLogin(res, { ...parsed.values, next: safeNextPath(parsed.values.next) }, parsed.errors, 422);
     const { email, password } = parsed.data;
     const next = safeNextPath(parsed.data.next);
-    const result = await signIn(ctx, throttle, { email, password, clientIp: req.ip, previousSessionToken: readSessionCookie(req, ctx.config) });
+    const result = await signIn(ctx, guards, { email, password, clientIp: req.ip, previousSessionToken: readSessionCookie(req, ctx.config) });
     if (result.outcome === 'throttled') {
       res.setHeader('Retry-After', String(result.retryAfterSeconds));
       const minutes = Math.ceil(result.retryAfterSeconds / 60);
       return renderLogin(res, { email, next }, { email: `Too many attempts to sign in. Try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.` }, 429);
+    }
+    if (result.outcome === 'busy') {
+      res.setHeader('Retry-After', '5');
+      return renderLogin(res, { email, next }, { email: 'Many people are signing in right now. Try again in a few seconds.' }, 429);
     }
     if (result.outcome === 'refused') return renderLogin(res, { email, next }, REFUSED, 401);
     setSessionCookie(res, ctx.config, result.sessionToken);

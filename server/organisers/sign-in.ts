@@ -5,7 +5,8 @@ import type { Context } from '../context.js';
 import { describeClientAddress } from '../signatures/client-address.js';
 import { actorFrom, type SignedInOrganiser } from './access.js';
 import { organiserEmailKey } from './accounts.js';
-import type { LoginThrottle } from './login-throttle.js';
+import type { HashingQueue } from './hashing-queue.js';
+import type { LoginAttempt, LoginThrottle } from './login-throttle.js';
 import { dummyHash, hashPassword, MAX_PASSWORD_LENGTH, needsRehash, scryptCostFor, verifyPassword } from './passwords.js';
 import { findOrganiserByEmail } from './repo.js';
 import { endSession, pruneExpiredSessions, sessionPolicy, startSession } from './sessions.js';
@@ -22,7 +23,15 @@ export interface SignInInput {
 export type SignInResult =
   | { outcome: 'signed-in'; sessionToken: string; organiser: OrganiserRow }
   | { outcome: 'refused' }
-  | { outcome: 'throttled'; retryAfterSeconds: number };
+  | { outcome: 'throttled'; retryAfterSeconds: number }
+  /** Too many sign-ins are being checked at this moment; nothing was checked. */
+  | { outcome: 'busy' };
+
+/** What guards sign-in: failed-attempt limits and a bound on concurrent password hashing. */
+export interface SignInGuards {
+  throttle: LoginThrottle;
+  hashing: HashingQueue;
+}
 
 /** Failed sign-ins are not done by anyone we know: the audit names the form, not a person. */
 const SIGN_IN_FORM: Actor = { kind: 'system', label: 'sign-in form' };
@@ -39,12 +48,23 @@ export function prepareSignIn(config: Pick<Config, 'env'>): void {
  * An organiser signs in. An unknown email and a wrong password take the same path and the same
  * scrypt work (against a dummy hash), and the caller shows the same answer for both.
  */
-export async function signIn(ctx: Context, throttle: LoginThrottle, input: SignInInput): Promise<SignInResult> {
+export async function signIn(ctx: Context, guards: SignInGuards, input: SignInInput): Promise<SignInResult> {
+  const { throttle } = guards;
   const attempt = { account: organiserEmailKey(input.email) ?? input.email.trim().toLowerCase(), clientIp: input.clientIp, at: ctx.now() };
   const retryAfterSeconds = throttle.retryAfterSeconds(attempt);
   if (retryAfterSeconds > 0) return { outcome: 'throttled', retryAfterSeconds };
+  const turn = guards.hashing.enter();
+  if (!turn) return { outcome: 'busy' };
   throttle.begin(attempt);
+  const release = await turn;
+  try {
+    return await checkPassword(ctx, throttle, attempt, input);
+  } finally {
+    release();
+  }
+}
 
+async function checkPassword(ctx: Context, throttle: LoginThrottle, attempt: LoginAttempt, input: SignInInput): Promise<SignInResult> {
   const cost = scryptCostFor(ctx.config.env);
   const organiser = findOrganiserByEmail(ctx.db, attempt.account);
   const passwordFits = input.password.length > 0 && input.password.length <= MAX_PASSWORD_LENGTH;

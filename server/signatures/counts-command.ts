@@ -13,8 +13,9 @@ export const countsCommand: Command = {
   help: `Usage: undersigned counts repair [--dry-run]
 
 Recounts every letter's signatures by state, the number listed publicly and the organisation
-breakdown from the signature rows, reports every letter whose stored counts differ, and fixes them
-in one transaction (recorded in the audit log). With --dry-run it only reports.
+breakdown from the signature rows, reports every letter whose stored counts differ, and fixes them,
+one short transaction per letter so the running server is never kept waiting long (each fix is
+recorded in the audit log). With --dry-run it only reports.
 The database keeps these counts itself; drift means the file was edited by hand or restored in part.`,
   run(args, env) {
     const [action, ...flags] = args;

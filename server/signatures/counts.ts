@@ -41,51 +41,49 @@ const isListed = sql`${signatures.state} = 'approved' AND ${signatures.showPubli
 
 /**
  * Recounts every letter's signatures from the rows and compares them with the counts the
- * triggers keep, the per-state counts and the organisation breakdown alike. Unless `dryRun`, the
- * drifted letters are corrected in the same transaction, audited. The triggers make drift
+ * triggers keep, the per-state counts and the organisation breakdown alike. Unless `dryRun`, each
+ * drifted letter is corrected, audited, in a transaction of its own: the server's writers then
+ * wait for one letter's recount at most, never for the whole database's. The triggers make drift
  * impossible through the application; this is for a database edited by hand or restored in part.
  */
 export function repairCounts(ctx: Pick<Context, 'db' | 'now'>, options: { actor: Actor; dryRun?: boolean }): CountsReport {
-  const now = ctx.now();
-  // Immediate: the recount and the fix see the same rows even with the server writing meanwhile.
-  return ctx.db.transaction((tx) => {
-    const actual = recount(tx);
-    const drifted: LetterDrift[] = [];
-    const all = tx.select().from(letters).all();
-    for (const letter of all) {
-      const counts = actual.get(letter.id) ?? zeroCounts();
-      const drift: CountDrift[] = (Object.keys(counts) as CountField[])
-        .filter((field) => letter[field] !== counts[field])
-        .map((field) => ({ field, stored: letter[field], actual: counts[field] }));
-      const organisationsWrong = countWrongOrganisationGroups(tx, letter.id);
-      if (drift.length === 0 && organisationsWrong === 0) continue;
-      drifted.push({ letterId: letter.id, slug: letter.slug, drift, organisationsWrong });
-      if (options.dryRun) continue;
-      if (drift.length > 0) tx.update(letters).set(counts).where(eq(letters.id, letter.id)).run();
-      if (organisationsWrong > 0) rebuildOrganisationCounts(tx, letter.id);
-    }
-    const repaired = !options.dryRun && drifted.length > 0;
-    if (repaired) recordAudit(tx, { actor: options.actor, action: 'counts.repair', details: { drifted } }, now);
-    return { letters: all.length, drifted, repaired };
-  }, { behavior: 'immediate' });
+  const ids = ctx.db.select({ id: letters.id }).from(letters).orderBy(letters.id).all();
+  const drifted: LetterDrift[] = [];
+  for (const { id } of ids) {
+    // Immediate (as every transaction here): the recount and the fix see the same rows.
+    const drift = ctx.db.transaction((tx) => repairLetter(tx, id, options, ctx.now()));
+    if (drift) drifted.push(drift);
+  }
+  return { letters: ids.length, drifted, repaired: !options.dryRun && drifted.length > 0 };
+}
+
+function repairLetter(tx: Db, letterId: number, options: { actor: Actor; dryRun?: boolean }, now: Date): LetterDrift | undefined {
+  const letter = tx.select().from(letters).where(eq(letters.id, letterId)).get();
+  if (!letter) return undefined;
+  const counts = recount(tx, letterId);
+  const drift: CountDrift[] = (Object.keys(counts) as CountField[])
+    .filter((field) => letter[field] !== counts[field])
+    .map((field) => ({ field, stored: letter[field], actual: counts[field] }));
+  const organisationsWrong = countWrongOrganisationGroups(tx, letterId);
+  if (drift.length === 0 && organisationsWrong === 0) return undefined;
+  const found = { letterId, slug: letter.slug, drift, organisationsWrong };
+  if (options.dryRun) return found;
+  if (drift.length > 0) tx.update(letters).set(counts).where(eq(letters.id, letterId)).run();
+  if (organisationsWrong > 0) rebuildOrganisationCounts(tx, letterId);
+  recordAudit(tx, { actor: options.actor, action: 'counts.repair', details: { drifted: [found] } }, now);
+  return found;
 }
 
 const zeroCounts = (): Counts => ({ countUnconfirmed: 0, countPending: 0, countApproved: 0, countRejected: 0, countWithdrawn: 0, countListed: 0 });
 
-function recount(tx: Db): Map<number, Counts> {
-  const byLetter = new Map<number, Counts>();
-  const countsOf = (letterId: number): Counts => {
-    let counts = byLetter.get(letterId);
-    if (!counts) byLetter.set(letterId, (counts = zeroCounts()));
-    return counts;
-  };
-  const byState = tx.select({ letterId: signatures.letterId, state: signatures.state, n: count() }).from(signatures).groupBy(signatures.letterId, signatures.state).all();
+function recount(tx: Db, letterId: number): Counts {
+  const counts = zeroCounts();
+  const byState = tx.select({ state: signatures.state, n: count() }).from(signatures).where(eq(signatures.letterId, letterId)).groupBy(signatures.state).all();
   for (const row of byState) {
-    if (SIGNATURE_STATES.includes(row.state)) countsOf(row.letterId)[COUNT_COLUMNS[row.state]] = row.n;
+    if (SIGNATURE_STATES.includes(row.state)) counts[COUNT_COLUMNS[row.state]] = row.n;
   }
-  const listed = tx.select({ letterId: signatures.letterId, n: count() }).from(signatures).where(isListed).groupBy(signatures.letterId).all();
-  for (const row of listed) countsOf(row.letterId).countListed = row.n;
-  return byLetter;
+  counts.countListed = tx.select({ n: count() }).from(signatures).where(and(eq(signatures.letterId, letterId), isListed)).get()?.n ?? 0;
+  return counts;
 }
 
 const groupsOfListed = (tx: Db, letterId: number) =>
@@ -105,7 +103,9 @@ function countWrongOrganisationGroups(tx: Db, letterId: number): number {
   return [...groups].filter((group) => actual.get(group) !== stored.get(group)).length;
 }
 
+/** Rebuilds a letter's breakdown and moves its page revision, so pages kept with the wrong breakdown are rendered again. */
 function rebuildOrganisationCounts(tx: Db, letterId: number): void {
+  tx.update(letters).set({ publicRevision: sql`${letters.publicRevision} + 1` }).where(eq(letters.id, letterId)).run();
   tx.delete(letterOrganisationCounts).where(eq(letterOrganisationCounts.letterId, letterId)).run();
   const rows = groupsOfListed(tx, letterId).map((row) => ({ letterId, organisationGroup: row.organisationGroup, organisationId: row.organisationId, label: row.label ?? '', listed: row.listed }));
   for (let start = 0; start < rows.length; start += 500) tx.insert(letterOrganisationCounts).values(rows.slice(start, start + 500)).run();

@@ -35,7 +35,7 @@ export function signatureRoutes(ctx: Context): Router {
   const router = Router();
   const sameOrigin = requireSameOrigin(ctx.config);
   const limits = createRateLimits(ctx);
-  const tokenPage = [privateLinkPage, ...limits.tokenLookups];
+  const tokenPage = privateLinkPage;
 
   router.post('/letters/:slug/signatures', sameOrigin, ...limits.signingPerAddress, requireFormBody, ...limits.signingPerEmailDomain, async (req, res) => {
     const evenTiming = answerNoSoonerThan(ctx.config.signResponseMs);
@@ -64,21 +64,24 @@ export function signatureRoutes(ctx: Context): Router {
     renderPage(res, 'signatures/check-your-email', { title: 'Check your email', letter });
   });
 
-  router.get('/signatures/confirm/:token', ...tokenPage, (req, res) => {
+  router.get('/signatures/confirm/:token', tokenPage, (req, res) => {
     renderPage(res, 'signatures/confirm', { title: 'Confirm your signature', ...describeConfirmation(ctx, token(req)) });
   });
 
-  router.post('/signatures/confirm/:token', ...tokenPage, sameOrigin, (req, res) => {
+  router.post('/signatures/confirm/:token', tokenPage, sameOrigin, (req, res) => {
     renderPage(res, 'signatures/confirmed', { title: 'Thank you for signing', scripts: ['share.js'], ...confirmSignature(ctx, token(req)) });
   });
 
-  router.get('/signatures/withdraw/:token', ...tokenPage, (req, res) => {
+  router.get('/signatures/withdraw/:token', tokenPage, (req, res) => {
     renderPage(res, 'signatures/withdraw', { title: 'Withdraw your signature', ...describeWithdrawal(ctx, token(req)) });
   });
 
-  router.post('/signatures/withdraw/:token', ...tokenPage, sameOrigin, (req, res) => {
+  router.post('/signatures/withdraw/:token', tokenPage, sameOrigin, (req, res) => {
     renderPage(res, 'signatures/withdrawn', { title: 'Your signature was withdrawn', ...withdrawSignature(ctx, token(req)) });
   });
+
+  // After the token pages: counts their failed look-ups (and only those) against the limit.
+  for (const countFailure of limits.failedTokenLookups) router.use(['/signatures/confirm/:token', '/signatures/withdraw/:token'], countFailure);
 
   return router;
 }

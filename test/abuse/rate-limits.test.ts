@@ -157,4 +157,24 @@ describe('confirm and withdraw links', () => {
     await request(t.app).post(`/signatures/confirm/${badToken(1)}`).set('X-Forwarded-For', '203.0.113.9').expect(429);
     await request(t.app).post(`/signatures/confirm/${token}`).set('X-Forwarded-For', '198.51.100.20').expect(200);
   });
+
+  it('when an address that guessed past the limit opens a real link (people share NATs), then the link still works', async () => {
+    const letter = setUp({ TOKEN_LIMIT_PER_HOUR: '2' });
+    await postSignature(t.app, letter.slug, signForm({ email: 'neighbour@example.org' })).expect(303);
+    const token = tokenFromOutbox(t.ctx, 'neighbour@example.org', 'confirm');
+    for (let i = 0; i < 2; i += 1) await request(t.app).get(`/signatures/confirm/${badToken(i)}`).expect(404);
+    expectTooManyRequests(await request(t.app).get(`/signatures/confirm/${badToken(2)}`), 3600);
+    await request(t.app).get(`/signatures/confirm/${token}`).expect(200);
+    await request(t.app).post(`/signatures/confirm/${token}`).expect(200);
+    expect(signatureByEmail(t.ctx, 'neighbour@example.org')?.state).not.toBe('unconfirmed');
+    expectTooManyRequests(await request(t.app).get(`/signatures/withdraw/${badToken(3)}`), 3600);
+  });
+
+  it('when link requests fail for other reasons (a post from another site), then they do not count as guesses', async () => {
+    const letter = setUp({ TOKEN_LIMIT_PER_HOUR: '1' });
+    await postSignature(t.app, letter.slug, signForm({ email: 'me@example.org' })).expect(303);
+    const token = tokenFromOutbox(t.ctx, 'me@example.org', 'confirm');
+    for (let i = 0; i < 3; i += 1) await request(t.app).post(`/signatures/confirm/${token}`).set('Sec-Fetch-Site', 'cross-site').expect(403);
+    await request(t.app).post(`/signatures/confirm/${badToken(0)}`).expect(404);
+  });
 });

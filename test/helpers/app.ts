@@ -28,7 +28,7 @@ export function buildTestApp(options: { env?: Record<string, string>; transport?
   migrateDatabase(database);
   const logger = options.logger ?? pino({ level: 'silent' });
   const worker = createOutboxWorker({ db: database.db, transport: options.transport ?? createDevTransport(), logger, now: clock.now, retryHours: config.mailRetryHours, eraseSentBodies: false });
-  const { app, ctx } = createApp({ config, db: database.db, logger, now: clock.now });
+  const { app, ctx } = createApp({ config, db: database.db, logger, now: clock.now, mailOutage: worker.outage });
   return {
     app,
     ctx,

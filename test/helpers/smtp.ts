@@ -1,6 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
+import pino, { type Logger } from 'pino';
 import { SMTPServer } from 'smtp-server';
+import { afterEach } from 'vitest';
+import type { SmtpSettings } from '../../server/mail/transport.js';
 
 export interface SmtpPeer {
   url: string;
@@ -8,6 +11,12 @@ export interface SmtpPeer {
   messages: ParsedMail[];
   /** How many DATA commands arrived, accepted or not. */
   attempts: number;
+  /** The most TCP connections that were open at once. */
+  peakConnections: number;
+  /** While true, the peer accepts connections but never sends its greeting (a hung server). */
+  hang: boolean;
+  /** Recipients the peer refuses at RCPT TO with 550. */
+  refusedRecipients: Set<string>;
   /** Answer the next deliveries with these SMTP codes (e.g. [451]) before accepting again. */
   failNext(...codes: number[]): void;
   waitForMessages(count: number, timeoutMs?: number): Promise<ParsedMail[]>;
@@ -15,14 +24,33 @@ export interface SmtpPeer {
 }
 
 /** A real SMTP server on 127.0.0.1, port 0: mail goes through a real SMTP exchange in tests. */
-export async function startSmtpPeer(port = 0): Promise<SmtpPeer> {
+export async function startSmtpPeer(port = 0, options: { login?: { user: string; pass: string } } = {}): Promise<SmtpPeer> {
   const messages: ParsedMail[] = [];
   const failures: number[] = [];
   let attempts = 0;
+  let open = 0;
+  let peakConnections = 0;
+  const { login } = options;
   const server = new SMTPServer({
-    authOptional: true,
+    authOptional: !login,
+    allowInsecureAuth: true,
     disabledCommands: ['STARTTLS'],
+    // No DNS here: a reverse lookup of 127.0.0.1 would wait for the resolver to time out before
+    // every greeting. A production relay resolves it at once.
+    disableReverseLookup: true,
     logger: false,
+    onConnect(_session, callback) {
+      // Held callbacks are never answered: the client waits for a greeting until it gives up.
+      if (!peer.hang) callback();
+    },
+    onRcptTo(address, _session, callback) {
+      if (peer.refusedRecipients.has(address.address)) return callback(Object.assign(new Error('No such user here'), { responseCode: 550 }));
+      callback();
+    },
+    onAuth(auth, _session, callback) {
+      if (login && auth.username === login.user && auth.password === login.pass) return callback(null, { user: auth.username });
+      callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
+    },
     onData(stream, _session, callback) {
       attempts += 1;
       const code = failures.shift();
@@ -40,15 +68,25 @@ export async function startSmtpPeer(port = 0): Promise<SmtpPeer> {
       });
     },
   });
+  server.server.on('connection', (socket) => {
+    open += 1;
+    peakConnections = Math.max(peakConnections, open);
+    socket.once('close', () => (open -= 1));
+  });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const actualPort = (server.server.address() as AddressInfo).port;
-  return {
+  const peer: SmtpPeer = {
     url: `smtp://127.0.0.1:${actualPort}`,
     port: actualPort,
     messages,
     get attempts() {
       return attempts;
     },
+    get peakConnections() {
+      return peakConnections;
+    },
+    hang: false,
+    refusedRecipients: new Set(),
     failNext: (...codes) => failures.push(...codes),
     async waitForMessages(count, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
@@ -60,6 +98,7 @@ export async function startSmtpPeer(port = 0): Promise<SmtpPeer> {
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+  return peer;
 }
 
 /** The first link in a mail's text part that matches `pattern`. */
@@ -67,4 +106,39 @@ export function linkIn(mail: ParsedMail, pattern: RegExp): string {
   const match = (mail.text ?? '').match(new RegExp(`https?://\\S*${pattern.source}\\S*`));
   if (!match) throw new Error(`no link matching ${pattern} in: ${mail.text}`);
   return match[0];
+}
+
+/** Transport settings for a peer: the production defaults, with timeouts short enough for a test. */
+export const smtpSettingsFor = (url: string, overrides: Partial<SmtpSettings> = {}): SmtpSettings => ({
+  url,
+  from: 'Undersigned <letters@undersigned.test>',
+  maxConnections: 4,
+  connectionTimeoutMs: 2_000,
+  greetingTimeoutMs: 2_000,
+  socketTimeoutMs: 5_000,
+  ...overrides,
+});
+
+/** A pino logger whose lines the test reads. */
+export function capturedLogger(): { logger: Logger; lines: Array<{ level: number; msg: string } & Record<string, unknown>> } {
+  const lines: Array<{ level: number; msg: string } & Record<string, unknown>> = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+  return { logger, lines };
+}
+
+/** What a mail test opens; whatever is set here is closed after each test. */
+export interface OpenedForTest {
+  app?: { close(): Promise<void> };
+  peer?: SmtpPeer;
+}
+
+export function closedAfterEach(): OpenedForTest {
+  const opened: OpenedForTest = {};
+  afterEach(async () => {
+    await opened.app?.close();
+    await opened.peer?.close();
+    delete opened.app;
+    delete opened.peer;
+  });
+  return opened;
 }

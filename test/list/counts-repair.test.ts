@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditEvents, letterOrganisationCounts, letters } from '../../server/db/schema.js';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
@@ -62,6 +63,31 @@ describe('counts repair', () => {
     const report = repairCounts(t.ctx, { actor: SYSTEM_ACTOR });
     expect(report.drifted).toEqual([{ letterId: letter.id, slug: letter.slug, drift: [], organisationsWrong: 2 }]);
     expect(t.ctx.db.select().from(letterOrganisationCounts).all()).toEqual([{ letterId: letter.id, organisationGroup: 'k:acme', organisationId: null, label: 'Acme', listed: 2 }]);
+  });
+
+  it('when a public page was kept with a wrong breakdown, then repairing the breakdown moves the page revision and the page shows the right one', async () => {
+    const letter = buildLetterWithSignatures();
+    t.ctx.db.delete(letterOrganisationCounts).run();
+    t.ctx.db.insert(letterOrganisationCounts).values({ letterId: letter.id, organisationGroup: 'k:ghost', label: 'Ghost Industries', listed: 4 }).run();
+    const before = await request(t.app).get(`/letters/${letter.slug}/signatories`).expect(200);
+    expect(before.text).toContain('Ghost Industries');
+    const revision = reloadLetter(t.ctx, letter.slug).publicRevision;
+
+    repairCounts(t.ctx, { actor: SYSTEM_ACTOR });
+    expect(reloadLetter(t.ctx, letter.slug).publicRevision).toBeGreaterThan(revision);
+    const after = await request(t.app).get(`/letters/${letter.slug}/signatories`).expect(200);
+    expect(after.text).not.toContain('Ghost Industries');
+    expect(after.text).toContain('Acme');
+  });
+
+  it('when several letters drifted, then each is repaired and audited on its own, so no transaction spans the whole database', () => {
+    const first = buildLetterWithSignatures();
+    const second = buildLetterWithSignatures();
+    t.ctx.db.update(letters).set({ countPending: 40 }).run();
+    const report = repairCounts(t.ctx, { actor: SYSTEM_ACTOR });
+    expect(report.drifted.map((letter) => letter.slug)).toEqual([first.slug, second.slug]);
+    const audits = t.ctx.db.select().from(auditEvents).where(eq(auditEvents.action, 'counts.repair')).all();
+    expect(audits.map((audit) => (audit.details as { drifted: Array<{ slug: string }> }).drifted[0]?.slug)).toEqual([first.slug, second.slug]);
   });
 
   it('when the command is misspelt, then it exits non-zero and says what it expected', async () => {

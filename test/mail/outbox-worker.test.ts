@@ -2,14 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSmtpTransport } from '../../server/mail/transport.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buildLetter, outboxFor, postSignature, signForm } from '../helpers/factories.js';
-import { startSmtpPeer, type SmtpPeer } from '../helpers/smtp.js';
+import { smtpSettingsFor, startSmtpPeer, type SmtpPeer } from '../helpers/smtp.js';
 
 let peer: SmtpPeer;
 let t: TestApp;
 
 beforeEach(async () => {
   peer = await startSmtpPeer();
-  t = buildTestApp({ transport: createSmtpTransport(peer.url, 'Undersigned <letters@undersigned.test>') });
+  t = buildTestApp({ transport: createSmtpTransport(smtpSettingsFor(peer.url)) });
 });
 afterEach(async () => {
   await t.close();
@@ -37,7 +37,7 @@ describe('the outbox worker', () => {
 
   it('when the peer answers 4xx, then the mail is retried with back-off and delivered once it accepts', async () => {
     await queueOneMail();
-    peer.failNext(451, 421);
+    peer.failNext(451, 450);
     await t.worker.drain();
     let row = outboxFor(t.ctx)[0];
     expect(row).toMatchObject({ state: 'queued', attempts: 1 });
@@ -70,7 +70,8 @@ describe('the outbox worker', () => {
     expect(peer.messages).toHaveLength(0);
   });
 
-  it('when the peer is unreachable for more than 24 hours, then the mail is given up as failed', async () => {
+  it('when the peer is unreachable for more than 24 hours, then the mail waits for it (an outage is not the mail\'s fault) and is delivered once it is back', async () => {
+    const port = peer.port;
     await peer.close();
     await queueOneMail();
     for (let hour = 0; hour <= 25; hour += 1) {
@@ -78,9 +79,14 @@ describe('the outbox worker', () => {
       t.clock.advance(60 * 60 * 1000);
     }
     const row = outboxFor(t.ctx)[0];
-    expect(row?.state).toBe('failed');
+    expect(row?.state).toBe('queued');
     expect(row?.lastError).toMatch(/ECONNREFUSED|connect/i);
-    peer = await startSmtpPeer();
+    expect(t.worker.outage()?.problem).toBe('the SMTP server cannot be reached');
+    peer = await startSmtpPeer(port);
+    await t.worker.drain();
+    await peer.waitForMessages(1);
+    expect(outboxFor(t.ctx)[0]?.state).toBe('sent');
+    expect(t.worker.outage()).toBeUndefined();
   });
 
   it('when a send was interrupted (row left "sending"), then it is sent again once its lock expires', async () => {

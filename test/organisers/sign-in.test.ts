@@ -16,6 +16,8 @@ const setCookies = (res: request.Response): string[] => {
 const cookieValue = (res: request.Response, name: string): string | undefined =>
   setCookies(res).map((cookie) => cookie.split(';')[0] ?? '').find((pair) => pair.startsWith(`${name}=`))?.slice(name.length + 1);
 const postLogin = (app: TestApp['app'], email: string, password: string) => request(app).post('/admin/login').type('form').send({ email, password });
+const postLoginFrom = (app: TestApp['app'], ip: string, email: string, password: string) =>
+  request(app).post('/admin/login').set('X-Forwarded-For', ip).type('form').send({ email, password });
 const sessionRows = () => t.database.sqlite.prepare('SELECT id_hash, csrf_token FROM sessions').all() as Array<{ id_hash: string; csrf_token: string }>;
 
 describe('signing in', () => {
@@ -227,8 +229,31 @@ describe('sign-in throttling', () => {
     await postLogin(t.app, organiser.email, TEST_PASSWORD).expect(303);
   });
 
+  it('when an outsider fails 5 times at an account, then the outsider is throttled but the owner, from their own address with the right password, still signs in', async () => {
+    t = buildTestApp({ env: { TRUST_PROXY: 'true' } });
+    const organiser = await createOrganiser(t, 'owner');
+    for (let i = 0; i < 5; i += 1) await postLoginFrom(t.app, '203.0.113.66', organiser.email, `guess ${i}`).expect(401);
+    await postLoginFrom(t.app, '203.0.113.66', organiser.email, TEST_PASSWORD).expect(429);
+    await postLoginFrom(t.app, '198.51.100.7', organiser.email, TEST_PASSWORD).expect(303);
+  });
+
+  it('when a guessing run at one account comes from many addresses, then past the all-addresses limit new addresses are slowed, while the owner\'s usual address still gets in', async () => {
+    t = buildTestApp({ env: { TRUST_PROXY: 'true', LOGIN_LIMIT_PER_ACCOUNT_ALL_SOURCES: '10' } });
+    const organiser = await createOrganiser(t, 'owner');
+    await postLoginFrom(t.app, '198.51.100.7', organiser.email, TEST_PASSWORD).expect(303);
+    const statuses: number[] = [];
+    for (let i = 0; i < 14; i += 1) statuses.push((await postLoginFrom(t.app, `203.0.113.${i + 1}`, organiser.email, 'a stuffed password')).status);
+    expect(statuses).toEqual([...Array(10).fill(401), ...Array(4).fill(429)]);
+    await postLoginFrom(t.app, '192.0.2.200', organiser.email, TEST_PASSWORD).expect(429);
+    await postLoginFrom(t.app, '198.51.100.7', organiser.email, TEST_PASSWORD).expect(303);
+
+    const madeUp: number[] = [];
+    for (let i = 0; i < 14; i += 1) madeUp.push((await postLoginFrom(t.app, `203.0.113.${i + 101}`, 'made-up@organisers.example', 'a stuffed password')).status);
+    expect(madeUp).toEqual(statuses);
+  });
+
   it('when the limit is 0, then there is no throttle', async () => {
-    t = buildTestApp({ env: { LOGIN_LIMIT_PER_ACCOUNT: '0', LOGIN_LIMIT_PER_IP: '0' } });
+    t = buildTestApp({ env: { LOGIN_LIMIT_PER_ACCOUNT: '0', LOGIN_LIMIT_PER_IP: '0', LOGIN_LIMIT_PER_ACCOUNT_ALL_SOURCES: '0' } });
     for (let i = 0; i < 8; i += 1) await postLogin(t.app, 'ghost@organisers.example', 'wrong password').expect(401);
   });
 });

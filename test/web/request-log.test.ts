@@ -23,6 +23,29 @@ describe('request log', () => {
     expect(lines).toEqual([expect.objectContaining({ level: 30, req: { method: 'GET', url: '/page?x=1' }, res: { statusCode: 200 }, responseTime: expect.any(Number) })]);
   });
 
+  it('when a query string holds a search, a return path or anything that looks like an email address, then the log shows none of it', async () => {
+    const { app, lines } = appLoggingAt('info');
+    const urls = [
+      '/page?state=all&q=ada%40example.org',
+      '/page?q=Ada+Lovelace&cursor=12',
+      '/page?next=%2Fadmin%2Fletters%3Fq%3Dbob%40example.org',
+      '/page?organisation=Acme&contact=carol@example.org',
+      '/page?carol%40example.org',
+      '/page?EMAIL=dan%40example.org&Q=x',
+    ];
+    for (const url of urls) await request(app).get(url).expect(200);
+    const logged = lines.map((line) => (line.req as { url: string }).url);
+    expect(logged).toEqual([
+      '/page?state=all&q=[redacted]',
+      '/page?q=[redacted]&cursor=12',
+      '/page?next=[redacted]',
+      '/page?organisation=Acme&contact=[redacted]',
+      '/page?[redacted]',
+      '/page?EMAIL=[redacted]&Q=[redacted]',
+    ]);
+    expect(JSON.stringify(lines)).not.toMatch(/example\.org|Lovelace/);
+  });
+
   it('when only warnings are logged, then a 5xx still gets an error line and a 200 gets none', async () => {
     const { app, lines } = appLoggingAt('warn');
     await request(app).get('/page').expect(200);

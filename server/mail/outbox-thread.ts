@@ -1,0 +1,48 @@
+/**
+ * The outbox worker's own thread (see startMailWorker). Under a signing surge the main thread's
+ * event loop turns slowly, each turn answering a score of requests; every SMTP round trip (five or
+ * so per mail) waited for one, so mail fell minutes behind. Here the SMTP conversation has an
+ * event loop of its own, and the thread has its own connection to the database file.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Config } from '../config.js';
+import { openDatabase } from '../db/client.js';
+import { createLogger } from '../web/logger.js';
+import { createMailTransport } from './transport.js';
+import { createOutboxWorker } from './worker.js';
+
+export interface OutboxThreadData {
+  config: Config;
+  pollMs: number | undefined;
+}
+
+export type FromOutboxThread = { outage: import('./worker.js').MailOutage | undefined } | 'stopped';
+export type ToOutboxThread = 'notify' | 'stop';
+
+const port = parentPort;
+if (!port) throw new Error('outbox-thread runs in a worker thread');
+const { config, pollMs } = workerData as OutboxThreadData;
+const database = openDatabase(config.databasePath);
+// The server's checkpoint thread copies the WAL back (see background-checkpoints): a commit here
+// should not stop to do it and wait for the disk.
+database.sqlite.pragma('wal_autocheckpoint = 0');
+const transport = createMailTransport(config);
+const worker = createOutboxWorker({
+  db: database.db,
+  transport,
+  logger: createLogger(config.logLevel),
+  now: () => new Date(),
+  retryHours: config.mailRetryHours,
+  eraseSentBodies: transport.kind === 'smtp' && config.isProduction,
+  ...(pollMs === undefined ? {} : { pollMs }),
+  onOutageChange: (outage) => port.postMessage({ outage } satisfies FromOutboxThread),
+});
+worker.start();
+
+port.on('message', (message: ToOutboxThread) => {
+  if (message === 'notify') return worker.notify();
+  void worker.stop().then(() => {
+    database.close();
+    port.postMessage('stopped' satisfies FromOutboxThread);
+  });
+});

@@ -1,0 +1,93 @@
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase, type DatabaseHandle } from '../../server/db/client.js';
+import { createSmtpTransport } from '../../server/mail/transport.js';
+import { createOutboxWorker, type OutboxWorker } from '../../server/mail/worker.js';
+import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { buildLetter, outboxFor, postSignature, signForm } from '../helpers/factories.js';
+import { smtpSettingsFor, startSmtpPeer, type SmtpPeer } from '../helpers/smtp.js';
+
+const LEASE_MS = 2 * 60 * 1000;
+
+let peers: SmtpPeer[] = [];
+let t: TestApp | undefined;
+let second: { database: DatabaseHandle; worker: OutboxWorker } | undefined;
+afterEach(async () => {
+  await second?.worker.stop();
+  second?.database.close();
+  await t?.close();
+  await Promise.all(peers.map((peer) => peer.close()));
+  peers = [];
+  t = undefined;
+  second = undefined;
+});
+
+async function peer(): Promise<SmtpPeer> {
+  const started = await startSmtpPeer();
+  peers.push(started);
+  return started;
+}
+
+/** Worker A is the test app's; worker B has its own connection to the same database file, as a second process would. */
+async function twoWorkers(peerA: SmtpPeer, peerB: SmtpPeer, settingsA: Parameters<typeof smtpSettingsFor>[1] = {}) {
+  t = buildTestApp({ transport: createSmtpTransport(smtpSettingsFor(peerA.url, settingsA)) });
+  const database = openDatabase(t.config.databasePath);
+  const worker = createOutboxWorker({ db: database.db, transport: createSmtpTransport(smtpSettingsFor(peerB.url)), logger: pino({ level: 'silent' }), now: t.clock.now, retryHours: 24, eraseSentBodies: false });
+  second = { database, worker };
+  return { app: t, a: t.worker, b: worker };
+}
+
+async function queueMails(app: TestApp, count: number): Promise<void> {
+  const letter = buildLetter(app.ctx);
+  for (let i = 0; i < count; i += 1) await postSignature(app.app, letter.slug, signForm({ email: `lease-${i}@example.org` })).expect(303);
+}
+
+describe('two outbox workers on one database', () => {
+  it('when both drain at once, then every mail is sent exactly once', async () => {
+    const shared = await peer();
+    const { app, a, b } = await twoWorkers(shared, shared);
+    await queueMails(app, 30);
+    await Promise.all([a.drain(), b.drain(), a.drain(), b.drain()]);
+    const mails = await shared.waitForMessages(30);
+    expect(new Set(mails.map((mail) => mail.messageId)).size).toBe(30);
+    expect(outboxFor(app.ctx).every((row) => row.state === 'sent' && row.attempts === 1)).toBe(true);
+  });
+
+  it('when a worker\'s lease lapses mid-send and another worker delivers the mail, then the first worker\'s late failure does not overwrite it, and the mail is never sent again', async () => {
+    const hung = await peer();
+    const good = await peer();
+    hung.hang = true;
+    const { app, a, b } = await twoWorkers(hung, good, { connectionTimeoutMs: 1500, greetingTimeoutMs: 1500 });
+    await queueMails(app, 1);
+    const slow = a.drain(); // claims the mail, then waits for a greeting that never comes
+    expect(outboxFor(app.ctx)[0]).toMatchObject({ state: 'sending', attempts: 1 });
+    app.clock.advance(LEASE_MS + 1);
+    await b.drain();
+    await good.waitForMessages(1);
+    expect(outboxFor(app.ctx)[0]).toMatchObject({ state: 'sent', attempts: 2 });
+
+    await slow; // A's send times out now; its outcome must not be recorded over B's
+    expect(outboxFor(app.ctx)[0]).toMatchObject({ state: 'sent', attempts: 2, lastError: null });
+    app.clock.advance(24 * 60 * 60 * 1000);
+    hung.hang = false;
+    await Promise.all([a.drain(), b.drain()]);
+    expect(good.messages.length + hung.messages.length).toBe(1);
+  });
+
+  it('when a worker\'s lease lapses while a mail waits for a connection, then that worker does not send it: the worker holding it now does', async () => {
+    const slowPeer = await peer();
+    const good = await peer();
+    slowPeer.hang = true;
+    const { app, a, b } = await twoWorkers(slowPeer, good, { maxConnections: 1, connectionTimeoutMs: 1500, greetingTimeoutMs: 1500 });
+    await queueMails(app, 2);
+    const slow = a.drain(); // one connection: the second mail waits behind the first
+    app.clock.advance(LEASE_MS + 1);
+    await b.drain();
+    await good.waitForMessages(2);
+    slowPeer.hang = false; // were A to send its second mail now, this peer would receive it
+    await slow;
+    expect(slowPeer.messages).toHaveLength(0);
+    expect(good.messages).toHaveLength(2);
+    expect(outboxFor(app.ctx).map((row) => row.state)).toEqual(['sent', 'sent']);
+  });
+});
