@@ -12,16 +12,19 @@ export const launchBrowser = (): Promise<Browser> => chromium.launch({ executabl
 /**
  * Records the main document each navigation of `page` returns, including the result of a form
  * post, so a test can read the HTML exactly as the server sent it (not the DOM after scripts ran).
+ * `stop()` ends the recording, for a tab that goes on to other pages.
  */
-export function trackDocuments(page: Page): () => Response {
+export function trackDocuments(page: Page): (() => Response) & { stop(): void } {
   let last: Response | undefined;
-  page.on('response', (response) => {
+  const record = (response: Response) => {
     if (response.request().isNavigationRequest() && response.frame() === page.mainFrame()) last = response;
-  });
-  return () => {
+  };
+  page.on('response', record);
+  const lastDocument = () => {
     if (!last) throw new Error('no document loaded yet');
     return last;
   };
+  return Object.assign(lastDocument, { stop: () => void page.off('response', record) });
 }
 
 /** True when the page is wider than its viewport, i.e. a phone user would have to scroll sideways. */
