@@ -1,13 +1,30 @@
 import { chromium, type Browser, type Page, type Response } from 'playwright-core';
+import { CHROMIUM, findTool, ToolMissing } from '../setup/tools.js';
 
-/** Debian's chromium (`.ci/run` installs it with apt when missing). */
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+/** Set by the browser lane's global set-up (test/setup/browser.ts): the Chromium it found or installed. */
+export const CHROMIUM_EXECUTABLE = 'UNDERSIGNED_CHROMIUM';
+/** Set by the same set-up: the run's browser server, which every test file connects to. */
+export const BROWSER_ENDPOINT = 'UNDERSIGNED_BROWSER_WS';
 
 /** Headless, and quiet: no sandbox (containers), no GPU, and no calls home for updates or sync. */
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-/** One browser per test file: launching costs far more than a fresh context. */
-export const launchBrowser = (): Promise<Browser> => chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+/** The Chromium to drive: the run's, or (outside a test run, e.g. scripts/screenshots.ts) the one `CHROMIUM_PATH`, the PATH or Playwright's cache has. */
+export function chromiumPath(): string {
+  const path = process.env[CHROMIUM_EXECUTABLE] ?? findTool(CHROMIUM, process.env)?.path;
+  if (!path) throw new ToolMissing(`No Chromium found: ${CHROMIUM.advice}.`);
+  return path;
+}
+
+/**
+ * A browser for one test file: a connection to the run's browser server when there is one (it
+ * costs a fraction of a launch), else a Chromium of its own. Either way `close()` ends it: a
+ * connection closes the contexts it made and disconnects.
+ */
+export const launchBrowser = (): Promise<Browser> => {
+  const endpoint = process.env[BROWSER_ENDPOINT];
+  return endpoint ? chromium.connect(endpoint) : chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
+};
 
 /**
  * Records the main document each navigation of `page` returns, including the result of a form
