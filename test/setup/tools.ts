@@ -69,12 +69,12 @@ export function onPath(name: string, env: Env): string | undefined {
 
 const isDebianLike = (facts: SystemFacts): boolean => facts.osIds.some((id) => id === 'debian' || id === 'ubuntu');
 
-/** Debian's packages, the one install that works with no other registry than Debian's: root only. */
+/** The system's package, as root on Debian or Ubuntu (with its recommended packages: Chromium's bring its fonts). */
 const aptInstall = (facts: SystemFacts, pkg: string): InstallStep[] =>
   facts.isRoot && isDebianLike(facts) && facts.aptGet
     ? [
         { label: 'apt-get update', command: facts.aptGet, args: ['update', '-qq'], env: { DEBIAN_FRONTEND: 'noninteractive' } },
-        { label: `apt-get install -y ${pkg}`, command: facts.aptGet, args: ['install', '-y', '-qq', '--no-install-recommends', pkg], env: { DEBIAN_FRONTEND: 'noninteractive' } },
+        { label: `apt-get install -y ${pkg}`, command: facts.aptGet, args: ['install', '-y', '-qq', pkg], env: { DEBIAN_FRONTEND: 'noninteractive' } },
       ]
     : [];
 
