@@ -1,4 +1,4 @@
-import { text } from 'node:stream/consumers';
+import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
@@ -29,11 +29,11 @@ async function organiserPage(options: BrowserContextOptions = {}): Promise<Page>
   return page;
 }
 
-/** Reads what a click downloads, through the browser's own download (streamed from the run's browser server), and parses it as CSV. */
+/** Saves what a click downloads, through the browser's own download, and parses it as CSV. */
 async function downloadCsv(page: Page, trigger: Locator): Promise<Array<Record<string, string>>> {
   const [download] = await Promise.all([page.waitForEvent('download'), trigger.click()]);
   expect(download.suggestedFilename()).toMatch(/\.csv$/);
-  return parseCsv(await text(await download.createReadStream()));
+  return parseCsv(await readFile(await download.path(), 'utf8'));
 }
 
 /** From the dashboard, as an organiser would: the letter, its queue, tick the signer, Approve. */

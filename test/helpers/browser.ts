@@ -3,8 +3,6 @@ import { CHROMIUM, findTool, ToolMissing } from '../setup/tools.js';
 
 /** Set by the browser lane's global set-up (test/setup/browser.ts): the Chromium it found or installed. */
 export const CHROMIUM_EXECUTABLE = 'UNDERSIGNED_CHROMIUM';
-/** Set by the same set-up: the run's browser server, which every test file connects to. */
-export const BROWSER_ENDPOINT = 'UNDERSIGNED_BROWSER_WS';
 
 /** Headless, and quiet: no sandbox (containers), no GPU, and no calls home for updates or sync. */
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -16,15 +14,8 @@ export function chromiumPath(): string {
   return path;
 }
 
-/**
- * A browser for one test file: a connection to the run's browser server when there is one (it
- * costs a fraction of a launch), else a Chromium of its own. Either way `close()` ends it: a
- * connection closes the contexts it made and disconnects.
- */
-export const launchBrowser = (): Promise<Browser> => {
-  const endpoint = process.env[BROWSER_ENDPOINT];
-  return endpoint ? chromium.connect(endpoint) : chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
-};
+/** One browser per test file: launching costs far more than a fresh context. */
+export const launchBrowser = (): Promise<Browser> => chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
 
 /**
  * Records the main document each navigation of `page` returns, including the result of a form
