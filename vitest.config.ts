@@ -37,7 +37,8 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'quick', include: ['test/**/*.test.ts'], exclude: [...BROWSER_FILES, ...REPLACES_MODULES], isolate: false, globalSetup: EVERY_RUN } },
       { extends: true, test: { name: 'quick-isolated', include: REPLACES_MODULES, globalSetup: EVERY_RUN } },
-      { extends: true, test: { name: 'browser', include: BROWSER_FILES, globalSetup: BROWSER_RUN } },
+      // A browser journey is many page loads: on a busy machine it needs more than 20 s (a limit only a hang should reach).
+      { extends: true, test: { name: 'browser', include: BROWSER_FILES, globalSetup: BROWSER_RUN, testTimeout: 60_000 } },
     ],
   },
 });
