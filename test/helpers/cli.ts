@@ -12,28 +12,27 @@ export interface CliResult {
 /** What every test command runs with, under what the test gives: test mode, no logs. */
 const commandEnv = (env: Record<string, string>): Record<string, string> => ({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
 
-/**
- * Runs `undersigned ARGS` as a child process from the TypeScript source, against the given
- * environment: for what only a real process shows (exit codes, the binary's entry point, real
- * pipes, another process holding the database). About 2 s each; use `runCliCommand` otherwise.
- */
-export function runCliProcess(args: string[], env: Record<string, string>, stdin?: string): Promise<CliResult> {
+/** Runs a TypeScript file of the project in a child Node.js (with tsx), with exactly `env`, and collects what it prints. */
+export function runTsProcess(file: string, args: string[], env: Record<string, string>, stdin?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', projectPath('server/cli.ts'), ...args], {
-      cwd: projectPath(),
-      env: { PATH: process.env.PATH ?? '', ...commandEnv(env) },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(process.execPath, ['--import', 'tsx', projectPath(file), ...args], { cwd: projectPath(), env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
-    if (stdin !== undefined) child.stdin.end(stdin);
-    else child.stdin.end();
+    child.stdin.end(stdin);
   });
 }
+
+/**
+ * Runs `undersigned ARGS` as a child process from the TypeScript source, against the given
+ * environment: for what only a real process shows (exit codes, the binary's entry point, real
+ * pipes, another process holding the database). About 2 s each; use `runCliCommand` otherwise.
+ */
+export const runCliProcess = (args: string[], env: Record<string, string>, stdin?: string): Promise<CliResult> =>
+  runTsProcess('server/cli.ts', args, { PATH: process.env.PATH ?? '', ...commandEnv(env) }, stdin);
 
 /** A stream that keeps what is written to it, as the text of a piped standard output. */
 function collected(): { stream: Writable; text: () => string } {

@@ -1,37 +1,18 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { projectPath } from '../../server/lib/project-root.js';
 import { chromiumPath } from '../helpers/browser.js';
+import { runTsProcess, type CliResult } from '../helpers/cli.js';
 import { tempDir } from '../helpers/config.js';
 import { CHROMIUM, ensureTool, JAVA, playwrightChromium, type SystemFacts, type Tool } from './tools.js';
-
-interface Finding {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /**
  * The set-up's finder as a child process, with nothing of this machine's environment but what
  * is given: an empty HOME unless one is given, and PATH only as given (an empty folder by default).
  */
-function findInChild(tool: 'chromium' | 'java', env: Record<string, string> = {}): Promise<Finding> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', projectPath('test/setup/find-tool.ts'), tool], {
-      cwd: projectPath(),
-      env: { HOME: tempDir('home-'), PATH: tempDir('empty-bin-'), UNDERSIGNED_INSTALL_TOOLS: 'no', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const findInChild = (tool: 'chromium' | 'java', env: Record<string, string> = {}): Promise<CliResult> =>
+  runTsProcess('test/setup/find-tool.ts', [tool], { HOME: tempDir('home-'), PATH: tempDir('empty-bin-'), UNDERSIGNED_INSTALL_TOOLS: 'no', ...env });
 
 /** A link at `path` to a real program: a PATH entry, a cache or a JAVA_HOME as another machine would have it. */
 function link(target: string, path: string): string {
