@@ -23,7 +23,7 @@ function link(target: string, path: string): string {
 const linkChromium = (path: string): string => link(chromiumPath(), path);
 
 const DEBIAN_ROOT: SystemFacts = { isRoot: true, osIds: ['debian'], aptGet: '/usr/bin/apt-get' };
-const labels = (tool: Tool, facts: SystemFacts) => tool.installSteps(facts, {}).map((step) => step.label);
+const labels = (tool: Tool, facts: SystemFacts) => tool.installSteps(facts).map((step) => step.label);
 
 describe('finding Chromium', { timeout: 60_000 }, () => {
   it('when CHROMIUM_PATH names a browser, then it wins over one on the PATH', async () => {

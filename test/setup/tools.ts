@@ -45,7 +45,8 @@ export interface Tool {
   commands: readonly string[];
   /** Further places a previous install may have left it. */
   cached(env: Env): Found | undefined;
-  installSteps(facts: SystemFacts, env: Env): InstallStep[];
+  /** How to install it on a machine like this, in the order to try; none where nothing would work. */
+  installSteps(facts: SystemFacts): InstallStep[];
   /** What to do by hand, as the end of the failure line. */
   advice: string;
 }
@@ -151,6 +152,9 @@ export interface EnsureOptions {
   log(line: string): void;
 }
 
+/** A download that has not finished in this long is not going to: the next installer gets its turn. */
+const INSTALL_TIMEOUT_MS = 15 * 60_000;
+
 /**
  * Finds the tool, installing it when it is missing and this machine allows; throws ToolMissing
  * with one line otherwise. Installers run one after the other until the tool is found.
@@ -158,12 +162,12 @@ export interface EnsureOptions {
 export function ensureTool(tool: Tool, env: Env, options: EnsureOptions): Found {
   const found = findTool(tool, env);
   if (found) return found;
-  const steps = options.install ? tool.installSteps(systemFacts(env), env) : [];
+  const steps = options.install ? tool.installSteps(systemFacts(env)) : [];
   const tried: string[] = [];
   for (const step of steps) {
     options.log(`${tool.name} is missing (needed for ${tool.neededFor}): running ${step.label}…`);
     tried.push(step.label);
-    const result = spawnSync(step.command, step.args, { env: { ...env, ...step.env } as NodeJS.ProcessEnv, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    const result = spawnSync(step.command, step.args, { env: { ...env, ...step.env } as NodeJS.ProcessEnv, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: INSTALL_TIMEOUT_MS });
     if (result.status !== 0) {
       options.log(`${step.label} failed: ${lastLine(result.stderr || String(result.error ?? ''))}`);
       continue;
