@@ -6,7 +6,8 @@ import { defineConfig } from 'vitest/config';
 /**
  * Resources a run starts once, in its global set-up: each file one resource, started in this
  * order and stopped in the reverse one, handing workers what they need through the environment.
- * Every lane gets `EVERY_RUN`; the browser lane adds Chromium and Java.
+ * Every lane gets `EVERY_RUN` (a resource in it starts once for all lanes: test/setup/once-per-run.ts);
+ * the browser lane adds Chromium and Java.
  */
 const EVERY_RUN = ['test/setup/temp-root.ts'];
 const BROWSER_RUN = [...EVERY_RUN, 'test/setup/browser.ts', 'test/setup/java.ts'];
