@@ -78,7 +78,8 @@ describe('finding Chromium', { timeout: 60_000 }, () => {
     const installers: Tool = {
       ...CHROMIUM,
       installSteps: () => [
-        { label: 'a failing installer', command: process.execPath, args: ['-e', "console.error('no network'); process.exit(3)"] },
+        // As Playwright's installer fails without its servers: the error, a stack, the object's fields, a summary.
+        { label: 'a failing installer', command: process.execPath, args: ['-e', "console.error('Downloading…\\nError: getaddrinfo ENOTFOUND cdn.example\\n    at lookup (dns:1:1) {\\n  errno: -3008\\n}\\nFailed to install'); process.exit(3)"] },
         { label: 'an installer that links Chromium', command: process.execPath, args: ['-e', `require('node:fs').symlinkSync(${JSON.stringify(chromiumPath())}, ${JSON.stringify(join(bin, 'chromium'))})`] },
       ],
     };
@@ -86,7 +87,7 @@ describe('finding Chromium', { timeout: 60_000 }, () => {
     expect(found).toEqual({ path: join(bin, 'chromium'), source: 'the PATH, installed by an installer that links Chromium' });
     expect(logged).toEqual([
       'Chromium is missing (needed for the browser tests): running a failing installer…',
-      'a failing installer failed: no network',
+      'a failing installer failed: Error: getaddrinfo ENOTFOUND cdn.example',
       'Chromium is missing (needed for the browser tests): running an installer that links Chromium…',
     ]);
   });

@@ -169,7 +169,7 @@ export function ensureTool(tool: Tool, env: Env, options: EnsureOptions): Found 
     tried.push(step.label);
     const result = spawnSync(step.command, step.args, { env: { ...env, ...step.env } as NodeJS.ProcessEnv, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: INSTALL_TIMEOUT_MS });
     if (result.status !== 0) {
-      options.log(`${step.label} failed: ${lastLine(result.stderr || String(result.error ?? ''))}`);
+      options.log(`${step.label} failed: ${whyFailed(result.stderr || String(result.error ?? ''))}`);
       continue;
     }
     const installed = findTool(tool, env);
@@ -179,12 +179,14 @@ export function ensureTool(tool: Tool, env: Env, options: EnsureOptions): Found 
   throw new ToolMissing(`No ${tool.name} found for ${tool.neededFor}${attempts}: ${tool.advice}.`);
 }
 
-const lastLine = (text: string): string =>
-  text
-    .trim()
+/** The line of an installer's output that says why it failed: its first error, else its last words. */
+function whyFailed(output: string): string {
+  const lines = output
     .split('\n')
-    .filter((line) => line.trim() !== '')
-    .at(-1) ?? 'no output';
+    .map((line) => line.trim())
+    .filter((line) => /\w/.test(line) && !line.startsWith('at '));
+  return lines.find((line) => /^(\w*Error:|E:)/.test(line)) ?? lines.at(-1) ?? 'no output';
+}
 
 /** Installing is on unless the person turned it off. */
 export const installAllowed = (env: Env): boolean => env.UNDERSIGNED_INSTALL_TOOLS !== 'no';
