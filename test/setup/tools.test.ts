@@ -114,7 +114,7 @@ describe('finding Java for the Nu HTML Checker', { timeout: 60_000 }, () => {
     const result = await findInChild('java');
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
-      'No Java found for the Nu HTML Checker (vnu-jar) (installing is off: UNDERSIGNED_INSTALL_TOOLS=no): install a Java runtime, 11 or newer (Debian/Ubuntu: apt-get install default-jre-headless) or set JAVA_HOME to one.\n',
+      'No Java found for the Nu HTML Checker, vnu-jar (installing is off: UNDERSIGNED_INSTALL_TOOLS=no): install a Java runtime, 11 or newer (Debian/Ubuntu: apt-get install default-jre-headless) or set JAVA_HOME to one.\n',
     );
   });
 

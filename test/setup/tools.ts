@@ -108,7 +108,7 @@ export const CHROMIUM: Tool = {
 
 export const JAVA: Tool = {
   name: 'Java',
-  neededFor: 'the Nu HTML Checker (vnu-jar)',
+  neededFor: 'the Nu HTML Checker, vnu-jar',
   fromEnv: (env) => (env.JAVA_HOME ? { variable: 'JAVA_HOME', path: join(env.JAVA_HOME, 'bin', 'java') } : undefined),
   commands: ['java'],
   cached: () => undefined,
