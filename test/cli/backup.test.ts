@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { buildTestApp } from '../helpers/app.js';
-import { runCliProcess } from '../helpers/cli.js';
+import { runCliCommand, runCliProcess } from '../helpers/cli.js';
 import { tempDir } from '../helpers/config.js';
 import { buildLetter, buildSignature } from '../helpers/factories.js';
 
-// Each step is a child process (~2 s, more on a busy machine): allow for several per test.
-describe('undersigned backup', { timeout: 90_000 }, () => {
-  it('when the server has the database open, then the backup holds its latest writes, passes the integrity check and opens on its own', async () => {
+describe('undersigned backup', () => {
+  // A real child process: the server holding the database open is another process, as in production.
+  it('when the server has the database open, then the backup holds its latest writes, passes the integrity check and opens on its own', { timeout: 60_000 }, async () => {
     const dir = tempDir();
     const t = buildTestApp({ env: { DATABASE_PATH: join(dir, 'live.db') } });
     try {
@@ -40,10 +40,10 @@ describe('undersigned backup', { timeout: 90_000 }, () => {
   it('when the target exists already or is missing, then it exits 1 with one line and overwrites nothing', async () => {
     const dir = tempDir();
     const env = { DATABASE_PATH: join(dir, 'live.db') };
-    await runCliProcess(['migrate'], env);
-    const existing = await runCliProcess(['backup', env.DATABASE_PATH], env);
+    await runCliCommand(['migrate'], env);
+    const existing = await runCliCommand(['backup', env.DATABASE_PATH], env);
     expect(existing.code).toBe(1);
     expect(existing.stderr).toMatch(/already exists; choose a new file name/);
-    expect((await runCliProcess(['backup'], env)).stderr).toMatch(/the file to write is required/);
+    expect((await runCliCommand(['backup'], env)).stderr).toMatch(/the file to write is required/);
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { runCliProcess } from '../helpers/cli.js';
+import { runCliCommand } from '../helpers/cli.js';
 import { tempDir } from '../helpers/config.js';
 
 const LETTER = `---
@@ -27,15 +27,14 @@ const files = () => {
   return { dir, env: { DATABASE_PATH: join(dir, 'letters.db') } };
 };
 
-// Each step is a child process (~2 s, more on a busy machine): allow for several per test.
-describe('undersigned letter', { timeout: 90_000 }, () => {
+describe('undersigned letter', () => {
   it('when a letter file is imported and exported, then the export reads back into another database unchanged', async () => {
     const { dir, env } = files();
     writeFileSync(join(dir, 'letter.md'), LETTER);
-    const imported = await runCliProcess(['letter', 'import', join(dir, 'letter.md')], env);
+    const imported = await runCliCommand(['letter', 'import', join(dir, 'letter.md')], env);
     expect(imported).toMatchObject({ code: 0, stdout: 'imported letter open-the-archives (open)\n' });
 
-    const exported = await runCliProcess(['letter', 'export', 'open-the-archives'], env);
+    const exported = await runCliCommand(['letter', 'export', 'open-the-archives'], env);
     expect(exported.code).toBe(0);
     expect(exported.stdout).toContain('title: "Open the archives: a letter to the board"');
     expect(exported.stdout).toContain('closes_at: 2030-01-31T17:00:00.000Z');
@@ -43,8 +42,8 @@ describe('undersigned letter', { timeout: 90_000 }, () => {
 
     writeFileSync(join(dir, 'copy.md'), exported.stdout);
     const other = { DATABASE_PATH: join(dir, 'other.db') };
-    expect((await runCliProcess(['letter', 'import', join(dir, 'copy.md')], other)).code).toBe(0);
-    expect((await runCliProcess(['letter', 'export', 'open-the-archives'], other)).stdout).toBe(exported.stdout);
+    expect((await runCliCommand(['letter', 'import', join(dir, 'copy.md')], other)).code).toBe(0);
+    expect((await runCliCommand(['letter', 'export', 'open-the-archives'], other)).stdout).toBe(exported.stdout);
 
     const db = new Database(env.DATABASE_PATH, { readonly: true });
     const row = db.prepare('SELECT title, summary, status, moderation, closes_at FROM letters').get();
@@ -57,12 +56,12 @@ describe('undersigned letter', { timeout: 90_000 }, () => {
   it('when the same slug is imported again, then it is refused unless --update, which publishes a new version', async () => {
     const { dir, env } = files();
     writeFileSync(join(dir, 'letter.md'), LETTER);
-    await runCliProcess(['letter', 'import', join(dir, 'letter.md')], env);
-    const again = await runCliProcess(['letter', 'import', join(dir, 'letter.md')], env);
+    await runCliCommand(['letter', 'import', join(dir, 'letter.md')], env);
+    const again = await runCliCommand(['letter', 'import', join(dir, 'letter.md')], env);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already exists; add --update/);
     writeFileSync(join(dir, 'letter.md'), LETTER.replace('open the archives**', 'open all the archives**'));
-    expect(await runCliProcess(['letter', 'import', '--update', join(dir, 'letter.md')], env)).toMatchObject({ code: 0, stdout: 'updated letter open-the-archives (open)\n' });
+    expect(await runCliCommand(['letter', 'import', '--update', join(dir, 'letter.md')], env)).toMatchObject({ code: 0, stdout: 'updated letter open-the-archives (open)\n' });
     const db = new Database(env.DATABASE_PATH, { readonly: true });
     const versions = db.prepare('SELECT number, body FROM letter_versions ORDER BY number').all() as Array<{ number: number; body: string }>;
     db.close();
@@ -80,7 +79,7 @@ describe('undersigned letter', { timeout: 90_000 }, () => {
   ])('when the file has %s, then it exits 1 with one line and stores nothing', async (_what, text, message) => {
     const { dir, env } = files();
     writeFileSync(join(dir, 'letter.md'), text);
-    const result = await runCliProcess(['letter', 'import', join(dir, 'letter.md')], env);
+    const result = await runCliCommand(['letter', 'import', join(dir, 'letter.md')], env);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(message);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
@@ -91,8 +90,8 @@ describe('undersigned letter', { timeout: 90_000 }, () => {
 
   it('when the file or the letter does not exist, then it exits 1 saying so', async () => {
     const { dir, env } = files();
-    expect((await runCliProcess(['letter', 'import', join(dir, 'missing.md')], env)).stderr).toMatch(/cannot read .*missing\.md: no such file/);
-    expect((await runCliProcess(['letter', 'export', 'nope'], env)).stderr).toMatch(/no letter has the slug "nope"/);
+    expect((await runCliCommand(['letter', 'import', join(dir, 'missing.md')], env)).stderr).toMatch(/cannot read .*missing\.md: no such file/);
+    expect((await runCliCommand(['letter', 'export', 'nope'], env)).stderr).toMatch(/no letter has the slug "nope"/);
     expect(readFileSync(join(dir, 'letters.db')).length).toBeGreaterThan(0);
   });
 });

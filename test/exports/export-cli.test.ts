@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents } from '../../server/db/schema.js';
 import type { LetterRow } from '../../server/letters/table.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
-import { runCliProcess } from '../helpers/cli.js';
+import { runCliCommand, runCliProcess } from '../helpers/cli.js';
 import { tempDir } from '../helpers/config.js';
 import { parseCsv } from '../helpers/csv.js';
 import { buildLetter, buildSignature } from '../helpers/factories.js';
@@ -25,7 +25,8 @@ beforeAll(() => {
 afterAll(() => t.close());
 
 describe('undersigned export', () => {
-  it('when run with a slug, then the CSV with emails goes to stdout and a summary line to stderr', async () => {
+  // A real child process: the CSV goes through the process's own standard output.
+  it('when run with a slug, then the CSV with emails goes to stdout and a summary line to stderr', { timeout: 60_000 }, async () => {
     const result = await runCliProcess(['export', letter.slug], env);
     expect(result.code).toBe(0);
     const rows = parseCsv(result.stdout);
@@ -40,7 +41,7 @@ describe('undersigned export', () => {
 
   it('when given filters, --no-emails, --bom and a file, then the file has only what was asked, readable by its owner only', async () => {
     const file = join(tempDir(), 'approved.csv');
-    const result = await runCliProcess(['export', letter.slug, '--state', 'approved', '--no-emails', '--bom', '--output', file], env);
+    const result = await runCliCommand(['export', letter.slug, '--state', 'approved', '--no-emails', '--bom', '--output', file], env);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(`1 row written to ${file}\n`);
@@ -53,7 +54,7 @@ describe('undersigned export', () => {
 
   it('when the output is a folder, then the file is named after the letter and the UTC time', async () => {
     const folder = tempDir();
-    const result = await runCliProcess(['export', letter.slug, '-o', folder, '--verified', 'no', '--since', '2020-01-01'], env);
+    const result = await runCliCommand(['export', letter.slug, '-o', folder, '--verified', 'no', '--since', '2020-01-01'], env);
     expect(result.code).toBe(0);
     const files = readdirSync(folder);
     expect(files).toEqual([expect.stringMatching(/^keep-defensive-ai-open-signatures-\d{8}T\d{4}Z\.csv$/)]);
@@ -64,7 +65,7 @@ describe('undersigned export', () => {
     const fifo = join(tempDir(), 'export.fifo');
     execFileSync('mkfifo', [fifo]);
     const received = text(createReadStream(fifo));
-    const result = await runCliProcess(['export', letter.slug, '--output', fifo], env);
+    const result = await runCliCommand(['export', letter.slug, '--output', fifo], env);
     expect(result.code).toBe(0);
     expect(statSync(fifo).isFIFO()).toBe(true);
     expect(parseCsv(await received).map((row) => row.email)).toEqual(['ada@example.org', 'grace@example.org']);
@@ -73,14 +74,14 @@ describe('undersigned export', () => {
 
   it('when a filter is invalid, then it exits 1 naming the filter and writes no file', async () => {
     const file = join(tempDir(), 'never.csv');
-    const result = await runCliProcess(['export', letter.slug, '--verified', 'maybe', '--output', file], env);
+    const result = await runCliCommand(['export', letter.slug, '--verified', 'maybe', '--output', file], env);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^undersigned export: verified must be yes or no/);
     expect(existsSync(file) || existsSync(`${file}.partial`)).toBe(false);
   });
 
   it('when the letter or the arguments are wrong, then it exits 1 with one line', async () => {
-    const results = await Promise.all([['export', 'no-such-letter'], ['export'], ['export', letter.slug, '--colour']].map((args) => runCliProcess(args, env)));
+    const results = await Promise.all([['export', 'no-such-letter'], ['export'], ['export', letter.slug, '--colour']].map((args) => runCliCommand(args, env)));
     expect(results.map((result) => result.code)).toEqual([1, 1, 1]);
     expect(results.map((result) => result.stderr.trim().split('\n').length)).toEqual([1, 1, 1]);
     expect(results[0]?.stderr).toBe('undersigned export: there is no letter "no-such-letter"\n');

@@ -7,6 +7,9 @@ import { tempDir } from './config.js';
 
 const VNU_JAR = createRequire(import.meta.url).resolve('vnu-jar/build/dist/vnu.jar');
 
+/** Set by the browser lane's global set-up (test/setup/java.ts): the Java it found or installed. */
+export const JAVA_EXECUTABLE = 'UNDERSIGNED_JAVA';
+
 export interface ValidatorMessage {
   /** The name the document was given. */
   document: string;
@@ -30,7 +33,7 @@ export async function checkHtml(documents: Record<string, string>): Promise<Vali
     names.set(`file:${file}`, name);
     return file;
   });
-  const { stdout } = await promisify(execFile)('java', ['-jar', VNU_JAR, '--format', 'json', '--exit-zero-always', '--stdout', ...files], { maxBuffer: 32 * 1024 * 1024 });
+  const { stdout } = await promisify(execFile)(process.env[JAVA_EXECUTABLE] ?? 'java', ['-jar', VNU_JAR, '--format', 'json', '--exit-zero-always', '--stdout', ...files], { maxBuffer: 32 * 1024 * 1024 });
   const report = JSON.parse(stdout) as { messages: Array<Omit<ValidatorMessage, 'document'> & { url?: string }> };
   return report.messages.map(({ url, ...message }) => ({ ...message, document: names.get(url ?? '') ?? url ?? '?' }));
 }

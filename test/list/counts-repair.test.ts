@@ -5,7 +5,7 @@ import { auditEvents, letterOrganisationCounts, letters } from '../../server/db/
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { repairCounts } from '../../server/signatures/counts.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
-import { runCliProcess } from '../helpers/cli.js';
+import { runCliCommand } from '../helpers/cli.js';
 import { buildLetter, buildSignature, reloadLetter } from '../helpers/factories.js';
 
 let t: TestApp;
@@ -38,13 +38,13 @@ describe('counts repair', () => {
     t.ctx.db.update(letterOrganisationCounts).set({ listed: 7 }).where(eq(letterOrganisationCounts.letterId, tampered.id)).run();
     const env = { DATABASE_PATH: t.config.databasePath };
 
-    const dryRun = await runCliProcess(['counts', 'repair', '--dry-run'], env);
+    const dryRun = await runCliCommand(['counts', 'repair', '--dry-run'], env);
     expect(dryRun.stderr).toBe('');
     expect(dryRun.stdout).toContain(`letter ${tampered.slug}: countApproved 99 -> 3, countListed 0 -> 2, organisation breakdown: 1 wrong`);
     expect(dryRun.stdout).toContain('1 of 2 letters drifted; nothing changed (dry run)');
     expect(reloadLetter(t.ctx, tampered.slug).countApproved).toBe(99);
 
-    const repair = await runCliProcess(['counts', 'repair'], env);
+    const repair = await runCliCommand(['counts', 'repair'], env);
     expect(repair).toMatchObject({ code: 0, stderr: '' });
     expect(repair.stdout).toContain('1 of 2 letters drifted; repaired');
     expect(repair.stdout).not.toContain(intact.slug);
@@ -52,7 +52,7 @@ describe('counts repair', () => {
     expect(t.ctx.db.select().from(letterOrganisationCounts).where(eq(letterOrganisationCounts.letterId, tampered.id)).all()).toMatchObject([{ organisationGroup: 'k:acme', listed: 2 }]);
     expect(t.ctx.db.select().from(auditEvents).where(eq(auditEvents.action, 'counts.repair')).all()).toHaveLength(1);
 
-    const again = await runCliProcess(['counts', 'repair'], env);
+    const again = await runCliCommand(['counts', 'repair'], env);
     expect(again.stdout).toBe('0 of 2 letters drifted; all counts match\n');
   });
 
@@ -91,7 +91,7 @@ describe('counts repair', () => {
   });
 
   it('when the command is misspelt, then it exits non-zero and says what it expected', async () => {
-    const result = await runCliProcess(['counts', 'fix'], { DATABASE_PATH: t.config.databasePath });
+    const result = await runCliCommand(['counts', 'fix'], { DATABASE_PATH: t.config.databasePath });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('expected "counts repair [--dry-run]"');
   });

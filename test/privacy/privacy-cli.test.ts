@@ -2,10 +2,10 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditEvents, signatures } from '../../server/db/schema.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
-import { runCliProcess } from '../helpers/cli.js';
+import { runCliCommand } from '../helpers/cli.js';
 import { buildLetter, buildSignature, reloadLetter } from '../helpers/factories.js';
 
-// The child process runs on the real clock, so the rows are dated against it.
+// The command runs on the real clock, so the rows are dated against it.
 const DAY = 24 * 60 * 60 * 1000;
 const daysAgo = (days: number): Date => new Date(Date.now() - days * DAY);
 
@@ -24,8 +24,8 @@ describe('undersigned privacy', () => {
     buildSignature(t.ctx, letter, { signedAt: daysAgo(2) });
     buildSignature(t.ctx, letter, { state: 'approved', signedAt: daysAgo(100), ipHash: 'h', ipNetwork: 'n' });
 
-    const first = await runCliProcess(['privacy', 'run'], env);
-    const second = await runCliProcess(['privacy', 'run'], env);
+    const first = await runCliCommand(['privacy', 'run'], env);
+    const second = await runCliCommand(['privacy', 'run'], env);
 
     expect(first).toMatchObject({ code: 0, stdout: '1 unconfirmed signature deleted, with 0 mails; 1 address hash dropped, and 0 block rules by address hash\n' });
     expect(second).toMatchObject({ code: 0, stdout: '0 unconfirmed signatures deleted, with 0 mails; 0 address hashes dropped, and 0 block rules by address hash\n' });
@@ -39,8 +39,8 @@ describe('undersigned privacy', () => {
     buildSignature(t.ctx, open, { state: 'approved' });
     buildSignature(t.ctx, closed, { state: 'approved', name: 'Named Person' });
 
-    const refused = await runCliProcess(['privacy', 'anonymise', open.slug], env);
-    const done = await runCliProcess(['privacy', 'anonymise', closed.slug], env);
+    const refused = await runCliCommand(['privacy', 'anonymise', open.slug], env);
+    const done = await runCliCommand(['privacy', 'anonymise', closed.slug], env);
 
     expect(refused.code).toBe(1);
     expect(refused.stderr).toBe('undersigned privacy: Only a closed letter can be anonymised. Close the letter first.\n');
@@ -53,8 +53,8 @@ describe('undersigned privacy', () => {
     const letter = buildLetter(t.ctx);
     buildSignature(t.ctx, letter, { state: 'approved', email: 'gone@example.org' });
 
-    const erased = await runCliProcess(['privacy', 'erase', 'GONE@example.org'], env);
-    const usage = await runCliProcess(['privacy', 'erase'], env);
+    const erased = await runCliCommand(['privacy', 'erase', 'GONE@example.org'], env);
+    const usage = await runCliCommand(['privacy', 'erase'], env);
 
     expect(erased).toMatchObject({ code: 0, stdout: '1 signature erased, 0 mails deleted\n' });
     expect(reloadLetter(t.ctx, letter.slug)).toMatchObject({ countApproved: 0, countWithdrawn: 1 });
