@@ -78,6 +78,11 @@ export const signatureTokens = sqliteTable('signature_tokens', {
   purpose: text('purpose', { enum: TOKEN_PURPOSES }).notNull(),
   expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
   createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  /**
+   * When a newer mail's link replaced this one (the address signed again with new details): the
+   * link no longer confirms, and says why rather than looking mistyped.
+   */
+  replacedAt: integer('replaced_at', { mode: 'timestamp_ms' }),
 }, (t) => [index('signature_tokens_signature_idx').on(t.signatureId)]);
 
 export type SignatureRow = typeof signatures.$inferSelect;
