@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNotNull, lte, notExists, or, sql, type SQLWrapper } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, isNull, lte, notExists, or, sql, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { signatures, signatureTokens } from './table.js';
 
@@ -24,7 +24,8 @@ const BLANK_IDENTITY = {
 /**
  * Unconfirmed signatures made at or before `cutoff` that no mailed link can confirm any more: a
  * reminder or a repeat signing mails a fresh link, and a link in someone's inbox must keep working
- * until it expires, so the newest link's expiry holds the signature back too.
+ * until it expires, so the newest link's expiry holds the signature back too (a link a newer mail
+ * replaced confirms nothing, so it holds nothing back).
  */
 const unconfirmedDue = (db: Db, cutoff: Date, now: Date) =>
   and(
@@ -34,7 +35,7 @@ const unconfirmedDue = (db: Db, cutoff: Date, now: Date) =>
       db
         .select({ one: sql`1` })
         .from(signatureTokens)
-        .where(and(eq(signatureTokens.signatureId, signatures.id), eq(signatureTokens.purpose, 'confirm'), gt(signatureTokens.expiresAt, now))),
+        .where(and(eq(signatureTokens.signatureId, signatures.id), eq(signatureTokens.purpose, 'confirm'), isNull(signatureTokens.replacedAt), gt(signatureTokens.expiresAt, now))),
     ),
   );
 

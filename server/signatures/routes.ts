@@ -5,7 +5,7 @@ import type { Context } from '../context.js';
 import { letterPageModel, type SignFormState } from '../letters/letter-page.js';
 import { findPublicLetterRow, isAcceptingSignatures } from '../letters/service.js';
 import { AppError } from '../web/errors.js';
-import { formValues, parseForm } from '../web/forms.js';
+import { formValues, parseForm, textValue } from '../web/forms.js';
 import { param } from '../web/params.js';
 import { renderPage } from '../web/render.js';
 import { requireFormBody, requireSameOrigin } from '../web/security.js';
@@ -69,7 +69,12 @@ export function signatureRoutes(ctx: Context): Router {
   });
 
   router.post('/signatures/confirm/:token', ...tokenPage, sameOrigin, (req, res) => {
-    renderPage(res, 'signatures/confirmed', { title: 'Thank you for signing', scripts: ['share.js'], ...confirmSignature(ctx, token(req)) });
+    try {
+      renderPage(res, 'signatures/confirmed', { title: 'Thank you for signing', scripts: ['share.js'], ...confirmSignature(ctx, token(req), textValue(req.body?.details)) });
+    } catch (error) {
+      if (!(error instanceof AppError && error.id === 'signature_details_changed')) throw error;
+      renderPage(res, 'signatures/confirm', { title: 'Check your details again', ...describeConfirmation(ctx, token(req)), notice: error.message }, error.status);
+    }
   });
 
   router.get('/signatures/withdraw/:token', ...tokenPage, (req, res) => {
