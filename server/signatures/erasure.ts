@@ -43,9 +43,29 @@ const unconfirmedDue = (db: Db, cutoff: Date, now: Date) =>
 export const unconfirmedSignedBefore = (db: Db, cutoff: Date, now: Date): SQLWrapper =>
   db.select({ id: signatures.id }).from(signatures).where(unconfirmedDue(db, cutoff, now));
 
-/** Deletes unconfirmed signatures due for deletion (see unconfirmedDue); their tokens follow (foreign key cascade). */
+/** Deletes unconfirmed signatures due for deletion (see unconfirmedDue) that carry no rejection; their tokens follow (foreign key cascade). */
 export function deleteUnconfirmedSignedBefore(tx: Db, cutoff: Date, now: Date): number {
-  return tx.delete(signatures).where(unconfirmedDue(tx, cutoff, now)).run().changes;
+  return tx.delete(signatures).where(and(unconfirmedDue(tx, cutoff, now), isNull(signatures.rejectedAt))).run().changes;
+}
+
+/** A withdrawn signature as withdrawal leaves it: the details erased, the address (and any rejection) kept. */
+export const withdrawnForm = (now: Date) => ({ ...BLANK_DETAILS, state: 'withdrawn' as const, withdrawnAt: now, organisationId: null, affiliationVerified: false });
+
+/**
+ * Unconfirmed signatures due for deletion that carry a moderator's rejection are not deleted: a
+ * deleted row would forget the rejection, and the address could sign and be listed unseen. They go
+ * back to the withdrawn form they had before their signer signed again. Returns how many.
+ */
+export function withdrawRejectedUnconfirmedBefore(tx: Db, cutoff: Date, now: Date): number {
+  const ids = tx
+    .select({ id: signatures.id })
+    .from(signatures)
+    .where(and(unconfirmedDue(tx, cutoff, now), isNotNull(signatures.rejectedAt)))
+    .all()
+    .map((row) => row.id);
+  if (ids.length === 0) return 0;
+  tx.delete(signatureTokens).where(inArray(signatureTokens.signatureId, ids)).run();
+  return tx.update(signatures).set(withdrawnForm(now)).where(inArray(signatures.id, ids)).run().changes;
 }
 
 /** Drops the address hash and network of signatures made at or before `cutoff`. */
