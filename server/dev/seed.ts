@@ -6,6 +6,7 @@ import { findLetterBySlug } from '../letters/repo.js';
 import { createLetter } from '../letters/service.js';
 import type { LetterRow } from '../letters/table.js';
 import { organisationKey } from '../organisations/normalise.js';
+import { emailKeyOf } from '../signatures/email-address.js';
 import { createOrganisation, matchOrganisation } from '../organisations/service.js';
 import { COMMENTS, FIRST_NAMES, FREEMAIL_DOMAINS, LAST_NAMES, ORGANISATIONS, ROLES } from './seed-data.js';
 
@@ -89,7 +90,7 @@ export function seedSignatures(ctx: Context, sqlite: Database.Database, options:
         versionId: letter.currentVersionId,
         name: withdrawn ? '' : `${first} ${last}`,
         email: `${local}@${domain}`,
-        emailKey: `${local}@${domain}`,
+        emailKey: emailKeyOf(local, domain),
         emailDomain: domain,
         title: withdrawn ? '' : pick(random, ROLES),
         organisationText: typed,

@@ -100,9 +100,9 @@ export interface SignerRecord {
   ipHash: string | null;
 }
 
-/** Every signature by one address, across all letters. */
-export const findSignaturesByEmailKey = (db: Db, emailKey: string): SignerRecord[] =>
-  db.select({ id: signatures.id, email: signatures.email, ipHash: signatures.ipHash }).from(signatures).where(eq(signatures.emailKey, emailKey)).all();
+/** Every signature stored under any of these keys, across all letters. */
+export const findSignaturesByEmailKeys = (db: Db, emailKeys: readonly string[]): SignerRecord[] =>
+  db.select({ id: signatures.id, email: signatures.email, ipHash: signatures.ipHash }).from(signatures).where(inArray(signatures.emailKey, [...emailKeys])).all();
 
 /** The address hashes kept on a letter's signatures, as a subquery. */
 export const ipHashesOfLetter = (db: Db, letterId: number): SQLWrapper =>

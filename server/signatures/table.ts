@@ -13,7 +13,7 @@ export const signatures = sqliteTable('signatures', {
   name: text('name').notNull(),
   /** For mail delivery, as parseEmailAddress spells it (normalised, the domain punycoded); never shown publicly. */
   email: text('email').notNull(),
-  /** Trimmed, domain punycoded, lower-cased: one signature per address per letter. */
+  /** The mailbox the address stands for (see emailKeyOf: lower-cased, no +tag, gmail's dots ignored): one signature per mailbox per letter. */
   emailKey: text('email_key').notNull(),
   emailDomain: text('email_domain').notNull(),
   title: text('title').notNull().default(''),
