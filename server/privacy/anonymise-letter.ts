@@ -40,7 +40,7 @@ export function anonymiseLetter(ctx: Context, input: AnonymiseLetterInput): Anon
     const refusal = anonymisationRefusal(letter, now, ctx.config.anonymiseAfterDays);
     if (refusal) throw refusal;
     const mailsDeleted = deleteMailsForSignatures(tx, signatureIdsOfLetter(tx, letter.id));
-    forgetIpHashRules(tx, { values: ipHashesOfLetter(tx, letter.id) });
+    forgetIpHashRules(tx, { values: ipHashesOfLetter(tx, letter.id), signatureIds: signatureIdsOfLetter(tx, letter.id) });
     eraseModerationNotes(tx, { subject: `letter:${letter.slug}` });
     const signatures = anonymiseSignaturesOfLetter(tx, letter.id);
     markLetterAnonymised(tx, letter.id, now);

@@ -21,7 +21,8 @@ export interface EraseSignerResult {
  * A signer's erasure request, carried out by an owner: every signature by the address (any alias
  * of its mailbox: see emailKeyOf), on every letter, is withdrawn and erased (address included), and every mail to it is deleted. The same
  * statements run whether or not the address ever signed, so the time taken does not tell. Block
- * rules made from the signer's address hashes go too, and the audit log loses the moderators'
+ * rules made from the signer's address hashes (those they carry now, and any rule made from one of
+ * their signatures) go too, and the audit log loses the moderators'
  * notes about these signatures and those hashes. The audit record keeps the counts, never the address.
  */
 export function eraseSigner(ctx: Context, input: EraseSignerInput): EraseSignerResult {
@@ -34,7 +35,7 @@ export function eraseSigner(ctx: Context, input: EraseSignerInput): EraseSignerR
     const found = findSignaturesByEmailKeys(tx, [address.key, lowerCasedAddress(address)]);
     const ids = found.map((signature) => signature.id);
     const mailsDeleted = deleteMailsForSignatures(tx, ids) + deleteMailsTo(tx, [address.email, address.key, ...found.map((signature) => signature.email)]);
-    const blockRulesDeleted = forgetIpHashRules(tx, { values: found.flatMap((signature) => (signature.ipHash ? [signature.ipHash] : [])) });
+    const blockRulesDeleted = forgetIpHashRules(tx, { values: found.flatMap((signature) => (signature.ipHash ? [signature.ipHash] : [])), signatureIds: ids });
     eraseModerationNotes(tx, { signatureIds: ids });
     const signatures = eraseSignatures(tx, ids, now);
     recordAudit(tx, { actor: input.actor, action: 'signer.erase', details: { signatures, mailsDeleted, blockRulesDeleted } }, now);
