@@ -1,4 +1,4 @@
-import { and, inArray, lte, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { and, inArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { auditEvents } from './table.js';
 
