@@ -1,15 +1,15 @@
 import { and, desc, eq, inArray, isNull, lte, or, sql, type SQLWrapper } from 'drizzle-orm';
-import { eraseBlockedIpHashes } from '../audit/erase-details.js';
+import { eraseBlockedIpHashes, type BlockedHashSelection } from '../audit/erase-details.js';
 import { recordAudit, type Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
 import type { Db } from '../db/client.js';
 import { preparedPerConnection } from '../db/prepared.js';
-import { findBlockableSignatures, shadowRejectSignatures, type BlockableFilter } from '../signatures/block-matching.js';
+import { findBlockableSignatures, inChunks, shadowRejectSignatures, signaturesWithIpHash, type BlockableFilter } from '../signatures/block-matching.js';
 import { findLetter } from '../letters/service.js';
 import { AppError, notFound } from '../web/errors.js';
 import { asciiDomain } from '../lib/domain.js';
 import { IP_RANGE_MIN_PREFIX, ipRangeTooWide, parseIpRange, rangeContainsAddress, rangeContainsNetwork } from './ip-ranges.js';
-import { blockRules, type BlockKind } from './table.js';
+import { blockRules, blockRuleSignatures, type BlockKind } from './table.js';
 
 /**
  * Shadow bans. An organiser names an IP hash, an address range or an email domain, sees how many
@@ -114,9 +114,23 @@ export function applyBlock(ctx: Context, target: BlockTarget & { actor: Actor })
     const ruleId =
       existingRuleId(tx, letterId, target.kind, value) ??
       tx.insert(blockRules).values({ letterId, kind: target.kind, value, createdBy: target.actor.label, createdAt: now }).returning({ id: blockRules.id }).get().id;
-    recordAudit(tx, { actor: target.actor, action: 'signatures.block', subject: `block_rule:${ruleId}`, details: { letterId, kind: target.kind, value, ...outcome } }, now);
+    const sources = target.kind === 'ip_hash' ? linkSourceSignatures(tx, ruleId, value) : [];
+    recordAudit(tx, { actor: target.actor, action: 'signatures.block', subject: `block_rule:${ruleId}`, details: { letterId, kind: target.kind, value, ...outcome, ...(sources.length > 0 ? { sources } : {}) } }, now);
     return { ruleId, ...outcome };
   });
+}
+
+/**
+ * An IP-hash rule remembers the signatures it was made from (every one carrying the hash now, on
+ * any letter), so erasing one of those signers finds the rule and its audit records after their
+ * hash has changed. Returns their ids, for the audit record.
+ */
+function linkSourceSignatures(tx: Db, ruleId: number, ipHash: string): number[] {
+  const ids = signaturesWithIpHash(tx, ipHash);
+  inChunks(ids, (chunk) => {
+    tx.insert(blockRuleSignatures).values(chunk.map((signatureId) => ({ ruleId, signatureId }))).onConflictDoNothing().run();
+  });
+  return ids;
 }
 
 function existingRuleId(tx: Db, letterId: number | null, kind: BlockKind, value: string): number | undefined {
@@ -164,21 +178,33 @@ export function removeBlock(ctx: Context, input: { ruleId: number; letterId: num
     const rule = tx.select().from(blockRules).where(eq(blockRules.id, input.ruleId)).get();
     if (!rule || rule.letterId !== input.letterId) throw notFound('block rule');
     tx.delete(blockRules).where(eq(blockRules.id, rule.id)).run();
-    recordAudit(tx, { actor: input.actor, action: 'signatures.unblock', subject: `block_rule:${rule.id}`, details: { letterId: rule.letterId, kind: rule.kind, value: rule.value } }, now);
+    // An address hash is named by the rule's id only: this record is made later than the rule, and
+    // would otherwise keep the hash past the retention that deletes the rule.
+    const named = rule.kind === 'ip_hash' ? {} : { value: rule.value };
+    recordAudit(tx, { actor: input.actor, action: 'signatures.unblock', subject: `block_rule:${rule.id}`, details: { ruleId: rule.id, letterId: rule.letterId, kind: rule.kind, ...named } }, now);
   });
 }
 
 /**
  * An IP-hash rule holds a signer's (keyed) address hash, so it follows the retention and erasure of
- * the hashes on signatures: the rules made from these hashes (a list or a subquery), or every one
- * made at or before `before`, are deleted, and the hashes are erased from the audit log too.
- * Address ranges and email domains name no one and stay. Call inside the erasing transaction.
+ * the hashes on signatures: the rules made at or before `before`, or those naming one of `values`
+ * (a list or a subquery) or made from one of `signatureIds` (see linkSourceSignatures), are
+ * deleted, and their hashes are erased from the audit log too. Address ranges and email domains
+ * name no one and stay. Call inside the erasing transaction.
  */
-export function forgetIpHashRules(tx: Db, which: { values: readonly string[] | SQLWrapper } | { before: Date }): number {
-  const chosen = 'before' in which ? lte(blockRules.createdAt, which.before) : Array.isArray(which.values) ? inArray(blockRules.value, [...which.values]) : inArray(blockRules.value, which.values as SQLWrapper);
+export function forgetIpHashRules(tx: Db, which: BlockedHashSelection): number {
   eraseBlockedIpHashes(tx, which);
+  const chosen =
+    'before' in which
+      ? lte(blockRules.createdAt, which.before)
+      : or(
+          inArray(blockRules.value, listOrQuery(which.values)),
+          inArray(blockRules.id, tx.select({ id: blockRuleSignatures.ruleId }).from(blockRuleSignatures).where(inArray(blockRuleSignatures.signatureId, listOrQuery(which.signatureIds)))),
+        );
   return tx.delete(blockRules).where(and(eq(blockRules.kind, 'ip_hash'), chosen)).run().changes;
 }
+
+const listOrQuery = <T>(values: readonly T[] | SQLWrapper): T[] | SQLWrapper => (Array.isArray(values) ? [...(values as readonly T[])] : (values as SQLWrapper));
 
 export interface Signer {
   letterId: number;

@@ -30,12 +30,14 @@ function issueFormStamp(ctx: Context, slug: string, versionId: number): string {
   const key = `${ctx.config.sessionSecret}\n${slug}\n${versionId}`;
   const recent = recentStamps.get(key);
   if (recent?.second === second) return recent.stamp;
-  const issuedAt = (second + 1) * 1000;
-  const stamp = `${issuedAt.toString(36)}.${versionId.toString(36)}.${stampMac(ctx.config.sessionSecret, slug, issuedAt, versionId).toString('base64url')}`;
+  const stamp = stampOf(ctx, slug, (second + 1) * 1000, versionId);
   if (recentStamps.size >= 1000) recentStamps.clear();
   recentStamps.set(key, { second, stamp });
   return stamp;
 }
+
+const stampOf = (ctx: Context, slug: string, issuedAt: number, versionId: number): string =>
+  `${issuedAt.toString(36)}.${versionId.toString(36)}.${stampMac(ctx.config.sessionSecret, slug, issuedAt, versionId).toString('base64url')}`;
 
 type StampVerdict = { verdict: 'missing' | 'forged' | 'expired' } | { verdict: 'valid' | 'too_fast'; versionId: number };
 
@@ -59,15 +61,18 @@ function checkFormStamp(ctx: Context, slug: string, stamp: string): StampVerdict
   return { verdict: 'valid', versionId };
 }
 
+/** The stamp for a fresh sign form showing `versionId`. */
+export const formStampFor = (ctx: Context, slug: string, versionId: number): string => issueFormStamp(ctx, slug, versionId);
+
 /**
- * The stamp for a sign form showing `versionId`: a new one for a fresh page; for a form sent back
- * with errors, the one it came with if that is genuine, current and for this version (a person
- * correcting a typo quickly must not be taken for a bot, nor made to wait again).
+ * The stamp for a sign form given back to a person (a field to correct, a page open too long, a
+ * text that changed): dated SIGN_MIN_SECONDS back, so sending it again at once is never taken for
+ * a bot. The person has spent that long on the form already. A client can get such a stamp by
+ * first sending a form with an error; the minimum wait is only ever a trap for the crudest bots.
  */
-export function formStampFor(ctx: Context, slug: string, versionId: number, submitted = ''): string {
-  const checked = checkFormStamp(ctx, slug, submitted);
-  const reusable = (checked.verdict === 'valid' || checked.verdict === 'too_fast') && checked.versionId === versionId;
-  return reusable ? submitted : issueFormStamp(ctx, slug, versionId);
+export function givenBackFormStamp(ctx: Context, slug: string, versionId: number): string {
+  const second = Math.floor(ctx.now().getTime() / 1000);
+  return stampOf(ctx, slug, (second - ctx.config.signMinSeconds) * 1000, versionId);
 }
 
 export interface FormSubmission {

@@ -1,4 +1,5 @@
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { signatures } from '../signatures/table.js';
 
 export const BLOCK_KINDS = ['ip_hash', 'cidr', 'email_domain'] as const;
 export type BlockKind = (typeof BLOCK_KINDS)[number];
@@ -12,3 +13,13 @@ export const blockRules = sqliteTable('block_rules', {
   createdBy: text('created_by').notNull(),
   createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
 }, (t) => [index('block_rules_kind_idx').on(t.kind, t.value)]);
+
+/**
+ * The signatures an IP-hash rule was made from: those that carried its hash when it was made. A
+ * signer's hash changes when they sign again from elsewhere, so erasing them finds the rule by
+ * this link as well as by the hashes their signatures carry now.
+ */
+export const blockRuleSignatures = sqliteTable('block_rule_signatures', {
+  ruleId: integer('rule_id').notNull().references(() => blockRules.id, { onDelete: 'cascade' }),
+  signatureId: integer('signature_id').notNull().references(() => signatures.id, { onDelete: 'cascade' }),
+}, (t) => [primaryKey({ columns: [t.ruleId, t.signatureId] }), index('block_rule_signatures_signature_idx').on(t.signatureId)]);

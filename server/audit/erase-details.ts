@@ -1,11 +1,11 @@
-import { and, inArray, lte, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { and, inArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { auditEvents } from './table.js';
 
 /** What an erased detail reads as: the record of who did what stays, the personal part goes. */
 export const ERASED = '(erased)';
 
-/** Audit actions whose details carry a moderator's note about the signatures in `changed` or `approved`. */
+/** Audit actions whose details carry a moderator's note about the signatures in `selected` (`changed` in older records) or `approved`. */
 const NOTED_MODERATION = ['signatures.moderate', 'signatures.approve_verified'];
 /** Audit actions whose details carry a block rule's `kind` and `value`. */
 const BLOCK_RULE_CHANGES = ['signatures.block', 'signatures.unblock'];
@@ -25,6 +25,7 @@ export function eraseModerationNotes(tx: Db, about: { signatureIds: readonly num
     'subject' in about
       ? sql`${auditEvents.subject} = ${about.subject}`
       : sql`exists (select 1 from json_each(${auditEvents.details}, '$.changed') where value in ${anyOf(about.signatureIds)}
+          union all select 1 from json_each(${auditEvents.details}, '$.selected') where value in ${anyOf(about.signatureIds)}
           union all select 1 from json_each(${auditEvents.details}, '$.approved') where value in ${anyOf(about.signatureIds)})`;
   return tx
     .update(auditEvents)
@@ -33,12 +34,26 @@ export function eraseModerationNotes(tx: Db, about: { signatureIds: readonly num
     .run().changes;
 }
 
+/** Which address hashes of block rules go: see forgetIpHashRules. */
+export type BlockedHashSelection =
+  | { before: Date }
+  | { values: readonly string[] | SQLWrapper; signatureIds: readonly number[] | SQLWrapper };
+
+/** The subjects (`block_rule:<id>`) of the rules whose first record, or a record naming their sources, matches `where`. */
+const ruleSubjectsWhere = (where: SQL): SQL => sql`(select ${sql.raw('rule_record.subject')} from ${auditEvents} as rule_record where rule_record.action = 'signatures.block' and ${where})`;
+
 /**
- * IP hashes named by block rules in the audit log follow the hashes' own retention and erasure:
- * those among `values` (a list or a subquery), or every one recorded at or before `before`.
+ * IP hashes named by block rules in the audit log follow the retention and erasure of the rules:
+ * every record of a rule first made at or before `before` (so a rule applied again, or removed,
+ * later keeps its hash no longer than the rule does); or the records naming one of `values`, or
+ * of a rule made from one of `signatureIds` (its block record lists them as `sources`).
  */
-export function eraseBlockedIpHashes(tx: Db, which: { values: readonly string[] | SQLWrapper } | { before: Date }): number {
-  const chosen = 'before' in which ? lte(auditEvents.createdAt, which.before) : sql`json_extract(${auditEvents.details}, '$.value') in ${anyOf(which.values)}`;
+export function eraseBlockedIpHashes(tx: Db, which: BlockedHashSelection): number {
+  const chosen =
+    'before' in which
+      ? sql`(${auditEvents.createdAt} <= ${which.before.getTime()} or ${auditEvents.subject} in ${ruleSubjectsWhere(sql`rule_record.created_at <= ${which.before.getTime()}`)})`
+      : sql`(json_extract(${auditEvents.details}, '$.value') in ${anyOf(which.values)}
+          or ${auditEvents.subject} in ${ruleSubjectsWhere(sql`exists (select 1 from json_each(rule_record.details, '$.sources') where value in ${anyOf(which.signatureIds)})`)})`;
   return tx
     .update(auditEvents)
     .set({ details: eraseField('value') })

@@ -1,11 +1,13 @@
 import type Database from 'better-sqlite3';
 import { SYSTEM_ACTOR } from '../audit/record.js';
 import type { Context } from '../context.js';
+import { AppError } from '../web/errors.js';
 import { DEMO_LETTER } from '../letters/demo-letter.js';
 import { findLetterBySlug } from '../letters/repo.js';
 import { createLetter } from '../letters/service.js';
 import type { LetterRow } from '../letters/table.js';
 import { organisationKey } from '../organisations/normalise.js';
+import { emailKeyOf } from '../signatures/email-address.js';
 import { createOrganisation, matchOrganisation } from '../organisations/service.js';
 import { COMMENTS, FIRST_NAMES, FREEMAIL_DOMAINS, LAST_NAMES, ORGANISATIONS, ROLES } from './seed-data.js';
 
@@ -42,6 +44,8 @@ function pickState(random: () => number): 'approved' | 'pending' | 'unconfirmed'
 
 function ensureLetter(ctx: Context, slug: string): LetterRow {
   const existing = findLetterBySlug(ctx.db, slug);
+  // Its former signers are counted still: new signatures would count people twice, as reopening would.
+  if (existing?.anonymisedAt) throw new AppError('letter_anonymised', 409, `The signatories of ${slug} were anonymised, so it takes no signatures, seeded ones included. Seed another letter.`);
   if (existing) return existing;
   return createLetter(ctx.db, { ...DEMO_LETTER, slug, moderation: 'post' }, ctx.now());
 }
@@ -89,7 +93,7 @@ export function seedSignatures(ctx: Context, sqlite: Database.Database, options:
         versionId: letter.currentVersionId,
         name: withdrawn ? '' : `${first} ${last}`,
         email: `${local}@${domain}`,
-        emailKey: `${local}@${domain}`,
+        emailKey: emailKeyOf(local, domain),
         emailDomain: domain,
         title: withdrawn ? '' : pick(random, ROLES),
         organisationText: typed,

@@ -4,7 +4,7 @@ import { AppError } from '../web/errors.js';
 import { fieldErrorOf, parseForm } from '../web/forms.js';
 import { LETTER_FIELDS, letterForm, letterSettingsFrom } from './admin-forms.js';
 import { FrontMatterError, formatFrontMatter, parseFrontMatter } from './front-matter.js';
-import { changeLetterStatus, refuseReopeningAnonymised, startLetter, updateLetter, type LetterContext } from './manage-letter.js';
+import { changeLetterStatus, checkStatusChange, refuseReopeningAnonymised, startLetter, updateLetter, type LetterContext } from './manage-letter.js';
 import { findLetterBySlug } from './repo.js';
 import { LETTER_STATUSES, type LetterRow } from './table.js';
 
@@ -56,14 +56,19 @@ export function importLetter(ctx: LetterContext, text: string, actor: Actor, opt
     throw invalidFile(`${field}: ${message}`);
   }
   const settings = letterSettingsFrom(parsed.data);
-  const existing = findLetterBySlug(ctx.db, settings.slug);
-  // Checked before the text changes, so a refused reopening leaves the letter as it was.
-  if (existing && options.update) refuseReopeningAnonymised(existing, { status: knownStatus, opensAt: settings.opensAt, closesAt: settings.closesAt }, ctx.now());
   try {
-    if (!existing) return { letter: startLetter(ctx, settings, actor, knownStatus), created: true };
-    if (!options.update) throw new AppError('letter_exists', 409, `a letter with slug "${settings.slug}" already exists; add --update to replace its text and settings`);
-    updateLetter(ctx, settings.slug, settings, actor);
-    return { letter: changeLetterStatus(ctx, settings.slug, knownStatus, actor), created: false };
+    // One transaction: a refusal at any step (checked before the first write where it can be)
+    // leaves the letter exactly as it was.
+    return ctx.db.transaction((tx) => {
+      const scoped: LetterContext = { db: tx, now: ctx.now };
+      const existing = findLetterBySlug(tx, settings.slug);
+      if (!existing) return { letter: startLetter(scoped, settings, actor, knownStatus), created: true };
+      if (!options.update) throw new AppError('letter_exists', 409, `a letter with slug "${settings.slug}" already exists; add --update to replace its text and settings`);
+      refuseReopeningAnonymised(existing, { status: knownStatus, opensAt: settings.opensAt, closesAt: settings.closesAt }, ctx.now());
+      checkStatusChange(existing, knownStatus);
+      updateLetter(scoped, settings.slug, settings, actor);
+      return { letter: changeLetterStatus(scoped, settings.slug, knownStatus, actor), created: false };
+    });
   } catch (error) {
     const refused = fieldErrorOf(error);
     if (!refused) throw error;

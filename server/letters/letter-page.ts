@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { formStampFor } from '../abuse/bot-checks.js';
+import { formStampFor, givenBackFormStamp } from '../abuse/bot-checks.js';
 import { sentPageOf, type KeptPage, type SentPage } from '../web/page-cache.js';
 import type { Context } from '../context.js';
 import { renderMarkdown } from '../lib/markdown.js';
@@ -38,11 +38,10 @@ const LETTER_PAGE_SCRIPTS = ['form-validation.js', 'share.js', 'live-count.js'];
 
 export const EMPTY_SIGN_FORM: SignFormState = { values: { public: true, updates: false }, errors: {} };
 
-/** Everything the letter page shows, for a first visit or a form sent back with errors. */
-export function letterPageModel(ctx: Context, slug: string, form: SignFormState = EMPTY_SIGN_FORM) {
+/** Everything the letter page shows with a sign form given back to a person: errors to correct, or a notice (see givenBackFormStamp). */
+export function givenBackLetterPageModel(ctx: Context, slug: string, form: SignFormState) {
   const found = findPublicLetter(ctx.db, slug);
-  const formStamp = formStampFor(ctx, found.letter.slug, found.version.id, typeof form.values.stamp === 'string' ? form.values.stamp : undefined);
-  return { ...modelOf(ctx, found, form), formStamp };
+  return { ...modelOf(ctx, found, form), formStamp: givenBackFormStamp(ctx, found.letter.slug, found.version.id) };
 }
 
 /** Stands in the kept page for the form stamp, which is new on every request. Random so no letter text can contain it. */

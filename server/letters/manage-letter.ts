@@ -55,6 +55,33 @@ export function refuseReopeningAnonymised(letter: Pick<LetterRow, 'anonymisedAt'
   );
 }
 
+/**
+ * Which signatures count depends on when a letter closed (those made before it do), so a closing
+ * time in the past is never set on a letter that is or has been public: it would disown
+ * signatures made while the letter was open. A passed closing time may stay as it is; to close a
+ * letter now, an organiser closes it (its closed_at records the moment).
+ */
+export function refuseClosingInThePast(letter: Pick<LetterRow, 'status' | 'closesAt'> | undefined, next: Pick<LetterRow, 'status' | 'closesAt'>, now: Date): void {
+  if (!next.closesAt || next.closesAt > now) return;
+  if (letter?.closesAt && sameMinute(letter.closesAt, next.closesAt)) return;
+  const public_ = letter ? letter.status !== 'draft' : next.status === 'open';
+  if (!public_) return;
+  throw new AppError(
+    'closing_time_in_past',
+    422,
+    'The closing time is in the past: moving it there would stop signatures made while the letter was open from counting. To close the letter now, use Close.',
+    { field: 'closes_at' },
+  );
+}
+
+const sameMinute = (a: Date, b: Date): boolean => Math.floor(a.getTime() / 60_000) === Math.floor(b.getTime() / 60_000);
+
+/**
+ * The admin form shows times to the minute: a closing time sent back unchanged keeps the seconds
+ * it was stored with (an import may give them), rather than moving a few seconds earlier.
+ */
+const closingTimeAsSent = (stored: Date | null, sent: Date | null): Date | null => (stored && sent && sameMinute(stored, sent) ? stored : sent);
+
 const slugTaken = (): AppError => new AppError('slug_taken', 409, 'Another letter already has this address; choose another', { field: 'slug' });
 
 export function requireLetter(db: Context['db'], slug: string): LetterRow {
@@ -77,6 +104,7 @@ function guardSlug<T>(write: () => T): T {
 export function startLetter(ctx: LetterContext, settings: LetterSettings, actor: Actor, status: LetterRow['status'] = 'draft'): LetterRow {
   checkSlug(settings.slug);
   checkWindow(settings);
+  refuseClosingInThePast(undefined, { status, closesAt: settings.closesAt }, ctx.now());
   if (findLetterBySlug(ctx.db, settings.slug)) throw slugTaken();
   const now = ctx.now();
   return guardSlug(() =>
@@ -99,13 +127,15 @@ export interface LetterUpdate {
  * An organiser edits a letter. Once it has been public its address is fixed, and a change of text
  * publishes a new version; signatures keep pointing at the version they signed.
  */
-export function updateLetter(ctx: LetterContext, slug: string, settings: LetterSettings, actor: Actor): LetterUpdate {
-  checkWindow(settings);
+export function updateLetter(ctx: LetterContext, slug: string, sent: LetterSettings, actor: Actor): LetterUpdate {
+  checkWindow(sent);
   const now = ctx.now();
   return guardSlug(() =>
     ctx.db.transaction((tx) => {
       const letter = requireLetter(tx, slug);
+      const settings = { ...sent, closesAt: closingTimeAsSent(letter.closesAt, sent.closesAt) };
       refuseReopeningAnonymised(letter, { status: letter.status, opensAt: settings.opensAt, closesAt: settings.closesAt }, now);
+      refuseClosingInThePast(letter, { status: letter.status, closesAt: settings.closesAt }, now);
       const newSlug = settings.slug || letter.slug;
       if (newSlug !== letter.slug) {
         if (letter.status !== 'draft') throw new AppError('slug_locked', 409, 'The address cannot change once the letter has been published', { field: 'slug' });
@@ -140,6 +170,12 @@ function changedSettings(letter: LetterRow, settings: LetterSettings): string[] 
   ].filter((field): field is string => typeof field === 'string');
 }
 
+/** Refuses a status a letter cannot move to from its own (409). */
+export function checkStatusChange(letter: Pick<LetterRow, 'status'>, status: LetterRow['status']): void {
+  if (letter.status === status || ALLOWED_STATUS_CHANGES[letter.status].includes(status)) return;
+  throw new AppError('status_change_refused', 409, `The letter is ${letter.status}; it cannot become ${status}. Letters go from draft to open, open to closed, and closed to open again.`);
+}
+
 /** draft → open → closed, and closed → open again. A letter once public never becomes a draft again. */
 export function changeLetterStatus(ctx: LetterContext, slug: string, status: LetterRow['status'], actor: Actor): LetterRow {
   const now = ctx.now();
@@ -147,11 +183,10 @@ export function changeLetterStatus(ctx: LetterContext, slug: string, status: Let
     const letter = requireLetter(tx, slug);
     if (letter.status === status) return letter;
     refuseReopeningAnonymised(letter, { ...letter, status }, now);
-    if (!ALLOWED_STATUS_CHANGES[letter.status].includes(status)) {
-      throw new AppError('status_change_refused', 409, `The letter is ${letter.status}; it cannot become ${status}. Letters go from draft to open, open to closed, and closed to open again.`);
-    }
+    checkStatusChange(letter, status);
     if (status === 'open') stampFirstPublication(tx, letter, now);
-    const updated = tx.update(letters).set({ status, updatedAt: now }).where(eq(letters.id, letter.id)).returning().get();
+    // Closing by hand records the moment: signatures made before it count when confirmed later.
+    const updated = tx.update(letters).set({ status, closedAt: status === 'closed' ? now : null, updatedAt: now }).where(eq(letters.id, letter.id)).returning().get();
     recordAudit(tx, { actor, action: 'letter.status', subject: `letter:${slug}`, details: { from: letter.status, to: status } }, now);
     return updated;
   });

@@ -96,14 +96,17 @@ export function findLetter(db: Db, ref: { id: number } | { slug: string }): Lett
 }
 
 /**
- * When a letter stopped taking signatures, or undefined while it still can. A letter closed by
- * hand has no closing time of its own, so its last change stands in: that is never earlier than
- * the real closing, so waiting periods counted from it are never cut short.
+ * When a letter stopped taking signatures, or undefined while it still can: the earlier of the
+ * moment an organiser closed it by hand and a scheduled closing time that has passed. (A letter
+ * closed by hand before closed_at was recorded has its last change then as its closing moment,
+ * which is never earlier than the real one.)
  */
-export function closedSince(letter: Pick<LetterRow, 'status' | 'opensAt' | 'closesAt' | 'updatedAt'>, now: Date): Date | undefined {
+export function closedSince(letter: Pick<LetterRow, 'status' | 'opensAt' | 'closesAt' | 'closedAt' | 'updatedAt'>, now: Date): Date | undefined {
   if (effectiveStatus(letter, now) !== 'closed') return undefined;
-  if (letter.closesAt && letter.closesAt <= now) return letter.closesAt;
-  return letter.updatedAt;
+  const scheduled = letter.closesAt && letter.closesAt <= now ? letter.closesAt : undefined;
+  const byHand = letter.status === 'closed' ? (letter.closedAt ?? letter.updatedAt) : undefined;
+  if (scheduled && byHand) return scheduled < byHand ? scheduled : byHand;
+  return scheduled ?? byHand;
 }
 
 /** Records that a letter's signatories were anonymised; call inside that transaction. */

@@ -14,6 +14,11 @@ export const letters = sqliteTable('letters', {
   moderation: text('moderation', { enum: MODERATION_MODES }).notNull().default('pre'),
   opensAt: integer('opens_at', { mode: 'timestamp_ms' }),
   closesAt: integer('closes_at', { mode: 'timestamp_ms' }),
+  /**
+   * When an organiser closed the letter by hand (null while it is open). With a scheduled
+   * closes_at that has passed, the earlier of the two is when it really stopped taking signatures.
+   */
+  closedAt: integer('closed_at', { mode: 'timestamp_ms' }),
   currentVersionId: integer('current_version_id'),
   remindersEnabled: integer('reminders_enabled', { mode: 'boolean' }).notNull().default(true),
   anonymisedAt: integer('anonymised_at', { mode: 'timestamp_ms' }),

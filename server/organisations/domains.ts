@@ -1,19 +1,23 @@
 import { createRequire } from 'node:module';
 import { getDomain } from 'tldts';
+import { isDisposableEmailDomain } from '../abuse/disposable-email.js';
 import { asciiDomain } from '../lib/domain.js';
 import { AppError } from '../web/errors.js';
+import { SUPPLEMENTARY_MAIL_SERVICES } from './mail-services.js';
 
 const require = createRequire(import.meta.url);
 
 /**
- * Mail services where anyone can open an address (webmail, free and throwaway providers), from a
- * maintained list: a signer confirming an address there proves nothing about an organisation.
- * About 100,000 domains, so loaded on the first check rather than when the server starts.
+ * Mail services where anyone can open an address: a signer confirming an address there proves
+ * nothing about an organisation. Webmail and free providers from free-email-domains-list (about
+ * 100,000 domains, so loaded on the first check rather than when the server starts), throwaway
+ * services and relays from mailchecker (the list that flags disposable signers), and the few that
+ * both miss (mail-services.ts).
  */
-let publicMailDomains: ReadonlySet<string> | undefined;
+let freeMailDomains: ReadonlySet<string> | undefined;
 const isPublicMailDomain = (domain: string): boolean => {
-  publicMailDomains ??= (require('free-email-domains-list/build/src/constants.js') as { DOMAINS: Set<string> }).DOMAINS;
-  return publicMailDomains.has(domain);
+  freeMailDomains ??= (require('free-email-domains-list/build/src/constants.js') as { DOMAINS: Set<string> }).DOMAINS;
+  return freeMailDomains.has(domain) || SUPPLEMENTARY_MAIL_SERVICES.has(domain) || isDisposableEmailDomain(domain);
 };
 
 /**

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { recordAudit, type Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
 import { isUniqueViolation } from '../db/errors.js';
-import { parseEmailAddress } from '../signatures/email-address.js';
+import { lowerCasedAddress, parseEmailAddress } from '../signatures/email-address.js';
 import { AppError } from '../web/errors.js';
 import { hashPassword, passwordProblem, scryptCostFor } from './passwords.js';
 import { countWithRole, findOrganiserByEmail, listOrganiserRows } from './repo.js';
@@ -30,9 +30,13 @@ export interface NewOrganiser {
 
 const summarise = ({ id, email, name, role, createdAt }: OrganiserRow): OrganiserSummary => ({ id, email, name, role, createdAt });
 
-/** Organisers sign in with the address lower-cased (and its domain punycoded), whatever they typed. */
+/**
+ * Organisers sign in with the address lower-cased (and its domain punycoded), whatever they typed.
+ * Not a signer's mailbox key: two aliases of one mailbox may be two organiser accounts.
+ */
 export function organiserEmailKey(raw: string): string | undefined {
-  return parseEmailAddress(raw)?.key;
+  const address = parseEmailAddress(raw);
+  return address && lowerCasedAddress(address);
 }
 
 export function parseRole(raw: string): OrganiserRole {

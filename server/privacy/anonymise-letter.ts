@@ -40,7 +40,7 @@ export function anonymiseLetter(ctx: Context, input: AnonymiseLetterInput): Anon
     const refusal = anonymisationRefusal(letter, now, ctx.config.anonymiseAfterDays);
     if (refusal) throw refusal;
     const mailsDeleted = deleteMailsForSignatures(tx, signatureIdsOfLetter(tx, letter.id));
-    forgetIpHashRules(tx, { values: ipHashesOfLetter(tx, letter.id) });
+    forgetIpHashRules(tx, { values: ipHashesOfLetter(tx, letter.id), signatureIds: signatureIdsOfLetter(tx, letter.id) });
     eraseModerationNotes(tx, { subject: `letter:${letter.slug}` });
     const signatures = anonymiseSignaturesOfLetter(tx, letter.id);
     markLetterAnonymised(tx, letter.id, now);
@@ -53,7 +53,7 @@ export function anonymiseLetter(ctx: Context, input: AnonymiseLetterInput): Anon
  * Why a letter cannot be anonymised at `now`, or undefined when it can: it must have been closed
  * for `afterDays` days. Pages use it to say so before an owner is offered the button.
  */
-export function anonymisationRefusal(letter: Pick<LetterRow, 'status' | 'opensAt' | 'closesAt' | 'updatedAt'>, now: Date, afterDays: number): AppError | undefined {
+export function anonymisationRefusal(letter: Pick<LetterRow, 'status' | 'opensAt' | 'closesAt' | 'closedAt' | 'updatedAt'>, now: Date, afterDays: number): AppError | undefined {
   const closedAt = closedSince(letter, now);
   if (!closedAt) return new AppError('letter_not_closed', 409, 'Only a closed letter can be anonymised. Close the letter first.');
   const allowedFrom = daysAfter(closedAt, afterDays);

@@ -30,7 +30,7 @@ export const privacyCommand: Command = {
       if (action === 'run') {
         const summary = runPrivacyJobs(ctx);
         env.stdout.write(
-          `${countOf(summary.unconfirmedDeleted, 'unconfirmed signature')} deleted, with ${countOf(summary.mailsDeleted, 'mail')}; ${countOf(summary.addressesForgotten, 'address hash', 'address hashes')} dropped, and ${countOf(summary.blockRulesForgotten, 'block rule')} by address hash\n`,
+          `${countOf(summary.unconfirmedDeleted, 'unconfirmed signature')} deleted, ${summary.unconfirmedWithdrawn.toLocaleString('en-GB')} withdrawn instead to keep a rejection, with ${countOf(summary.mailsDeleted, 'mail')}; ${countOf(summary.addressesForgotten, 'address hash', 'address hashes')} dropped, and ${countOf(summary.blockRulesForgotten, 'block rule')} by address hash\n`,
         );
       } else if (action === 'anonymise') {
         const result = anonymiseLetter(ctx, { letterId: letterFromArg(ctx, target ?? '').id, actor: CLI_ACTOR });

@@ -3,8 +3,8 @@ import { recordAudit, type Actor } from '../audit/record.js';
 import { forgetIpHashRules } from '../abuse/block-rules.js';
 import type { Context } from '../context.js';
 import { deleteMailsForSignatures, deleteMailsTo } from '../mail/outbox.js';
-import { parseEmailAddress } from '../signatures/email-address.js';
-import { eraseSignatures, findSignaturesByEmailKey } from '../signatures/erasure.js';
+import { lowerCasedAddress, parseEmailAddress } from '../signatures/email-address.js';
+import { eraseSignatures, findSignaturesByEmailKeys } from '../signatures/erasure.js';
 import { AppError } from '../web/errors.js';
 
 export interface EraseSignerInput {
@@ -18,10 +18,11 @@ export interface EraseSignerResult {
 }
 
 /**
- * A signer's erasure request, carried out by an owner: every signature by the address, on every
- * letter, is withdrawn and erased (address included), and every mail to it is deleted. The same
+ * A signer's erasure request, carried out by an owner: every signature by the address (any alias
+ * of its mailbox: see emailKeyOf), on every letter, is withdrawn and erased (address included), and every mail to it is deleted. The same
  * statements run whether or not the address ever signed, so the time taken does not tell. Block
- * rules made from the signer's address hashes go too, and the audit log loses the moderators'
+ * rules made from the signer's address hashes (those they carry now, and any rule made from one of
+ * their signatures) go too, and the audit log loses the moderators'
  * notes about these signatures and those hashes. The audit record keeps the counts, never the address.
  */
 export function eraseSigner(ctx: Context, input: EraseSignerInput): EraseSignerResult {
@@ -29,10 +30,12 @@ export function eraseSigner(ctx: Context, input: EraseSignerInput): EraseSignerR
   if (!address) throw new AppError('invalid_email', 422, 'Enter an email address in the correct format, like name@example.org');
   const now = ctx.now();
   return ctx.db.transaction((tx) => {
-    const found = findSignaturesByEmailKey(tx, address.key);
+    // Under the address's key, and under the key it had before keys named the mailbox (a row
+    // that would have collided with another kept it: see migration 0008).
+    const found = findSignaturesByEmailKeys(tx, [address.key, lowerCasedAddress(address)]);
     const ids = found.map((signature) => signature.id);
     const mailsDeleted = deleteMailsForSignatures(tx, ids) + deleteMailsTo(tx, [address.email, address.key, ...found.map((signature) => signature.email)]);
-    const blockRulesDeleted = forgetIpHashRules(tx, { values: found.flatMap((signature) => (signature.ipHash ? [signature.ipHash] : [])) });
+    const blockRulesDeleted = forgetIpHashRules(tx, { values: found.flatMap((signature) => (signature.ipHash ? [signature.ipHash] : [])), signatureIds: ids });
     eraseModerationNotes(tx, { signatureIds: ids });
     const signatures = eraseSignatures(tx, ids, now);
     recordAudit(tx, { actor: input.actor, action: 'signer.erase', details: { signatures, mailsDeleted, blockRulesDeleted } }, now);

@@ -2,12 +2,14 @@ import { forgetIpHashRules } from '../abuse/block-rules.js';
 import { recordAudit, SYSTEM_ACTOR, type Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
 import { deleteMailsForSignatures } from '../mail/outbox.js';
-import { deleteUnconfirmedSignedBefore, forgetClientAddressesBefore, unconfirmedSignedBefore } from '../signatures/erasure.js';
+import { deleteUnconfirmedSignedBefore, forgetClientAddressesBefore, unconfirmedSignedBefore, withdrawRejectedUnconfirmedBefore } from '../signatures/erasure.js';
 import { daysBefore } from './days.js';
 
 export interface PrivacyJobsSummary {
   /** Unconfirmed signatures older than UNCONFIRMED_RETENTION_DAYS whose every confirm link has expired, deleted with their links. */
   unconfirmedDeleted: number;
+  /** Of those, signatures by an address a moderator had rejected: returned to their withdrawn form (details erased, the rejection kept) instead. */
+  unconfirmedWithdrawn: number;
   /** Mails of those signatures, queued or sent, deleted with them. */
   mailsDeleted: number;
   /** Signatures whose address hash and network were older than IP_RETENTION_DAYS and were dropped. */
@@ -37,10 +39,11 @@ export function runPrivacyJobs(ctx: Context, options: PrivacyJobsOptions = {}): 
     // Mail first: the outbox's foreign key would only unlink these mails from the deleted rows.
     const mailsDeleted = deleteMailsForSignatures(tx, unconfirmedSignedBefore(tx, unconfirmedCutoff, now));
     const unconfirmedDeleted = deleteUnconfirmedSignedBefore(tx, unconfirmedCutoff, now);
+    const unconfirmedWithdrawn = withdrawRejectedUnconfirmedBefore(tx, unconfirmedCutoff, now);
     const addressesForgotten = forgetClientAddressesBefore(tx, addressCutoff);
     const blockRulesForgotten = forgetIpHashRules(tx, { before: addressCutoff });
-    const result: PrivacyJobsSummary = { unconfirmedDeleted, mailsDeleted, addressesForgotten, blockRulesForgotten };
-    if (options.actor || unconfirmedDeleted + mailsDeleted + addressesForgotten + blockRulesForgotten > 0) {
+    const result: PrivacyJobsSummary = { unconfirmedDeleted, unconfirmedWithdrawn, mailsDeleted, addressesForgotten, blockRulesForgotten };
+    if (options.actor || unconfirmedDeleted + unconfirmedWithdrawn + mailsDeleted + addressesForgotten + blockRulesForgotten > 0) {
       recordAudit(tx, { actor: options.actor ?? SYSTEM_ACTOR, action: PRIVACY_RUN_ACTION, details: { ...result, unconfirmedCutoff: unconfirmedCutoff.toISOString(), addressCutoff: addressCutoff.toISOString() } }, now);
     }
     return result;

@@ -32,8 +32,12 @@ export function findBlockableSignatures(db: Db, filter: BlockableFilter): Blocka
     .map((row) => ({ id: row.id, state: row.state as BlockableSignature['state'] }));
 }
 
+/** Every signature, on any letter, that carries this address hash now: those an IP-hash rule is made from. */
+export const signaturesWithIpHash = (db: Db, ipHash: string): number[] =>
+  db.select({ id: signatures.id }).from(signatures).where(eq(signatures.ipHash, ipHash)).all().map((row) => row.id);
+
 /** SQLite bounds the number of bound values in one statement. */
-function inChunks(ids: number[], update: (chunk: number[]) => void): void {
+export function inChunks<T>(ids: T[], update: (chunk: T[]) => void): void {
   for (let start = 0; start < ids.length; start += 500) update(ids.slice(start, start + 500));
 }
 

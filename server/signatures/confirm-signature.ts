@@ -5,6 +5,7 @@ import { closedSince } from '../letters/service.js';
 import type { LetterRow, LetterVersionRow } from '../letters/table.js';
 import { composeMail, enqueueMail } from '../mail/outbox.js';
 import { organisationDomainsOf } from '../organisations/service.js';
+import { sha256Hex } from '../lib/hash.js';
 import { AppError, notFound } from '../web/errors.js';
 import { isAffiliationVerified } from './organisation-links.js';
 import { findSignatureById } from './repo.js';
@@ -18,25 +19,42 @@ export interface ConfirmationView {
   /** The version of the text the signature is for. */
   version: LetterVersionRow | undefined;
   alreadyConfirmed: boolean;
+  /** Stands for the details the page shows; its form sends it back with Confirm. */
+  detailsFingerprint: string;
 }
+
+/**
+ * The details a confirm page shows, as one value. A Confirm pressed on a page whose details have
+ * changed since it was shown confirms nothing: the signer sees the details as they are now.
+ */
+export function detailsFingerprint(signature: SignatureRow): string {
+  const { id, versionId, name, email, organisationText, title, comment, showPublic, contactUpdates } = signature;
+  return sha256Hex(JSON.stringify([id, versionId, name, email, organisationText, title, comment, showPublic, contactUpdates]));
+}
+
+const detailsChanged = (): AppError =>
+  new AppError('signature_details_changed', 409, 'The details of this signature changed after this page was shown, so nothing was confirmed. Check the details below as they are now, then confirm again if they are yours.');
 
 /** What the confirm page shows for a token; changes nothing (mail scanners prefetch links). */
 export function describeConfirmation(ctx: Context, token: string): ConfirmationView {
   const signature = signatureForToken(ctx, token);
   const letter = findLetterById(ctx.db, signature.letterId);
   if (!letter) throw notFound('letter');
-  return { letter, signature, version: findVersion(ctx.db, signature.versionId), alreadyConfirmed: signature.state !== 'unconfirmed' };
+  return { letter, signature, version: findVersion(ctx.db, signature.versionId), alreadyConfirmed: signature.state !== 'unconfirmed', detailsFingerprint: detailsFingerprint(signature) };
 }
 
 /**
- * The signer proves the address is theirs. Idempotent: confirming twice is the same as once, and
- * only the first sends the thank-you mail.
+ * The signer proves the address is theirs, for the details their page showed (`shownDetails`, its
+ * detailsFingerprint; a client that sends none confirms what is stored). Idempotent: confirming
+ * twice is the same as once, and only the first sends the thank-you mail.
  */
-export function confirmSignature(ctx: Context, token: string): ConfirmationView {
+export function confirmSignature(ctx: Context, token: string, shownDetails?: string): ConfirmationView {
   const now = ctx.now();
   const view = ctx.db.transaction((tx) => {
-    const { letter, signature, version, alreadyConfirmed } = describeConfirmation({ ...ctx, db: tx }, token);
-    if (alreadyConfirmed) return { letter, signature, version, alreadyConfirmed };
+    const described = describeConfirmation({ ...ctx, db: tx }, token);
+    const { letter, signature, version, alreadyConfirmed } = described;
+    if (alreadyConfirmed) return described;
+    if (shownDetails !== undefined && shownDetails !== described.detailsFingerprint) throw detailsChanged();
     if (!signedWhileOpen(letter, signature, now)) throw signedAfterClosing();
     const state = stateAfterConfirmation(letter, signature);
     const affiliationVerified = isAffiliationVerified({ state, emailDomain: signature.emailDomain }, organisationDomainsOf(tx, signature.organisationId));
@@ -56,7 +74,7 @@ export function confirmSignature(ctx: Context, token: string): ConfirmationView 
       versionHash: version?.sha256 ?? '',
     }, signature.id);
     enqueueMail(tx, mail, now, mailDomain(ctx));
-    return { letter, signature: confirmed, version, alreadyConfirmed: false };
+    return { ...described, signature: confirmed };
   });
   ctx.notifyOutbox();
   return view;

@@ -8,7 +8,7 @@ export interface EmailAddress {
    * is stored and mailed as the address it stands for, never as typed.
    */
   email: string;
-  /** Local part lower-cased too: the identity of a signer. */
+  /** The identity of a signer: one key per mailbox, whatever alias of it was typed (see emailKeyOf). */
   key: string;
   /** ASCII (punycode) domain. */
   domain: string;
@@ -30,5 +30,29 @@ export function parseEmailAddress(raw: string): EmailAddress | undefined {
   if (!domain) return undefined;
   const email = `${local}@${domain}`;
   if (email.length > 254) return undefined;
-  return { email, key: `${local.toLowerCase()}@${domain}`, domain };
+  return { email, key: emailKeyOf(local, domain), domain };
+}
+
+/** One mail service under two names, which ignores dots in the local part. */
+const GMAIL_DOMAINS = new Set(['gmail.com', 'googlemail.com']);
+
+/**
+ * The key that makes an address unique per letter: the mailbox, not the spelling, so the aliases
+ * of one mailbox are one signer (as alphagov/e-petitions does with its canonical email). The local
+ * part lower-cased with any "+tag" dropped, at every domain; at gmail.com and googlemail.com the
+ * dots dropped too and the domain read as gmail.com. Migration 0008 applies the same rule in SQL.
+ */
+export function emailKeyOf(local: string, domain: string): string {
+  const mailbox = local.toLowerCase().replace(/^([^+]+)\+.*$/, '$1');
+  return GMAIL_DOMAINS.has(domain) ? `${mailbox.replaceAll('.', '')}@gmail.com` : `${mailbox}@${domain}`;
+}
+
+/**
+ * The address with only its local part lower-cased (the domain is already): what organisers sign
+ * in with, and what a signature's key was before keys named the mailbox. Where two rows of a
+ * letter would have shared a mailbox key, migration 0008 left both under this one.
+ */
+export function lowerCasedAddress(address: EmailAddress): string {
+  const at = address.email.lastIndexOf('@');
+  return `${address.email.slice(0, at).toLowerCase()}@${address.domain}`;
 }

@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNotNull, lte, notExists, or, sql, type SQLWrapper } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, isNull, lte, notExists, or, sql, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { signatures, signatureTokens } from './table.js';
 
@@ -24,7 +24,8 @@ const BLANK_IDENTITY = {
 /**
  * Unconfirmed signatures made at or before `cutoff` that no mailed link can confirm any more: a
  * reminder or a repeat signing mails a fresh link, and a link in someone's inbox must keep working
- * until it expires, so the newest link's expiry holds the signature back too.
+ * until it expires, so the newest link's expiry holds the signature back too (a link a newer mail
+ * replaced confirms nothing, so it holds nothing back).
  */
 const unconfirmedDue = (db: Db, cutoff: Date, now: Date) =>
   and(
@@ -34,7 +35,7 @@ const unconfirmedDue = (db: Db, cutoff: Date, now: Date) =>
       db
         .select({ one: sql`1` })
         .from(signatureTokens)
-        .where(and(eq(signatureTokens.signatureId, signatures.id), eq(signatureTokens.purpose, 'confirm'), gt(signatureTokens.expiresAt, now))),
+        .where(and(eq(signatureTokens.signatureId, signatures.id), eq(signatureTokens.purpose, 'confirm'), isNull(signatureTokens.replacedAt), gt(signatureTokens.expiresAt, now))),
     ),
   );
 
@@ -42,9 +43,29 @@ const unconfirmedDue = (db: Db, cutoff: Date, now: Date) =>
 export const unconfirmedSignedBefore = (db: Db, cutoff: Date, now: Date): SQLWrapper =>
   db.select({ id: signatures.id }).from(signatures).where(unconfirmedDue(db, cutoff, now));
 
-/** Deletes unconfirmed signatures due for deletion (see unconfirmedDue); their tokens follow (foreign key cascade). */
+/** Deletes unconfirmed signatures due for deletion (see unconfirmedDue) that carry no rejection; their tokens follow (foreign key cascade). */
 export function deleteUnconfirmedSignedBefore(tx: Db, cutoff: Date, now: Date): number {
-  return tx.delete(signatures).where(unconfirmedDue(tx, cutoff, now)).run().changes;
+  return tx.delete(signatures).where(and(unconfirmedDue(tx, cutoff, now), isNull(signatures.rejectedAt))).run().changes;
+}
+
+/** A withdrawn signature as withdrawal leaves it: the details erased, the address (and any rejection) kept. */
+export const withdrawnForm = (now: Date) => ({ ...BLANK_DETAILS, state: 'withdrawn' as const, withdrawnAt: now, organisationId: null, affiliationVerified: false });
+
+/**
+ * Unconfirmed signatures due for deletion that carry a moderator's rejection are not deleted: a
+ * deleted row would forget the rejection, and the address could sign and be listed unseen. They go
+ * back to the withdrawn form they had before their signer signed again. Returns how many.
+ */
+export function withdrawRejectedUnconfirmedBefore(tx: Db, cutoff: Date, now: Date): number {
+  const ids = tx
+    .select({ id: signatures.id })
+    .from(signatures)
+    .where(and(unconfirmedDue(tx, cutoff, now), isNotNull(signatures.rejectedAt)))
+    .all()
+    .map((row) => row.id);
+  if (ids.length === 0) return 0;
+  tx.delete(signatureTokens).where(inArray(signatureTokens.signatureId, ids)).run();
+  return tx.update(signatures).set(withdrawnForm(now)).where(inArray(signatures.id, ids)).run().changes;
 }
 
 /** Drops the address hash and network of signatures made at or before `cutoff`. */
@@ -79,9 +100,9 @@ export interface SignerRecord {
   ipHash: string | null;
 }
 
-/** Every signature by one address, across all letters. */
-export const findSignaturesByEmailKey = (db: Db, emailKey: string): SignerRecord[] =>
-  db.select({ id: signatures.id, email: signatures.email, ipHash: signatures.ipHash }).from(signatures).where(eq(signatures.emailKey, emailKey)).all();
+/** Every signature stored under any of these keys, across all letters. */
+export const findSignaturesByEmailKeys = (db: Db, emailKeys: readonly string[]): SignerRecord[] =>
+  db.select({ id: signatures.id, email: signatures.email, ipHash: signatures.ipHash }).from(signatures).where(inArray(signatures.emailKey, [...emailKeys])).all();
 
 /** The address hashes kept on a letter's signatures, as a subquery. */
 export const ipHashesOfLetter = (db: Db, letterId: number): SQLWrapper =>

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { checkbox, cleanText, describeFieldRules, textValue, type FieldRules } from '../web/forms.js';
 import { parseEmailAddress } from './email-address.js';
 
-/** The fields sent back into a form with errors (`stamp` too, so a person need not wait again). */
-export const SIGN_FIELDS = ['name', 'email', 'organisation', 'title', 'comment', 'public', 'updates', 'stamp'] as const;
+/** The fields sent back into a form with errors. */
+export const SIGN_FIELDS = ['name', 'email', 'organisation', 'title', 'comment', 'public', 'updates'] as const;
 
 /** Bot traps (server/abuse/bot-checks.ts): any value passes validation, so a bot learns nothing from errors. */
 const botTrap = z.preprocess((raw) => (textValue(raw) ?? '').trim(), z.string());

@@ -94,7 +94,10 @@ export function moderateSignatures(ctx: Context, input: ModerateInput): Moderati
         .run();
     }
     const result: ModerationResult = { action: input.action, changed, unchanged: byOutcome.unchanged.length, skipped: byOutcome.skip.length, notFound: ids.length - rows.length };
-    recordAudit(tx, { actor: input.actor, action: 'signatures.moderate', subject: `letter:${letter.slug}`, details: { ...result, note } }, now);
+    // `selected` names every signature the note was written against, changed or not, so that
+    // erasing any of them finds the note (see eraseModerationNotes).
+    const selected = rows.map((row) => row.id).sort((a, b) => a - b);
+    recordAudit(tx, { actor: input.actor, action: 'signatures.moderate', subject: `letter:${letter.slug}`, details: { ...result, selected, note } }, now);
     return result;
   });
 }

@@ -45,7 +45,8 @@ const queueSelection = {
 
 const searchedColumns = (withEmails: boolean) => [
   signatures.name,
-  ...(withEmails ? [signatures.emailKey] : []),
+  // The address as shown (and mailed), and its key: the mailbox any alias of it stands for.
+  ...(withEmails ? [signatures.email, signatures.emailKey] : []),
   signatures.organisationText,
   signatures.emailDomain,
   organisations.name,

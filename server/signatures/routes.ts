@@ -2,10 +2,10 @@ import { Router, type Request, type RequestHandler } from 'express';
 import { createRateLimits } from '../abuse/rate-limits.js';
 import { answerNoSoonerThan } from '../abuse/response-timing.js';
 import type { Context } from '../context.js';
-import { letterPageModel, type SignFormState } from '../letters/letter-page.js';
+import { givenBackLetterPageModel, type SignFormState } from '../letters/letter-page.js';
 import { findPublicLetterRow, isAcceptingSignatures } from '../letters/service.js';
 import { AppError } from '../web/errors.js';
-import { formValues, parseForm } from '../web/forms.js';
+import { formValues, parseForm, textValue } from '../web/forms.js';
 import { param } from '../web/params.js';
 import { renderPage } from '../web/render.js';
 import { requireFormBody, requireSameOrigin } from '../web/security.js';
@@ -44,15 +44,15 @@ export function signatureRoutes(ctx: Context): Router {
     if (!isAcceptingSignatures(letter, ctx.now())) throw letterClosed();
     const parsed = parseForm(signForm, req.body, SIGN_FIELDS);
     if (!parsed.ok) {
-      const model = letterPageModel(ctx, slug, { values: parsed.values, errors: parsed.errors });
+      const model = givenBackLetterPageModel(ctx, slug, { values: parsed.values, errors: parsed.errors });
       return renderPage(res, 'letters/show', { ...model, title: `Error: ${model.title}` }, 422);
     }
     try {
       signLetter(ctx, { slug, form: parsed.data, client: describeClientAddress(req.ip, ctx.config.sessionSecret) });
     } catch (error) {
       if (!(error instanceof AppError && SIGN_FORM_SEND_AGAIN.has(error.id))) throw error;
-      // The form comes back filled in, with a fresh stamp for the text on the page now.
-      const model = letterPageModel(ctx, slug, { values: formValues(req.body, SIGN_FIELDS, { except: 'stamp' }), errors: {}, notice: sendAgainNotice(slug, error) });
+      // The form comes back filled in, stamped for the text on the page now.
+      const model = givenBackLetterPageModel(ctx, slug, { values: formValues(req.body, SIGN_FIELDS), errors: {}, notice: sendAgainNotice(slug, error) });
       return renderPage(res, 'letters/show', { ...model, title: `Send again: ${model.title}` }, error.status);
     }
     await evenTiming();
@@ -69,7 +69,12 @@ export function signatureRoutes(ctx: Context): Router {
   });
 
   router.post('/signatures/confirm/:token', tokenPage, sameOrigin, (req, res) => {
-    renderPage(res, 'signatures/confirmed', { title: 'Thank you for signing', scripts: ['share.js'], ...confirmSignature(ctx, token(req)) });
+    try {
+      renderPage(res, 'signatures/confirmed', { title: 'Thank you for signing', scripts: ['share.js'], ...confirmSignature(ctx, token(req), textValue(req.body?.details)) });
+    } catch (error) {
+      if (!(error instanceof AppError && error.id === 'signature_details_changed')) throw error;
+      renderPage(res, 'signatures/confirm', { title: 'Check your details again', ...describeConfirmation(ctx, token(req)), notice: error.message }, error.status);
+    }
   });
 
   router.get('/signatures/withdraw/:token', tokenPage, (req, res) => {

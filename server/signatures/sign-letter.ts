@@ -16,7 +16,7 @@ import type { ClientAddress } from './client-address.js';
 import type { SignForm } from './forms.js';
 import { findSignatureByEmailKey, isUniqueViolation, recordMailSent } from './repo.js';
 import { signatures, type SignatureRow } from './table.js';
-import { issueToken, revokeTokens, WITHDRAW_TOKEN_DAYS } from './tokens.js';
+import { issueToken, replaceConfirmLinks, revokeTokens, WITHDRAW_TOKEN_DAYS } from './tokens.js';
 
 export interface SignLetterInput {
   slug: string;
@@ -139,12 +139,15 @@ function handleRepeatSigner(ctx: Context, tx: Db, letter: PublicLetterRow, versi
     }
     case 'unconfirmed': {
       // Only the owner of the mailbox can confirm, and they confirm what their latest mail was
-      // for: so the latest submission's details replace the earlier ones, whoever sent those. A
-      // block rule that caught the signature already keeps catching it.
+      // for: so the latest submission's details replace the earlier ones, whoever sent those,
+      // but only together with a new mail, whose link is then the only one that confirms. With
+      // no mail left to send, nothing changes: details no mail went out for are never confirmed.
+      // A block rule that caught the signature already keeps catching it.
+      if (!hasMailAllowance(ctx, existing)) return;
       const values = { ...submittedValues(tx, versionId, input, screening, now), blocked: existing.blocked || screening.blocked };
       tx.update(signatures).set(values).where(eq(signatures.id, existing.id)).run();
-      if (hasMailAllowance(ctx, existing)) sendConfirmationMail(ctx, tx, letter, { ...existing, ...values });
-      return;
+      replaceConfirmLinks(tx, existing.id, now);
+      return sendConfirmationMail(ctx, tx, letter, { ...existing, ...values });
     }
     case 'pending':
     case 'approved':

@@ -13,7 +13,7 @@ export const signatures = sqliteTable('signatures', {
   name: text('name').notNull(),
   /** For mail delivery, as parseEmailAddress spells it (normalised, the domain punycoded); never shown publicly. */
   email: text('email').notNull(),
-  /** Trimmed, domain punycoded, lower-cased: one signature per address per letter. */
+  /** The mailbox the address stands for (see emailKeyOf: lower-cased, no +tag, gmail's dots ignored): one signature per mailbox per letter. */
   emailKey: text('email_key').notNull(),
   emailDomain: text('email_domain').notNull(),
   title: text('title').notNull().default(''),
@@ -78,6 +78,11 @@ export const signatureTokens = sqliteTable('signature_tokens', {
   purpose: text('purpose', { enum: TOKEN_PURPOSES }).notNull(),
   expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
   createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  /**
+   * When a newer mail's link replaced this one (the address signed again with new details): the
+   * link no longer confirms, and says why rather than looking mistyped.
+   */
+  replacedAt: integer('replaced_at', { mode: 'timestamp_ms' }),
 }, (t) => [index('signature_tokens_signature_idx').on(t.signatureId)]);
 
 export type SignatureRow = typeof signatures.$inferSelect;

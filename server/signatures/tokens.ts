@@ -1,4 +1,4 @@
-import { and, eq, ne } from 'drizzle-orm';
+import { and, eq, isNull, ne } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { insertRow } from '../db/prepared.js';
 import { randomToken, sha256Hex } from '../lib/hash.js';
@@ -29,8 +29,27 @@ export function redeemToken(db: Db, token: string, purpose: TokenPurpose, now: D
         .get()
     : undefined;
   if (!row) throw new AppError('token_unknown', 404, 'This link is not valid. It may have been mistyped, or replaced by a newer one.');
+  if (row.replacedAt) throw linkReplaced();
   if (row.expiresAt <= now) throw new AppError('token_expired', 410, 'This link has expired.');
   return row.signatureId;
+}
+
+const linkReplaced = (): AppError =>
+  new AppError(
+    'token_replaced',
+    410,
+    'A newer email replaced this link: the form was sent again for this address, with details that may differ, so only the link in the newest email can confirm. Open that email and check the details before you confirm.',
+  );
+
+/**
+ * New details for an unconfirmed signature go out with a new link: every confirm link mailed
+ * before stops confirming (and says why), so no one confirms details they never saw.
+ */
+export function replaceConfirmLinks(tx: Db, signatureId: number, now: Date): void {
+  tx.update(signatureTokens)
+    .set({ replacedAt: now })
+    .where(and(eq(signatureTokens.signatureId, signatureId), eq(signatureTokens.purpose, 'confirm'), isNull(signatureTokens.replacedAt)))
+    .run();
 }
 
 export function revokeTokens(tx: Db, signatureId: number, keep?: TokenPurpose): void {

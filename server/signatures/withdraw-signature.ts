@@ -3,7 +3,7 @@ import type { Context } from '../context.js';
 import { findLetterById } from '../letters/repo.js';
 import type { LetterRow } from '../letters/table.js';
 import { notFound } from '../web/errors.js';
-import { BLANK_DETAILS } from './erasure.js';
+import { withdrawnForm } from './erasure.js';
 import { findSignatureById } from './repo.js';
 import { signatures, type SignatureRow } from './table.js';
 import { redeemToken, revokeTokens } from './tokens.js';
@@ -34,7 +34,7 @@ export function withdrawSignature(ctx: Context, token: string): WithdrawalView {
     revokeTokens(tx, view.signature.id, 'withdraw');
     const signature = tx
       .update(signatures)
-      .set({ ...BLANK_DETAILS, state: 'withdrawn', withdrawnAt: now, organisationId: null, affiliationVerified: false })
+      .set(withdrawnForm(now))
       .where(eq(signatures.id, view.signature.id))
       .returning()
       .get();

@@ -57,10 +57,10 @@ export function parseForm<S extends z.ZodType>(schema: S, body: unknown, fields:
   return { ok: false, errors, values: formValues(source, fields) };
 }
 
-/** The text of each named field of a urlencoded body, to fill a form in again; `except` leaves one out. */
-export function formValues(body: unknown, fields: readonly string[], options: { except?: string } = {}): Record<string, string> {
+/** The text of each named field of a urlencoded body, to fill a form in again. */
+export function formValues(body: unknown, fields: readonly string[]): Record<string, string> {
   const source = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-  return Object.fromEntries(fields.filter((field) => field !== options.except).map((field) => [field, textValue(source[field]) ?? '']));
+  return Object.fromEntries(fields.map((field) => [field, textValue(source[field]) ?? '']));
 }
 
 /**

@@ -177,7 +177,7 @@ describe('removing a rule', () => {
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`${base()}?removed=1`);
     expect(rules()).toHaveLength(0);
-    expect(audits('signatures.unblock')).toEqual([expect.objectContaining({ organiserId: moderator.organiser.id, subject: `block_rule:${ruleId}`, details: { letterId: letter.id, kind: 'email_domain', value: 'spam.example' } })]);
+    expect(audits('signatures.unblock')).toEqual([expect.objectContaining({ organiserId: moderator.organiser.id, subject: `block_rule:${ruleId}`, details: { ruleId, letterId: letter.id, kind: 'email_domain', value: 'spam.example' } })]);
     expect(signatureByEmail(t.ctx, 'a@spam.example')?.state).toBe('rejected');
     await request(t.app).post(`/letters/${letter.slug}/signatures`).type('form').send(signForm({ email: 'new@spam.example' })).expect(303);
     expect(signatureByEmail(t.ctx, 'new@spam.example')?.blocked).toBe(false);

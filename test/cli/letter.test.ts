@@ -70,6 +70,29 @@ describe('undersigned letter', () => {
   });
 
   it.each([
+    ['asks for a status the letter cannot take', { from: 'status: open', to: 'status: draft' }, /cannot become draft/],
+    ['moves the closing time of the open letter into the past', { from: 'closes_at: 2030-01-31T17:00:00.000Z', to: 'closes_at: 2001-01-31T17:00:00.000Z' }, /closes_at: The closing time is in the past.*use Close/],
+  ])('when an update %s, then it exits 1 and the letter keeps its text, settings and versions', async (_what, change, message) => {
+    const { dir, env } = files();
+    writeFileSync(join(dir, 'letter.md'), LETTER);
+    await runCliCommand(['letter', 'import', join(dir, 'letter.md')], env);
+    const snapshot = () => {
+      const db = new Database(env.DATABASE_PATH, { readonly: true });
+      const rows = [db.prepare('SELECT * FROM letters').all(), db.prepare('SELECT * FROM letter_versions').all()];
+      db.close();
+      return rows;
+    };
+    const before = snapshot();
+    writeFileSync(join(dir, 'letter.md'), LETTER.replace('open the archives**', 'open all the archives**').replace(change.from, change.to));
+
+    const result = await runCliCommand(['letter', 'import', '--update', join(dir, 'letter.md')], env);
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(message);
+    expect(snapshot()).toEqual(before);
+  });
+
+  it.each([
     ['no front matter', 'Just text', /must start with a front matter block/],
     ['an unknown key', LETTER.replace('moderation: post', 'moderaton: post'), /unknown front matter key "moderaton"/],
     ['a bad slug', LETTER.replace('slug: open-the-archives', 'slug: Open The Archives'), /slug: Use lower-case/],

@@ -23,6 +23,10 @@ interface Fixtures {
   /** A letter whose text changes while a reader fills in its form (changeText). */
   changingLetter: string;
   changeText: () => void;
+  /** A confirm link that a newer mail to the same address replaced. */
+  replacedConfirm: string;
+  /** Changes the stored details of the 'details-changing' signer, as if they changed while its confirm page was open. */
+  changeDetails: () => void;
   mailId: number;
 }
 
@@ -35,6 +39,13 @@ const signAfterTheTextChanged: PageCase<Fixtures>['open'] = async (page, base, f
   await Promise.all([page.waitForNavigation(), page.locator('form.sign-form').evaluate((element) => element.submit())]);
 };
 
+/** Opens a confirm page, lets the stored details change, then presses Confirm: the 409 page showing them again. */
+const confirmAfterTheDetailsChanged: PageCase<Fixtures>['open'] = async (page, base, fixtures) => {
+  await page.goto(base + fixtures.confirm('details-changing'));
+  fixtures.changeDetails();
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Confirm my signature' }).click()]);
+};
+
 /** Every public page in each of its states. Adding a page is one line. */
 const PAGES: ReadonlyArray<PageCase<Fixtures>> = [
   { name: 'home', status: 200, open: visit('/') },
@@ -45,6 +56,8 @@ const PAGES: ReadonlyArray<PageCase<Fixtures>> = [
   { name: 'confirm', status: 200, open: visit((f) => f.confirm('unconfirmed')) },
   { name: 'confirmed', status: 200, open: press((f) => f.confirm('about-to-confirm'), 'Confirm my signature') },
   { name: 'confirm, already confirmed', status: 200, open: visit((f) => f.confirm('confirmed')) },
+  { name: 'confirm, details changed while open (409)', status: 409, open: confirmAfterTheDetailsChanged },
+  { name: 'confirm link replaced by a newer mail (410)', status: 410, open: visit((f) => f.replacedConfirm) },
   { name: 'withdraw', status: 200, open: visit((f) => f.withdraw('confirmed')) },
   { name: 'withdrawn', status: 200, open: press((f) => f.withdraw('about-to-withdraw'), 'Withdraw my signature') },
   { name: 'not found (404)', status: 404, open: visit('/no-such-page') },
@@ -92,6 +105,10 @@ async function prepare(): Promise<Fixtures> {
   site.clock.advanceDays(site.ctx.config.confirmTokenDays + 1);
   await sign('unconfirmed');
   await sign('about-to-confirm');
+  await sign('details-changing');
+  await sign('replaced');
+  const replacedConfirm = `/signatures/confirm/${tokenFromOutbox(site, emailOf('replaced'), 'confirm')}`;
+  await sign('replaced');
   await signAndConfirm(site, DEMO_LETTER.slug, signer('confirmed'));
   await signAndConfirm(site, DEMO_LETTER.slug, signer('about-to-withdraw'));
   await sign('confirmed'); // a repeat signer: the already-signed mail
@@ -116,6 +133,8 @@ async function prepare(): Promise<Fixtures> {
     closedLetter: `/letters/${closed.slug}`,
     changingLetter: `/letters/${changing.slug}`,
     changeText: () => updateLetter(site.ctx, changing.slug, { ...changing, body: `${changing.body}\n\nA sentence added while someone read it.` }, SYSTEM_ACTOR),
+    replacedConfirm,
+    changeDetails: () => site.running.database.sqlite.prepare("UPDATE signatures SET organisation_text = 'Changed Elsewhere' WHERE email_key = ?").run(emailOf('details-changing')),
     mailId: mails.at(-1)?.id ?? 0,
   };
 }

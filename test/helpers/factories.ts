@@ -35,7 +35,7 @@ export function buildSignature(ctx: Context, letter: LetterRow, overrides: Parti
       versionId: letter.currentVersionId ?? 0,
       name: `Signer ${n}`,
       email,
-      emailKey: email.toLowerCase(),
+      emailKey: keyOf(email),
       emailDomain: email.split('@')[1] ?? 'example.org',
       title: 'Engineer',
       organisationText: 'Example Org',
@@ -66,8 +66,11 @@ export const reloadLetter = (ctx: Context, slug: string): LetterRow => {
   return letter;
 };
 
+/** The signature stored under an address's key (as the form would make it from `email`). */
 export const signatureByEmail = (ctx: Context, email: string): SignatureRow | undefined =>
-  ctx.db.select().from(signatures).where(eq(signatures.emailKey, email.toLowerCase())).get();
+  ctx.db.select().from(signatures).where(eq(signatures.emailKey, keyOf(email))).get();
+
+const keyOf = (email: string): string => parseEmailAddress(email)?.key ?? email.toLowerCase();
 
 export const outboxFor = (ctx: Pick<Context, 'db'>, to?: string) =>
   (to ? ctx.db.select().from(outbox).where(eq(outbox.toAddress, to)) : ctx.db.select().from(outbox)).all();

@@ -24,6 +24,22 @@ describe("an organisation's verified domains", () => {
     ['a webmail provider missing from any short hand list', 'posteo.de', 'posteo.de is a public mail service'],
     ['a national webmail provider', 'yahoo.co.uk', 'yahoo.co.uk is a public mail service'],
     ['a subdomain of a webmail provider', 'eng.gmail.com', 'eng.gmail.com is a public mail service'],
+    ['a privacy mail service (Tuta)', 'tuta.com', 'tuta.com is a public mail service'],
+    ['a privacy mail service (mailbox.org)', 'mailbox.org', 'mailbox.org is a public mail service'],
+    ['a community mail service (Disroot)', 'disroot.org', 'disroot.org is a public mail service'],
+    ['a community mail service (Riseup)', 'riseup.net', 'riseup.net is a public mail service'],
+    ['a webmail provider (Zoho Mail, EU)', 'zohomail.eu', 'zohomail.eu is a public mail service'],
+    ['a webmail provider (Zoho Mail)', 'zohomail.com', 'zohomail.com is a public mail service'],
+    ['a privacy mail service (Systemli)', 'systemli.org', 'systemli.org is a public mail service'],
+    ['a privacy mail service (Autistici)', 'autistici.org', 'autistici.org is a public mail service'],
+    ['a privacy mail service (StartMail)', 'startmail.com', 'startmail.com is a public mail service'],
+    ['a privacy mail service (Kolab Now)', 'kolabnow.com', 'kolabnow.com is a public mail service'],
+    ['a mail relay (Firefox Relay)', 'mozmail.com', 'mozmail.com is a public mail service'],
+    ['a mail relay (SimpleLogin)', 'slmail.me', 'slmail.me is a public mail service'],
+    ['a mail relay (SimpleLogin aliases)', 'aleeas.com', 'aleeas.com is a public mail service'],
+    ['a mail relay (addy.io, formerly AnonAddy)', 'anonaddy.me', 'anonaddy.me is a public mail service'],
+    ['a mail relay (addy.io)', 'addy.io', 'addy.io is a public mail service'],
+    ['a subdomain of a mail relay', 'someone.anonaddy.me', 'someone.anonaddy.me is a public mail service'],
   ])('when a moderator sets %s (%s), then the form says why it cannot be and nothing changes', async (_case, domain, message) => {
     const acme = createOrganisation(t.ctx, { name: 'Acme', domains: ['acme.example'], actor: SYSTEM_ACTOR });
 

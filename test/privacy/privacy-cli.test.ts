@@ -27,8 +27,8 @@ describe('undersigned privacy', () => {
     const first = await runCliCommand(['privacy', 'run'], env);
     const second = await runCliCommand(['privacy', 'run'], env);
 
-    expect(first).toMatchObject({ code: 0, stdout: '1 unconfirmed signature deleted, with 0 mails; 1 address hash dropped, and 0 block rules by address hash\n' });
-    expect(second).toMatchObject({ code: 0, stdout: '0 unconfirmed signatures deleted, with 0 mails; 0 address hashes dropped, and 0 block rules by address hash\n' });
+    expect(first).toMatchObject({ code: 0, stdout: '1 unconfirmed signature deleted, 0 withdrawn instead to keep a rejection, with 0 mails; 1 address hash dropped, and 0 block rules by address hash\n' });
+    expect(second).toMatchObject({ code: 0, stdout: '0 unconfirmed signatures deleted, 0 withdrawn instead to keep a rejection, with 0 mails; 0 address hashes dropped, and 0 block rules by address hash\n' });
     expect(t.ctx.db.select().from(signatures).all()).toHaveLength(2);
     expect(reloadLetter(t.ctx, letter.slug).countUnconfirmed).toBe(1);
   });

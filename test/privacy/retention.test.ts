@@ -106,8 +106,8 @@ describe('the privacy job runner', () => {
     const afterFirst = tableSnapshot();
     const second = runPrivacyJobs(t.ctx);
 
-    expect(first).toEqual({ unconfirmedDeleted: 1, mailsDeleted: 1, addressesForgotten: 1, blockRulesForgotten: 0 });
-    expect(second).toEqual({ unconfirmedDeleted: 0, mailsDeleted: 0, addressesForgotten: 0, blockRulesForgotten: 0 });
+    expect(first).toEqual({ unconfirmedDeleted: 1, unconfirmedWithdrawn: 0, mailsDeleted: 1, addressesForgotten: 1, blockRulesForgotten: 0 });
+    expect(second).toEqual({ unconfirmedDeleted: 0, unconfirmedWithdrawn: 0, mailsDeleted: 0, addressesForgotten: 0, blockRulesForgotten: 0 });
     expect(tableSnapshot()).toEqual(afterFirst);
     const events = t.ctx.db.select().from(auditEvents).all();
     expect(events).toHaveLength(1);
@@ -115,7 +115,7 @@ describe('the privacy job runner', () => {
       actor: 'system',
       organiserId: null,
       action: 'privacy.retention',
-      details: { unconfirmedDeleted: 1, mailsDeleted: 1, addressesForgotten: 1, blockRulesForgotten: 0, unconfirmedCutoff: daysAgo(30).toISOString(), addressCutoff: daysAgo(90).toISOString() },
+      details: { unconfirmedDeleted: 1, unconfirmedWithdrawn: 0, mailsDeleted: 1, addressesForgotten: 1, blockRulesForgotten: 0, unconfirmedCutoff: daysAgo(30).toISOString(), addressCutoff: daysAgo(90).toISOString() },
     });
   });
 
@@ -124,7 +124,7 @@ describe('the privacy job runner', () => {
     buildSignature(t.ctx, letter);
     buildSignature(t.ctx, letter, { state: 'approved', ipHash: 'x', ipNetwork: 'n' });
     const before = tableSnapshot();
-    expect(runPrivacyJobs(t.ctx)).toEqual({ unconfirmedDeleted: 0, mailsDeleted: 0, addressesForgotten: 0, blockRulesForgotten: 0 });
+    expect(runPrivacyJobs(t.ctx)).toEqual({ unconfirmedDeleted: 0, unconfirmedWithdrawn: 0, mailsDeleted: 0, addressesForgotten: 0, blockRulesForgotten: 0 });
     expect(tableSnapshot()).toEqual(before);
   });
 });

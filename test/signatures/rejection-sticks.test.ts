@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
-import { buildLetter, postSignature, reloadLetter, signatureByEmail, signForm, tokenFromOutbox } from '../helpers/factories.js';
+import { runPrivacyJobs } from '../../server/privacy/run-privacy-jobs.js';
+import { buildLetter, outboxFor, postSignature, reloadLetter, signatureByEmail, signForm, tokenFromOutbox } from '../helpers/factories.js';
 import { loginAs, type SignedIn } from '../helpers/organisers.js';
 
 let t: TestApp;
@@ -89,5 +90,31 @@ describe('a moderator rejection', () => {
     await withdraw();
     await signAndConfirm(letter.slug, 'Fair Signer');
     expect(signatureByEmail(t.ctx, EMAIL)?.state).toBe('approved');
+  });
+
+  it('when a rejected signer signs again and leaves it unconfirmed past retention, then the rejection stays (the row goes back to its withdrawn form, details erased) and signing again still waits for a moderator', async () => {
+    const { letter } = await rejectedOnPostModeratedLetter();
+    await withdraw();
+    await postSignature(t.app, letter.slug, signForm({ email: EMAIL, name: 'Troll Three', comment: 'Left unconfirmed' })).expect(303);
+    t.clock.advanceDays(t.config.unconfirmedRetentionDays + 1);
+
+    runPrivacyJobs(t.ctx);
+
+    expect(signatureByEmail(t.ctx, EMAIL)).toMatchObject({ state: 'withdrawn', name: '', comment: '', organisationText: '', rejectionNote: 'Impersonates a minister' });
+    expect(signatureByEmail(t.ctx, EMAIL)?.rejectedAt).toBeInstanceOf(Date);
+    expect(outboxFor(t.ctx, EMAIL).filter((mail) => mail.kind === 'confirm-signature')).toHaveLength(0);
+    await signAndConfirm(letter.slug, 'Troll Four');
+    expect(signatureByEmail(t.ctx, EMAIL)).toMatchObject({ state: 'pending', name: 'Troll Four' });
+    expect(await publicListText(letter.slug)).not.toContain('Troll Four');
+  });
+
+  it('when an owner carries out an erasure request for a rejected signer, then the rejection goes with everything else, and the address signs afresh', async () => {
+    const { letter } = await rejectedOnPostModeratedLetter();
+    const owner = await loginAs(t, 'owner');
+    await owner.agent.post('/admin/privacy/erase').type('form').send({ _csrf: owner.csrfToken, email: EMAIL }).expect(303);
+    expect(signatureByEmail(t.ctx, EMAIL)).toBeUndefined();
+
+    await signAndConfirm(letter.slug, 'Fresh Start');
+    expect(signatureByEmail(t.ctx, EMAIL)).toMatchObject({ state: 'approved', rejectedAt: null });
   });
 });

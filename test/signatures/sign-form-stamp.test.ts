@@ -101,3 +101,44 @@ describe('a form left open a long time', () => {
     expect(outboxFor(t.ctx)).toHaveLength(0);
   });
 });
+
+describe('a form given back to a person', () => {
+  const quickResend = async (slug: string, givenBack: string, email: string) => {
+    t.clock.advance(1_000);
+    const res = await postSignature(t.app, slug, signForm({ email, stamp: stampFrom(givenBack) }));
+    expect(res.status).toBe(303);
+    return signatureByEmail(t.ctx, email);
+  };
+
+  it('when a form left open too long comes back and is sent again at once, then the signature is stored', async () => {
+    withBotChecks();
+    const letter = buildLetter(t.ctx);
+    const stamp = await openLetterPage(letter.slug);
+    t.clock.advance(25 * 60 * 60 * 1000);
+    const expired = await postSignature(t.app, letter.slug, signForm({ email: 'erin@example.org', stamp })).expect(422);
+    expect(await quickResend(letter.slug, expired.text, 'erin@example.org')).toMatchObject({ state: 'unconfirmed' });
+  });
+
+  it('when a form for a changed text comes back and is sent again at once, then the signature is stored for the new text', async () => {
+    withBotChecks();
+    const letter = buildLetter(t.ctx);
+    const stamp = await openLetterPage(letter.slug);
+    t.clock.advance(10_000);
+    publishNewText(letter.slug);
+    const changed = await postSignature(t.app, letter.slug, signForm({ email: 'finn@example.org', stamp })).expect(409);
+    expect(await quickResend(letter.slug, changed.text, 'finn@example.org')).toMatchObject({ versionId: reloadLetter(t.ctx, letter.slug).currentVersionId });
+  });
+
+  it.each([
+    ['was open too long', 25 * 60 * 60 * 1000],
+    ['was filled in quickly', 1_000],
+  ])('when a form whose page %s comes back with a field error and is corrected at once, then the signature is stored', async (_case, openFor) => {
+    withBotChecks();
+    const letter = buildLetter(t.ctx);
+    const stamp = await openLetterPage(letter.slug);
+    t.clock.advance(openFor);
+    const invalid = await postSignature(t.app, letter.slug, signForm({ email: 'not an address', stamp })).expect(422);
+    expect(invalid.text).toContain('Enter an email address in the correct format');
+    expect(await quickResend(letter.slug, invalid.text, 'typo@example.org')).toMatchObject({ state: 'unconfirmed' });
+  });
+});
