@@ -2,7 +2,7 @@ import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { rateLimit, type Options } from 'express-rate-limit';
 import type { Context } from '../context.js';
 import { findPublicLetterRow, isAcceptingSignatures } from '../letters/service.js';
-import { parseEmailAddress } from '../signatures/email-address.js';
+import { parseEmailAddress } from '../lib/email-address.js';
 import { AppError } from '../web/errors.js';
 import { clientRateKey, FailureWindow } from './failure-window.js';
 import { textValue } from '../web/forms.js';

@@ -7,7 +7,7 @@ import { findLetterBySlug } from '../letters/repo.js';
 import { createLetter } from '../letters/service.js';
 import type { LetterRow } from '../letters/table.js';
 import { organisationKey } from '../organisations/normalise.js';
-import { emailKeyOf } from '../signatures/email-address.js';
+import { emailKeyOf } from '../lib/email-address.js';
 import { createOrganisation, matchOrganisation } from '../organisations/service.js';
 import { COMMENTS, FIRST_NAMES, FREEMAIL_DOMAINS, LAST_NAMES, ORGANISATIONS, ROLES } from './seed-data.js';
 

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { recordAudit, type Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
 import { isUniqueViolation } from '../db/errors.js';
-import { lowerCasedAddress, parseEmailAddress } from '../signatures/email-address.js';
+import { lowerCasedAddress, parseEmailAddress } from '../lib/email-address.js';
 import { AppError } from '../web/errors.js';
 import { hashPassword, passwordProblem, scryptCostFor } from './passwords.js';
 import { countWithRole, findOrganiserByEmail, listOrganiserRows } from './repo.js';

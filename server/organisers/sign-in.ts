@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { recordAudit, type Actor } from '../audit/record.js';
 import type { Config } from '../config.js';
 import type { Context } from '../context.js';
-import { describeClientAddress } from '../signatures/client-address.js';
+import { describeClientAddress } from '../lib/client-address.js';
 import { actorFrom, type SignedInOrganiser } from './access.js';
 import { organiserEmailKey } from './accounts.js';
 import type { HashingQueue } from './hashing-queue.js';

@@ -3,7 +3,7 @@ import { recordAudit, type Actor } from '../audit/record.js';
 import { forgetIpHashRules } from '../abuse/block-rules.js';
 import type { Context } from '../context.js';
 import { deleteMailsForSignatures, deleteMailsTo } from '../mail/outbox.js';
-import { lowerCasedAddress, parseEmailAddress } from '../signatures/email-address.js';
+import { lowerCasedAddress, parseEmailAddress } from '../lib/email-address.js';
 import { eraseSignatures, findSignaturesByEmailKeys } from '../signatures/erasure.js';
 import { AppError } from '../web/errors.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { checkbox, cleanText, describeFieldRules, textValue, type FieldRules } from '../web/forms.js';
-import { parseEmailAddress } from './email-address.js';
+import { parseEmailAddress } from '../lib/email-address.js';
 
 /** The fields sent back into a form with errors. */
 export const SIGN_FIELDS = ['name', 'email', 'organisation', 'title', 'comment', 'public', 'updates'] as const;

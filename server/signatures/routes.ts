@@ -9,7 +9,7 @@ import { formValues, parseForm, textValue } from '../web/forms.js';
 import { param } from '../web/params.js';
 import { renderPage } from '../web/render.js';
 import { requireFormBody, requireSameOrigin } from '../web/security.js';
-import { describeClientAddress } from './client-address.js';
+import { describeClientAddress } from '../lib/client-address.js';
 import { confirmSignature, describeConfirmation } from './confirm-signature.js';
 import { SIGN_FIELDS, signForm } from './forms.js';
 import { letterClosed, SIGN_FORM_SEND_AGAIN, signLetter } from './sign-letter.js';

@@ -12,7 +12,7 @@ import { findPublicLetterRow, isAcceptingSignatures } from '../letters/service.j
 import { composeMail, enqueueMail } from '../mail/outbox.js';
 import { matchOrganisation } from '../organisations/service.js';
 import { AppError } from '../web/errors.js';
-import type { ClientAddress } from './client-address.js';
+import type { ClientAddress } from '../lib/client-address.js';
 import type { SignForm } from './forms.js';
 import { findSignatureByEmailKey, isUniqueViolation, recordMailSent } from './repo.js';
 import { signatures, type SignatureRow } from './table.js';

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyBlock } from '../../server/abuse/block-rules.js';
 import { auditEvents, blockRules } from '../../server/db/schema.js';
 import type { LetterRow } from '../../server/letters/table.js';
-import { describeClientAddress } from '../../server/signatures/client-address.js';
+import { describeClientAddress } from '../../server/lib/client-address.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buildLetter, buildSignature, reloadLetter, signatureByEmail, signForm } from '../helpers/factories.js';
 import { loginAs, type SignedIn } from '../helpers/organisers.js';

@@ -4,7 +4,7 @@ import { applyBlock, previewBlock } from '../../server/abuse/block-rules.js';
 import type { Actor } from '../../server/audit/record.js';
 import { auditEvents, blockRules } from '../../server/db/schema.js';
 import type { LetterRow } from '../../server/letters/table.js';
-import { describeClientAddress } from '../../server/signatures/client-address.js';
+import { describeClientAddress } from '../../server/lib/client-address.js';
 import { AppError } from '../../server/web/errors.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buildLetter, buildSignature, outboxFor, reloadLetter, signatureByEmail, signForm, tokenFromOutbox } from '../helpers/factories.js';

@@ -7,7 +7,7 @@ import { findLetterBySlug } from '../../server/letters/repo.js';
 import { createLetter, type NewLetter } from '../../server/letters/service.js';
 import type { LetterRow } from '../../server/letters/table.js';
 import { organisationKey } from '../../server/organisations/normalise.js';
-import { parseEmailAddress } from '../../server/signatures/email-address.js';
+import { parseEmailAddress } from '../../server/lib/email-address.js';
 import type { SignatureRow } from '../../server/signatures/table.js';
 import type { TestApp } from './app.js';
 

@@ -1,5 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
-import { hmacHex } from '../lib/hash.js';
+import { hmacHex } from './hash.js';
 
 export interface ClientAddress {
   /** The address itself: used during the request (block rules), never stored. */

@@ -1,4 +1,4 @@
-import { asciiDomain } from '../lib/domain.js';
+import { asciiDomain } from './domain.js';
 
 export interface EmailAddress {
   /**
