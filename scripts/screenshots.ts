@@ -10,7 +10,7 @@ import { DEMO_LETTER } from '../server/letters/demo-letter.js';
 import { findLetterBySlug } from '../server/letters/repo.js';
 import { projectPath } from '../server/lib/project-root.js';
 import { createOrganisation } from '../server/organisations/service.js';
-import { moderateSignatures } from '../server/signatures/moderate-signatures.js';
+import { moderateSignatures } from '../server/moderation/moderate-signatures.js';
 import { launchBrowser } from '../test/helpers/browser.js';
 import { signatureByEmail, tokenFromOutbox } from '../test/helpers/factories.js';
 import { createOrganiser, signInInBrowser } from '../test/helpers/organisers.js';

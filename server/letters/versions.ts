@@ -1,10 +1,27 @@
 import { diffLines, diffWordsWithSpace } from 'diff';
 import type { Db } from '../db/client.js';
 import { notFound } from '../web/errors.js';
-import { versionHtml } from './letter-page.js';
+import { renderMarkdown } from '../lib/markdown.js';
 import { findVersionByNumber, listVersions } from './repo.js';
 import { findPublicLetter } from './service.js';
 import type { LetterVersionRow, PublicLetterRow } from './table.js';
+
+/**
+ * Rendered text per version: a published version never changes, so it is rendered once. The hash is
+ * part of the key because a draft's version is rewritten in place until the letter opens.
+ */
+const renderedVersions = new Map<string, string>();
+
+export function versionHtml(version: LetterVersionRow): string {
+  const key = `${version.id}:${version.sha256}`;
+  let html = renderedVersions.get(key);
+  if (html === undefined) {
+    html = renderMarkdown(version.body);
+    if (renderedVersions.size > 500) renderedVersions.clear();
+    renderedVersions.set(key, html);
+  }
+  return html;
+}
 
 export interface DiffPart {
   change: 'same' | 'added' | 'removed';

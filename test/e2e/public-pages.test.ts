@@ -7,7 +7,7 @@ import { updateLetter } from '../../server/letters/manage-letter.js';
 import { findLetterBySlug } from '../../server/letters/repo.js';
 import { MAIL_SUBJECTS } from '../../server/mail/outbox.js';
 import { createOrganisation } from '../../server/organisations/service.js';
-import { moderateSignatures } from '../../server/signatures/moderate-signatures.js';
+import { moderateSignatures } from '../../server/moderation/moderate-signatures.js';
 import { sendConfirmationMail } from '../../server/signatures/sign-letter.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { buildLetter, signatureByEmail, tokenFromOutbox } from '../helpers/factories.js';

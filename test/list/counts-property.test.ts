@@ -7,7 +7,7 @@ import { isWithinDomain } from '../../server/lib/domain.js';
 import { createOrganisation, listOrganisations, mergeOrganisations, setOrganisationDomains } from '../../server/organisations/service.js';
 import { confirmSignature } from '../../server/signatures/confirm-signature.js';
 import { signForm } from '../../server/signatures/forms.js';
-import { MODERATION_ACTIONS, approveVerifiedPending, moderateSignatures } from '../../server/signatures/moderate-signatures.js';
+import { MODERATION_ACTIONS, approveVerifiedPending, moderateSignatures } from '../../server/moderation/moderate-signatures.js';
 import { signLetter } from '../../server/signatures/sign-letter.js';
 import { withdrawSignature } from '../../server/signatures/withdraw-signature.js';
 import { AppError } from '../../server/web/errors.js';

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { SYSTEM_ACTOR, type Actor } from '../../server/audit/record.js';
 import { auditEvents, signatures } from '../../server/db/schema.js';
 import { createOrganisation } from '../../server/organisations/service.js';
-import { approveVerifiedPending, moderateSignatures } from '../../server/signatures/moderate-signatures.js';
+import { approveVerifiedPending, moderateSignatures } from '../../server/moderation/moderate-signatures.js';
 import { listModerationQueue } from '../../server/signatures/moderation-queue.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buildLetter, buildSignature, reloadLetter } from '../helpers/factories.js';

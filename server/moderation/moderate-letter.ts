@@ -1,12 +1,11 @@
-import { and, count, eq, inArray } from 'drizzle-orm';
 import type { Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
 import { requireLetter } from '../letters/manage-letter.js';
 import type { LetterRow } from '../letters/table.js';
 import { AppError } from '../web/errors.js';
 import { approveVerifiedPending, MAX_MODERATED_AT_ONCE, moderateSignatures, type ModerationAction, type ModerationResult } from './moderate-signatures.js';
-import { countVerifiedPending, listModerationQueue, type ModerationQueueItem } from './moderation-queue.js';
-import { signatures, type SignatureState } from './table.js';
+import { countSignaturesOnLetter, countVerifiedPending, listModerationQueue, type ModerationQueueItem } from '../signatures/moderation-queue.js';
+import type { SignatureState } from '../signatures/table.js';
 
 /**
  * The organisers' side of moderation, by letter address: what the queue page shows and what its
@@ -85,7 +84,7 @@ export function moderateSelectedSignatures(ctx: Context, input: ModerateSelectio
   if (ids.length > MAX_MODERATED_AT_ONCE) throw new AppError('too_many_selected', 422, `Select at most ${MAX_MODERATED_AT_ONCE} signatures at a time.`, { field: 'ids' });
   return ctx.db.transaction((tx) => {
     const letter = requireLetter(tx, input.slug);
-    const found = ids.length === 0 ? 0 : (tx.select({ n: count() }).from(signatures).where(and(eq(signatures.letterId, letter.id), inArray(signatures.id, ids))).get()?.n ?? 0);
+    const found = countSignaturesOnLetter(tx, letter.id, ids);
     if (found < ids.length) {
       const missing = ids.length - found;
       throw new AppError('not_on_this_letter', 422, `${missing} of the selected signatures ${missing === 1 ? 'is' : 'are'} not on this letter. Nothing was changed; reload the queue and select again.`, { field: 'ids' });

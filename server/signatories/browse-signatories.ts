@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import { effectiveStatus, findPublicLetter, isAcceptingSignatures, signatureCount, type PublicLetter } from '../letters/service.js';
 import type { PublicLetterRow } from '../letters/table.js';
 import type { ListQuery } from './list-query.js';
-import { allPublicSignatories, listFeaturedSignatories, listPublicSignatories, organisationBreakdown, type PublicSignatory } from './public-list.js';
+import { allPublicSignatories, listFeaturedSignatories, listPublicSignatories, organisationBreakdown, type PublicSignatory } from '../signatures/listed-signatures.js';
 
 export const PAGE_SIZE = 100;
 const NEWEST_ON_LETTER_PAGE = 10;

@@ -1,11 +1,11 @@
-import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { recordAudit, type Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
 import type { Db } from '../db/client.js';
 import { findLetterById } from '../letters/repo.js';
 import type { LetterRow } from '../letters/table.js';
 import { AppError, notFound } from '../web/errors.js';
-import { signatures, type SignatureRow, type SignatureState } from './table.js';
+import { approveVerifiedPendingSignatures, findModeratableSignatures, updateModeratedSignatures, type ModerationChanges } from '../signatures/moderation-queue.js';
+import type { SignatureRow, SignatureState } from '../signatures/table.js';
 
 export const MODERATION_ACTIONS = ['approve', 'reject', 'feature', 'unfeature'] as const;
 export type ModerationAction = (typeof MODERATION_ACTIONS)[number];
@@ -49,7 +49,7 @@ function isJudgeable(state: SignatureState): boolean {
 }
 
 /** What each action writes. A rejected signature loses its featured mark, so approving it again does not put it on top. */
-const CHANGES: Record<ModerationAction, Partial<typeof signatures.$inferInsert>> = {
+const CHANGES: Record<ModerationAction, ModerationChanges> = {
   approve: { state: 'approved' },
   reject: { state: 'rejected', featured: false },
   feature: { featured: true },
@@ -60,7 +60,7 @@ const CHANGES: Record<ModerationAction, Partial<typeof signatures.$inferInsert>>
  * A rejection is remembered apart from the state, so that it outlives a withdrawal and a new
  * signature by the same address; a moderator's approval is the last word and forgets it.
  */
-function rejectionRecord(action: ModerationAction, now: Date, note: string | null): Partial<typeof signatures.$inferInsert> {
+function rejectionRecord(action: ModerationAction, now: Date, note: string | null): ModerationChanges {
   if (action === 'reject') return { rejectedAt: now, rejectionNote: note };
   if (action === 'approve') return { rejectedAt: null, rejectionNote: null };
   return {};
@@ -79,19 +79,12 @@ export function moderateSignatures(ctx: Context, input: ModerateInput): Moderati
   const now = ctx.now();
   return ctx.db.transaction((tx) => {
     const letter = requireLetter(tx, input.letterId);
-    const rows = tx
-      .select({ id: signatures.id, state: signatures.state, featured: signatures.featured })
-      .from(signatures)
-      .where(and(eq(signatures.letterId, letter.id), inArray(signatures.id, ids)))
-      .all();
+    const rows = findModeratableSignatures(tx, letter.id, ids);
     const byOutcome: Record<Outcome, number[]> = { change: [], unchanged: [], skip: [] };
     for (const row of rows) byOutcome[OUTCOMES[input.action](row)].push(row.id);
     const changed = byOutcome.change.sort((a, b) => a - b);
     if (changed.length > 0) {
-      tx.update(signatures)
-        .set({ ...CHANGES[input.action], ...rejectionRecord(input.action, now, note), moderatedAt: now, ...(note ? { moderationNote: note } : {}) })
-        .where(inArray(signatures.id, changed))
-        .run();
+      updateModeratedSignatures(tx, changed, { ...CHANGES[input.action], ...rejectionRecord(input.action, now, note), moderatedAt: now, ...(note ? { moderationNote: note } : {}) });
     }
     const result: ModerationResult = { action: input.action, changed, unchanged: byOutcome.unchanged.length, skipped: byOutcome.skip.length, notFound: ids.length - rows.length };
     // `selected` names every signature the note was written against, changed or not, so that
@@ -101,10 +94,6 @@ export function moderateSignatures(ctx: Context, input: ModerateInput): Moderati
     return result;
   });
 }
-
-/** Pending signatures "approve all verified" takes: verified affiliation, not held for a reason, never rejected before. */
-export const verifiedPendingOf = (letterId: number) =>
-  and(eq(signatures.letterId, letterId), eq(signatures.state, 'pending'), eq(signatures.affiliationVerified, true), isNull(signatures.holdReason), isNull(signatures.rejectedAt));
 
 /**
  * "Approve all pending from verified affiliations": every pending signature whose signer confirmed
@@ -116,14 +105,7 @@ export function approveVerifiedPending(ctx: Context, input: { letterId: number; 
   const now = ctx.now();
   return ctx.db.transaction((tx) => {
     const letter = requireLetter(tx, input.letterId);
-    const approved = tx
-      .update(signatures)
-      .set({ state: 'approved', moderatedAt: now, ...(note ? { moderationNote: note } : {}) })
-      .where(verifiedPendingOf(letter.id))
-      .returning({ id: signatures.id })
-      .all()
-      .map((row) => row.id)
-      .sort((a, b) => a - b);
+    const approved = approveVerifiedPendingSignatures(tx, letter.id, { moderatedAt: now, ...(note ? { moderationNote: note } : {}) });
     recordAudit(tx, { actor: input.actor, action: 'signatures.approve_verified', subject: `letter:${letter.slug}`, details: { approved, note } }, now);
     return { approved };
   });

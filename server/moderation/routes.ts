@@ -5,7 +5,7 @@ import { fieldErrorOf, parseForm, type FieldErrors } from '../web/forms.js';
 import { param } from '../web/params.js';
 import { renderPage } from '../web/render.js';
 import { approveVerifiedFromQueue, moderateSelectedSignatures, previewApproveVerified, QUEUE_STATES, viewModerationQueue, type QueueFilters } from './moderate-letter.js';
-import { approveVerifiedForm, describeOutcome, MODERATION_FIELDS, moderationForm, outcomeParams, parseQueueFilters, queueHref, returnFiltersOf } from './moderation-forms.js';
+import { approveVerifiedForm, describeOutcome, MODERATION_FIELDS, moderationForm, outcomeParams, parseQueueFilters, queueHref, returnFiltersOf } from './forms.js';
 
 interface QueueExtras {
   outcome?: string;
@@ -19,7 +19,7 @@ function renderQueue(ctx: Context, res: Response, slug: string, filters: QueueFi
   const view = viewModerationQueue(ctx, slug, filters, { seesEmails: canModerate });
   const errors = extras.errors ?? {};
   const heading = `Signatures: ${view.letter.title}`;
-  renderPage(res, 'signatures/admin/queue', {
+  renderPage(res, 'moderation/queue', {
     ...view,
     title: Object.keys(errors).length > 0 ? `Error: ${heading}` : heading,
     filters,
@@ -40,7 +40,7 @@ function renderApproveVerified(ctx: Context, res: Response, slug: string, extras
   const preview = previewApproveVerified(ctx, slug);
   const heading = `Approve verified affiliations: ${preview.letter.title}`;
   const errors = extras.errors ?? {};
-  renderPage(res, 'signatures/admin/approve-verified', { ...preview, title: Object.keys(errors).length > 0 ? `Error: ${heading}` : heading, errors, note: extras.note ?? '' }, status);
+  renderPage(res, 'moderation/approve-verified', { ...preview, title: Object.keys(errors).length > 0 ? `Error: ${heading}` : heading, errors, note: extras.note ?? '' }, status);
 }
 
 /** The moderation queue of a letter: every organiser may read it; moderators and owners act on it. */

@@ -12,7 +12,7 @@ import { listHref, type ListQuery } from './list-query.js';
  */
 export function renderSignatoriesPage(ctx: Context, slug: string, query: ListQuery): SentPage {
   const letter = findPublicLetterRow(ctx.db, slug);
-  const render = () => ctx.views.render('signatures/signatories', signatoriesPageModel(ctx, { letter, version: publishedVersionOf(ctx.db, letter) }, query));
+  const render = () => ctx.views.render('signatories/list', signatoriesPageModel(ctx, { letter, version: publishedVersionOf(ctx.db, letter) }, query));
   if (query.q || query.organisation) return sentPageOf(render());
   return ctx.pages.get(`signatories:${letter.id}:${listHref('', query, query.cursor)}`, publicFingerprint(letter, ctx.now()), render);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { cleanText, textValue } from '../web/forms.js';
-import { optionalText, optionalWhole, parseQueryWith } from './list-query.js';
+import { optionalText, optionalWhole, parseQueryWith } from '../web/query.js';
 import { MAX_MODERATED_AT_ONCE, MODERATION_ACTIONS, type ModerationAction } from './moderate-signatures.js';
 import { QUEUE_STATES, type QueueFilters } from './moderate-letter.js';
 

@@ -2,44 +2,22 @@ import { randomBytes } from 'node:crypto';
 import { formStampFor, givenBackFormStamp } from '../abuse/bot-checks.js';
 import { sentPageOf, type KeptPage, type SentPage } from '../web/page-cache.js';
 import type { Context } from '../context.js';
-import { renderMarkdown } from '../lib/markdown.js';
-import { signatoriesPreview } from '../signatures/browse-signatories.js';
-import { SIGN_FIELD_RULES } from '../signatures/forms.js';
-import type { FieldErrors } from '../web/forms.js';
-import { effectiveStatus, findPublicLetter, findPublicLetterRow, isAcceptingSignatures, publicFingerprint, publishedVersionOf, signatureCount, type PublicLetter } from './service.js';
-import type { LetterVersionRow } from './table.js';
-
-/**
- * Rendered text per version: a published version never changes, so it is rendered once. The hash is
- * part of the key because a draft's version is rewritten in place until the letter opens.
- */
-const renderedVersions = new Map<string, string>();
-
-export function versionHtml(version: LetterVersionRow): string {
-  const key = `${version.id}:${version.sha256}`;
-  let html = renderedVersions.get(key);
-  if (html === undefined) {
-    html = renderMarkdown(version.body);
-    if (renderedVersions.size > 500) renderedVersions.clear();
-    renderedVersions.set(key, html);
-  }
-  return html;
-}
-
-export interface SignFormState {
-  values: Record<string, string | boolean>;
-  errors: FieldErrors;
-  /** Said above the form when it comes back for a reason that is no one field's (the text changed, the page was open too long). */
-  notice?: { message: string; link?: { href: string; text: string } };
-}
+import { signatoriesPreview } from './browse-signatories.js';
+import { SIGN_FIELD_RULES, type GivenBackLetterPage, type SignFormState } from '../signatures/forms.js';
+import { effectiveStatus, findPublicLetter, findPublicLetterRow, isAcceptingSignatures, publicFingerprint, publishedVersionOf, signatureCount, type PublicLetter } from '../letters/service.js';
+import { versionHtml } from '../letters/versions.js';
 
 /** Enhancements only: the page and its form work the same without them (public/*.js, loaded with defer). */
 const LETTER_PAGE_SCRIPTS = ['form-validation.js', 'share.js', 'live-count.js'];
 
-export const EMPTY_SIGN_FORM: SignFormState = { values: { public: true, updates: false }, errors: {} };
+const EMPTY_SIGN_FORM: SignFormState = { values: { public: true, updates: false }, errors: {} };
 
-/** Everything the letter page shows with a sign form given back to a person: errors to correct, or a notice (see givenBackFormStamp). */
-export function givenBackLetterPageModel(ctx: Context, slug: string, form: SignFormState) {
+/**
+ * Everything the letter page shows with a sign form given back to a person: errors to correct, or a
+ * notice (see givenBackFormStamp). The sign routes are handed this (see app.ts), so signing does
+ * not depend on the module that renders the letter page.
+ */
+export function givenBackLetterPageModel(ctx: Context, slug: string, form: SignFormState): GivenBackLetterPage {
   const found = findPublicLetter(ctx.db, slug);
   return { ...modelOf(ctx, found, form), formStamp: givenBackFormStamp(ctx, found.letter.slug, found.version.id) };
 }
