@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { SYSTEM_ACTOR } from '../server/audit/record.js';
 import { DEMO_LETTER } from '../server/letters/demo-letter.js';
-import { findLetterBySlug } from '../server/letters/repo.js';
+import { findLetter as findLetterBySlug } from '../server/letters/find-letter.js';
 import { projectPath } from '../server/lib/project-root.js';
 import { createOrganisation } from '../server/organisations/service.js';
 import { moderateSignatures } from '../server/moderation/moderate-signatures.js';

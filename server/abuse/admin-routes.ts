@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { Context } from '../context.js';
-import { findLetter } from '../letters/service.js';
+import { findLetter } from '../letters/find-letter.js';
 import type { LetterRow } from '../letters/table.js';
 import { actorFrom, currentOrganiser, requireOrganiser } from '../organisers/access.js';
 import { notFound } from '../web/errors.js';
@@ -20,7 +20,7 @@ interface BlockScope {
 
 function scopeOf(ctx: Context, req: Request): BlockScope {
   if (req.params.slug === undefined) return { letter: undefined, letterId: null, base: '/admin/blocks' };
-  const letter = findLetter(ctx.db, { slug: param(req, 'slug') });
+  const letter = findLetter(ctx.db, param(req, 'slug'));
   return { letter, letterId: letter.id, base: `/admin/letters/${letter.slug}/blocks` };
 }
 

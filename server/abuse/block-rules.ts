@@ -5,7 +5,7 @@ import type { Context } from '../context.js';
 import type { Db } from '../db/client.js';
 import { preparedPerConnection } from '../db/prepared.js';
 import { findBlockableSignatures, inChunks, shadowRejectSignatures, signaturesWithIpHash, type BlockableFilter } from '../signatures/block-matching.js';
-import { findLetter } from '../letters/service.js';
+import { findLetterById } from '../letters/find-letter.js';
 import { AppError, notFound } from '../web/errors.js';
 import { asciiDomain } from '../lib/domain.js';
 import { IP_RANGE_MIN_PREFIX, ipRangeTooWide, parseIpRange, rangeContainsAddress, rangeContainsNetwork } from './ip-ranges.js';
@@ -158,7 +158,7 @@ export function listBlockRules(ctx: Pick<Context, 'db'>, letterId?: number): Blo
   const letters = new Map<number, { slug: string; title: string }>();
   const letterOf = (id: number) => {
     if (!letters.has(id)) {
-      const { slug, title } = findLetter(ctx.db, { id });
+      const { slug, title } = findLetterById(ctx.db, id);
       letters.set(id, { slug, title });
     }
     return letters.get(id) ?? null;

@@ -1,7 +1,8 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { rateLimit, type Options } from 'express-rate-limit';
 import type { Context } from '../context.js';
-import { findPublicLetterRow, isAcceptingSignatures } from '../letters/service.js';
+import { findPublicLetter } from '../letters/find-letter.js';
+import { isAcceptingSignatures } from '../letters/letter-status.js';
 import { parseEmailAddress } from '../lib/email-address.js';
 import { AppError } from '../web/errors.js';
 import { clientRateKey, FailureWindow } from './failure-window.js';
@@ -63,7 +64,7 @@ function letterEmailDomain(ctx: Context, req: Request): string | undefined {
   if (!address) return undefined;
   try {
     // Only letters open for signing get a counter, so made-up slugs cannot fill the store.
-    const letter = findPublicLetterRow(ctx.db, param(req, 'slug'));
+    const letter = findPublicLetter(ctx.db, param(req, 'slug'));
     return isAcceptingSignatures(letter, ctx.now()) ? `${letter.id}:${address.domain}` : undefined;
   } catch {
     return undefined;

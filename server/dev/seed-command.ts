@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { CliError, type Command } from '../cli/command.js';
 import { withCommandContext } from '../cli/context.js';
-import { signatureCount } from '../letters/service.js';
+import { signatureCount } from '../letters/letter-status.js';
 import { seedSignatures } from './seed.js';
 
 export const seedCommand: Command = {

@@ -1,11 +1,10 @@
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type Database from 'better-sqlite3';
-import type { Actor } from '../audit/record.js';
-import { recordAudit } from '../audit/record.js';
+import { type Actor, recordAudit } from '../audit/record.js';
 import type { Context } from '../context.js';
 import { openReadConnection } from '../db/read-connection.js';
-import { findLetter } from '../letters/service.js';
+import { findLetterById } from '../letters/find-letter.js';
 import type { LetterRow } from '../letters/table.js';
 import { CsvEncoder, csvHeader, RECORD_SEPARATOR, UNIT_SEPARATOR, type CellKind, type CellValue, type LookupKind } from './csv-encoder.js';
 import { describeFilters, parseExportFilters, type ExportFilterInput, type ExportFilters } from './filters.js';
@@ -43,7 +42,7 @@ export function exportFilename(slug: string, at: Date): string {
  * (422 otherwise). A route calls this first, so an error page is never sent as a download.
  */
 export function planSignatureExport(ctx: Context, request: Pick<SignatureExportRequest, 'letterId' | 'filters'>): SignatureExportPlan {
-  const letter = findLetter(ctx.db, { id: request.letterId });
+  const letter = findLetterById(ctx.db, request.letterId);
   const filters = parseExportFilters(request.filters);
   return { letter, filters, filename: exportFilename(letter.slug, ctx.now()) };
 }

@@ -4,13 +4,13 @@ import { preparedPerConnection } from '../db/prepared.js';
 import { letters, letterVersions, type LetterRow, type LetterVersionRow, type PublicLetterRow } from './table.js';
 
 const letterBySlug = preparedPerConnection((db) => db.select().from(letters).where(eq(letters.slug, sql.placeholder('slug'))).prepare());
-export const findLetterBySlug = (db: Db, slug: string): LetterRow | undefined => letterBySlug(db).get({ slug });
+export const selectLetterBySlug = (db: Db, slug: string): LetterRow | undefined => letterBySlug(db).get({ slug });
 
 const { body: _draftBody, ...publicColumns } = getTableColumns(letters);
 const publicLetterBySlug = preparedPerConnection((db) => db.select(publicColumns).from(letters).where(eq(letters.slug, sql.placeholder('slug'))).prepare());
-export const findPublicLetterRowBySlug = (db: Db, slug: string): PublicLetterRow | undefined => publicLetterBySlug(db).get({ slug });
+export const selectPublicLetterBySlug = (db: Db, slug: string): PublicLetterRow | undefined => publicLetterBySlug(db).get({ slug });
 
-export const findLetterById = (db: Db, id: number): LetterRow | undefined =>
+export const selectLetterById = (db: Db, id: number): LetterRow | undefined =>
   db.select().from(letters).where(eq(letters.id, id)).get();
 
 export const listLettersWithStatus = (db: Db, status: LetterRow['status']): LetterRow[] =>
@@ -28,3 +28,9 @@ export const listVersions = (db: Db, letterId: number): LetterVersionRow[] =>
 
 export const findVersionByNumber = (db: Db, letterId: number, number: number): LetterVersionRow | undefined =>
   db.select().from(letterVersions).where(and(eq(letterVersions.letterId, letterId), eq(letterVersions.number, number))).get();
+
+/** Records that a letter's signatories were anonymised; call inside that transaction. */
+export function markLetterAnonymised(tx: Db, letterId: number, now: Date): void {
+  tx.update(letters).set({ anonymisedAt: now, updatedAt: now }).where(eq(letters.id, letterId)).run();
+}
+

@@ -2,7 +2,8 @@ import { Router } from 'express';
 import type { Context } from '../context.js';
 import { param } from '../web/params.js';
 import { renderPage } from '../web/render.js';
-import { findPublicLetter, listOpenLetters, signatureCount } from './service.js';
+import { findPublicLetter, listOpenLetters } from './find-letter.js';
+import { signatureCount } from './letter-status.js';
 import { compareVersions, describeVersion, describeVersionHistory, parseVersionRef } from './versions.js';
 import { textValue } from '../web/forms.js';
 
@@ -41,7 +42,7 @@ export function letterRoutes(ctx: Context): Router {
 
   // Polled by public/live-count.js; tiny and uncached so an open page shows new signatures.
   router.get('/letters/:slug/count.json', (req, res) => {
-    const { letter } = findPublicLetter(ctx.db, param(req, 'slug'));
+    const letter = findPublicLetter(ctx.db, param(req, 'slug'));
     res.setHeader('Cache-Control', 'no-cache');
     res.json({ count: signatureCount(letter) });
   });

@@ -1,6 +1,6 @@
 import type { Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
-import { requireLetter } from '../letters/manage-letter.js';
+import { findLetter } from '../letters/find-letter.js';
 import type { LetterRow } from '../letters/table.js';
 import { AppError } from '../web/errors.js';
 import { approveVerifiedPending, MAX_MODERATED_AT_ONCE, moderateSignatures, type ModerationAction, type ModerationResult } from './moderate-signatures.js';
@@ -52,7 +52,7 @@ export const countsByStateOf = (letter: LetterRow): Record<SignatureState, numbe
 
 /** A page of a letter's moderation queue, newest first, as `reader` may see it. */
 export function viewModerationQueue(ctx: Context, slug: string, filters: QueueFilters, reader: QueueReader): ModerationQueueView {
-  const letter = requireLetter(ctx.db, slug);
+  const letter = findLetter(ctx.db, slug);
   const page = listModerationQueue(ctx, {
     letterId: letter.id,
     state: filters.state === 'all' ? undefined : filters.state,
@@ -83,7 +83,7 @@ export function moderateSelectedSignatures(ctx: Context, input: ModerateSelectio
   const ids = [...new Set(input.ids)];
   if (ids.length > MAX_MODERATED_AT_ONCE) throw new AppError('too_many_selected', 422, `Select at most ${MAX_MODERATED_AT_ONCE} signatures at a time.`, { field: 'ids' });
   return ctx.db.transaction((tx) => {
-    const letter = requireLetter(tx, input.slug);
+    const letter = findLetter(tx, input.slug);
     const found = countSignaturesOnLetter(tx, letter.id, ids);
     if (found < ids.length) {
       const missing = ids.length - found;
@@ -95,11 +95,11 @@ export function moderateSelectedSignatures(ctx: Context, input: ModerateSelectio
 
 /** What "approve all pending from verified affiliations" would do, for its confirmation page. */
 export function previewApproveVerified(ctx: Context, slug: string): { letter: LetterRow; count: number } {
-  const letter = requireLetter(ctx.db, slug);
+  const letter = findLetter(ctx.db, slug);
   return { letter, count: countVerifiedPending(ctx, letter.id) };
 }
 
 export function approveVerifiedFromQueue(ctx: Context, input: { slug: string; note?: string; actor: Actor }): { approved: number[] } {
-  const letter = requireLetter(ctx.db, input.slug);
+  const letter = findLetter(ctx.db, input.slug);
   return approveVerifiedPending(ctx, { letterId: letter.id, note: input.note, actor: input.actor });
 }

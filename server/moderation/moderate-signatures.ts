@@ -1,9 +1,7 @@
 import { recordAudit, type Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
-import type { Db } from '../db/client.js';
-import { findLetterById } from '../letters/repo.js';
-import type { LetterRow } from '../letters/table.js';
-import { AppError, notFound } from '../web/errors.js';
+import { findLetterById } from '../letters/find-letter.js';
+import { AppError } from '../web/errors.js';
 import { approveVerifiedPendingSignatures, findModeratableSignatures, updateModeratedSignatures, type ModerationChanges } from '../signatures/moderation-queue.js';
 import type { SignatureRow, SignatureState } from '../signatures/table.js';
 
@@ -78,7 +76,7 @@ export function moderateSignatures(ctx: Context, input: ModerateInput): Moderati
   const note = cleanNote(input.note);
   const now = ctx.now();
   return ctx.db.transaction((tx) => {
-    const letter = requireLetter(tx, input.letterId);
+    const letter = findLetterById(tx, input.letterId);
     const rows = findModeratableSignatures(tx, letter.id, ids);
     const byOutcome: Record<Outcome, number[]> = { change: [], unchanged: [], skip: [] };
     for (const row of rows) byOutcome[OUTCOMES[input.action](row)].push(row.id);
@@ -104,17 +102,11 @@ export function approveVerifiedPending(ctx: Context, input: { letterId: number; 
   const note = cleanNote(input.note);
   const now = ctx.now();
   return ctx.db.transaction((tx) => {
-    const letter = requireLetter(tx, input.letterId);
+    const letter = findLetterById(tx, input.letterId);
     const approved = approveVerifiedPendingSignatures(tx, letter.id, { moderatedAt: now, ...(note ? { moderationNote: note } : {}) });
     recordAudit(tx, { actor: input.actor, action: 'signatures.approve_verified', subject: `letter:${letter.slug}`, details: { approved, note } }, now);
     return { approved };
   });
-}
-
-function requireLetter(db: Db, letterId: number): LetterRow {
-  const letter = findLetterById(db, letterId);
-  if (!letter) throw notFound('letter');
-  return letter;
 }
 
 function cleanNote(raw: string | undefined): string | null {

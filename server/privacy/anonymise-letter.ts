@@ -3,7 +3,9 @@ import { eraseModerationNotes } from '../audit/erase-details.js';
 import { recordAudit, type Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
 import type { LetterRow } from '../letters/table.js';
-import { closedSince, findLetter, markLetterAnonymised } from '../letters/service.js';
+import { closedSince } from '../letters/letter-status.js';
+import { findLetterById } from '../letters/find-letter.js';
+import { markLetterAnonymised } from '../letters/repo.js';
 import { deleteMailsForSignatures } from '../mail/outbox.js';
 import { anonymiseSignaturesOfLetter, ipHashesOfLetter, signatureIdsOfLetter } from '../signatures/erasure.js';
 import { AppError } from '../web/errors.js';
@@ -33,7 +35,7 @@ export interface AnonymiseLetterResult {
 export function anonymiseLetter(ctx: Context, input: AnonymiseLetterInput): AnonymiseLetterResult {
   const now = ctx.now();
   return ctx.db.transaction((tx) => {
-    const letter = findLetter(tx, { id: input.letterId });
+    const letter = findLetterById(tx, input.letterId);
     if (letter.anonymisedAt) {
       return { slug: letter.slug, signatures: 0, mailsDeleted: 0, anonymisedAt: letter.anonymisedAt, alreadyAnonymised: true };
     }

@@ -1,6 +1,7 @@
 import type { Context } from '../context.js';
 import type { Db } from '../db/client.js';
-import { effectiveStatus, findPublicLetter, isAcceptingSignatures, signatureCount, type PublicLetter } from '../letters/service.js';
+import { effectiveStatus, isAcceptingSignatures, signatureCount } from '../letters/letter-status.js';
+import { findPublicLetter, findPublicLetterWithVersion, type PublicLetter } from '../letters/find-letter.js';
 import type { PublicLetterRow } from '../letters/table.js';
 import type { ListQuery } from './list-query.js';
 import { allPublicSignatories, listFeaturedSignatories, listPublicSignatories, organisationBreakdown, type PublicSignatory } from '../signatures/listed-signatures.js';
@@ -15,7 +16,7 @@ const filterOf = (letter: PublicLetterRow, query: ListQuery) => ({ letterId: let
  * first page of the unfiltered list and the organisation breakdown.
  */
 export function browseSignatories(ctx: Context, slug: string, query: ListQuery, defaultLimit = PAGE_SIZE) {
-  return browseLetterSignatories(ctx, findPublicLetter(ctx.db, slug), query, defaultLimit);
+  return browseLetterSignatories(ctx, findPublicLetterWithVersion(ctx.db, slug), query, defaultLimit);
 }
 
 /** browseSignatories for a letter already found. */
@@ -39,7 +40,7 @@ export function browseLetterSignatories(ctx: Context, { letter, version }: Publi
 
 /** A journalist downloads the public list: the same rows and filters as the page, every page of them. */
 export function downloadSignatories(ctx: Context, slug: string, query: ListQuery): { letter: PublicLetterRow; signatories: Iterable<PublicSignatory> } {
-  const { letter } = findPublicLetter(ctx.db, slug);
+  const letter = findPublicLetter(ctx.db, slug);
   return { letter, signatories: allPublicSignatories(ctx.db, filterOf(letter, query)) };
 }
 
@@ -53,7 +54,7 @@ export function signatoriesPreview(db: Db, letterId: number) {
 
 /** A letter as the public API and embeds describe it: status, counts, breakdown and the text's fingerprint. */
 export function summariseLetter(ctx: Context, slug: string) {
-  const { letter, version } = findPublicLetter(ctx.db, slug);
+  const { letter, version } = findPublicLetterWithVersion(ctx.db, slug);
   return {
     letter,
     version,

@@ -4,7 +4,8 @@ import { sentPageOf, type KeptPage, type SentPage } from '../web/page-cache.js';
 import type { Context } from '../context.js';
 import { signatoriesPreview } from './browse-signatories.js';
 import { SIGN_FIELD_RULES, type GivenBackLetterPage, type SignFormState } from '../signatures/forms.js';
-import { effectiveStatus, findPublicLetter, findPublicLetterRow, isAcceptingSignatures, publicFingerprint, publishedVersionOf, signatureCount, type PublicLetter } from '../letters/service.js';
+import { effectiveStatus, isAcceptingSignatures, publicFingerprint, signatureCount } from '../letters/letter-status.js';
+import { findPublicLetter, findPublicLetterWithVersion, type PublicLetter, publishedVersionOf } from '../letters/find-letter.js';
 import { versionHtml } from '../letters/versions.js';
 
 /** Enhancements only: the page and its form work the same without them (public/*.js, loaded with defer). */
@@ -18,7 +19,7 @@ const EMPTY_SIGN_FORM: SignFormState = { values: { public: true, updates: false 
  * not depend on the module that renders the letter page.
  */
 export function givenBackLetterPageModel(ctx: Context, slug: string, form: SignFormState): GivenBackLetterPage {
-  const found = findPublicLetter(ctx.db, slug);
+  const found = findPublicLetterWithVersion(ctx.db, slug);
   return { ...modelOf(ctx, found, form), formStamp: givenBackFormStamp(ctx, found.letter.slug, found.version.id) };
 }
 
@@ -31,7 +32,7 @@ const FORM_STAMP_SLOT = `form-stamp-${randomBytes(12).toString('hex')}`;
  * stamp is filled in per request.
  */
 export function renderLetterPage(ctx: Context, slug: string): SentPage {
-  const letter = findPublicLetterRow(ctx.db, slug);
+  const letter = findPublicLetter(ctx.db, slug);
   const kept = ctx.pages.get(`letter:${letter.id}`, publicFingerprint(letter, ctx.now()), () =>
     ctx.views.render('letters/show', { ...modelOf(ctx, { letter, version: publishedVersionOf(ctx.db, letter) }, EMPTY_SIGN_FORM), formStamp: FORM_STAMP_SLOT }),
   );

@@ -1,6 +1,7 @@
 import type { Context } from '../context.js';
 import { sentPageOf, type SentPage } from '../web/page-cache.js';
-import { findPublicLetterRow, publicFingerprint, publishedVersionOf, type PublicLetter } from '../letters/service.js';
+import { findPublicLetter, type PublicLetter, publishedVersionOf } from '../letters/find-letter.js';
+import { publicFingerprint } from '../letters/letter-status.js';
 import { browseLetterSignatories } from './browse-signatories.js';
 import { listHref, type ListQuery } from './list-query.js';
 
@@ -11,7 +12,7 @@ import { listHref, type ListQuery } from './list-query.js';
  * organisation filter matches depends on names and aliases the fingerprint does not cover.
  */
 export function renderSignatoriesPage(ctx: Context, slug: string, query: ListQuery): SentPage {
-  const letter = findPublicLetterRow(ctx.db, slug);
+  const letter = findPublicLetter(ctx.db, slug);
   const render = () => ctx.views.render('signatories/list', signatoriesPageModel(ctx, { letter, version: publishedVersionOf(ctx.db, letter) }, query));
   if (query.q || query.organisation) return sentPageOf(render());
   return ctx.pages.get(`signatories:${letter.id}:${listHref('', query, query.cursor)}`, publicFingerprint(letter, ctx.now()), render);

@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import type { Context } from '../context.js';
-import { findLetterById, findVersion } from '../letters/repo.js';
-import { closedSince } from '../letters/service.js';
+import { findLetterById } from '../letters/find-letter.js';
+import { findVersion } from '../letters/repo.js';
+import { closedSince } from '../letters/letter-status.js';
 import type { LetterRow, LetterVersionRow } from '../letters/table.js';
 import { composeMail, enqueueMail } from '../mail/outbox.js';
 import { organisationDomainsOf } from '../organisations/service.js';
@@ -39,7 +40,6 @@ const detailsChanged = (): AppError =>
 export function describeConfirmation(ctx: Context, token: string): ConfirmationView {
   const signature = signatureForToken(ctx, token);
   const letter = findLetterById(ctx.db, signature.letterId);
-  if (!letter) throw notFound('letter');
   return { letter, signature, version: findVersion(ctx.db, signature.versionId), alreadyConfirmed: signature.state !== 'unconfirmed', detailsFingerprint: detailsFingerprint(signature) };
 }
 

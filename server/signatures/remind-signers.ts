@@ -1,6 +1,7 @@
 import { and, eq, gt, isNull, lt, lte } from 'drizzle-orm';
 import type { Context } from '../context.js';
-import { isAcceptingSignatures, listOpenLetters } from '../letters/service.js';
+import { isAcceptingSignatures } from '../letters/letter-status.js';
+import { listOpenLetters } from '../letters/find-letter.js';
 import { sendConfirmationMail } from './sign-letter.js';
 import { signatures } from './table.js';
 

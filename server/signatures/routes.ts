@@ -2,7 +2,8 @@ import { Router, type Request, type RequestHandler } from 'express';
 import { createRateLimits } from '../abuse/rate-limits.js';
 import { answerNoSoonerThan } from '../abuse/response-timing.js';
 import type { Context } from '../context.js';
-import { findPublicLetterRow, isAcceptingSignatures } from '../letters/service.js';
+import { findPublicLetter } from '../letters/find-letter.js';
+import { isAcceptingSignatures } from '../letters/letter-status.js';
 import { AppError } from '../web/errors.js';
 import { formValues, parseForm, textValue } from '../web/forms.js';
 import { param } from '../web/params.js';
@@ -43,7 +44,7 @@ export function signatureRoutes(ctx: Context, letterPageWithForm: LetterPageWith
   router.post('/letters/:slug/signatures', sameOrigin, ...limits.signingPerAddress, requireFormBody, ...limits.signingPerEmailDomain, async (req, res) => {
     const evenTiming = answerNoSoonerThan(ctx.config.signResponseMs);
     const slug = param(req, 'slug');
-    const letter = findPublicLetterRow(ctx.db, slug);
+    const letter = findPublicLetter(ctx.db, slug);
     if (!isAcceptingSignatures(letter, ctx.now())) throw letterClosed();
     const parsed = parseForm(signForm, req.body, SIGN_FIELDS);
     if (!parsed.ok) {
@@ -63,7 +64,7 @@ export function signatureRoutes(ctx: Context, letterPageWithForm: LetterPageWith
   });
 
   router.get('/letters/:slug/check-your-email', (req, res) => {
-    const letter = findPublicLetterRow(ctx.db, param(req, 'slug'));
+    const letter = findPublicLetter(ctx.db, param(req, 'slug'));
     renderPage(res, 'signatures/check-your-email', { title: 'Check your email', letter });
   });
 

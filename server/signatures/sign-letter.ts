@@ -8,7 +8,8 @@ import type { Db } from '../db/client.js';
 import { insertReturning } from '../db/prepared.js';
 import { findVersion } from '../letters/repo.js';
 import type { PublicLetterRow } from '../letters/table.js';
-import { findPublicLetterRow, isAcceptingSignatures } from '../letters/service.js';
+import { findPublicLetter } from '../letters/find-letter.js';
+import { isAcceptingSignatures } from '../letters/letter-status.js';
 import { composeMail, enqueueMail } from '../mail/outbox.js';
 import { matchOrganisation } from '../organisations/service.js';
 import { AppError } from '../web/errors.js';
@@ -43,7 +44,7 @@ export const SIGN_FORM_SEND_AGAIN = new Set(['sign_form_expired', 'letter_text_c
  * ("check your email"): what differs is only which mail, if any, goes to that address.
  */
 export function signLetter(ctx: Context, input: SignLetterInput): void {
-  const letter = findPublicLetterRow(ctx.db, input.slug);
+  const letter = findPublicLetter(ctx.db, input.slug);
   const check = checkSubmission(ctx, { slug: letter.slug, honeypot: input.form.website, stamp: input.form.stamp });
   if (check.outcome === 'bot') return;
   if (check.outcome === 'expired') throw formExpired();
@@ -53,7 +54,7 @@ export function signLetter(ctx: Context, input: SignLetterInput): void {
     ctx.db.transaction((tx) => {
       // Read again inside the write: a letter closed or changed a moment ago takes no signature for it.
       const now = ctx.now();
-      const current = findPublicLetterRow(tx, input.slug);
+      const current = findPublicLetter(tx, input.slug);
       if (!isAcceptingSignatures(current, now)) throw letterClosed();
       const versionId = versionRead(tx, current, check.versionId);
       const existing = findSignatureByEmailKey(tx, current.id, input.form.email.key);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { DEMO_LETTER } from '../../server/letters/demo-letter.js';
-import { findLetterBySlug } from '../../server/letters/repo.js';
+import { findLetter as findLetterBySlug } from '../../server/letters/find-letter.js';
 import { createOrganisation } from '../../server/organisations/service.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { buildLetter, buildSignature } from '../helpers/factories.js';

@@ -4,7 +4,7 @@ import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { outbox } from '../../server/db/schema.js';
 import { DEMO_LETTER } from '../../server/letters/demo-letter.js';
 import { updateLetter } from '../../server/letters/manage-letter.js';
-import { findLetterBySlug } from '../../server/letters/repo.js';
+import { findLetter as findLetterBySlug } from '../../server/letters/find-letter.js';
 import { MAIL_SUBJECTS } from '../../server/mail/outbox.js';
 import { createOrganisation } from '../../server/organisations/service.js';
 import { moderateSignatures } from '../../server/moderation/moderate-signatures.js';
