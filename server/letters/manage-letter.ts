@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { recordAudit, type Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
 import { isUniqueViolation } from '../db/errors.js';
-import { AppError, notFound } from '../web/errors.js';
+import { AppError } from '../web/errors.js';
 import { findLetter } from './find-letter.js';
 import { findVersion, selectLetterBySlug } from './repo.js';
 import { createLetter, type LetterText, publishVersion, rewriteDraftVersion, stampFirstPublication } from './publish-version.js';
