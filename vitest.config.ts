@@ -11,6 +11,7 @@ import { defineConfig } from 'vitest/config';
  */
 const EVERY_RUN = ['test/setup/temp-root.ts'];
 const BROWSER_RUN = [...EVERY_RUN, 'test/setup/browser.ts', 'test/setup/java.ts'];
+const POSTGRES_RUN = [...EVERY_RUN, 'test/setup/postgres.ts'];
 
 /** Browsers, the Nu HTML Checker and the set-up's own tests (which need a real browser to find). */
 const BROWSER_FILES = ['test/e2e/**/*.test.ts', 'test/setup/**/*.test.ts'];
@@ -36,7 +37,8 @@ export default defineConfig({
     // A worker per core: Vitest's default is one core fewer, i.e. a single worker on two cores.
     maxWorkers: availableParallelism(),
     projects: [
-      { extends: true, test: { name: 'quick', include: ['test/**/*.test.ts'], exclude: [...BROWSER_FILES, ...REPLACES_MODULES], isolate: false, globalSetup: EVERY_RUN } },
+      { extends: true, test: { name: 'quick', include: ['test/**/*.test.ts'], exclude: [...BROWSER_FILES, ...REPLACES_MODULES, 'test/db/engines.test.ts'], isolate: false, globalSetup: EVERY_RUN } },
+      { extends: true, test: { name: 'postgres', include: ['test/db/engines.test.ts'], isolate: false, globalSetup: POSTGRES_RUN } },
       { extends: true, test: { name: 'quick-isolated', include: REPLACES_MODULES, globalSetup: EVERY_RUN } },
       // A browser journey is many page loads: on a busy machine it needs more than 20 s (a limit only a hang should reach).
       { extends: true, test: { name: 'browser', include: BROWSER_FILES, globalSetup: BROWSER_RUN, testTimeout: 60_000 } },

@@ -1,3 +1,17 @@
-/** True for SQLite's UNIQUE constraint failure: the last guard against a race between a check and an insert. */
-export const isUniqueViolation = (error: unknown): boolean =>
-  typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE';
+/**
+ * The driver's error code behind an error, whichever engine raised it: drizzle wraps a failed
+ * query in an error whose `cause` is the driver's (SQLite's `SQLITE_…` codes, PostgreSQL's SQLSTATE).
+ */
+export function databaseErrorCode(error: unknown): string | undefined {
+  for (let current = error, depth = 0; typeof current === 'object' && current !== null && depth < 5; current = (current as { cause?: unknown }).cause, depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}
+
+const UNIQUE_VIOLATIONS = new Set(['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY', '23505']);
+
+/** True for a UNIQUE constraint failure: the last guard against a race between a check and an insert. */
+export const isUniqueViolation = (error: unknown): boolean => UNIQUE_VIOLATIONS.has(databaseErrorCode(error) ?? '');
+

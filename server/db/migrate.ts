@@ -1,6 +1,9 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { projectPath } from '../lib/project-root.js';
 import type { DatabaseHandle } from './client.js';
+import type { SqliteDatabase } from './sqlite-database.js';
 
 export const MIGRATIONS_FOLDER = projectPath('migrations');
 
@@ -9,11 +12,11 @@ export const MIGRATIONS_FOLDER = projectPath('migrations');
  * to alter them and a rebuild with foreign keys on would cascade-delete children; the check after
  * makes sure the rebuilt tables still agree.
  */
-export function migrateDatabase({ sqlite, db }: DatabaseHandle, migrationsFolder = MIGRATIONS_FOLDER): void {
+export function migrateConnection(sqlite: BetterSqlite3.Database, migrationsFolder = MIGRATIONS_FOLDER): void {
   sqlite.pragma('foreign_keys = OFF');
   try {
     const applied = appliedMigrations(sqlite);
-    migrate(db, { migrationsFolder });
+    migrate(drizzle(sqlite), { migrationsFolder });
     // The check reads every row of every table: worth it after a migration, not on every start.
     if (appliedMigrations(sqlite) === applied) return;
     const problems = sqlite.pragma('foreign_key_check') as unknown[];
@@ -23,7 +26,10 @@ export function migrateDatabase({ sqlite, db }: DatabaseHandle, migrationsFolder
   }
 }
 
-function appliedMigrations(sqlite: DatabaseHandle['sqlite']): number {
+export const migrateDatabase = ({ sqlite }: DatabaseHandle, migrationsFolder = MIGRATIONS_FOLDER): void => migrateConnection(sqlite, migrationsFolder);
+export const migrateSqlite = (database: SqliteDatabase, migrationsFolder = MIGRATIONS_FOLDER): void => migrateConnection(database.connection, migrationsFolder);
+
+function appliedMigrations(sqlite: BetterSqlite3.Database): number {
   const table = sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'").get();
   return table ? (sqlite.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number }).n : 0;
 }
