@@ -15,6 +15,8 @@ const schema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().min(1).default('127.0.0.1'),
     DATABASE_PATH: z.string().min(1).default('data/undersigned.db'),
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
     SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
     MAIL_FROM: z.string().min(3).default('Undersigned <no-reply@undersigned.localhost>'),
@@ -70,7 +72,12 @@ export interface Config {
   isProduction: boolean;
   port: number;
   host: string;
+  /** The SQLite file, used when `databaseUrl` is unset. */
   databasePath: string;
+  /** A postgres:// URL: the app runs on that PostgreSQL database instead of the SQLite file. */
+  databaseUrl: string | undefined;
+  /** PostgreSQL connections this process keeps at most. */
+  databasePoolSize: number;
   baseUrl: string;
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -159,6 +166,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     port: env.PORT,
     host: env.HOST,
     databasePath: env.DATABASE_PATH,
+    databaseUrl: env.DATABASE_URL,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
     baseUrl: (env.BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM,

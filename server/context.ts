@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import type { Db } from './db/client.js';
+import type { Database } from './db/database.js';
 import type { MailOutage } from './mail/worker.js';
 import { loadAssets, type Assets } from './web/assets.js';
 import { createPageCache, type PageCache } from './web/page-cache.js';
@@ -9,7 +9,7 @@ import { createViewEngine, type ViewEngine } from './web/render.js';
 /** What every use case may use: passed explicitly, never read from globals, so tests build their own. */
 export interface Context {
   config: Config;
-  db: Db;
+  db: Database;
   views: ViewEngine;
   logger: Logger;
   now: () => Date;
@@ -23,7 +23,7 @@ export interface Context {
 
 export interface ContextDeps {
   config: Config;
-  db: Db;
+  db: Database;
   logger: Logger;
   now?: () => Date;
   notifyOutbox?: () => void;

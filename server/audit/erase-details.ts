@@ -1,5 +1,6 @@
-import { and, inArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import { and, inArray, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import type { Reader, Tx } from '../db/database.js';
+import { jsonArrayValues, jsonText, jsonWithText } from '../db/dialect.js';
 import { auditEvents } from './table.js';
 
 /** What an erased detail reads as: the record of who did what stays, the personal part goes. */
@@ -10,28 +11,31 @@ const NOTED_MODERATION = ['signatures.moderate', 'signatures.approve_verified'];
 /** Audit actions whose details carry a block rule's `kind` and `value`. */
 const BLOCK_RULE_CHANGES = ['signatures.block', 'signatures.unblock'];
 
-const eraseField = (field: string): SQL => sql`json_set(${auditEvents.details}, ${`$.${field}`}, ${ERASED})`;
-const fieldIsKept = (field: string): SQL => sql`coalesce(json_extract(${auditEvents.details}, ${`$.${field}`}) <> ${ERASED}, 0)`;
+const eraseField = (db: Reader, field: string): SQL => jsonWithText(db, auditEvents.details, field, ERASED);
+const fieldIsKept = (db: Reader, field: string): SQL => sql`(${jsonText(db, auditEvents.details, field)} IS NOT NULL AND ${jsonText(db, auditEvents.details, field)} <> ${ERASED})`;
+/** Whether the array in a field of the details holds one of `values`. */
+const listsAnyOf = (db: Reader, column: SQLWrapper, field: string, type: 'integer' | 'text', values: ReadonlyArray<string | number> | SQLWrapper): SQL =>
+  sql`exists (select 1 from (${jsonArrayValues(db, column, field, type)}) as listed where listed.value in ${anyOf(values)})`;
 const anyOf = (values: ReadonlyArray<string | number> | SQLWrapper): SQL =>
-  Array.isArray(values) ? sql`(${sql.join(values.map((value) => sql`${value}`), sql`, `)})` : sql`(${values})`;
+  // An empty list matches nothing: `IN (NULL)` is valid on both engines, where `IN ()` is SQLite's alone.
+  Array.isArray(values) ? (values.length === 0 ? sql`(NULL)` : sql`(${sql.join(values.map((value) => sql`${value}`), sql`, `)})`) : sql`(${values})`;
 
 /**
  * Moderation notes copied into the audit log go with the signatures they were about: every note
  * of an action on one of these signatures (ids), or on any signature of a letter (its audit
  * subject, `letter:<slug>`), is erased. Runs the same statement for an empty list.
  */
-export function eraseModerationNotes(tx: Db, about: { signatureIds: readonly number[] } | { subject: string }): number {
+export async function eraseModerationNotes(tx: Tx, about: { signatureIds: readonly number[] } | { subject: string }): Promise<number> {
   const touched =
     'subject' in about
       ? sql`${auditEvents.subject} = ${about.subject}`
-      : sql`exists (select 1 from json_each(${auditEvents.details}, '$.changed') where value in ${anyOf(about.signatureIds)}
-          union all select 1 from json_each(${auditEvents.details}, '$.selected') where value in ${anyOf(about.signatureIds)}
-          union all select 1 from json_each(${auditEvents.details}, '$.approved') where value in ${anyOf(about.signatureIds)})`;
-  return tx
+      : or(...['changed', 'selected', 'approved'].map((field) => listsAnyOf(tx, auditEvents.details, field, 'integer', about.signatureIds)));
+  const erased = await tx
     .update(auditEvents)
-    .set({ details: eraseField('note') })
-    .where(and(inArray(auditEvents.action, NOTED_MODERATION), fieldIsKept('note'), touched))
-    .run().changes;
+    .set({ details: eraseField(tx, 'note') })
+    .where(and(inArray(auditEvents.action, NOTED_MODERATION), fieldIsKept(tx, 'note'), touched))
+    .returning({ id: auditEvents.id });
+  return erased.length;
 }
 
 /** Which address hashes of block rules go: see forgetIpHashRules. */
@@ -48,15 +52,16 @@ const ruleSubjectsWhere = (where: SQL): SQL => sql`(select ${sql.raw('rule_recor
  * later keeps its hash no longer than the rule does); or the records naming one of `values`, or
  * of a rule made from one of `signatureIds` (its block record lists them as `sources`).
  */
-export function eraseBlockedIpHashes(tx: Db, which: BlockedHashSelection): number {
+export async function eraseBlockedIpHashes(tx: Tx, which: BlockedHashSelection): Promise<number> {
   const chosen =
     'before' in which
       ? sql`(${auditEvents.createdAt} <= ${which.before.getTime()} or ${auditEvents.subject} in ${ruleSubjectsWhere(sql`rule_record.created_at <= ${which.before.getTime()}`)})`
-      : sql`(json_extract(${auditEvents.details}, '$.value') in ${anyOf(which.values)}
-          or ${auditEvents.subject} in ${ruleSubjectsWhere(sql`exists (select 1 from json_each(rule_record.details, '$.sources') where value in ${anyOf(which.signatureIds)})`)})`;
-  return tx
+      : sql`(${jsonText(tx, auditEvents.details, 'value')} in ${anyOf(which.values)}
+          or ${auditEvents.subject} in ${ruleSubjectsWhere(listsAnyOf(tx, sql.raw('rule_record.details'), 'sources', 'integer', which.signatureIds))})`;
+  const erased = await tx
     .update(auditEvents)
-    .set({ details: eraseField('value') })
-    .where(and(inArray(auditEvents.action, BLOCK_RULE_CHANGES), sql`json_extract(${auditEvents.details}, '$.kind') = 'ip_hash'`, fieldIsKept('value'), chosen))
-    .run().changes;
+    .set({ details: eraseField(tx, 'value') })
+    .where(and(inArray(auditEvents.action, BLOCK_RULE_CHANGES), sql`${jsonText(tx, auditEvents.details, 'kind')} = 'ip_hash'`, fieldIsKept(tx, 'value'), chosen))
+    .returning({ id: auditEvents.id });
+  return erased.length;
 }

@@ -1,5 +1,5 @@
 import { and, desc, inArray, lt } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import type { Reader } from '../db/database.js';
 import { auditEvents } from './table.js';
 
 export type AuditEvent = typeof auditEvents.$inferSelect;
@@ -14,9 +14,9 @@ export interface AuditPage {
  * Newest first, paged by id (no OFFSET, so deep pages stay cheap and stable while events arrive);
  * `actions` keeps only events with one of those action names.
  */
-export function listAuditEvents(db: Db, options: { before?: number; limit?: number; actions?: readonly string[] } = {}): AuditPage {
+export async function listAuditEvents(db: Reader, options: { before?: number; limit?: number; actions?: readonly string[] } = {}): Promise<AuditPage> {
   const limit = options.limit ?? 50;
-  const rows = db
+  const rows = await db
     .select()
     .from(auditEvents)
     .where(
@@ -26,8 +26,7 @@ export function listAuditEvents(db: Db, options: { before?: number; limit?: numb
       ),
     )
     .orderBy(desc(auditEvents.id))
-    .limit(limit + 1)
-    .all();
+    .limit(limit + 1);
   const events = rows.slice(0, limit);
   const last = events.at(-1);
   return rows.length > limit && last ? { events, nextBefore: last.id } : { events };

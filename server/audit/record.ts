@@ -1,4 +1,4 @@
-import type { Db } from '../db/client.js';
+import type { Tx } from '../db/database.js';
 import { auditEvents } from './table.js';
 
 /** Who did something: an organiser, or the server itself (scheduled jobs, the CLI). */
@@ -16,15 +16,13 @@ export interface AuditEntry {
 }
 
 /** Records an organiser or system action; call inside the transaction of the action itself. */
-export function recordAudit(tx: Db, entry: AuditEntry, now: Date): void {
-  tx.insert(auditEvents)
-    .values({
-      organiserId: entry.actor.kind === 'organiser' ? entry.actor.id : null,
-      actor: entry.actor.label,
-      action: entry.action,
-      subject: entry.subject ?? null,
-      details: entry.details ?? null,
-      createdAt: now,
-    })
-    .run();
+export async function recordAudit(tx: Tx, entry: AuditEntry, now: Date): Promise<void> {
+  await tx.insert(auditEvents).values({
+    organiserId: entry.actor.kind === 'organiser' ? entry.actor.id : null,
+    actor: entry.actor.label,
+    action: entry.action,
+    subject: entry.subject ?? null,
+    details: entry.details ?? null,
+    createdAt: now,
+  });
 }

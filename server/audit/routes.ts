@@ -8,9 +8,9 @@ import { listAuditEvents } from './list.js';
 /** The audit log, for owners: who did what to which letter or account, newest first. */
 export function auditRoutes(ctx: Context): Router {
   const router = Router();
-  router.get('/admin/audit', requireOrganiser(ctx, 'owner'), (req, res) => {
+  router.get('/admin/audit', requireOrganiser(ctx, 'owner'), async (req, res) => {
     const before = Number(textValue(req.query.before));
-    const page = listAuditEvents(ctx.db, Number.isSafeInteger(before) && before > 0 ? { before } : {});
+    const page = await listAuditEvents(ctx.db, Number.isSafeInteger(before) && before > 0 ? { before } : {});
     renderPage(res, 'audit/index', { title: 'Audit log', ...page, isFirstPage: !req.query.before });
   });
   return router;

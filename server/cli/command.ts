@@ -1,11 +1,11 @@
 import type { Actor } from '../audit/record.js';
 import type { Config } from '../config.js';
-import type { DatabaseHandle } from '../db/client.js';
+import type { Database } from '../db/database.js';
 
 /** What a command gets: the parsed config and a migrated database, opened only if it asks. */
 export interface CommandEnv {
   config: Config;
-  openDatabase(): DatabaseHandle;
+  openDatabase(): Promise<Database>;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
@@ -28,11 +28,11 @@ export class CliError extends Error {
 export const CLI_ACTOR: Actor = { kind: 'system', label: 'command line' };
 
 /** Opens the (migrated) database for one command and closes it however the command ends. */
-export async function withDatabase<T>(env: Pick<CommandEnv, 'openDatabase'>, use: (database: DatabaseHandle) => T | Promise<T>): Promise<T> {
-  const database = env.openDatabase();
+export async function withDatabase<T>(env: Pick<CommandEnv, 'openDatabase'>, use: (database: Database) => T | Promise<T>): Promise<T> {
+  const database = await env.openDatabase();
   try {
     return await use(database);
   } finally {
-    database.close();
+    await database.close();
   }
 }

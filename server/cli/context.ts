@@ -1,7 +1,7 @@
 import pino from 'pino';
 import type { Actor } from '../audit/record.js';
 import { createContext, type Context } from '../context.js';
-import type { DatabaseHandle } from '../db/client.js';
+import type { Database } from '../db/database.js';
 import { createLogger } from '../web/logger.js';
 import type { CommandEnv } from './command.js';
 
@@ -13,12 +13,12 @@ export const CLI_ACTOR: Actor = { kind: 'system', label: 'cli' };
  * stderr so stdout carries only the command's output. Mail is left in the outbox for the server's
  * worker to send.
  */
-export async function withCommandContext<T>(env: CommandEnv, run: (ctx: Context, database: DatabaseHandle) => T | Promise<T>): Promise<T> {
-  const database = env.openDatabase();
+export async function withCommandContext<T>(env: CommandEnv, run: (ctx: Context, database: Database) => T | Promise<T>): Promise<T> {
+  const database = await env.openDatabase();
   try {
     const logger = createLogger(env.config.logLevel, pino.destination({ dest: 2, sync: true }));
-    return await run(createContext({ config: env.config, db: database.db, logger }), database);
+    return await run(createContext({ config: env.config, db: database, logger }), database);
   } finally {
-    database.close();
+    await database.close();
   }
 }

@@ -3,8 +3,7 @@ import { seedCommand } from '../dev/seed-command.js';
 import { backupCommand } from './backup-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { ConfigError, loadConfig } from '../config.js';
-import { openDatabase } from '../db/client.js';
-import { migrateDatabase } from '../db/migrate.js';
+import { openMigratedDatabase } from '../db/client.js';
 import { exportCommand } from '../exports/cli.js';
 import { privacyCommand } from '../privacy/cli.js';
 import { letterCommand } from '../letters/cli.js';
@@ -48,16 +47,7 @@ export async function runCli(argv: string[], io: Pick<CommandEnv, 'stdout' | 'st
   }
   try {
     const config = loadConfig(source);
-    const openMigrated = () => {
-      const database = openDatabase(config.databasePath);
-      migrateDatabase(database);
-      return database;
-    };
-    await command.run(args, {
-      ...io,
-      config,
-      openDatabase: openMigrated,
-    });
+    await command.run(args, { ...io, config, openDatabase: () => openMigratedDatabase(config, { applicationName: `undersigned ${name}` }) });
     return 0;
   } catch (error) {
     // AppError: a use case's refusal (duplicate email, weak password…), already worded for people.

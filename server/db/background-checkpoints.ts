@@ -2,7 +2,9 @@ import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import type { DatabaseHandle } from './client.js';
+import { isSqlite } from './client.js';
+import type { Database } from './database.js';
+import type { SqliteDatabase } from './sqlite-database.js';
 
 /** SQLite's own default: checkpoint on the commit that takes the WAL past this many pages. */
 const COMMIT_CHECKPOINT_PAGES = 1000;
@@ -36,8 +38,8 @@ export interface BackgroundCheckpoints {
  * it; measured under a signing load, that halved throughput. Here commits never checkpoint, and
  * a worker thread does it on its own connection. Should the worker fail, commits do it again.
  */
-export function startBackgroundCheckpoints(database: DatabaseHandle, logger: Logger, intervalMs = 500): BackgroundCheckpoints {
-  const { sqlite } = database;
+export function startBackgroundCheckpoints(database: SqliteDatabase, logger: Logger, intervalMs = 500): BackgroundCheckpoints {
+  const sqlite = database.connection;
   if (sqlite.memory) return { stop: async () => {} };
   const checkpointOnCommit = () => {
     if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${COMMIT_CHECKPOINT_PAGES}`);
@@ -62,4 +64,13 @@ export function startBackgroundCheckpoints(database: DatabaseHandle, logger: Log
       checkpointOnCommit();
     },
   };
+}
+
+/**
+ * For another connection of this process to the server's file (the mail worker's thread): the
+ * server's checkpoint thread copies the WAL back, so a commit here need not stop to do it and
+ * wait for the disk. PostgreSQL checkpoints by itself.
+ */
+export function leaveCheckpointsToServer(database: Database): void {
+  if (isSqlite(database)) database.connection.pragma('wal_autocheckpoint = 0');
 }

@@ -1,44 +1,39 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import * as schema from './schema.js';
+import type { Config } from '../config.js';
+import type { Database } from './database.js';
+import { migratePostgres } from './migrate-postgres.js';
+import { migrateSqlite } from './migrate.js';
+import { openPostgresDatabase, type PostgresDatabase } from './postgres-database.js';
+import { openSqliteDatabase, type SqliteDatabase } from './sqlite-database.js';
 
-export type Db = BetterSQLite3Database<typeof schema>;
-
-export interface DatabaseHandle {
-  sqlite: Database.Database;
-  db: Db;
-  close(): void;
-}
-
-/** Opens (and creates, with its folder) the SQLite file with the pragmas every connection needs. */
-export function openDatabase(path: string): DatabaseHandle {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new Database(path);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  const db = drizzle(sqlite, { schema });
-  beginWritesImmediately(db);
-  return {
-    sqlite,
-    db,
-    close: () => {
-      if (sqlite.open) sqlite.close();
-    },
-  };
-}
+export type DatabaseConfig = Pick<Config, 'databasePath' | 'databaseUrl' | 'databasePoolSize'>;
 
 /**
- * Every transaction starts with BEGIN IMMEDIATE unless it asks otherwise. A deferred transaction
- * reads first and takes the write lock only at its first write; if another process (a CLI
- * command, a second server) holds the lock then, or wrote since the read began, SQLite answers
- * SQLITE_BUSY at once without waiting for busy_timeout, and the request fails with a 500.
- * Taking the lock at BEGIN makes every writer wait its turn for up to busy_timeout.
+ * The database the configuration names: PostgreSQL when DATABASE_URL is set, else the SQLite file
+ * at DATABASE_PATH (created, with its folder, if missing). Every entry point opens it here: the
+ * server, the command line, the mail worker thread, the drills and the benchmarks.
  */
-function beginWritesImmediately(db: Db): void {
-  const transaction = db.transaction.bind(db);
-  db.transaction = ((run, config) => transaction(run, { behavior: 'immediate', ...config })) as Db['transaction'];
+export function openDatabase(config: DatabaseConfig, options: { applicationName?: string } = {}): Database {
+  if (config.databaseUrl) return openPostgresDatabase(config.databaseUrl, { maxConnections: config.databasePoolSize, applicationName: options.applicationName });
+  return openSqliteDatabase(config.databasePath);
 }
+
+/** Applies the engine's pending migrations. */
+export async function migrateDatabase(database: Database): Promise<void> {
+  if (isSqlite(database)) migrateSqlite(database);
+  else await migratePostgres(database as PostgresDatabase);
+}
+
+/** openDatabase, then migrateDatabase; closed again if the migration fails. */
+export async function openMigratedDatabase(config: DatabaseConfig, options: { applicationName?: string } = {}): Promise<Database> {
+  const database = openDatabase(config, options);
+  try {
+    await migrateDatabase(database);
+    return database;
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+/** For the engine-specific pieces (WAL checkpoints, backups, the export's fast path). */
+export const isSqlite = (database: Database): database is SqliteDatabase => database.engine === 'sqlite';

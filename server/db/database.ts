@@ -51,3 +51,24 @@ export async function only<Row>(query: PromiseLike<Row[]>): Promise<Row | undefi
   const rows = await query;
   return rows[0];
 }
+
+/**
+ * The objects that query a SQLite connection: the engine's Database, its reader and its writer
+ * transaction. better-sqlite3 answers synchronously, so helpers in server/db may run a cached
+ * prepared statement on them at once (prepared.ts); anything else is PostgreSQL.
+ */
+const sqliteHandles = new WeakSet<object>();
+
+export function markSqliteHandles(...handles: object[]): void {
+  for (const handle of handles) sqliteHandles.add(handle);
+}
+
+/** For the small engine-specific helpers in server/db only; a use case never asks. */
+export const engineOf = (db: Reader): Engine => (sqliteHandles.has(db) ? 'sqlite' : 'postgres');
+
+/** The row an insert (or a write certain to change a row) with `.returning()` gave back. */
+export async function one<Row>(query: PromiseLike<Row[]>): Promise<Row> {
+  const [row] = await query;
+  if (row === undefined) throw new Error('the write returned no row');
+  return row;
+}

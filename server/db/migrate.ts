@@ -2,7 +2,6 @@ import BetterSqlite3 from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { projectPath } from '../lib/project-root.js';
-import type { DatabaseHandle } from './client.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
 export const MIGRATIONS_FOLDER = projectPath('migrations');
@@ -26,7 +25,6 @@ export function migrateConnection(sqlite: BetterSqlite3.Database, migrationsFold
   }
 }
 
-export const migrateDatabase = ({ sqlite }: DatabaseHandle, migrationsFolder = MIGRATIONS_FOLDER): void => migrateConnection(sqlite, migrationsFolder);
 export const migrateSqlite = (database: SqliteDatabase, migrationsFolder = MIGRATIONS_FOLDER): void => migrateConnection(database.connection, migrationsFolder);
 
 function appliedMigrations(sqlite: BetterSqlite3.Database): number {

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { Db } from './client.js';
+import type { SqliteDatabase } from './sqlite-database.js';
 
 export interface ReadConnection {
   sqlite: Database.Database;
@@ -13,9 +13,8 @@ export interface ReadConnection {
  * connection reads one consistent WAL snapshot and leaves the shared one free. An in-memory
  * database cannot be opened twice, so it is read through the shared connection.
  */
-export function openReadConnection(db: Db): ReadConnection {
-  const shared = (db as Db & { $client?: Database.Database }).$client;
-  if (!shared) throw new Error('openReadConnection needs the database itself, not a transaction');
+export function openReadConnection(database: SqliteDatabase): ReadConnection {
+  const shared = database.connection;
   if (shared.memory) return { sqlite: shared, close: () => {} };
   const sqlite = new Database(shared.name, { readonly: true, fileMustExist: true });
   sqlite.pragma('busy_timeout = 5000');

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
-import type { Database, Tx, WriteOptions } from './database.js';
+import { markSqliteHandles, type Database, type Tx, type WriteOptions } from './database.js';
 import * as schema from './schema.js';
 
 export interface SqliteDatabase extends Database {
@@ -47,7 +47,7 @@ export function openSqliteDatabase(path: string, options: SqliteOptions = {}): S
   const reads = (reader === writer ? writes : drizzle(reader, { schema })) as unknown as Tx;
   const gate = new WriteGate();
 
-  return {
+  const database: SqliteDatabase = {
     engine: 'sqlite',
     connection: writer,
     path,
@@ -61,6 +61,8 @@ export function openSqliteDatabase(path: string, options: SqliteOptions = {}): S
       if (writer.open) writer.close();
     },
   };
+  markSqliteHandles(database, writes, reads);
+  return database;
 }
 
 async function inTransaction<T>(writer: BetterSqlite3.Database, tx: Tx, work: (tx: Tx) => Promise<T>, _options: WriteOptions | undefined): Promise<T> {

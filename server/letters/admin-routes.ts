@@ -35,15 +35,15 @@ export function letterAdminRoutes(ctx: Context): Router {
   const anyOrganiser = requireOrganiser(ctx, 'viewer');
   const owner = requireOrganiser(ctx, 'owner');
 
-  router.get('/admin', anyOrganiser, (_req, res) => {
+  router.get('/admin', anyOrganiser, async (_req, res) => {
     const now = ctx.now();
-    const letters = listAllLetters(ctx.db).map((letter) => ({ letter, status: effectiveStatus(letter, now), count: signatureCount(letter) }));
-    renderPage(res, 'letters/admin/dashboard', { title: 'Dashboard', letters, outbox: countOutboxByState(ctx.db), mailOutage: ctx.mailOutage() });
+    const letters = (await listAllLetters(ctx.db)).map((letter) => ({ letter, status: effectiveStatus(letter, now), count: signatureCount(letter) }));
+    renderPage(res, 'letters/admin/dashboard', { title: 'Dashboard', letters, outbox: await countOutboxByState(ctx.db), mailOutage: ctx.mailOutage() });
   });
 
-  router.get('/admin/letters', anyOrganiser, (_req, res) => {
+  router.get('/admin/letters', anyOrganiser, async (_req, res) => {
     const now = ctx.now();
-    const letters = listAllLetters(ctx.db).map((letter) => ({ letter, status: effectiveStatus(letter, now) }));
+    const letters = (await listAllLetters(ctx.db)).map((letter) => ({ letter, status: effectiveStatus(letter, now) }));
     renderPage(res, 'letters/admin/index', { title: 'Letters', letters });
   });
 
@@ -51,13 +51,13 @@ export function letterAdminRoutes(ctx: Context): Router {
     renderLetterForm(res, { values: { moderation: 'pre' }, errors: {} });
   });
 
-  router.post('/admin/letters', owner, (req, res) => {
+  router.post('/admin/letters', owner, async (req, res) => {
     const parsed = parseForm(letterForm, req.body, LETTER_FIELDS);
     const previewHtml = textValue(req.body?.intent) === 'preview' ? renderMarkdown(textValue(req.body?.body) ?? '') : undefined;
     if (!parsed.ok) return renderLetterForm(res, { values: parsed.values, errors: parsed.errors, previewHtml }, 422);
     if (previewHtml !== undefined) return renderLetterForm(res, { values: formValues(req.body), errors: {}, previewHtml });
     try {
-      const letter = startLetter(ctx, letterSettingsFrom(parsed.data), actorFrom(currentOrganiser(res)));
+      const letter = await startLetter(ctx, letterSettingsFrom(parsed.data), actorFrom(currentOrganiser(res)));
       res.redirect(303, `/admin/letters/${letter.slug}`);
     } catch (error) {
       const refused = fieldErrorOf(error);
@@ -66,9 +66,9 @@ export function letterAdminRoutes(ctx: Context): Router {
     }
   });
 
-  router.get('/admin/letters/:slug', anyOrganiser, (req, res) => {
-    const letter = findLetter(ctx.db, param(req, 'slug'));
-    const versions = listVersions(ctx.db, letter.id).reverse();
+  router.get('/admin/letters/:slug', anyOrganiser, async (req, res) => {
+    const letter = await findLetter(ctx.db, param(req, 'slug'));
+    const versions = (await listVersions(ctx.db, letter.id)).reverse();
     const published = Number(textValue(req.query.published));
     renderPage(res, 'letters/admin/show', {
       title: letter.title,
@@ -81,20 +81,20 @@ export function letterAdminRoutes(ctx: Context): Router {
     });
   });
 
-  router.get('/admin/letters/:slug/edit', owner, (req, res) => {
-    const letter = findLetter(ctx.db, param(req, 'slug'));
+  router.get('/admin/letters/:slug/edit', owner, async (req, res) => {
+    const letter = await findLetter(ctx.db, param(req, 'slug'));
     renderLetterForm(res, { letter, values: letterFormValues(letter), errors: {} });
   });
 
-  router.post('/admin/letters/:slug', owner, (req, res) => {
-    const letter = findLetter(ctx.db, param(req, 'slug'));
+  router.post('/admin/letters/:slug', owner, async (req, res) => {
+    const letter = await findLetter(ctx.db, param(req, 'slug'));
     const parsed = parseForm(letterForm, req.body, LETTER_FIELDS);
     const values: Record<string, string> = { ...formValues(req.body), slug: textValue(req.body?.slug) ?? letter.slug };
     const previewHtml = textValue(req.body?.intent) === 'preview' ? renderMarkdown(values.body ?? '') : undefined;
     if (!parsed.ok) return renderLetterForm(res, { letter, values, errors: parsed.errors, previewHtml }, 422);
     if (previewHtml !== undefined) return renderLetterForm(res, { letter, values, errors: {}, previewHtml });
     try {
-      const result = updateLetter(ctx, letter.slug, letterSettingsFrom(parsed.data), actorFrom(currentOrganiser(res)));
+      const result = await updateLetter(ctx, letter.slug, letterSettingsFrom(parsed.data), actorFrom(currentOrganiser(res)));
       res.redirect(303, `/admin/letters/${result.letter.slug}${result.publishedNewVersion ? `?published=${result.version.number}` : ''}`);
     } catch (error) {
       const refused = fieldErrorOf(error);
@@ -103,10 +103,10 @@ export function letterAdminRoutes(ctx: Context): Router {
     }
   });
 
-  router.post('/admin/letters/:slug/status', owner, (req, res) => {
+  router.post('/admin/letters/:slug/status', owner, async (req, res) => {
     const parsed = parseForm(letterStatusForm, req.body, ['status']);
     if (!parsed.ok) throw new AppError('invalid_form', 422, parsed.errors.status ?? 'Choose open or closed');
-    const letter = changeLetterStatus(ctx, param(req, 'slug'), parsed.data.status, actorFrom(currentOrganiser(res)));
+    const letter = await changeLetterStatus(ctx, param(req, 'slug'), parsed.data.status, actorFrom(currentOrganiser(res)));
     res.redirect(303, `/admin/letters/${letter.slug}`);
   });
 

@@ -34,15 +34,13 @@ included, in the same format. Both are recorded in the audit log as done from th
       const text = await readFile(target, 'utf8').catch((error: NodeJS.ErrnoException) => {
         throw new CliError(`cannot read ${target}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
       });
-      const result = await withDatabase(env, (database) =>
-        importLetter({ db: database.db, now: () => new Date() }, text, CLI_ACTOR, { update: values.update === true }),
-      );
+      const result = await withDatabase(env, (database) => importLetter({ db: database, now: () => new Date() }, text, CLI_ACTOR, { update: values.update === true }));
       env.stdout.write(`${result.created ? 'imported' : 'updated'} letter ${result.letter.slug} (${result.letter.status})\n`);
       return;
     }
     if (subcommand === 'export') {
       if (!target) throw new CliError('the slug of the letter is required: undersigned letter export SLUG');
-      env.stdout.write(await withDatabase(env, (database) => exportLetter(database.db, target)));
+      env.stdout.write(await withDatabase(env, (database) => exportLetter(database, target)));
       return;
     }
     throw new CliError(subcommand ? `unknown subcommand "${subcommand}"; run "undersigned help letter"` : 'a subcommand is required: import or export');

@@ -1,4 +1,4 @@
-import type { Db } from '../db/client.js';
+import type { Database } from '../db/database.js';
 import { countLetters } from './repo.js';
 import { createLetter, type NewLetter } from './publish-version.js';
 
@@ -52,8 +52,10 @@ written so that the people defending shared infrastructure can keep doing their 
 };
 
 /** In development an empty database gets the demo letter, so a fresh clone has something to sign. */
-export function seedDemoLetterIfEmpty(db: Db, now: Date): boolean {
-  if (countLetters(db) > 0) return false;
-  createLetter(db, DEMO_LETTER, now);
-  return true;
+export async function seedDemoLetterIfEmpty(db: Database, now: Date): Promise<boolean> {
+  return db.write(async (tx) => {
+    if ((await countLetters(tx)) > 0) return false;
+    await createLetter(tx, DEMO_LETTER, now);
+    return true;
+  });
 }

@@ -1,4 +1,4 @@
-import type { Db } from '../db/client.js';
+import type { Reader } from '../db/database.js';
 import { notFound } from '../web/errors.js';
 import { effectiveStatus } from './letter-status.js';
 import { findVersion, listLettersWithStatus, selectLetterById, selectLetterBySlug, selectPublicLetterBySlug } from './repo.js';
@@ -23,38 +23,38 @@ const isPublished = (letter: PublicLetterRow): letter is PublishedLetterRow => l
  * A letter the public may read (not a draft), by its address. The row alone, without the draft's
  * body: a page needs the published text (publishedVersionOf) only when it renders again.
  */
-export function findPublicLetter(db: Db, slug: string): PublishedLetterRow {
-  const letter = selectPublicLetterBySlug(db, slug);
+export async function findPublicLetter(db: Reader, slug: string): Promise<PublishedLetterRow> {
+  const letter = await selectPublicLetterBySlug(db, slug);
   if (!letter || !isPublished(letter)) throw notFound('letter');
   return letter;
 }
 
 /** A public letter with the text version currently published. */
-export function findPublicLetterWithVersion(db: Db, slug: string): PublicLetter {
-  const letter = findPublicLetter(db, slug);
-  return { letter, version: publishedVersionOf(db, letter) };
+export async function findPublicLetterWithVersion(db: Reader, slug: string): Promise<PublicLetter> {
+  const letter = await findPublicLetter(db, slug);
+  return { letter, version: await publishedVersionOf(db, letter) };
 }
 
 /** The published version a public letter row points at. */
-export function publishedVersionOf(db: Db, letter: { currentVersionId: number }): LetterVersionRow {
-  const version = findVersion(db, letter.currentVersionId);
+export async function publishedVersionOf(db: Reader, letter: { currentVersionId: number }): Promise<LetterVersionRow> {
+  const version = await findVersion(db, letter.currentVersionId);
   if (!version) throw notFound('letter');
   return version;
 }
 
 /** Any letter, drafts included, by its address: for organisers and operators. */
-export function findLetter(db: Db, slug: string): LetterRow {
-  const letter = selectLetterBySlug(db, slug);
+export async function findLetter(db: Reader, slug: string): Promise<LetterRow> {
+  const letter = await selectLetterBySlug(db, slug);
   if (!letter) throw notFound('letter');
   return letter;
 }
 
 /** Any letter, drafts included, by its id: for code that holds one (a signature's letter, an export's). */
-export function findLetterById(db: Db, id: number): LetterRow {
-  const letter = selectLetterById(db, id);
+export async function findLetterById(db: Reader, id: number): Promise<LetterRow> {
+  const letter = await selectLetterById(db, id);
   if (!letter) throw notFound('letter');
   return letter;
 }
 
-export const listOpenLetters = (db: Db, now: Date): LetterRow[] =>
-  listLettersWithStatus(db, 'open').filter((letter) => effectiveStatus(letter, now) !== 'closed');
+export const listOpenLetters = async (db: Reader, now: Date): Promise<LetterRow[]> =>
+  (await listLettersWithStatus(db, 'open')).filter((letter) => effectiveStatus(letter, now) !== 'closed');

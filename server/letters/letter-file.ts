@@ -1,10 +1,10 @@
 import type { Actor } from '../audit/record.js';
-import type { Db } from '../db/client.js';
+import type { Reader } from '../db/database.js';
 import { AppError } from '../web/errors.js';
 import { fieldErrorOf, parseForm } from '../web/forms.js';
 import { LETTER_FIELDS, letterForm, letterSettingsFrom } from './admin-forms.js';
 import { FrontMatterError, formatFrontMatter, parseFrontMatter } from './front-matter.js';
-import { changeLetterStatus, checkStatusChange, type LetterContext, refuseReopeningAnonymised, startLetter, updateLetter } from './manage-letter.js';
+import { changeLetterStatusIn, checkStatusChange, type LetterContext, refuseReopeningAnonymised, startLetterIn, updateLetterIn } from './manage-letter.js';
 import { selectLetterBySlug } from './repo.js';
 import { LETTER_STATUSES, type LetterRow } from './table.js';
 
@@ -13,8 +13,8 @@ const KEYS = ['slug', 'title', 'summary', 'status', 'moderation', 'opens_at', 'c
 const invalidFile = (message: string): AppError => new AppError('invalid_letter_file', 422, `invalid letter file: ${message}`);
 
 /** A letter as Markdown with front matter: what `letter export` prints and `letter import` reads. */
-export function exportLetter(db: Db, slug: string): string {
-  const letter = selectLetterBySlug(db, slug);
+export async function exportLetter(db: Reader, slug: string): Promise<string> {
+  const letter = await selectLetterBySlug(db, slug);
   if (!letter) throw new AppError('letter_not_found', 404, `no letter has the slug "${slug}"`);
   const fields: Array<[string, string]> = [
     ['slug', letter.slug],
@@ -37,7 +37,7 @@ export interface ImportResult {
  * Creates the letter a file describes, with the same rules as the organisers' form; with `update`,
  * an existing letter of that slug takes the file's text and settings (a new version if it is public).
  */
-export function importLetter(ctx: LetterContext, text: string, actor: Actor, options: { update: boolean }): ImportResult {
+export async function importLetter(ctx: LetterContext, text: string, actor: Actor, options: { update: boolean }): Promise<ImportResult> {
   let document;
   try {
     document = parseFrontMatter(text);
@@ -59,15 +59,15 @@ export function importLetter(ctx: LetterContext, text: string, actor: Actor, opt
   try {
     // One transaction: a refusal at any step (checked before the first write where it can be)
     // leaves the letter exactly as it was.
-    return ctx.db.transaction((tx) => {
-      const scoped: LetterContext = { db: tx, now: ctx.now };
-      const existing = selectLetterBySlug(tx, settings.slug);
-      if (!existing) return { letter: startLetter(scoped, settings, actor, knownStatus), created: true };
+    const now = ctx.now();
+    return await ctx.db.write(async (tx) => {
+      const existing = await selectLetterBySlug(tx, settings.slug);
+      if (!existing) return { letter: await startLetterIn(tx, settings, actor, knownStatus, now), created: true };
       if (!options.update) throw new AppError('letter_exists', 409, `a letter with slug "${settings.slug}" already exists; add --update to replace its text and settings`);
-      refuseReopeningAnonymised(existing, { status: knownStatus, opensAt: settings.opensAt, closesAt: settings.closesAt }, ctx.now());
+      refuseReopeningAnonymised(existing, { status: knownStatus, opensAt: settings.opensAt, closesAt: settings.closesAt }, now);
       checkStatusChange(existing, knownStatus);
-      updateLetter(scoped, settings.slug, settings, actor);
-      return { letter: changeLetterStatus(scoped, settings.slug, knownStatus, actor), created: false };
+      await updateLetterIn(tx, settings.slug, settings, actor, now);
+      return { letter: await changeLetterStatusIn(tx, settings.slug, knownStatus, actor, now), created: false };
     });
   } catch (error) {
     const refused = fieldErrorOf(error);

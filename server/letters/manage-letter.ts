@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { recordAudit, type Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
+import { one, type Tx } from '../db/database.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { AppError } from '../web/errors.js';
 import { findLetter } from './find-letter.js';
@@ -87,9 +88,9 @@ const closingTimeAsSent = (stored: Date | null, sent: Date | null): Date | null 
 const slugTaken = (): AppError => new AppError('slug_taken', 409, 'Another letter already has this address; choose another', { field: 'slug' });
 
 /** Runs a write that may change a slug; a concurrent letter taking the same slug becomes a field error. */
-function guardSlug<T>(write: () => T): T {
+async function guardSlug<T>(write: () => Promise<T>): Promise<T> {
   try {
-    return write();
+    return await write();
   } catch (error) {
     if (isUniqueViolation(error)) throw slugTaken();
     throw error;
@@ -97,19 +98,20 @@ function guardSlug<T>(write: () => T): T {
 }
 
 /** An organiser starts a letter; it stays a draft (invisible to the public) until opened. */
-export function startLetter(ctx: LetterContext, settings: LetterSettings, actor: Actor, status: LetterRow['status'] = 'draft'): LetterRow {
+export function startLetter(ctx: LetterContext, settings: LetterSettings, actor: Actor, status: LetterRow['status'] = 'draft'): Promise<LetterRow> {
+  const now = ctx.now();
+  return guardSlug(() => ctx.db.write((tx) => startLetterIn(tx, settings, actor, status, now)));
+}
+
+/** startLetter inside a write that may do more. */
+export async function startLetterIn(tx: Tx, settings: LetterSettings, actor: Actor, status: LetterRow['status'], now: Date): Promise<LetterRow> {
   checkSlug(settings.slug);
   checkWindow(settings);
-  refuseClosingInThePast(undefined, { status, closesAt: settings.closesAt }, ctx.now());
-  if (selectLetterBySlug(ctx.db, settings.slug)) throw slugTaken();
-  const now = ctx.now();
-  return guardSlug(() =>
-    ctx.db.transaction((tx) => {
-      const letter = createLetter(tx, { ...settings, status }, now);
-      recordAudit(tx, { actor, action: 'letter.create', subject: `letter:${letter.slug}`, details: { status } }, now);
-      return letter;
-    }),
-  );
+  refuseClosingInThePast(undefined, { status, closesAt: settings.closesAt }, now);
+  if (await selectLetterBySlug(tx, settings.slug)) throw slugTaken();
+  const letter = await createLetter(tx, { ...settings, status }, now);
+  await recordAudit(tx, { actor, action: 'letter.create', subject: `letter:${letter.slug}`, details: { status } }, now);
+  return letter;
 }
 
 export interface LetterUpdate {
@@ -123,34 +125,35 @@ export interface LetterUpdate {
  * An organiser edits a letter. Once it has been public its address is fixed, and a change of text
  * publishes a new version; signatures keep pointing at the version they signed.
  */
-export function updateLetter(ctx: LetterContext, slug: string, sent: LetterSettings, actor: Actor): LetterUpdate {
-  checkWindow(sent);
+export function updateLetter(ctx: LetterContext, slug: string, sent: LetterSettings, actor: Actor): Promise<LetterUpdate> {
   const now = ctx.now();
-  return guardSlug(() =>
-    ctx.db.transaction((tx) => {
-      const letter = findLetter(tx, slug);
-      const settings = { ...sent, closesAt: closingTimeAsSent(letter.closesAt, sent.closesAt) };
-      refuseReopeningAnonymised(letter, { status: letter.status, opensAt: settings.opensAt, closesAt: settings.closesAt }, now);
-      refuseClosingInThePast(letter, { status: letter.status, closesAt: settings.closesAt }, now);
-      const newSlug = settings.slug || letter.slug;
-      if (newSlug !== letter.slug) {
-        if (letter.status !== 'draft') throw new AppError('slug_locked', 409, 'The address cannot change once the letter has been published', { field: 'slug' });
-        checkSlug(newSlug);
-        if (selectLetterBySlug(tx, newSlug)) throw slugTaken();
-      }
-      const before = letter.currentVersionId === null ? undefined : findVersion(tx, letter.currentVersionId);
-      const text = { title: settings.title, summary: settings.summary, body: settings.body };
-      tx.update(letters)
-        .set({ slug: newSlug, ...text, moderation: settings.moderation, opensAt: settings.opensAt, closesAt: settings.closesAt, updatedAt: now })
-        .where(eq(letters.id, letter.id))
-        .run();
-      const version = letter.status === 'draft' ? rewriteDraftVersion(tx, letter, text, now) : publishVersion(tx, letter.id, text, now);
-      const publishedNewVersion = letter.status !== 'draft' && version.id !== before?.id;
-      const changed = changedSettings(letter, { ...settings, slug: newSlug });
-      recordAudit(tx, { actor, action: 'letter.update', subject: `letter:${newSlug}`, details: { changed, version: version.number, ...(newSlug !== slug ? { previousSlug: slug } : {}) } }, now);
-      return { letter: findLetter(tx, newSlug), version, publishedNewVersion };
-    }),
-  );
+  return guardSlug(() => ctx.db.write((tx) => updateLetterIn(tx, slug, sent, actor, now)));
+}
+
+/** updateLetter inside a write that may do more. */
+export async function updateLetterIn(tx: Tx, slug: string, sent: LetterSettings, actor: Actor, now: Date): Promise<LetterUpdate> {
+  checkWindow(sent);
+  const letter = await findLetter(tx, slug);
+  const settings = { ...sent, closesAt: closingTimeAsSent(letter.closesAt, sent.closesAt) };
+  refuseReopeningAnonymised(letter, { status: letter.status, opensAt: settings.opensAt, closesAt: settings.closesAt }, now);
+  refuseClosingInThePast(letter, { status: letter.status, closesAt: settings.closesAt }, now);
+  const newSlug = settings.slug || letter.slug;
+  if (newSlug !== letter.slug) {
+    if (letter.status !== 'draft') throw new AppError('slug_locked', 409, 'The address cannot change once the letter has been published', { field: 'slug' });
+    checkSlug(newSlug);
+    if (await selectLetterBySlug(tx, newSlug)) throw slugTaken();
+  }
+  const before = letter.currentVersionId === null ? undefined : await findVersion(tx, letter.currentVersionId);
+  const text = { title: settings.title, summary: settings.summary, body: settings.body };
+  await tx
+    .update(letters)
+    .set({ slug: newSlug, ...text, moderation: settings.moderation, opensAt: settings.opensAt, closesAt: settings.closesAt, updatedAt: now })
+    .where(eq(letters.id, letter.id));
+  const version = letter.status === 'draft' ? await rewriteDraftVersion(tx, letter, text, now) : await publishVersion(tx, letter.id, text, now);
+  const publishedNewVersion = letter.status !== 'draft' && version.id !== before?.id;
+  const changed = changedSettings(letter, { ...settings, slug: newSlug });
+  await recordAudit(tx, { actor, action: 'letter.update', subject: `letter:${newSlug}`, details: { changed, version: version.number, ...(newSlug !== slug ? { previousSlug: slug } : {}) } }, now);
+  return { letter: await findLetter(tx, newSlug), version, publishedNewVersion };
 }
 
 function changedSettings(letter: LetterRow, settings: LetterSettings): string[] {
@@ -173,17 +176,20 @@ export function checkStatusChange(letter: Pick<LetterRow, 'status'>, status: Let
 }
 
 /** draft → open → closed, and closed → open again. A letter once public never becomes a draft again. */
-export function changeLetterStatus(ctx: LetterContext, slug: string, status: LetterRow['status'], actor: Actor): LetterRow {
+export function changeLetterStatus(ctx: LetterContext, slug: string, status: LetterRow['status'], actor: Actor): Promise<LetterRow> {
   const now = ctx.now();
-  return ctx.db.transaction((tx) => {
-    const letter = findLetter(tx, slug);
-    if (letter.status === status) return letter;
-    refuseReopeningAnonymised(letter, { ...letter, status }, now);
-    checkStatusChange(letter, status);
-    if (status === 'open') stampFirstPublication(tx, letter, now);
-    // Closing by hand records the moment: signatures made before it count when confirmed later.
-    const updated = tx.update(letters).set({ status, closedAt: status === 'closed' ? now : null, updatedAt: now }).where(eq(letters.id, letter.id)).returning().get();
-    recordAudit(tx, { actor, action: 'letter.status', subject: `letter:${slug}`, details: { from: letter.status, to: status } }, now);
-    return updated;
-  });
+  return ctx.db.write((tx) => changeLetterStatusIn(tx, slug, status, actor, now));
+}
+
+/** changeLetterStatus inside a write that may do more. */
+export async function changeLetterStatusIn(tx: Tx, slug: string, status: LetterRow['status'], actor: Actor, now: Date): Promise<LetterRow> {
+  const letter = await findLetter(tx, slug);
+  if (letter.status === status) return letter;
+  refuseReopeningAnonymised(letter, { ...letter, status }, now);
+  checkStatusChange(letter, status);
+  if (status === 'open') await stampFirstPublication(tx, letter, now);
+  // Closing by hand records the moment: signatures made before it count when confirmed later.
+  const updated = await one(tx.update(letters).set({ status, closedAt: status === 'closed' ? now : null, updatedAt: now }).where(eq(letters.id, letter.id)).returning());
+  await recordAudit(tx, { actor, action: 'letter.status', subject: `letter:${slug}`, details: { from: letter.status, to: status } }, now);
+  return updated;
 }

@@ -1,36 +1,34 @@
 import { and, asc, count, desc, eq, getTableColumns, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
-import { preparedPerConnection } from '../db/prepared.js';
+import { first, type Reader, type Tx } from '../db/database.js';
+import { preparedQuery } from '../db/prepared.js';
 import { letters, letterVersions, type LetterRow, type LetterVersionRow, type PublicLetterRow } from './table.js';
 
-const letterBySlug = preparedPerConnection((db) => db.select().from(letters).where(eq(letters.slug, sql.placeholder('slug'))).prepare());
-export const selectLetterBySlug = (db: Db, slug: string): LetterRow | undefined => letterBySlug(db).get({ slug });
+const letterBySlug = preparedQuery((db) => db.select().from(letters).where(eq(letters.slug, sql.placeholder('slug'))));
+export const selectLetterBySlug = (db: Reader, slug: string): Promise<LetterRow | undefined> => letterBySlug.first(db, { slug });
 
 const { body: _draftBody, ...publicColumns } = getTableColumns(letters);
-const publicLetterBySlug = preparedPerConnection((db) => db.select(publicColumns).from(letters).where(eq(letters.slug, sql.placeholder('slug'))).prepare());
-export const selectPublicLetterBySlug = (db: Db, slug: string): PublicLetterRow | undefined => publicLetterBySlug(db).get({ slug });
+const publicLetterBySlug = preparedQuery((db) => db.select(publicColumns).from(letters).where(eq(letters.slug, sql.placeholder('slug'))));
+export const selectPublicLetterBySlug = (db: Reader, slug: string): Promise<PublicLetterRow | undefined> => publicLetterBySlug.first(db, { slug });
 
-export const selectLetterById = (db: Db, id: number): LetterRow | undefined =>
-  db.select().from(letters).where(eq(letters.id, id)).get();
+export const selectLetterById = (db: Reader, id: number): Promise<LetterRow | undefined> => first(db.select().from(letters).where(eq(letters.id, id)));
 
-export const listLettersWithStatus = (db: Db, status: LetterRow['status']): LetterRow[] =>
-  db.select().from(letters).where(eq(letters.status, status)).orderBy(desc(letters.createdAt)).all();
+export const listLettersWithStatus = (db: Reader, status: LetterRow['status']): Promise<LetterRow[]> =>
+  db.select().from(letters).where(eq(letters.status, status)).orderBy(desc(letters.createdAt));
 
-export const listAllLetters = (db: Db): LetterRow[] => db.select().from(letters).orderBy(desc(letters.createdAt)).all();
+export const listAllLetters = (db: Reader): Promise<LetterRow[]> => db.select().from(letters).orderBy(desc(letters.createdAt));
 
-export const countLetters = (db: Db): number => db.select({ n: count() }).from(letters).get()?.n ?? 0;
+export const countLetters = async (db: Reader): Promise<number> => (await first(db.select({ n: count() }).from(letters)))?.n ?? 0;
 
-const versionById = preparedPerConnection((db) => db.select().from(letterVersions).where(eq(letterVersions.id, sql.placeholder('id'))).prepare());
-export const findVersion = (db: Db, id: number): LetterVersionRow | undefined => versionById(db).get({ id });
+const versionById = preparedQuery((db) => db.select().from(letterVersions).where(eq(letterVersions.id, sql.placeholder('id'))));
+export const findVersion = (db: Reader, id: number): Promise<LetterVersionRow | undefined> => versionById.first(db, { id });
 
-export const listVersions = (db: Db, letterId: number): LetterVersionRow[] =>
-  db.select().from(letterVersions).where(eq(letterVersions.letterId, letterId)).orderBy(asc(letterVersions.number)).all();
+export const listVersions = (db: Reader, letterId: number): Promise<LetterVersionRow[]> =>
+  db.select().from(letterVersions).where(eq(letterVersions.letterId, letterId)).orderBy(asc(letterVersions.number));
 
-export const findVersionByNumber = (db: Db, letterId: number, number: number): LetterVersionRow | undefined =>
-  db.select().from(letterVersions).where(and(eq(letterVersions.letterId, letterId), eq(letterVersions.number, number))).get();
+export const findVersionByNumber = (db: Reader, letterId: number, number: number): Promise<LetterVersionRow | undefined> =>
+  first(db.select().from(letterVersions).where(and(eq(letterVersions.letterId, letterId), eq(letterVersions.number, number))));
 
 /** Records that a letter's signatories were anonymised; call inside that transaction. */
-export function markLetterAnonymised(tx: Db, letterId: number, now: Date): void {
-  tx.update(letters).set({ anonymisedAt: now, updatedAt: now }).where(eq(letters.id, letterId)).run();
+export async function markLetterAnonymised(tx: Tx, letterId: number, now: Date): Promise<void> {
+  await tx.update(letters).set({ anonymisedAt: now, updatedAt: now }).where(eq(letters.id, letterId));
 }
-

@@ -10,12 +10,12 @@ import { textValue } from '../web/forms.js';
 export function letterRoutes(ctx: Context): Router {
   const router = Router();
 
-  router.get('/', (_req, res) => {
-    const letters = listOpenLetters(ctx.db, ctx.now()).map((letter) => ({ letter, count: signatureCount(letter) }));
+  router.get('/', async (_req, res) => {
+    const letters = (await listOpenLetters(ctx.db, ctx.now())).map((letter) => ({ letter, count: signatureCount(letter) }));
     renderPage(res, 'letters/index', { title: 'Open letters', letters });
   });
 
-  router.get('/letters/:slug/versions', (req, res) => {
+  router.get('/letters/:slug/versions', async (req, res) => {
     const slug = param(req, 'slug');
     const from = textValue(req.query.from);
     const to = textValue(req.query.to);
@@ -25,24 +25,24 @@ export function letterRoutes(ctx: Context): Router {
       const { from: b } = parseVersionRef(to);
       return res.redirect(303, `/letters/${encodeURIComponent(slug)}/versions/${a}..${b}`);
     }
-    const history = describeVersionHistory(ctx.db, slug);
+    const history = await describeVersionHistory(ctx.db, slug);
     renderPage(res, 'letters/versions', { title: `Revision history: ${history.letter.title}`, ...history });
   });
 
-  router.get('/letters/:slug/versions/:ref', (req, res) => {
+  router.get('/letters/:slug/versions/:ref', async (req, res) => {
     const slug = param(req, 'slug');
     const ref = parseVersionRef(param(req, 'ref'));
     if (ref.to === undefined) {
-      const page = describeVersion(ctx.db, slug, ref.from);
+      const page = await describeVersion(ctx.db, slug, ref.from);
       return renderPage(res, 'letters/version', { title: `Version ${page.version.number}: ${page.letter.title}`, ...page });
     }
-    const comparison = compareVersions(ctx.db, slug, ref.from, ref.to);
+    const comparison = await compareVersions(ctx.db, slug, ref.from, ref.to);
     renderPage(res, 'letters/version-diff', { title: `Changes from version ${ref.from} to ${ref.to}: ${comparison.letter.title}`, ...comparison });
   });
 
   // Polled by public/live-count.js; tiny and uncached so an open page shows new signatures.
-  router.get('/letters/:slug/count.json', (req, res) => {
-    const letter = findPublicLetter(ctx.db, param(req, 'slug'));
+  router.get('/letters/:slug/count.json', async (req, res) => {
+    const letter = await findPublicLetter(ctx.db, param(req, 'slug'));
     res.setHeader('Cache-Control', 'no-cache');
     res.json({ count: signatureCount(letter) });
   });

@@ -1,5 +1,5 @@
 import { diffLines, diffWordsWithSpace } from 'diff';
-import type { Db } from '../db/client.js';
+import type { Reader } from '../db/database.js';
 import { notFound } from '../web/errors.js';
 import { renderMarkdown } from '../lib/markdown.js';
 import { findVersionByNumber, listVersions } from './repo.js';
@@ -48,20 +48,20 @@ export interface VersionHistory {
 }
 
 /** Every published version of a public letter's text. */
-export function describeVersionHistory(db: Db, slug: string): VersionHistory {
-  const letter = findPublicLetter(db, slug);
-  return { letter, versions: listVersions(db, letter.id).reverse() };
+export async function describeVersionHistory(db: Reader, slug: string): Promise<VersionHistory> {
+  const letter = await findPublicLetter(db, slug);
+  return { letter, versions: (await listVersions(db, letter.id)).reverse() };
 }
 
-function publicVersion(db: Db, letter: PublicLetterRow, number: number): LetterVersionRow {
-  const version = findVersionByNumber(db, letter.id, number);
+async function publicVersion(db: Reader, letter: PublicLetterRow, number: number): Promise<LetterVersionRow> {
+  const version = await findVersionByNumber(db, letter.id, number);
   if (!version) throw notFound('version of this letter');
   return version;
 }
 
-export function describeVersion(db: Db, slug: string, number: number) {
-  const { letter, version: current } = findPublicLetterWithVersion(db, slug);
-  const version = publicVersion(db, letter, number);
+export async function describeVersion(db: Reader, slug: string, number: number) {
+  const { letter, version: current } = await findPublicLetterWithVersion(db, slug);
+  const version = await publicVersion(db, letter, number);
   return { letter, version, isCurrent: version.id === current.id, bodyHtml: versionHtml(version) };
 }
 
@@ -77,10 +77,10 @@ export interface VersionComparison {
 /** Published versions never change, so a comparison is worked out once and kept (bounded). */
 const comparisons = new Map<string, Omit<VersionComparison, 'letter' | 'from' | 'to'>>();
 
-export function compareVersions(db: Db, slug: string, fromNumber: number, toNumber: number): VersionComparison {
-  const letter = findPublicLetter(db, slug);
-  const from = publicVersion(db, letter, fromNumber);
-  const to = publicVersion(db, letter, toNumber);
+export async function compareVersions(db: Reader, slug: string, fromNumber: number, toNumber: number): Promise<VersionComparison> {
+  const letter = await findPublicLetter(db, slug);
+  const from = await publicVersion(db, letter, fromNumber);
+  const to = await publicVersion(db, letter, toNumber);
   const key = `${from.id}:${from.sha256}:${to.id}:${to.sha256}`;
   let parts = comparisons.get(key);
   if (!parts) {

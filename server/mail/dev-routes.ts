@@ -1,6 +1,7 @@
 import { desc, eq } from 'drizzle-orm';
 import { Router } from 'express';
 import type { Context } from '../context.js';
+import { first } from '../db/database.js';
 import { notFound } from '../web/errors.js';
 import { renderPage } from '../web/render.js';
 import { outbox } from './table.js';
@@ -9,27 +10,24 @@ import { outbox } from './table.js';
 export function devMailRoutes(ctx: Context): Router {
   const router = Router();
 
-  router.get('/dev/mail', (_req, res) => {
-    const mails = ctx.db
+  router.get('/dev/mail', async (_req, res) => {
+    const mails = await ctx.db
       .select({ id: outbox.id, kind: outbox.kind, toAddress: outbox.toAddress, subject: outbox.subject, state: outbox.state, createdAt: outbox.createdAt })
       .from(outbox)
       .orderBy(desc(outbox.id))
-      .limit(100)
-      .all();
+      .limit(100);
     renderPage(res, 'dev/mail-index', { title: 'Development mail outbox', mails });
   });
 
-  router.get('/dev/mail/:id', (req, res) => {
-    const id = Number(req.params.id);
-    const mail = Number.isSafeInteger(id) ? ctx.db.select().from(outbox).where(eq(outbox.id, id)).get() : undefined;
+  router.get('/dev/mail/:id', async (req, res) => {
+    const mail = await findMail(ctx, req.params.id);
     if (!mail) throw notFound('mail');
     renderPage(res, 'dev/mail-show', { title: mail.subject, mail, textWithLinks: linkify(mail.textBody) });
   });
 
   // The HTML part, shown sandboxed in an iframe on the mail page.
-  router.get('/dev/mail/:id/html', (req, res) => {
-    const id = Number(req.params.id);
-    const mail = Number.isSafeInteger(id) ? ctx.db.select().from(outbox).where(eq(outbox.id, id)).get() : undefined;
+  router.get('/dev/mail/:id/html', async (req, res) => {
+    const mail = await findMail(ctx, req.params.id);
     if (!mail) throw notFound('mail');
     res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation");
     res.removeHeader('X-Frame-Options');
@@ -37,6 +35,11 @@ export function devMailRoutes(ctx: Context): Router {
   });
 
   return router;
+}
+
+async function findMail(ctx: Context, param: string) {
+  const id = Number(param);
+  return Number.isSafeInteger(id) ? first(ctx.db.select().from(outbox).where(eq(outbox.id, id))) : undefined;
 }
 
 /** Splits a text body into plain parts and links, for the template to escape and link. */

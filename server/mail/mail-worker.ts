@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import type { Db } from '../db/client.js';
+import type { Database } from '../db/database.js';
 import type { FromOutboxThread, OutboxThreadData, ToOutboxThread } from './outbox-thread.js';
 import { createMailTransport, type MailTransport } from './transport.js';
 import { createOutboxWorker, type MailOutage } from './worker.js';
@@ -20,7 +20,7 @@ export interface MailWorker {
 }
 
 export interface MailWorkerOptions {
-  db: Db;
+  db: Database;
   now?: () => Date;
   transport?: MailTransport;
   pollMs?: number;

@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Config } from '../config.js';
+import { leaveCheckpointsToServer } from '../db/background-checkpoints.js';
 import { openDatabase } from '../db/client.js';
 import { createLogger } from '../web/logger.js';
 import { createMailTransport } from './transport.js';
@@ -22,13 +23,11 @@ export type ToOutboxThread = 'notify' | 'stop';
 const port = parentPort;
 if (!port) throw new Error('outbox-thread runs in a worker thread');
 const { config, pollMs } = workerData as OutboxThreadData;
-const database = openDatabase(config.databasePath);
-// The server's checkpoint thread copies the WAL back (see background-checkpoints): a commit here
-// should not stop to do it and wait for the disk.
-database.sqlite.pragma('wal_autocheckpoint = 0');
+const database = openDatabase(config, { applicationName: 'undersigned mail' });
+leaveCheckpointsToServer(database);
 const transport = createMailTransport(config);
 const worker = createOutboxWorker({
-  db: database.db,
+  db: database,
   transport,
   logger: createLogger(config.logLevel),
   now: () => new Date(),
@@ -41,8 +40,8 @@ worker.start();
 
 port.on('message', (message: ToOutboxThread) => {
   if (message === 'notify') return worker.notify();
-  void worker.stop().then(() => {
-    database.close();
+  void worker.stop().then(async () => {
+    await database.close();
     port.postMessage('stopped' satisfies FromOutboxThread);
   });
 });

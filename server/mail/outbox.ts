@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { inArray, sql, type SQLWrapper } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import type { Tx } from '../db/database.js';
 import { insertRow } from '../db/prepared.js';
 import type { ViewEngine } from '../web/render.js';
 import { outbox } from './table.js';
@@ -43,8 +43,8 @@ export function composeMail(
 }
 
 /** Queues a mail; call inside the transaction of the change that causes it so both land or neither. */
-export function enqueueMail(tx: Db, message: MailMessage, now: Date, messageDomain: string): void {
-  insertRow(tx, outbox, {
+export function enqueueMail(tx: Tx, message: MailMessage, now: Date, messageDomain: string): Promise<void> {
+  return insertRow(tx, outbox, {
     kind: message.kind,
     signatureId: message.signatureId ?? null,
     toAddress: message.to,
@@ -61,12 +61,12 @@ export function enqueueMail(tx: Db, message: MailMessage, now: Date, messageDoma
  * Deletes every outbox row, queued or delivered, caused by these signatures: mails hold the
  * signer's address, name and live links, so they go when the signature or its details go.
  */
-export function deleteMailsForSignatures(tx: Db, signatureIds: number[] | SQLWrapper): number {
-  return tx.delete(outbox).where(inArray(outbox.signatureId, signatureIds)).run().changes;
+export async function deleteMailsForSignatures(tx: Tx, signatureIds: number[] | SQLWrapper): Promise<number> {
+  return (await tx.delete(outbox).where(inArray(outbox.signatureId, signatureIds)).returning({ id: outbox.id })).length;
 }
 
 /** Deletes every outbox row addressed to one of these addresses, compared without case. */
-export function deleteMailsTo(tx: Db, addresses: string[]): number {
+export async function deleteMailsTo(tx: Tx, addresses: string[]): Promise<number> {
   const lowered = [...new Set(addresses.map((address) => address.toLowerCase()))];
-  return tx.delete(outbox).where(inArray(sql`lower(${outbox.toAddress})`, lowered)).run().changes;
+  return (await tx.delete(outbox).where(inArray(sql`lower(${outbox.toAddress})`, lowered)).returning({ id: outbox.id })).length;
 }

@@ -1,14 +1,15 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Logger } from 'pino';
-import type { Db } from '../db/client.js';
-import { preparedPerConnection } from '../db/prepared.js';
+import type { Database, Tx } from '../db/database.js';
+import { skipLocked } from '../db/dialect.js';
+import { preparedQuery } from '../db/prepared.js';
 import { outbox, type OutboxRow } from './table.js';
 import { classifySendFailure } from './failures.js';
 import type { MailTransport } from './transport.js';
 
 export interface OutboxWorkerOptions {
-  db: Db;
+  db: Database;
   transport: MailTransport;
   logger: Logger;
   now: () => Date;
@@ -52,18 +53,17 @@ const LONGEST_PAUSE_MS = 5 * 60 * 1000;
 
 /**
  * Moves up to `limit` rows matching `due` to "sending", oldest due first, and returns them.
- * The placeholders `at` and `lockedUntil` are raw SQL, bound as epoch milliseconds.
+ * The placeholders `at` and `lockedUntil` are raw SQL, bound as epoch milliseconds. On
+ * PostgreSQL rows another process is claiming are skipped, not waited for (skipLocked).
  */
 const claimWhere = (due: SQL, order: SQLiteColumn) =>
-  preparedPerConnection((db) => {
-    const rows = db.select({ id: outbox.id }).from(outbox).where(due).orderBy(order).limit(sql.placeholder('limit'));
-    return db
+  preparedQuery((tx: Tx) =>
+    tx
       .update(outbox)
       .set({ state: 'sending', lockedUntil: sql`${sql.placeholder('lockedUntil')}`, attempts: sql`${outbox.attempts} + 1` })
-      .where(inArray(outbox.id, rows))
-      .returning()
-      .prepare();
-  });
+      .where(sql`${outbox.id} IN (SELECT ${outbox.id} FROM ${outbox} WHERE ${due} ORDER BY ${order} LIMIT ${sql.placeholder('limit')}${skipLocked(tx)})`)
+      .returning(),
+  );
 
 // Two queries, not one with OR: the queued rows are then read from outbox_due_idx in order, where
 // the OR made SQLite sort every due row on each claim, so a backlog slowed every claim. The stale
@@ -75,12 +75,11 @@ const claimStale = claimWhere(sql`${outbox.state} = 'sending' AND ${outbox.locke
 export const retryDelayMs = (attempts: number): number => Math.min(FIRST_RETRY_MS * 2 ** Math.max(attempts - 1, 0), LONGEST_RETRY_MS);
 
 /** The claim a worker holds on a row: the attempt number its claim wrote. A later claim writes a higher one. */
-const leaseHeld = preparedPerConnection((db) =>
+const leaseHeld = preparedQuery((db) =>
   db
     .select({ id: outbox.id })
     .from(outbox)
-    .where(and(eq(outbox.id, sql.placeholder('id')), eq(outbox.state, 'sending'), eq(outbox.attempts, sql.placeholder('attempts'))))
-    .prepare(),
+    .where(and(eq(outbox.id, sql.placeholder('id')), eq(outbox.state, 'sending'), eq(outbox.attempts, sql.placeholder('attempts')))),
 );
 
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
@@ -98,16 +97,16 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
    * Claims due rows, so two workers (or a restarted one) never send a row twice at once. Each
    * claim adds one to `attempts`: that number is the claim's lease, and only its holder records.
    */
-  const claim = (): OutboxRow[] => {
+  const claim = (): Promise<OutboxRow[]> => {
     const at = now();
     const claimed = { lockedUntil: at.getTime() + LOCK_MS, at: at.getTime() };
-    return db.transaction((tx) => {
-      const stale = claimStale(tx).all({ ...claimed, limit: batchSize });
-      return stale.length < batchSize ? [...stale, ...claimQueued(tx).all({ ...claimed, limit: batchSize - stale.length })] : stale;
+    return db.write(async (tx) => {
+      const stale = await claimStale.rows(tx, { ...claimed, limit: batchSize });
+      return stale.length < batchSize ? [...stale, ...(await claimQueued.rows(tx, { ...claimed, limit: batchSize - stale.length }))] : stale;
     });
   };
 
-  const stillHeld = (mail: OutboxRow): boolean => leaseHeld(db).get({ id: mail.id, attempts: mail.attempts }) !== undefined;
+  const stillHeld = async (mail: OutboxRow): Promise<boolean> => (await leaseHeld.first(db, { id: mail.id, attempts: mail.attempts })) !== undefined;
 
   const outageBegins = (problem: string, lastError: string, at: Date) => {
     outageBatches += 1;
@@ -149,15 +148,17 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   // "sending" for the slowest of its batch, where a restart would send it again. It is stored
   // only while this worker still holds the row: a worker whose lease lapsed and was claimed
   // again elsewhere must not overwrite the newer holder's outcome.
-  const record = (mail: OutboxRow, error: unknown): void => {
+  const record = async (mail: OutboxRow, error: unknown): Promise<void> => {
     const at = now();
     const outcome = outcomeOf(mail, error, at);
-    const changed = db
-      .update(outbox)
-      .set(outcome)
-      .where(and(eq(outbox.id, mail.id), eq(outbox.state, 'sending'), eq(outbox.attempts, mail.attempts)))
-      .run().changes;
-    if (changed === 0) logger.warn({ outboxId: mail.id }, 'mail outcome not recorded: another worker claimed it meanwhile');
+    const changed = await db.write((tx) =>
+      tx
+        .update(outbox)
+        .set(outcome)
+        .where(and(eq(outbox.id, mail.id), eq(outbox.state, 'sending'), eq(outbox.attempts, mail.attempts)))
+        .returning({ id: outbox.id }),
+    );
+    if (changed.length === 0) logger.warn({ outboxId: mail.id }, 'mail outcome not recorded: another worker claimed it meanwhile');
     if (error === undefined) return outageEnds();
     const { outage: problem, reason } = classifySendFailure(error);
     if (problem) outageBegins(problem, reason, at);
@@ -166,14 +167,14 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const sendOne = async (mail: OutboxRow): Promise<void> => {
     // A mail waits here for a free connection; by then its lease may have lapsed and another
     // worker may hold it: then it is that worker's to send, never sent twice on purpose.
-    if (stopped || !stillHeld(mail)) return;
+    if (stopped || !(await stillHeld(mail))) return;
     let error: unknown;
     try {
       await transport.send(mail);
     } catch (caught) {
       error = caught ?? new Error('unknown send failure');
     }
-    record(mail, error);
+    await record(mail, error);
   };
 
   /**
@@ -185,16 +186,23 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const waiting: OutboxRow[] = [];
     let attempted = 0;
     let exhausted = false;
-    const next = (): OutboxRow | undefined => {
-      if (waiting.length === 0 && !exhausted) {
-        const batch = stopped || now().getTime() < pausedUntil ? [] : claim();
-        exhausted = batch.length < batchSize;
-        waiting.push(...batch);
+    // One claim at a time: lanes that find the queue empty together wait for the same batch.
+    let claiming: Promise<void> | undefined;
+    const next = async (): Promise<OutboxRow | undefined> => {
+      while (waiting.length === 0 && !exhausted) {
+        claiming ??= (async () => {
+          const batch = stopped || now().getTime() < pausedUntil ? [] : await claim();
+          exhausted = batch.length < batchSize;
+          waiting.push(...batch);
+        })().finally(() => {
+          claiming = undefined;
+        });
+        await claiming;
       }
       return waiting.shift();
     };
     const lane = async () => {
-      for (let mail = next(); mail; mail = next()) {
+      for (let mail = await next(); mail; mail = await next()) {
         attempted += 1;
         await sendOne(mail);
       }

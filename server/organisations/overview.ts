@@ -1,4 +1,4 @@
-import type { Db } from '../db/client.js';
+import type { Reader } from '../db/database.js';
 import { countSignaturesByOrganisation, type OrganisationSignatureCounts } from '../signatures/organisation-links.js';
 import { AppError, notFound } from '../web/errors.js';
 import { findOrganisationById, listAliases, listDomains } from './repo.js';
@@ -10,21 +10,21 @@ export type OrganisationOverview = OrganisationSummary & OrganisationSignatureCo
 const NO_SIGNATURES: OrganisationSignatureCounts = { signatures: 0, verified: 0 };
 
 /** Every organisation by name, with its aliases, domains and signature counts. */
-export function listOrganisationsWithCounts(db: Db): OrganisationOverview[] {
-  const counts = countSignaturesByOrganisation(db);
-  return listOrganisations(db).map((organisation) => ({ ...organisation, ...(counts.get(organisation.id) ?? NO_SIGNATURES) }));
+export async function listOrganisationsWithCounts(db: Reader): Promise<OrganisationOverview[]> {
+  const counts = await countSignaturesByOrganisation(db);
+  return (await listOrganisations(db)).map((organisation) => ({ ...organisation, ...(counts.get(organisation.id) ?? NO_SIGNATURES) }));
 }
 
 /** One organisation as its page shows it; 404 when there is none. */
-export function describeOrganisation(db: Db, id: number): OrganisationOverview {
-  const organisation = findOrganisationById(db, id);
+export async function describeOrganisation(db: Reader, id: number): Promise<OrganisationOverview> {
+  const organisation = await findOrganisationById(db, id);
   if (!organisation) throw notFound('organisation');
-  const counts = countSignaturesByOrganisation(db, [id]).get(id) ?? NO_SIGNATURES;
-  return { ...organisation, aliases: listAliases(db, id), domains: listDomains(db, id), ...counts };
+  const counts = (await countSignaturesByOrganisation(db, [id])).get(id) ?? NO_SIGNATURES;
+  return { ...organisation, aliases: await listAliases(db, id), domains: await listDomains(db, id), ...counts };
 }
 
 /** The two sides of a merge before it happens, so organisers see what will move where. */
-export function previewMerge(db: Db, keepId: number, removeId: number): { keep: OrganisationOverview; remove: OrganisationOverview } {
+export async function previewMerge(db: Reader, keepId: number, removeId: number): Promise<{ keep: OrganisationOverview; remove: OrganisationOverview }> {
   if (keepId === removeId) throw new AppError('merge_same_organisation', 422, 'Choose two different organisations to merge.', { field: 'remove' });
-  return { keep: describeOrganisation(db, keepId), remove: describeOrganisation(db, removeId) };
+  return { keep: await describeOrganisation(db, keepId), remove: await describeOrganisation(db, removeId) };
 }

@@ -1,7 +1,7 @@
 import { eq, inArray } from 'drizzle-orm';
 import { recordAudit, type Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
-import type { Db } from '../db/client.js';
+import { one, type Reader, type Tx } from '../db/database.js';
 import { linkUnmatchedSignatures, moveOrganisationSignatures, reevaluateAffiliations } from '../signatures/organisation-links.js';
 import { AppError, notFound } from '../web/errors.js';
 import { normaliseOrganisationDomain } from './domains.js';
@@ -19,20 +19,20 @@ export interface OrganisationMatch {
 }
 
 /** What a signer typed as their organisation, matched against organisation names and aliases. */
-export function matchOrganisation(db: Db, text: string): OrganisationMatch {
+export async function matchOrganisation(db: Reader, text: string): Promise<OrganisationMatch> {
   const key = organisationKey(text);
-  return { organisationId: findOrganisationByKey(db, key)?.id ?? null, organisationKey: key };
+  return { organisationId: (await findOrganisationByKey(db, key))?.id ?? null, organisationKey: key };
 }
 
 /** The verified email domains of an organisation (none for no organisation). */
-export const organisationDomainsOf = (db: Db, organisationId: number | null): string[] =>
+export const organisationDomainsOf = async (db: Reader, organisationId: number | null): Promise<string[]> =>
   organisationId === null ? [] : listDomains(db, organisationId);
 
 /** The verified domains of several organisations at once, for a page of signatures. */
-export function domainsByOrganisation(db: Db, organisationIds: readonly number[]): Map<number, string[]> {
+export async function domainsByOrganisation(db: Reader, organisationIds: readonly number[]): Promise<Map<number, string[]>> {
   const byOrganisation = new Map<number, string[]>();
   if (organisationIds.length === 0) return byOrganisation;
-  const rows = db.select().from(organisationDomains).where(inArray(organisationDomains.organisationId, [...new Set(organisationIds)])).all();
+  const rows = await db.select().from(organisationDomains).where(inArray(organisationDomains.organisationId, [...new Set(organisationIds)]));
   for (const row of rows) byOrganisation.set(row.organisationId, [...(byOrganisation.get(row.organisationId) ?? []), row.domain]);
   return byOrganisation;
 }
@@ -43,10 +43,10 @@ export interface OrganisationSummary extends OrganisationRow {
 }
 
 /** Every organisation with its aliases and domains, by name: for the organisers' list. */
-export function listOrganisations(db: Db): OrganisationSummary[] {
-  const aliases = listAllAliases(db);
-  const domains = listAllDomains(db);
-  return listAllOrganisations(db).map((organisation) => ({
+export async function listOrganisations(db: Reader): Promise<OrganisationSummary[]> {
+  const aliases = await listAllAliases(db);
+  const domains = await listAllDomains(db);
+  return (await listAllOrganisations(db)).map((organisation) => ({
     ...organisation,
     aliases: aliases.filter((row) => row.organisationId === organisation.id).map((row) => row.alias),
     domains: domains.filter((row) => row.organisationId === organisation.id).map((row) => row.domain),
@@ -61,17 +61,21 @@ export interface CreateOrganisationInput {
 }
 
 /** A new canonical organisation; signatures already typed with its name or aliases now match it. */
-export function createOrganisation(ctx: Context, input: CreateOrganisationInput): OrganisationRow {
+export function createOrganisation(ctx: Context, input: CreateOrganisationInput): Promise<OrganisationRow> {
   const now = ctx.now();
-  return ctx.db.transaction((tx) => {
+  return ctx.db.write(async (tx) => {
     const name = cleanName(input.name);
-    const nameKey = claimKey(tx, name, undefined);
-    const organisation = tx.insert(organisations).values({ name, nameKey, createdAt: now }).returning().get();
-    const aliasKeys = (input.aliases ?? []).map((alias) => insertAlias(tx, organisation.id, alias)).filter((key): key is string => key !== undefined);
-    const domains = replaceDomains(tx, organisation.id, input.domains ?? []);
-    const linked = linkUnmatchedSignatures(tx, [nameKey, ...aliasKeys], organisation.id);
-    const affiliations = reevaluateAffiliations(tx, organisation.id, domains);
-    recordAudit(tx, { actor: input.actor, action: 'organisation.create', subject: subjectOf(organisation), details: { name, aliases: input.aliases ?? [], domains, linked: linked.length, ...affiliations } }, now);
+    const nameKey = await claimKey(tx, name, undefined);
+    const organisation = await one(tx.insert(organisations).values({ name, nameKey, createdAt: now }).returning());
+    const aliasKeys: string[] = [];
+    for (const alias of input.aliases ?? []) {
+      const key = await insertAlias(tx, organisation.id, alias);
+      if (key !== undefined) aliasKeys.push(key);
+    }
+    const domains = await replaceDomains(tx, organisation.id, input.domains ?? []);
+    const linked = await linkUnmatchedSignatures(tx, [nameKey, ...aliasKeys], organisation.id);
+    const affiliations = await reevaluateAffiliations(tx, organisation.id, domains);
+    await recordAudit(tx, { actor: input.actor, action: 'organisation.create', subject: subjectOf(organisation), details: { name, aliases: input.aliases ?? [], domains, linked: linked.length, ...affiliations } }, now);
     return organisation;
   });
 }
@@ -80,32 +84,32 @@ export function createOrganisation(ctx: Context, input: CreateOrganisationInput)
  * A new canonical name. The old name stays as an alias, so signers who type it still match; signatures
  * typed with the new name that matched nothing now match.
  */
-export function renameOrganisation(ctx: Context, input: { id: number; name: string; actor: Actor }): OrganisationRow {
+export function renameOrganisation(ctx: Context, input: { id: number; name: string; actor: Actor }): Promise<OrganisationRow> {
   const now = ctx.now();
-  return ctx.db.transaction((tx) => {
-    const before = requireOrganisation(tx, input.id);
+  return ctx.db.write(async (tx) => {
+    const before = await requireOrganisation(tx, input.id);
     const name = cleanName(input.name);
-    const nameKey = claimKey(tx, name, before.id);
+    const nameKey = await claimKey(tx, name, before.id);
     // The new name may have been an alias of this organisation: a name is not also an alias.
-    tx.delete(organisationAliases).where(eq(organisationAliases.aliasKey, nameKey)).run();
-    const renamed = tx.update(organisations).set({ name, nameKey }).where(eq(organisations.id, before.id)).returning().get();
-    if (before.nameKey !== nameKey) tx.insert(organisationAliases).values({ organisationId: before.id, alias: before.name, aliasKey: before.nameKey }).run();
-    const linked = linkUnmatchedSignatures(tx, [nameKey], before.id);
-    const affiliations = linked.length > 0 ? reevaluateAffiliations(tx, before.id, listDomains(tx, before.id)) : { verified: 0, unverified: 0 };
-    recordAudit(tx, { actor: input.actor, action: 'organisation.rename', subject: subjectOf(renamed), details: { from: before.name, to: name, linked: linked.length, ...affiliations } }, now);
+    await tx.delete(organisationAliases).where(eq(organisationAliases.aliasKey, nameKey));
+    const renamed = await one(tx.update(organisations).set({ name, nameKey }).where(eq(organisations.id, before.id)).returning());
+    if (before.nameKey !== nameKey) await tx.insert(organisationAliases).values({ organisationId: before.id, alias: before.name, aliasKey: before.nameKey });
+    const linked = await linkUnmatchedSignatures(tx, [nameKey], before.id);
+    const affiliations = linked.length > 0 ? await reevaluateAffiliations(tx, before.id, await listDomains(tx, before.id)) : { verified: 0, unverified: 0 };
+    await recordAudit(tx, { actor: input.actor, action: 'organisation.rename', subject: subjectOf(renamed), details: { from: before.name, to: name, linked: linked.length, ...affiliations } }, now);
     return renamed;
   });
 }
 
 /** Another spelling signers use for the organisation; unmatched signatures typed that way now match it. */
-export function addAlias(ctx: Context, input: { id: number; alias: string; actor: Actor }): { linked: number } {
+export function addAlias(ctx: Context, input: { id: number; alias: string; actor: Actor }): Promise<{ linked: number }> {
   const now = ctx.now();
-  return ctx.db.transaction((tx) => {
-    const organisation = requireOrganisation(tx, input.id);
-    const aliasKey = insertAlias(tx, organisation.id, input.alias);
-    const linked = aliasKey ? linkUnmatchedSignatures(tx, [aliasKey], organisation.id) : [];
-    const affiliations = linked.length > 0 ? reevaluateAffiliations(tx, organisation.id, listDomains(tx, organisation.id)) : { verified: 0, unverified: 0 };
-    recordAudit(tx, { actor: input.actor, action: 'organisation.alias.add', subject: subjectOf(organisation), details: { alias: input.alias.trim(), linked: linked.length, ...affiliations } }, now);
+  return ctx.db.write(async (tx) => {
+    const organisation = await requireOrganisation(tx, input.id);
+    const aliasKey = await insertAlias(tx, organisation.id, input.alias);
+    const linked = aliasKey ? await linkUnmatchedSignatures(tx, [aliasKey], organisation.id) : [];
+    const affiliations = linked.length > 0 ? await reevaluateAffiliations(tx, organisation.id, await listDomains(tx, organisation.id)) : { verified: 0, unverified: 0 };
+    await recordAudit(tx, { actor: input.actor, action: 'organisation.alias.add', subject: subjectOf(organisation), details: { alias: input.alias.trim(), linked: linked.length, ...affiliations } }, now);
     return { linked: linked.length };
   });
 }
@@ -122,26 +126,26 @@ export interface MergeResult {
  * move to the kept one, its name becomes an alias, and every moved signature's affiliation is
  * checked again against the combined domains.
  */
-export function mergeOrganisations(ctx: Context, input: { keepId: number; removeId: number; actor: Actor }): MergeResult {
+export function mergeOrganisations(ctx: Context, input: { keepId: number; removeId: number; actor: Actor }): Promise<MergeResult> {
   const now = ctx.now();
-  return ctx.db.transaction((tx) => {
+  return ctx.db.write(async (tx) => {
     if (input.keepId === input.removeId) throw new AppError('merge_same_organisation', 422, 'Choose two different organisations to merge.');
-    const keep = requireOrganisation(tx, input.keepId);
-    const remove = requireOrganisation(tx, input.removeId);
-    tx.update(organisationAliases).set({ organisationId: keep.id }).where(eq(organisationAliases.organisationId, remove.id)).run();
-    tx.insert(organisationAliases).values({ organisationId: keep.id, alias: remove.name, aliasKey: remove.nameKey }).run();
-    tx.update(organisationDomains).set({ organisationId: keep.id }).where(eq(organisationDomains.organisationId, remove.id)).run();
-    const signaturesMoved = moveOrganisationSignatures(tx, remove.id, keep.id);
-    tx.delete(organisations).where(eq(organisations.id, remove.id)).run();
-    const domains = listDomains(tx, keep.id);
-    const affiliations = reevaluateAffiliations(tx, keep.id, domains);
-    recordAudit(tx, {
+    const keep = await requireOrganisation(tx, input.keepId);
+    const remove = await requireOrganisation(tx, input.removeId);
+    await tx.update(organisationAliases).set({ organisationId: keep.id }).where(eq(organisationAliases.organisationId, remove.id));
+    await tx.insert(organisationAliases).values({ organisationId: keep.id, alias: remove.name, aliasKey: remove.nameKey });
+    await tx.update(organisationDomains).set({ organisationId: keep.id }).where(eq(organisationDomains.organisationId, remove.id));
+    const signaturesMoved = await moveOrganisationSignatures(tx, remove.id, keep.id);
+    await tx.delete(organisations).where(eq(organisations.id, remove.id));
+    const domains = await listDomains(tx, keep.id);
+    const affiliations = await reevaluateAffiliations(tx, keep.id, domains);
+    await recordAudit(tx, {
       actor: input.actor,
       action: 'organisation.merge',
       subject: subjectOf(keep),
       details: { kept: { id: keep.id, name: keep.name }, removed: { id: remove.id, name: remove.name }, signaturesMoved, domains, ...affiliations },
     }, now);
-    return { organisation: keep, signaturesMoved, aliases: listAliases(tx, keep.id), domains };
+    return { organisation: keep, signaturesMoved, aliases: await listAliases(tx, keep.id), domains };
   });
 }
 
@@ -149,22 +153,22 @@ export function mergeOrganisations(ctx: Context, input: { keepId: number; remove
  * The email domains whose confirmed addresses verify an affiliation with the organisation
  * (subdomains included). Replaces the previous list and re-checks every signature matched to it.
  */
-export function setOrganisationDomains(ctx: Context, input: { id: number; domains: readonly string[]; actor: Actor }): { domains: string[]; verified: number; unverified: number } {
+export function setOrganisationDomains(ctx: Context, input: { id: number; domains: readonly string[]; actor: Actor }): Promise<{ domains: string[]; verified: number; unverified: number }> {
   const now = ctx.now();
-  return ctx.db.transaction((tx) => {
-    const organisation = requireOrganisation(tx, input.id);
-    const before = listDomains(tx, organisation.id);
-    const domains = replaceDomains(tx, organisation.id, input.domains);
-    const affiliations = reevaluateAffiliations(tx, organisation.id, domains);
-    recordAudit(tx, { actor: input.actor, action: 'organisation.domains', subject: subjectOf(organisation), details: { before, after: domains, ...affiliations } }, now);
+  return ctx.db.write(async (tx) => {
+    const organisation = await requireOrganisation(tx, input.id);
+    const before = await listDomains(tx, organisation.id);
+    const domains = await replaceDomains(tx, organisation.id, input.domains);
+    const affiliations = await reevaluateAffiliations(tx, organisation.id, domains);
+    await recordAudit(tx, { actor: input.actor, action: 'organisation.domains', subject: subjectOf(organisation), details: { before, after: domains, ...affiliations } }, now);
     return { domains, ...affiliations };
   });
 }
 
 const subjectOf = (organisation: OrganisationRow): string => `organisation:${organisation.id}`;
 
-function requireOrganisation(db: Db, id: number): OrganisationRow {
-  const organisation = findOrganisationById(db, id);
+async function requireOrganisation(db: Reader, id: number): Promise<OrganisationRow> {
+  const organisation = await findOrganisationById(db, id);
   if (!organisation) throw notFound('organisation');
   return organisation;
 }
@@ -178,9 +182,9 @@ function cleanName(raw: string): string {
 }
 
 /** The key of `text`, refused when it already matches another organisation by name or alias. */
-function claimKey(db: Db, text: string, organisationId: number | undefined): string {
+async function claimKey(db: Reader, text: string, organisationId: number | undefined): Promise<string> {
   const key = organisationKey(text);
-  const owner = findOrganisationByKey(db, key);
+  const owner = await findOrganisationByKey(db, key);
   if (owner && owner.id !== organisationId) {
     throw new AppError('organisation_name_taken', 409, `"${text}" already matches the organisation ${owner.name}. Merge the two instead.`);
   }
@@ -188,25 +192,25 @@ function claimKey(db: Db, text: string, organisationId: number | undefined): str
 }
 
 /** Adds an alias unless the organisation already matches it; returns the key when it is new. */
-function insertAlias(tx: Db, organisationId: number, raw: string): string | undefined {
+async function insertAlias(tx: Tx, organisationId: number, raw: string): Promise<string | undefined> {
   const alias = cleanName(raw);
-  const aliasKey = claimKey(tx, alias, organisationId);
-  if (findOrganisationByKey(tx, aliasKey)) return undefined;
-  tx.insert(organisationAliases).values({ organisationId, alias, aliasKey }).run();
+  const aliasKey = await claimKey(tx, alias, organisationId);
+  if (await findOrganisationByKey(tx, aliasKey)) return undefined;
+  await tx.insert(organisationAliases).values({ organisationId, alias, aliasKey });
   return aliasKey;
 }
 
-function replaceDomains(tx: Db, organisationId: number, raw: readonly string[]): string[] {
+async function replaceDomains(tx: Tx, organisationId: number, raw: readonly string[]): Promise<string[]> {
   const domains = [...new Set(raw.map(normaliseOrganisationDomain))].sort();
   if (domains.length > MAX_DOMAINS) throw new AppError('too_many_domains', 422, `An organisation can have at most ${MAX_DOMAINS} domains.`);
   for (const domain of domains) {
-    const owner = findDomainOwner(tx, domain);
+    const owner = await findDomainOwner(tx, domain);
     if (owner !== undefined && owner !== organisationId) {
-      const name = findOrganisationById(tx, owner)?.name ?? 'another organisation';
+      const name = (await findOrganisationById(tx, owner))?.name ?? 'another organisation';
       throw new AppError('domain_taken', 409, `${domain} is already a domain of ${name}.`);
     }
   }
-  tx.delete(organisationDomains).where(eq(organisationDomains.organisationId, organisationId)).run();
-  if (domains.length > 0) tx.insert(organisationDomains).values(domains.map((domain) => ({ organisationId, domain }))).run();
+  await tx.delete(organisationDomains).where(eq(organisationDomains.organisationId, organisationId));
+  if (domains.length > 0) await tx.insert(organisationDomains).values(domains.map((domain) => ({ organisationId, domain })));
   return domains;
 }

@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNotNull, like, or, type SQL } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import type { Reader, Tx } from '../db/database.js';
 import { signatures } from './table.js';
 
 /** Which signatures a block rule would catch; exactly one criterion is set. */
@@ -18,14 +18,15 @@ export interface BlockableSignature {
 }
 
 /** Signatures still in play (not rejected, withdrawn or already blocked) that a rule would catch. */
-export function findBlockableSignatures(db: Db, filter: BlockableFilter): BlockableSignature[] {
+export async function findBlockableSignatures(db: Reader, filter: BlockableFilter): Promise<BlockableSignature[]> {
   const conditions: SQL[] = [inArray(signatures.state, ['unconfirmed', 'pending', 'approved']), eq(signatures.blocked, false)];
   if (filter.letterId != null) conditions.push(eq(signatures.letterId, filter.letterId));
   if (filter.ipHash !== undefined) conditions.push(eq(signatures.ipHash, filter.ipHash));
-  // Domains are validated to letters, digits, dots and hyphens, so LIKE needs no escaping.
+  // Domains are validated to lower-case letters, digits, dots and hyphens (as stored), so LIKE
+  // needs no escaping and matches case alike on both engines.
   if (filter.emailDomain !== undefined) conditions.push(or(eq(signatures.emailDomain, filter.emailDomain), like(signatures.emailDomain, `%.${filter.emailDomain}`)) as SQL);
   if (filter.ipNetworkMatches) conditions.push(isNotNull(signatures.ipNetwork));
-  const rows = db.select({ id: signatures.id, state: signatures.state, ipNetwork: signatures.ipNetwork }).from(signatures).where(and(...conditions)).all();
+  const rows = await db.select({ id: signatures.id, state: signatures.state, ipNetwork: signatures.ipNetwork }).from(signatures).where(and(...conditions));
   const matches = filter.ipNetworkMatches;
   return rows
     .filter((row) => !matches || (row.ipNetwork !== null && matches(row.ipNetwork)))
@@ -33,26 +34,22 @@ export function findBlockableSignatures(db: Db, filter: BlockableFilter): Blocka
 }
 
 /** Every signature, on any letter, that carries this address hash now: those an IP-hash rule is made from. */
-export const signaturesWithIpHash = (db: Db, ipHash: string): number[] =>
-  db.select({ id: signatures.id }).from(signatures).where(eq(signatures.ipHash, ipHash)).all().map((row) => row.id);
+export const signaturesWithIpHash = async (db: Reader, ipHash: string): Promise<number[]> =>
+  (await db.select({ id: signatures.id }).from(signatures).where(eq(signatures.ipHash, ipHash))).map((row) => row.id);
 
 /** SQLite bounds the number of bound values in one statement. */
-export function inChunks<T>(ids: T[], update: (chunk: T[]) => void): void {
-  for (let start = 0; start < ids.length; start += 500) update(ids.slice(start, start + 500));
+export async function inChunks<T>(ids: T[], update: (chunk: T[]) => Promise<unknown>): Promise<void> {
+  for (let start = 0; start < ids.length; start += 500) await update(ids.slice(start, start + 500));
 }
 
 /**
  * Shadow-rejects signatures: confirmed ones become rejected at once (leaving the count), and
  * unconfirmed ones are marked so that confirming them rejects them. Call inside a transaction.
  */
-export function shadowRejectSignatures(tx: Db, matches: BlockableSignature[], now: Date): { rejected: number; blocked: number } {
+export async function shadowRejectSignatures(tx: Tx, matches: BlockableSignature[], now: Date): Promise<{ rejected: number; blocked: number }> {
   const confirmed = matches.filter((match) => match.state !== 'unconfirmed').map((match) => match.id);
   const unconfirmed = matches.filter((match) => match.state === 'unconfirmed').map((match) => match.id);
-  inChunks(confirmed, (ids) => {
-    tx.update(signatures).set({ state: 'rejected', blocked: true, featured: false, moderatedAt: now, rejectedAt: now }).where(inArray(signatures.id, ids)).run();
-  });
-  inChunks(unconfirmed, (ids) => {
-    tx.update(signatures).set({ blocked: true }).where(inArray(signatures.id, ids)).run();
-  });
+  await inChunks(confirmed, (ids) => tx.update(signatures).set({ state: 'rejected', blocked: true, featured: false, moderatedAt: now, rejectedAt: now }).where(inArray(signatures.id, ids)));
+  await inChunks(unconfirmed, (ids) => tx.update(signatures).set({ blocked: true }).where(inArray(signatures.id, ids)));
   return { rejected: confirmed.length, blocked: unconfirmed.length };
 }

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Context } from '../context.js';
+import { one, type Reader } from '../db/database.js';
 import { findLetterById } from '../letters/find-letter.js';
 import { findVersion } from '../letters/repo.js';
 import { closedSince } from '../letters/letter-status.js';
@@ -37,10 +38,14 @@ const detailsChanged = (): AppError =>
   new AppError('signature_details_changed', 409, 'The details of this signature changed after this page was shown, so nothing was confirmed. Check the details below as they are now, then confirm again if they are yours.');
 
 /** What the confirm page shows for a token; changes nothing (mail scanners prefetch links). */
-export function describeConfirmation(ctx: Context, token: string): ConfirmationView {
-  const signature = signatureForToken(ctx, token);
-  const letter = findLetterById(ctx.db, signature.letterId);
-  return { letter, signature, version: findVersion(ctx.db, signature.versionId), alreadyConfirmed: signature.state !== 'unconfirmed', detailsFingerprint: detailsFingerprint(signature) };
+export function describeConfirmation(ctx: Context, token: string): Promise<ConfirmationView> {
+  return describeConfirmationIn(ctx.db, token, ctx.now());
+}
+
+async function describeConfirmationIn(db: Reader, token: string, now: Date): Promise<ConfirmationView> {
+  const signature = await signatureForToken(db, token, now);
+  const letter = await findLetterById(db, signature.letterId);
+  return { letter, signature, version: await findVersion(db, signature.versionId), alreadyConfirmed: signature.state !== 'unconfirmed', detailsFingerprint: detailsFingerprint(signature) };
 }
 
 /**
@@ -48,23 +53,24 @@ export function describeConfirmation(ctx: Context, token: string): ConfirmationV
  * detailsFingerprint; a client that sends none confirms what is stored). Idempotent: confirming
  * twice is the same as once, and only the first sends the thank-you mail.
  */
-export function confirmSignature(ctx: Context, token: string, shownDetails?: string): ConfirmationView {
+export async function confirmSignature(ctx: Context, token: string, shownDetails?: string): Promise<ConfirmationView> {
   const now = ctx.now();
-  const view = ctx.db.transaction((tx) => {
-    const described = describeConfirmation({ ...ctx, db: tx }, token);
+  const view = await ctx.db.write(async (tx) => {
+    const described = await describeConfirmationIn(tx, token, now);
     const { letter, signature, version, alreadyConfirmed } = described;
     if (alreadyConfirmed) return described;
     if (shownDetails !== undefined && shownDetails !== described.detailsFingerprint) throw detailsChanged();
     if (!signedWhileOpen(letter, signature, now)) throw signedAfterClosing();
     const state = stateAfterConfirmation(letter, signature);
-    const affiliationVerified = isAffiliationVerified({ state, emailDomain: signature.emailDomain }, organisationDomainsOf(tx, signature.organisationId));
-    const confirmed = tx
-      .update(signatures)
-      .set({ state, confirmedAt: now, affiliationVerified, ...(state === 'rejected' ? { rejectedAt: now } : {}) })
-      .where(eq(signatures.id, signature.id))
-      .returning()
-      .get();
-    const withdrawToken = issueToken(tx, signature.id, 'withdraw', WITHDRAW_TOKEN_DAYS, now);
+    const affiliationVerified = isAffiliationVerified({ state, emailDomain: signature.emailDomain }, await organisationDomainsOf(tx, signature.organisationId));
+    const confirmed = await one(
+      tx
+        .update(signatures)
+        .set({ state, confirmedAt: now, affiliationVerified, ...(state === 'rejected' ? { rejectedAt: now } : {}) })
+        .where(eq(signatures.id, signature.id))
+        .returning(),
+    );
+    const withdrawToken = await issueToken(tx, signature.id, 'withdraw', WITHDRAW_TOKEN_DAYS, now);
     const mail = composeMail(ctx.views, 'signature-confirmed', signature.email, {
       letterTitle: letter.title,
       name: signature.name,
@@ -73,7 +79,7 @@ export function confirmSignature(ctx: Context, token: string, shownDetails?: str
       withdrawUrl: `${ctx.config.baseUrl}/signatures/withdraw/${withdrawToken}`,
       versionHash: version?.sha256 ?? '',
     }, signature.id);
-    enqueueMail(tx, mail, now, mailDomain(ctx));
+    await enqueueMail(tx, mail, now, mailDomain(ctx));
     return { ...described, signature: confirmed };
   });
   ctx.notifyOutbox();
@@ -101,9 +107,9 @@ function stateAfterConfirmation(letter: LetterRow, signature: SignatureRow): Sig
   return letter.moderation === 'post' && !signature.holdReason && !signature.rejectedAt ? 'approved' : 'pending';
 }
 
-function signatureForToken(ctx: Context, token: string): SignatureRow {
-  const signatureId = redeemToken(ctx.db, token, 'confirm', ctx.now());
-  const signature = findSignatureById(ctx.db, signatureId);
+async function signatureForToken(db: Reader, token: string, now: Date): Promise<SignatureRow> {
+  const signatureId = await redeemToken(db, token, 'confirm', now);
+  const signature = await findSignatureById(db, signatureId);
   if (!signature) throw notFound('signature');
   if (signature.state === 'withdrawn') {
     throw new AppError('signature_withdrawn', 410, 'This signature was withdrawn. You can sign the letter again from its page.');

@@ -1,8 +1,8 @@
 import { and, count, eq, isNotNull, min, sql } from 'drizzle-orm';
 import { recordAudit, SYSTEM_ACTOR, type Actor } from '../audit/record.js';
-import { CliError, type Command } from '../cli/command.js';
+import { CliError, withDatabase, type Command } from '../cli/command.js';
 import type { Context } from '../context.js';
-import type { Db } from '../db/client.js';
+import { first, type Tx } from '../db/database.js';
 import { letters } from '../letters/table.js';
 import { letterOrganisationCounts, signatures, SIGNATURE_STATES, type SignatureState } from './table.js';
 
@@ -38,7 +38,7 @@ export interface CountsReport {
   repaired: boolean;
 }
 
-const isListed = sql`${signatures.state} = 'approved' AND ${signatures.showPublic} = 1`;
+const isListed = sql`${signatures.state} = 'approved' AND ${signatures.showPublic} = TRUE`;
 
 /**
  * Recounts every letter's signatures from the rows and compares them with the counts the
@@ -47,69 +47,71 @@ const isListed = sql`${signatures.state} = 'approved' AND ${signatures.showPubli
  * wait for one letter's recount at most, never for the whole database's. The triggers make drift
  * impossible through the application; this is for a database edited by hand or restored in part.
  */
-export function repairCounts(ctx: Pick<Context, 'db' | 'now'>, options: { actor: Actor; dryRun?: boolean }): CountsReport {
-  const ids = ctx.db.select({ id: letters.id }).from(letters).orderBy(letters.id).all();
+export async function repairCounts(ctx: Pick<Context, 'db' | 'now'>, options: { actor: Actor; dryRun?: boolean }): Promise<CountsReport> {
+  const ids = await ctx.db.select({ id: letters.id }).from(letters).orderBy(letters.id);
   const drifted: LetterDrift[] = [];
   for (const { id } of ids) {
-    // Immediate (as every transaction here): the recount and the fix see the same rows.
-    const drift = ctx.db.transaction((tx) => repairLetter(tx, id, options, ctx.now()));
+    // A write (as every one: SQLite's immediate, PostgreSQL's with the letter's row locked): the
+    // recount and the fix see the same rows.
+    const drift = await ctx.db.write((tx) => repairLetter(tx, id, options, ctx.now()));
     if (drift) drifted.push(drift);
   }
   return { letters: ids.length, drifted, repaired: !options.dryRun && drifted.length > 0 };
 }
 
-function repairLetter(tx: Db, letterId: number, options: { actor: Actor; dryRun?: boolean }, now: Date): LetterDrift | undefined {
-  const letter = tx.select().from(letters).where(eq(letters.id, letterId)).get();
+async function repairLetter(tx: Tx, letterId: number, options: { actor: Actor; dryRun?: boolean }, now: Date): Promise<LetterDrift | undefined> {
+  // Taking the letter's row first (a no-op update) holds back the triggers of concurrent signings
+  // on PostgreSQL until the recount is done: they update this row too.
+  await tx.update(letters).set({ id: letterId }).where(eq(letters.id, letterId));
+  const letter = await first(tx.select().from(letters).where(eq(letters.id, letterId)));
   if (!letter) return undefined;
-  const counts = recount(tx, letterId);
+  const counts = await recount(tx, letterId);
   const drift: CountDrift[] = (Object.keys(counts) as CountField[])
     .filter((field) => letter[field] !== counts[field])
     .map((field) => ({ field, stored: letter[field], actual: counts[field] }));
-  const organisationsWrong = countWrongOrganisationGroups(tx, letterId);
+  const organisationsWrong = await countWrongOrganisationGroups(tx, letterId);
   if (drift.length === 0 && organisationsWrong === 0) return undefined;
   const found = { letterId, slug: letter.slug, drift, organisationsWrong };
   if (options.dryRun) return found;
-  if (drift.length > 0) tx.update(letters).set(counts).where(eq(letters.id, letterId)).run();
-  if (organisationsWrong > 0) rebuildOrganisationCounts(tx, letterId);
-  recordAudit(tx, { actor: options.actor, action: 'counts.repair', details: { drifted: [found] } }, now);
+  if (drift.length > 0) await tx.update(letters).set(counts).where(eq(letters.id, letterId));
+  if (organisationsWrong > 0) await rebuildOrganisationCounts(tx, letterId);
+  await recordAudit(tx, { actor: options.actor, action: 'counts.repair', details: { drifted: [found] } }, now);
   return found;
 }
 
 const zeroCounts = (): Counts => ({ countUnconfirmed: 0, countPending: 0, countApproved: 0, countRejected: 0, countWithdrawn: 0, countListed: 0 });
 
-function recount(tx: Db, letterId: number): Counts {
+async function recount(tx: Tx, letterId: number): Promise<Counts> {
   const counts = zeroCounts();
-  const byState = tx.select({ state: signatures.state, n: count() }).from(signatures).where(eq(signatures.letterId, letterId)).groupBy(signatures.state).all();
+  const byState = await tx.select({ state: signatures.state, n: count() }).from(signatures).where(eq(signatures.letterId, letterId)).groupBy(signatures.state);
   for (const row of byState) {
     if (SIGNATURE_STATES.includes(row.state)) counts[COUNT_COLUMNS[row.state]] = row.n;
   }
-  counts.countListed = tx.select({ n: count() }).from(signatures).where(and(eq(signatures.letterId, letterId), isListed)).get()?.n ?? 0;
+  counts.countListed = (await first(tx.select({ n: count() }).from(signatures).where(and(eq(signatures.letterId, letterId), isListed))))?.n ?? 0;
   return counts;
 }
 
-const groupsOfListed = (tx: Db, letterId: number) =>
+// Every row of a group has the same organisation (its id is in the group's key, or none): min() picks it.
+const groupsOfListed = (tx: Tx, letterId: number) =>
   tx
-    .select({ organisationGroup: sql<string>`${signatures.organisationGroup}`, organisationId: signatures.organisationId, label: min(signatures.organisationText), listed: count() })
+    .select({ organisationGroup: sql<string>`${signatures.organisationGroup}`, organisationId: min(signatures.organisationId), label: min(signatures.organisationText), listed: count() })
     .from(signatures)
     .where(and(eq(signatures.letterId, letterId), isListed, isNotNull(signatures.organisationGroup)))
-    .groupBy(signatures.organisationGroup)
-    .all();
+    .groupBy(signatures.organisationGroup);
 
-function countWrongOrganisationGroups(tx: Db, letterId: number): number {
-  const actual = new Map(groupsOfListed(tx, letterId).map((row) => [row.organisationGroup, row.listed]));
-  const stored = new Map(
-    tx.select().from(letterOrganisationCounts).where(eq(letterOrganisationCounts.letterId, letterId)).all().map((row) => [row.organisationGroup, row.listed]),
-  );
+async function countWrongOrganisationGroups(tx: Tx, letterId: number): Promise<number> {
+  const actual = new Map((await groupsOfListed(tx, letterId)).map((row) => [row.organisationGroup, row.listed]));
+  const stored = new Map((await tx.select().from(letterOrganisationCounts).where(eq(letterOrganisationCounts.letterId, letterId))).map((row) => [row.organisationGroup, row.listed]));
   const groups = new Set([...actual.keys(), ...stored.keys()]);
   return [...groups].filter((group) => actual.get(group) !== stored.get(group)).length;
 }
 
 /** Rebuilds a letter's breakdown and moves its page revision, so pages kept with the wrong breakdown are rendered again. */
-function rebuildOrganisationCounts(tx: Db, letterId: number): void {
-  tx.update(letters).set({ publicRevision: sql`${letters.publicRevision} + 1` }).where(eq(letters.id, letterId)).run();
-  tx.delete(letterOrganisationCounts).where(eq(letterOrganisationCounts.letterId, letterId)).run();
-  const rows = groupsOfListed(tx, letterId).map((row) => ({ letterId, organisationGroup: row.organisationGroup, organisationId: row.organisationId, label: row.label ?? '', listed: row.listed }));
-  for (let start = 0; start < rows.length; start += 500) tx.insert(letterOrganisationCounts).values(rows.slice(start, start + 500)).run();
+async function rebuildOrganisationCounts(tx: Tx, letterId: number): Promise<void> {
+  await tx.update(letters).set({ publicRevision: sql`${letters.publicRevision} + 1` }).where(eq(letters.id, letterId));
+  await tx.delete(letterOrganisationCounts).where(eq(letterOrganisationCounts.letterId, letterId));
+  const rows = (await groupsOfListed(tx, letterId)).map((row) => ({ letterId, organisationGroup: row.organisationGroup, organisationId: row.organisationId, label: row.label ?? '', listed: row.listed }));
+  for (let start = 0; start < rows.length; start += 500) await tx.insert(letterOrganisationCounts).values(rows.slice(start, start + 500));
 }
 
 const describeDrift = (letter: LetterDrift): string => {
@@ -127,19 +129,14 @@ breakdown from the signature rows, reports every letter whose stored counts diff
 one short transaction per letter so the running server is never kept waiting long (each fix is
 recorded in the audit log). With --dry-run it only reports.
 The database keeps these counts itself; drift means the file was edited by hand or restored in part.`,
-  run(args, env) {
+  async run(args, env) {
     const [action, ...flags] = args;
     const unknown = flags.filter((flag) => flag !== '--dry-run');
     if (action !== 'repair' || unknown.length > 0) throw new CliError(`expected "counts repair [--dry-run]", got "counts ${args.join(' ')}"`);
     const dryRun = flags.includes('--dry-run');
-    const database = env.openDatabase();
-    try {
-      const report = repairCounts({ db: database.db, now: () => new Date() }, { actor: SYSTEM_ACTOR, dryRun });
-      for (const letter of report.drifted) env.stdout.write(`${describeDrift(letter)}\n`);
-      const outcome = report.drifted.length === 0 ? 'all counts match' : dryRun ? 'nothing changed (dry run)' : 'repaired';
-      env.stdout.write(`${report.drifted.length} of ${report.letters} letters drifted; ${outcome}\n`);
-    } finally {
-      database.close();
-    }
+    const report = await withDatabase(env, (database) => repairCounts({ db: database, now: () => new Date() }, { actor: SYSTEM_ACTOR, dryRun }));
+    for (const letter of report.drifted) env.stdout.write(`${describeDrift(letter)}\n`);
+    const outcome = report.drifted.length === 0 ? 'all counts match' : dryRun ? 'nothing changed (dry run)' : 'repaired';
+    env.stdout.write(`${report.drifted.length} of ${report.letters} letters drifted; ${outcome}\n`);
   },
 };

@@ -1,5 +1,5 @@
 import { and, eq, gt, inArray, isNotNull, isNull, lte, notExists, or, sql, type SQLWrapper } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import type { Reader, Tx } from '../db/database.js';
 import { signatures, signatureTokens } from './table.js';
 
 /** What a signer told us about themselves, blanked: withdrawal, anonymisation and erasure all start here. */
@@ -12,7 +12,7 @@ export const BLANK_DETAILS = { name: '', title: '', organisationText: '', organi
  */
 const BLANK_IDENTITY = {
   email: '',
-  emailKey: sql`'erased:' || ${signatures.id}`,
+  emailKey: sql`'erased:' || CAST(${signatures.id} AS text)`,
   emailDomain: '',
   ipHash: null,
   ipNetwork: null,
@@ -27,7 +27,7 @@ const BLANK_IDENTITY = {
  * until it expires, so the newest link's expiry holds the signature back too (a link a newer mail
  * replaced confirms nothing, so it holds nothing back).
  */
-const unconfirmedDue = (db: Db, cutoff: Date, now: Date) =>
+const unconfirmedDue = (db: Reader, cutoff: Date, now: Date) =>
   and(
     eq(signatures.state, 'unconfirmed'),
     lte(signatures.signedAt, cutoff),
@@ -40,12 +40,12 @@ const unconfirmedDue = (db: Db, cutoff: Date, now: Date) =>
   );
 
 /** Ids of unconfirmed signatures due for deletion (see unconfirmedDue), as a subquery. */
-export const unconfirmedSignedBefore = (db: Db, cutoff: Date, now: Date): SQLWrapper =>
+export const unconfirmedSignedBefore = (db: Reader, cutoff: Date, now: Date): SQLWrapper =>
   db.select({ id: signatures.id }).from(signatures).where(unconfirmedDue(db, cutoff, now));
 
 /** Deletes unconfirmed signatures due for deletion (see unconfirmedDue) that carry no rejection; their tokens follow (foreign key cascade). */
-export function deleteUnconfirmedSignedBefore(tx: Db, cutoff: Date, now: Date): number {
-  return tx.delete(signatures).where(and(unconfirmedDue(tx, cutoff, now), isNull(signatures.rejectedAt))).run().changes;
+export async function deleteUnconfirmedSignedBefore(tx: Tx, cutoff: Date, now: Date): Promise<number> {
+  return (await tx.delete(signatures).where(and(unconfirmedDue(tx, cutoff, now), isNull(signatures.rejectedAt))).returning({ id: signatures.id })).length;
 }
 
 /** A withdrawn signature as withdrawal leaves it: the details erased, the address (and any rejection) kept. */
@@ -56,42 +56,43 @@ export const withdrawnForm = (now: Date) => ({ ...BLANK_DETAILS, state: 'withdra
  * deleted row would forget the rejection, and the address could sign and be listed unseen. They go
  * back to the withdrawn form they had before their signer signed again. Returns how many.
  */
-export function withdrawRejectedUnconfirmedBefore(tx: Db, cutoff: Date, now: Date): number {
-  const ids = tx
+export async function withdrawRejectedUnconfirmedBefore(tx: Tx, cutoff: Date, now: Date): Promise<number> {
+  const rows = await tx
     .select({ id: signatures.id })
     .from(signatures)
-    .where(and(unconfirmedDue(tx, cutoff, now), isNotNull(signatures.rejectedAt)))
-    .all()
-    .map((row) => row.id);
+    .where(and(unconfirmedDue(tx, cutoff, now), isNotNull(signatures.rejectedAt)));
+  const ids = rows.map((row) => row.id);
   if (ids.length === 0) return 0;
-  tx.delete(signatureTokens).where(inArray(signatureTokens.signatureId, ids)).run();
-  return tx.update(signatures).set(withdrawnForm(now)).where(inArray(signatures.id, ids)).run().changes;
+  await tx.delete(signatureTokens).where(inArray(signatureTokens.signatureId, ids));
+  return (await tx.update(signatures).set(withdrawnForm(now)).where(inArray(signatures.id, ids)).returning({ id: signatures.id })).length;
 }
 
 /** Drops the address hash and network of signatures made at or before `cutoff`. */
-export function forgetClientAddressesBefore(tx: Db, cutoff: Date): number {
-  return tx
+export async function forgetClientAddressesBefore(tx: Tx, cutoff: Date): Promise<number> {
+  const changed = await tx
     .update(signatures)
     .set({ ipHash: null, ipNetwork: null })
     .where(and(lte(signatures.signedAt, cutoff), or(isNotNull(signatures.ipHash), isNotNull(signatures.ipNetwork))))
-    .run().changes;
+    .returning({ id: signatures.id });
+  return changed.length;
 }
 
 /** Ids of every signature on a letter, as a subquery. */
-export const signatureIdsOfLetter = (db: Db, letterId: number): SQLWrapper =>
+export const signatureIdsOfLetter = (db: Reader, letterId: number): SQLWrapper =>
   db.select({ id: signatures.id }).from(signatures).where(eq(signatures.letterId, letterId));
 
 /**
  * Erases who signed a letter while keeping what they did: states (and so the counts) stay, the
  * rows leave the public list, and every link ever mailed stops working.
  */
-export function anonymiseSignaturesOfLetter(tx: Db, letterId: number): number {
-  tx.delete(signatureTokens).where(inArray(signatureTokens.signatureId, signatureIdsOfLetter(tx, letterId))).run();
-  return tx
+export async function anonymiseSignaturesOfLetter(tx: Tx, letterId: number): Promise<number> {
+  await tx.delete(signatureTokens).where(inArray(signatureTokens.signatureId, signatureIdsOfLetter(tx, letterId)));
+  const changed = await tx
     .update(signatures)
     .set({ ...BLANK_DETAILS, ...BLANK_IDENTITY, showPublic: false })
     .where(eq(signatures.letterId, letterId))
-    .run().changes;
+    .returning({ id: signatures.id });
+  return changed.length;
 }
 
 export interface SignerRecord {
@@ -101,20 +102,20 @@ export interface SignerRecord {
 }
 
 /** Every signature stored under any of these keys, across all letters. */
-export const findSignaturesByEmailKeys = (db: Db, emailKeys: readonly string[]): SignerRecord[] =>
-  db.select({ id: signatures.id, email: signatures.email, ipHash: signatures.ipHash }).from(signatures).where(inArray(signatures.emailKey, [...emailKeys])).all();
+export const findSignaturesByEmailKeys = (db: Reader, emailKeys: readonly string[]): Promise<SignerRecord[]> =>
+  db.select({ id: signatures.id, email: signatures.email, ipHash: signatures.ipHash }).from(signatures).where(inArray(signatures.emailKey, [...emailKeys]));
 
 /** The address hashes kept on a letter's signatures, as a subquery. */
-export const ipHashesOfLetter = (db: Db, letterId: number): SQLWrapper =>
+export const ipHashesOfLetter = (db: Reader, letterId: number): SQLWrapper =>
   db.select({ ipHash: signatures.ipHash }).from(signatures).where(and(eq(signatures.letterId, letterId), isNotNull(signatures.ipHash)));
 
 /**
  * A signer's erasure request: each signature is withdrawn (it leaves the counts) and everything
  * about the person, address included, is erased. Runs the same statements for an empty list.
  */
-export function eraseSignatures(tx: Db, ids: number[], now: Date): number {
-  tx.delete(signatureTokens).where(inArray(signatureTokens.signatureId, ids)).run();
-  return tx
+export async function eraseSignatures(tx: Tx, ids: number[], now: Date): Promise<number> {
+  await tx.delete(signatureTokens).where(inArray(signatureTokens.signatureId, ids));
+  const changed = await tx
     .update(signatures)
     .set({
       ...BLANK_DETAILS,
@@ -125,5 +126,6 @@ export function eraseSignatures(tx: Db, ids: number[], now: Date): number {
       withdrawnAt: sql`coalesce(${signatures.withdrawnAt}, ${now.getTime()})`,
     })
     .where(inArray(signatures.id, ids))
-    .run().changes;
+    .returning({ id: signatures.id });
+  return changed.length;
 }

@@ -1,5 +1,6 @@
-import { and, count, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import { and, count, desc, eq, inArray, lt, min, sql, type SQL } from 'drizzle-orm';
+import { first, type Reader } from '../db/database.js';
+import { indexedBy } from '../db/dialect.js';
 import { coveringDomain } from '../lib/domain.js';
 import { anyColumnContains } from '../db/search.js';
 import { pageOf, type Page } from '../lib/paging.js';
@@ -35,8 +36,11 @@ export interface PublicListFilter {
 
 export const FEATURED_LIMIT = 12;
 
-/** Listed rows only; the condition is spelled exactly as the partial indexes' WHERE so SQLite uses them. */
-const isListed = sql`${signatures.state} = 'approved' AND ${signatures.showPublic} = 1`;
+/**
+ * Listed rows only; the condition is spelled as the partial indexes' WHERE so SQLite uses them
+ * (SQLite reads TRUE as 1, as the index condition has it).
+ */
+const isListed = sql`${signatures.state} = 'approved' AND ${signatures.showPublic} = TRUE`;
 
 const selection = {
   id: signatures.id,
@@ -64,30 +68,31 @@ export interface ListPage extends Page<PublicSignatory> {
 }
 
 /** One page of listed signatories, newest first; pass `nextCursor` back as `cursor` for the next. */
-export function listPublicSignatories(db: Db, filter: PublicListFilter & { cursor?: number; limit: number; searchWindow?: number }): ListPage {
-  const { seek, search, index } = filterConditions(db, filter);
+export async function listPublicSignatories(db: Reader, filter: PublicListFilter & { cursor?: number; limit: number; searchWindow?: number }): Promise<ListPage> {
+  const { seek, search, index } = await filterConditions(db, filter);
   const where = and(seek, filter.cursor ? lt(signatures.id, filter.cursor) : undefined);
   const { ids, windowEnd } = search
-    ? searchIds(db, where, search, filter.limit + 1, index, filter.searchWindow ?? SEARCH_WINDOW)
-    : { ids: seekIds(db, where, filter.limit + 1, index), windowEnd: null };
-  const page = pageOf(selectByIds(db, ids), filter.limit);
+    ? await searchIds(db, where, search, filter.limit + 1, index, filter.searchWindow ?? SEARCH_WINDOW)
+    : { ids: await seekIds(db, where, filter.limit + 1, index), windowEnd: null };
+  const page = pageOf(await selectByIds(db, ids), filter.limit);
   const searchIncomplete = page.nextCursor === null && windowEnd !== null;
-  return { items: toPublic(db, page.items), nextCursor: searchIncomplete ? windowEnd : page.nextCursor, searchIncomplete };
+  return { items: await toPublic(db, page.items), nextCursor: searchIncomplete ? windowEnd : page.nextCursor, searchIncomplete };
 }
 
 /** Every listed signatory matching the filter, read a page at a time: for the CSV download. */
-export function* allPublicSignatories(db: Db, filter: PublicListFilter, pageSize = 1000): Generator<PublicSignatory> {
+export async function* allPublicSignatories(db: Reader, filter: PublicListFilter, pageSize = 1000): AsyncGenerator<PublicSignatory> {
   let cursor: number | undefined;
   do {
-    const page = listPublicSignatories(db, { ...filter, cursor, limit: pageSize });
+    const page = await listPublicSignatories(db, { ...filter, cursor, limit: pageSize });
     yield* page.items;
     cursor = page.nextCursor ?? undefined;
   } while (cursor !== undefined);
 }
 
 /** Featured listed signatories, newest first: shown above the list and on the letter page. */
-export function listFeaturedSignatories(db: Db, letterId: number, limit = FEATURED_LIMIT): PublicSignatory[] {
-  return toPublic(db, selectByIds(db, seekIds(db, and(eq(signatures.letterId, letterId), sql`${signatures.featured} = 1`), limit, 'signatures_featured_idx')));
+export async function listFeaturedSignatories(db: Reader, letterId: number, limit = FEATURED_LIMIT): Promise<PublicSignatory[]> {
+  const ids = await seekIds(db, and(eq(signatures.letterId, letterId), sql`${signatures.featured} = TRUE`), limit, 'signatures_featured_idx');
+  return toPublic(db, await selectByIds(db, ids));
 }
 
 export interface OrganisationCount {
@@ -106,22 +111,21 @@ export interface OrganisationBreakdown {
  * triggers keep (letter_organisation_counts), so its cost depends on the number of organisations
  * shown, not on the number of signatures.
  */
-export function organisationBreakdown(db: Db, letterId: number, top = 10): OrganisationBreakdown {
-  const rows = db
+export async function organisationBreakdown(db: Reader, letterId: number, top = 10): Promise<OrganisationBreakdown> {
+  const rows = await db
     .select({ label: letterOrganisationCounts.label, name: organisations.name, listed: letterOrganisationCounts.listed })
     .from(letterOrganisationCounts)
     .leftJoin(organisations, eq(organisations.id, letterOrganisationCounts.organisationId))
     .where(eq(letterOrganisationCounts.letterId, letterId))
     .orderBy(desc(letterOrganisationCounts.listed))
-    .limit(top)
-    .all();
-  const total = db.select({ n: count() }).from(letterOrganisationCounts).where(eq(letterOrganisationCounts.letterId, letterId)).get()?.n ?? 0;
+    .limit(top);
+  const total = (await first(db.select({ n: count() }).from(letterOrganisationCounts).where(eq(letterOrganisationCounts.letterId, letterId))))?.n ?? 0;
   return { total, top: rows.map((row) => ({ name: row.name ?? row.label, listed: row.listed })) };
 }
 
 /** The conditions an index seek can serve, the search (a scan) apart, and the index to seek. */
-function filterConditions(db: Db, filter: PublicListFilter): { seek: SQL | undefined; search: SQL | undefined; index: ListIndex } {
-  const group = filter.organisation ? organisationGroupOf(matchOrganisation(db, filter.organisation)) : null;
+async function filterConditions(db: Reader, filter: PublicListFilter): Promise<{ seek: SQL | undefined; search: SQL | undefined; index: ListIndex }> {
+  const group = filter.organisation ? organisationGroupOf(await matchOrganisation(db, filter.organisation)) : null;
   return {
     seek: and(eq(signatures.letterId, filter.letterId), group ? eq(signatures.organisationGroup, group) : undefined),
     search: filter.q ? anyColumnContains([signatures.name, signatures.title, signatures.organisationText, organisations.name], filter.q) : undefined,
@@ -137,45 +141,48 @@ type ListIndex = 'signatures_public_list_idx' | 'signatures_public_group_idx' | 
  * SQLite, without statistics, prefers signatures_letter_state_idx, which for the featured block
  * would walk every approved row of the letter.
  */
-const newestListed = (where: SQL | undefined, limit: number, index: ListIndex): SQL =>
-  sql`SELECT ${signatures.id} AS id FROM ${signatures} INDEXED BY ${sql.identifier(index)}
-      WHERE ${and(isListed, where)} ORDER BY ${signatures.id} DESC LIMIT ${limit}`;
+const newestListed = (db: Reader, where: SQL | undefined, limit: number, index: ListIndex) =>
+  db
+    .select({ id: signatures.id })
+    .from(indexedBy(db, signatures, index) as typeof signatures)
+    .where(and(isListed, where))
+    .orderBy(desc(signatures.id))
+    .limit(limit);
 
-const seekIds = (db: Db, where: SQL | undefined, limit: number, index: ListIndex): number[] =>
-  db.all<{ id: number }>(newestListed(where, limit, index)).map((row) => row.id);
+const seekIds = async (db: Reader, where: SQL | undefined, limit: number, index: ListIndex): Promise<number[]> =>
+  (await newestListed(db, where, limit, index)).map((row) => row.id);
 
 /** Matches among the newest `window` listed rows after the cursor, and where that window ended if it was full. */
-function searchIds(db: Db, where: SQL | undefined, search: SQL, limit: number, index: ListIndex, window: number): { ids: number[]; windowEnd: number | null } {
-  const candidates = newestListed(where, window, index);
-  const ids = db
-    .all<{ id: number }>(
-      sql`SELECT ${signatures.id} AS id FROM (${candidates}) AS candidate
-          JOIN ${signatures} ON ${signatures.id} = candidate.id
-          LEFT JOIN ${organisations} ON ${organisations.id} = ${signatures.organisationId}
-          WHERE ${search} ORDER BY ${signatures.id} DESC LIMIT ${limit}`,
-    )
-    .map((row) => row.id);
-  const examined = db.get<{ n: number; last: number | null }>(sql`SELECT count(*) AS n, min(id) AS last FROM (${candidates})`);
-  return { ids, windowEnd: examined && examined.n >= window ? examined.last : null };
+async function searchIds(db: Reader, where: SQL | undefined, search: SQL, limit: number, index: ListIndex, window: number): Promise<{ ids: number[]; windowEnd: number | null }> {
+  const candidates = newestListed(db, where, window, index).as('candidate');
+  const rows = await db
+    .select({ id: signatures.id })
+    .from(candidates)
+    .innerJoin(signatures, eq(signatures.id, candidates.id))
+    .leftJoin(organisations, eq(organisations.id, signatures.organisationId))
+    .where(search)
+    .orderBy(desc(signatures.id))
+    .limit(limit);
+  const examined = await first(db.select({ n: count(), last: min(candidates.id) }).from(candidates));
+  return { ids: rows.map((row) => row.id), windowEnd: examined && examined.n >= window ? examined.last : null };
 }
 
 /** The rows of a page, by primary key, newest first. */
-function selectByIds(db: Db, ids: number[]) {
+async function selectByIds(db: Reader, ids: number[]) {
   if (ids.length === 0) return [];
   return db
     .select(selection)
     .from(signatures)
     .leftJoin(organisations, eq(organisations.id, signatures.organisationId))
     .where(inArray(signatures.id, ids))
-    .orderBy(desc(signatures.id))
-    .all();
+    .orderBy(desc(signatures.id));
 }
 
-type ListedRow = ReturnType<typeof selectByIds>[number];
+type ListedRow = Awaited<ReturnType<typeof selectByIds>>[number];
 
-function toPublic(db: Db, rows: ListedRow[]): PublicSignatory[] {
+async function toPublic(db: Reader, rows: ListedRow[]): Promise<PublicSignatory[]> {
   const verifiedOrganisations = rows.filter((row) => row.affiliationVerified && row.organisationId !== null).map((row) => row.organisationId as number);
-  const domains = domainsByOrganisation(db, verifiedOrganisations);
+  const domains = await domainsByOrganisation(db, verifiedOrganisations);
   return rows.map((row) => ({
     id: row.id,
     name: row.name,

@@ -1,6 +1,6 @@
 import { and, count, desc, eq, inArray, isNull, lt } from 'drizzle-orm';
 import type { Context } from '../context.js';
-import type { Db } from '../db/client.js';
+import { first, type Tx } from '../db/database.js';
 import { anyColumnContains } from '../db/search.js';
 import { pageOf, type Page } from '../lib/paging.js';
 import { organisations } from '../organisations/table.js';
@@ -61,8 +61,8 @@ const searchedColumns = (withEmails: boolean) => [
  * What moderators see of a letter's signatures, newest first, a page at a time (keyset paging on
  * id: with a state, signatures_letter_state_idx serves it). Organisers see emails; the public never does.
  */
-export function listModerationQueue(ctx: Context, query: ModerationQueueQuery) {
-  const rows = ctx.db
+export async function listModerationQueue(ctx: Pick<Context, 'db'>, query: ModerationQueueQuery) {
+  const rows = await ctx.db
     .select(queueSelection)
     .from(signatures)
     .leftJoin(organisations, eq(organisations.id, signatures.organisationId))
@@ -75,47 +75,38 @@ export function listModerationQueue(ctx: Context, query: ModerationQueueQuery) {
       ),
     )
     .orderBy(desc(signatures.id))
-    .limit(query.limit + 1)
-    .all();
+    .limit(query.limit + 1);
   return pageOf(rows, query.limit);
 }
 
-export type ModerationQueueItem = ReturnType<typeof listModerationQueue> extends Page<infer T> ? T : never;
+export type ModerationQueueItem = Awaited<ReturnType<typeof listModerationQueue>> extends Page<infer T> ? T : never;
 
 /** Pending signatures "approve all verified" takes: verified affiliation, not held for a reason, never rejected before. */
 const verifiedPendingOf = (letterId: number) =>
   and(eq(signatures.letterId, letterId), eq(signatures.state, 'pending'), eq(signatures.affiliationVerified, true), isNull(signatures.holdReason), isNull(signatures.rejectedAt));
 
 /** How many signatures "approve all pending from verified affiliations" would approve now. */
-export const countVerifiedPending = (ctx: Pick<Context, 'db'>, letterId: number): number =>
-  ctx.db.select({ n: count() }).from(signatures).where(verifiedPendingOf(letterId)).get()?.n ?? 0;
+export const countVerifiedPending = async (ctx: Pick<Context, 'db'>, letterId: number): Promise<number> =>
+  (await first(ctx.db.select({ n: count() }).from(signatures).where(verifiedPendingOf(letterId))))?.n ?? 0;
 
 /** Signatures of a letter among `ids`, with what moderation rules look at. */
-export const findModeratableSignatures = (tx: Db, letterId: number, ids: readonly number[]): Pick<SignatureRow, 'id' | 'state' | 'featured'>[] =>
+export const findModeratableSignatures = (tx: Tx, letterId: number, ids: readonly number[]): Promise<Pick<SignatureRow, 'id' | 'state' | 'featured'>[]> =>
   tx
     .select({ id: signatures.id, state: signatures.state, featured: signatures.featured })
     .from(signatures)
-    .where(and(eq(signatures.letterId, letterId), inArray(signatures.id, [...ids])))
-    .all();
+    .where(and(eq(signatures.letterId, letterId), inArray(signatures.id, [...ids])));
 
 /** How many of `ids` are signatures of the letter. */
-export const countSignaturesOnLetter = (tx: Db, letterId: number, ids: readonly number[]): number =>
-  ids.length === 0 ? 0 : (tx.select({ n: count() }).from(signatures).where(and(eq(signatures.letterId, letterId), inArray(signatures.id, [...ids]))).get()?.n ?? 0);
+export const countSignaturesOnLetter = async (tx: Tx, letterId: number, ids: readonly number[]): Promise<number> =>
+  ids.length === 0 ? 0 : ((await first(tx.select({ n: count() }).from(signatures).where(and(eq(signatures.letterId, letterId), inArray(signatures.id, [...ids])))))?.n ?? 0);
 
 /** What a moderator's action may change on a signature. */
 export type ModerationChanges = Partial<Pick<SignatureRow, 'state' | 'featured' | 'rejectedAt' | 'rejectionNote' | 'moderatedAt' | 'moderationNote'>>;
 
-export function updateModeratedSignatures(tx: Db, ids: readonly number[], changes: ModerationChanges): void {
-  tx.update(signatures).set(changes).where(inArray(signatures.id, [...ids])).run();
+export async function updateModeratedSignatures(tx: Tx, ids: readonly number[], changes: ModerationChanges): Promise<void> {
+  await tx.update(signatures).set(changes).where(inArray(signatures.id, [...ids]));
 }
 
 /** Approves every pending signature "approve all verified" takes (see verifiedPendingOf); returns their ids, in order. */
-export const approveVerifiedPendingSignatures = (tx: Db, letterId: number, changes: Pick<ModerationChanges, 'moderatedAt' | 'moderationNote'>): number[] =>
-  tx
-    .update(signatures)
-    .set({ ...changes, state: 'approved' })
-    .where(verifiedPendingOf(letterId))
-    .returning({ id: signatures.id })
-    .all()
-    .map((row) => row.id)
-    .sort((a, b) => a - b);
+export const approveVerifiedPendingSignatures = async (tx: Tx, letterId: number, changes: Pick<ModerationChanges, 'moderatedAt' | 'moderationNote'>): Promise<number[]> =>
+  (await tx.update(signatures).set({ ...changes, state: 'approved' }).where(verifiedPendingOf(letterId)).returning({ id: signatures.id })).map((row) => row.id).sort((a, b) => a - b);

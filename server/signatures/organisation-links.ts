@@ -1,5 +1,5 @@
 import { and, count, eq, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import type { Reader, Tx } from '../db/database.js';
 import { coveringDomain } from '../lib/domain.js';
 import { signatures, type SignatureState } from './table.js';
 
@@ -17,26 +17,25 @@ export const isAffiliationVerified = (signature: { state: SignatureState; emailD
 
 const CHUNK = 500;
 
-function updateInChunks(ids: number[], update: (chunk: number[]) => void): void {
-  for (let start = 0; start < ids.length; start += CHUNK) update(ids.slice(start, start + CHUNK));
+async function updateInChunks(ids: number[], update: (chunk: number[]) => Promise<unknown>): Promise<void> {
+  for (let start = 0; start < ids.length; start += CHUNK) await update(ids.slice(start, start + CHUNK));
 }
 
 /** Unmatched signatures whose organisation text folds to one of `keys` now match the organisation. Returns their ids. */
-export function linkUnmatchedSignatures(tx: Db, keys: readonly string[], organisationId: number): number[] {
+export async function linkUnmatchedSignatures(tx: Tx, keys: readonly string[], organisationId: number): Promise<number[]> {
   const wanted = keys.filter(Boolean);
   if (wanted.length === 0) return [];
-  return tx
+  const linked = await tx
     .update(signatures)
     .set({ organisationId })
     .where(and(isNull(signatures.organisationId), ne(signatures.organisationKey, ''), inArray(signatures.organisationKey, wanted)))
-    .returning({ id: signatures.id })
-    .all()
-    .map((row) => row.id);
+    .returning({ id: signatures.id });
+  return linked.map((row) => row.id);
 }
 
 /** Every signature matched to `fromId` now matches `toId` (a merge). Returns how many moved. */
-export function moveOrganisationSignatures(tx: Db, fromId: number, toId: number): number {
-  return tx.update(signatures).set({ organisationId: toId }).where(eq(signatures.organisationId, fromId)).run().changes;
+export async function moveOrganisationSignatures(tx: Tx, fromId: number, toId: number): Promise<number> {
+  return (await tx.update(signatures).set({ organisationId: toId }).where(eq(signatures.organisationId, fromId)).returning({ id: signatures.id })).length;
 }
 
 /**
@@ -44,12 +43,11 @@ export function moveOrganisationSignatures(tx: Db, fromId: number, toId: number)
  * address is within one of `domains`; call whenever the domains or the signatures change.
  * Returns how many signatures gained and lost the mark.
  */
-export function reevaluateAffiliations(tx: Db, organisationId: number, domains: readonly string[]): { verified: number; unverified: number } {
-  const rows = tx
+export async function reevaluateAffiliations(tx: Tx, organisationId: number, domains: readonly string[]): Promise<{ verified: number; unverified: number }> {
+  const rows = await tx
     .select({ id: signatures.id, state: signatures.state, emailDomain: signatures.emailDomain, affiliationVerified: signatures.affiliationVerified })
     .from(signatures)
-    .where(eq(signatures.organisationId, organisationId))
-    .all();
+    .where(eq(signatures.organisationId, organisationId));
   const gained: number[] = [];
   const lost: number[] = [];
   for (const row of rows) {
@@ -57,7 +55,7 @@ export function reevaluateAffiliations(tx: Db, organisationId: number, domains: 
     if (verified !== row.affiliationVerified) (verified ? gained : lost).push(row.id);
   }
   for (const [ids, affiliationVerified] of [[gained, true], [lost, false]] as const) {
-    updateInChunks(ids, (chunk) => tx.update(signatures).set({ affiliationVerified }).where(inArray(signatures.id, chunk)).run());
+    await updateInChunks(ids, (chunk) => tx.update(signatures).set({ affiliationVerified }).where(inArray(signatures.id, chunk)));
   }
   return { verified: gained.length, unverified: lost.length };
 }
@@ -70,12 +68,11 @@ export interface OrganisationSignatureCounts {
 }
 
 /** Matched and verified signatures per organisation (all of them, or those in `organisationIds`), for the organisers' pages. */
-export function countSignaturesByOrganisation(db: Db, organisationIds?: readonly number[]): Map<number, OrganisationSignatureCounts> {
-  const rows = db
-    .select({ organisationId: signatures.organisationId, signatures: count(), verified: sql<number>`coalesce(sum(${signatures.affiliationVerified}), 0)` })
+export async function countSignaturesByOrganisation(db: Reader, organisationIds?: readonly number[]): Promise<Map<number, OrganisationSignatureCounts>> {
+  const rows = await db
+    .select({ organisationId: signatures.organisationId, signatures: count(), verified: sql<number>`count(*) FILTER (WHERE ${signatures.affiliationVerified} = true)` })
     .from(signatures)
     .where(organisationIds ? inArray(signatures.organisationId, [...organisationIds]) : isNotNull(signatures.organisationId))
-    .groupBy(signatures.organisationId)
-    .all();
+    .groupBy(signatures.organisationId);
   return new Map(rows.flatMap((row) => (row.organisationId === null ? [] : [[row.organisationId, { signatures: row.signatures, verified: Number(row.verified) }]])));
 }

@@ -17,20 +17,20 @@ const BATCH = 200;
  * Queues at most `limit` (the scheduler works through a backlog in slices so page requests are
  * served in between). Returns how many were queued.
  */
-export function sendDueReminders(ctx: Context, limit = Number.POSITIVE_INFINITY): number {
+export async function sendDueReminders(ctx: Context, limit = Number.POSITIVE_INFINITY): Promise<number> {
   if (ctx.config.reminderHours === 0) return 0;
   const now = ctx.now();
   const signedBy = new Date(now.getTime() - ctx.config.reminderHours * HOUR);
   // Past the life of its first link a signature gets no reminder: the fresh link would hold it
   // back from retention (see unconfirmedDue) for someone who long since moved on.
   const signedAfter = new Date(now.getTime() - ctx.config.confirmTokenDays * 24 * HOUR);
-  const letters = listOpenLetters(ctx.db, now).filter((letter) => letter.remindersEnabled && isAcceptingSignatures(letter, now));
+  const letters = (await listOpenLetters(ctx.db, now)).filter((letter) => letter.remindersEnabled && isAcceptingSignatures(letter, now));
   let sent = 0;
   for (const letter of letters) {
     let batch: number;
     do {
-      batch = ctx.db.transaction((tx) => {
-        const due = tx
+      batch = await ctx.db.write(async (tx) => {
+        const due = await tx
           .select({ id: signatures.id, email: signatures.email, name: signatures.name })
           .from(signatures)
           .where(
@@ -43,11 +43,10 @@ export function sendDueReminders(ctx: Context, limit = Number.POSITIVE_INFINITY)
               lt(signatures.mailsSent, ctx.config.maxMailsPerSignature),
             ),
           )
-          .limit(Math.min(BATCH, limit - sent))
-          .all();
+          .limit(Math.min(BATCH, limit - sent));
         for (const signature of due) {
-          sendConfirmationMail(ctx, tx, letter, signature, 'confirm-reminder');
-          tx.update(signatures).set({ reminderSentAt: now }).where(eq(signatures.id, signature.id)).run();
+          await sendConfirmationMail(ctx, tx, letter, signature, 'confirm-reminder');
+          await tx.update(signatures).set({ reminderSentAt: now }).where(eq(signatures.id, signature.id));
         }
         return due.length;
       });

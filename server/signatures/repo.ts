@@ -1,19 +1,16 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
-import { preparedPerConnection } from '../db/prepared.js';
+import { first, type Reader, type Tx } from '../db/database.js';
+import { preparedChange, preparedQuery } from '../db/prepared.js';
 import { signatures, type SignatureRow } from './table.js';
 
-const signatureByEmailKey = preparedPerConnection((db) =>
-  db.select().from(signatures).where(and(eq(signatures.letterId, sql.placeholder('letterId')), eq(signatures.emailKey, sql.placeholder('emailKey')))).prepare(),
+const signatureByEmailKey = preparedQuery((db) =>
+  db.select().from(signatures).where(and(eq(signatures.letterId, sql.placeholder('letterId')), eq(signatures.emailKey, sql.placeholder('emailKey')))),
 );
-export const findSignatureByEmailKey = (db: Db, letterId: number, emailKey: string): SignatureRow | undefined => signatureByEmailKey(db).get({ letterId, emailKey });
+export const findSignatureByEmailKey = (db: Reader, letterId: number, emailKey: string): Promise<SignatureRow | undefined> => signatureByEmailKey.first(db, { letterId, emailKey });
 
-export const findSignatureById = (db: Db, id: number): SignatureRow | undefined =>
-  db.select().from(signatures).where(eq(signatures.id, id)).get();
+export const findSignatureById = (db: Reader, id: number): Promise<SignatureRow | undefined> => first(db.select().from(signatures).where(eq(signatures.id, id)));
 
-const mailSent = preparedPerConnection((db) => db.update(signatures).set({ mailsSent: sql`${signatures.mailsSent} + 1` }).where(eq(signatures.id, sql.placeholder('id'))).prepare());
-export const recordMailSent = (tx: Db, signatureId: number): void => {
-  mailSent(tx).run({ id: signatureId });
-};
+const mailSent = preparedChange((tx) => tx.update(signatures).set({ mailsSent: sql`${signatures.mailsSent} + 1` }).where(eq(signatures.id, sql.placeholder('id'))));
+export const recordMailSent = (tx: Tx, signatureId: number): Promise<void> => mailSent(tx, { id: signatureId });
 
 export { isUniqueViolation } from '../db/errors.js';

@@ -44,49 +44,50 @@ export function signatureRoutes(ctx: Context, letterPageWithForm: LetterPageWith
   router.post('/letters/:slug/signatures', sameOrigin, ...limits.signingPerAddress, requireFormBody, ...limits.signingPerEmailDomain, async (req, res) => {
     const evenTiming = answerNoSoonerThan(ctx.config.signResponseMs);
     const slug = param(req, 'slug');
-    const letter = findPublicLetter(ctx.db, slug);
+    const letter = await findPublicLetter(ctx.db, slug);
     if (!isAcceptingSignatures(letter, ctx.now())) throw letterClosed();
     const parsed = parseForm(signForm, req.body, SIGN_FIELDS);
     if (!parsed.ok) {
-      const model = letterPageWithForm(ctx, slug, { values: parsed.values, errors: parsed.errors });
+      const model = await letterPageWithForm(ctx, slug, { values: parsed.values, errors: parsed.errors });
       return renderPage(res, 'letters/show', { ...model, title: `Error: ${model.title}` }, 422);
     }
     try {
-      signLetter(ctx, { slug, form: parsed.data, client: describeClientAddress(req.ip, ctx.config.sessionSecret) });
+      await signLetter(ctx, { slug, form: parsed.data, client: describeClientAddress(req.ip, ctx.config.sessionSecret) });
     } catch (error) {
       if (!(error instanceof AppError && SIGN_FORM_SEND_AGAIN.has(error.id))) throw error;
       // The form comes back filled in, stamped for the text on the page now.
-      const model = letterPageWithForm(ctx, slug, { values: formValues(req.body, SIGN_FIELDS), errors: {}, notice: sendAgainNotice(slug, error) });
+      const model = await letterPageWithForm(ctx, slug, { values: formValues(req.body, SIGN_FIELDS), errors: {}, notice: sendAgainNotice(slug, error) });
       return renderPage(res, 'letters/show', { ...model, title: `Send again: ${model.title}` }, error.status);
     }
     await evenTiming();
     res.redirect(303, `/letters/${encodeURIComponent(slug)}/check-your-email`);
   });
 
-  router.get('/letters/:slug/check-your-email', (req, res) => {
-    const letter = findPublicLetter(ctx.db, param(req, 'slug'));
+  router.get('/letters/:slug/check-your-email', async (req, res) => {
+    const letter = await findPublicLetter(ctx.db, param(req, 'slug'));
     renderPage(res, 'signatures/check-your-email', { title: 'Check your email', letter });
   });
 
-  router.get('/signatures/confirm/:token', tokenPage, (req, res) => {
-    renderPage(res, 'signatures/confirm', { title: 'Confirm your signature', ...describeConfirmation(ctx, token(req)) });
+  router.get('/signatures/confirm/:token', tokenPage, async (req, res) => {
+    renderPage(res, 'signatures/confirm', { title: 'Confirm your signature', ...(await describeConfirmation(ctx, token(req))) });
   });
 
-  router.post('/signatures/confirm/:token', tokenPage, sameOrigin, (req, res) => {
+  router.post('/signatures/confirm/:token', tokenPage, sameOrigin, async (req, res) => {
     try {
-      renderPage(res, 'signatures/confirmed', { title: 'Thank you for signing', scripts: ['share.js'], ...confirmSignature(ctx, token(req), textValue(req.body?.details)) });
+      const view = await confirmSignature(ctx, token(req), textValue(req.body?.details));
+      renderPage(res, 'signatures/confirmed', { title: 'Thank you for signing', scripts: ['share.js'], ...view });
     } catch (error) {
       if (!(error instanceof AppError && error.id === 'signature_details_changed')) throw error;
-      renderPage(res, 'signatures/confirm', { title: 'Check your details again', ...describeConfirmation(ctx, token(req)), notice: error.message }, error.status);
+      renderPage(res, 'signatures/confirm', { title: 'Check your details again', ...(await describeConfirmation(ctx, token(req))), notice: error.message }, error.status);
     }
   });
 
-  router.get('/signatures/withdraw/:token', tokenPage, (req, res) => {
-    renderPage(res, 'signatures/withdraw', { title: 'Withdraw your signature', ...describeWithdrawal(ctx, token(req)) });
+  router.get('/signatures/withdraw/:token', tokenPage, async (req, res) => {
+    renderPage(res, 'signatures/withdraw', { title: 'Withdraw your signature', ...(await describeWithdrawal(ctx, token(req))) });
   });
 
-  router.post('/signatures/withdraw/:token', tokenPage, sameOrigin, (req, res) => {
-    renderPage(res, 'signatures/withdrawn', { title: 'Your signature was withdrawn', ...withdrawSignature(ctx, token(req)) });
+  router.post('/signatures/withdraw/:token', tokenPage, sameOrigin, async (req, res) => {
+    renderPage(res, 'signatures/withdrawn', { title: 'Your signature was withdrawn', ...(await withdrawSignature(ctx, token(req))) });
   });
 
   // After the token pages: counts their failed look-ups (and only those) against the limit.

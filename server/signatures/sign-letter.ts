@@ -4,14 +4,14 @@ import { checkSubmission } from '../abuse/bot-checks.js';
 import { isDisposableEmailDomain } from '../abuse/disposable-email.js';
 import { famousNameHold } from '../abuse/famous-names.js';
 import type { Context } from '../context.js';
-import type { Db } from '../db/client.js';
+import type { Tx } from '../db/database.js';
 import { insertReturning } from '../db/prepared.js';
 import { findVersion } from '../letters/repo.js';
 import type { PublicLetterRow } from '../letters/table.js';
 import { findPublicLetter } from '../letters/find-letter.js';
 import { isAcceptingSignatures } from '../letters/letter-status.js';
 import { composeMail, enqueueMail } from '../mail/outbox.js';
-import { matchOrganisation } from '../organisations/service.js';
+import { matchOrganisation, type OrganisationMatch } from '../organisations/service.js';
 import { AppError } from '../web/errors.js';
 import type { ClientAddress } from '../lib/client-address.js';
 import type { SignForm } from './forms.js';
@@ -43,43 +43,44 @@ export const SIGN_FORM_SEND_AGAIN = new Set(['sign_form_expired', 'letter_text_c
  * A person signs a letter. Whatever the history of the address, the caller answers the same way
  * ("check your email"): what differs is only which mail, if any, goes to that address.
  */
-export function signLetter(ctx: Context, input: SignLetterInput): void {
-  const letter = findPublicLetter(ctx.db, input.slug);
+export async function signLetter(ctx: Context, input: SignLetterInput): Promise<void> {
+  const letter = await findPublicLetter(ctx.db, input.slug);
   const check = checkSubmission(ctx, { slug: letter.slug, honeypot: input.form.website, stamp: input.form.stamp });
   if (check.outcome === 'bot') return;
   if (check.outcome === 'expired') throw formExpired();
-  const screening = screenSigner(ctx, letter, input);
+  const screening = await screenSigner(ctx, letter, input);
 
   const attempt = () =>
-    ctx.db.transaction((tx) => {
+    ctx.db.write(async (tx) => {
       // Read again inside the write: a letter closed or changed a moment ago takes no signature for it.
       const now = ctx.now();
-      const current = findPublicLetter(tx, input.slug);
+      const current = await findPublicLetter(tx, input.slug);
       if (!isAcceptingSignatures(current, now)) throw letterClosed();
-      const versionId = versionRead(tx, current, check.versionId);
-      const existing = findSignatureByEmailKey(tx, current.id, input.form.email.key);
-      if (existing) return handleRepeatSigner(ctx, tx, current, versionId, existing, input, screening);
+      const versionId = await versionRead(tx, current, check.versionId);
+      const submitted = submittedValues(await matchOrganisation(tx, input.form.organisation), versionId, input, screening, now);
+      const existing = await findSignatureByEmailKey(tx, current.id, input.form.email.key);
+      if (existing) return handleRepeatSigner(ctx, tx, current, submitted, existing);
       // Its first mail is counted in the row itself rather than by a second write to it.
-      const signature = insertReturning(tx, signatures, { ...newSignatureValues(tx, current.id, versionId, input, screening, now), mailsSent: 1 });
-      queueConfirmationMail(ctx, tx, current, signature, 'confirm-signature');
+      const signature = await insertReturning(tx, signatures, { ...submitted, letterId: current.id, emailKey: input.form.email.key, emailDomain: input.form.email.domain, mailsSent: 1 });
+      await queueConfirmationMail(ctx, tx, current, signature, 'confirm-signature');
     });
 
   try {
-    attempt();
+    await attempt();
   } catch (error) {
     // The unique index is the last guard: a concurrent first signing by the same address won the
     // race, so this one is a repeat signer like any other.
     if (!isUniqueViolation(error)) throw error;
-    attempt();
+    await attempt();
   }
   ctx.notifyOutbox();
 }
 
 /** The version the signer read: the one their form's stamp names, which must still be the current one. */
-function versionRead(tx: Db, letter: { id: number; currentVersionId: number }, stampedVersionId: number | undefined): number {
+async function versionRead(tx: Tx, letter: { id: number; currentVersionId: number }, stampedVersionId: number | undefined): Promise<number> {
   if (stampedVersionId === undefined || stampedVersionId === letter.currentVersionId) return letter.currentVersionId;
-  const read = findVersion(tx, stampedVersionId);
-  throw textChanged({ read: read?.letterId === letter.id ? read.number : undefined, current: findVersion(tx, letter.currentVersionId)?.number });
+  const read = await findVersion(tx, stampedVersionId);
+  throw textChanged({ read: read?.letterId === letter.id ? read.number : undefined, current: (await findVersion(tx, letter.currentVersionId))?.number });
 }
 
 /** What moderators are told about a signer; none of it changes what the signer sees. */
@@ -91,20 +92,20 @@ interface Screening {
   disposableEmail: boolean;
 }
 
-function screenSigner(ctx: Context, letter: PublicLetterRow, input: SignLetterInput): Screening {
+async function screenSigner(ctx: Context, letter: PublicLetterRow, input: SignLetterInput): Promise<Screening> {
   const { form, client } = input;
   return {
-    blocked: matchingBlockRule(ctx.db, { letterId: letter.id, client, emailDomain: form.email.domain }) !== undefined,
+    blocked: (await matchingBlockRule(ctx.db, { letterId: letter.id, client, emailDomain: form.email.domain })) !== undefined,
     holdReason: famousNameHold(ctx, form.name),
     disposableEmail: isDisposableEmailDomain(form.email.domain),
   };
 }
 
 /** What one submission of the form says about the signer: a new signature, or the latest word of an unconfirmed one. */
-function submittedValues(tx: Db, versionId: number, input: SignLetterInput, screening: Screening, now: Date) {
+function submittedValues(organisation: OrganisationMatch, versionId: number, input: SignLetterInput, screening: Screening, now: Date) {
   const { form, client } = input;
   return {
-    ...matchOrganisation(tx, form.organisation),
+    ...organisation,
     versionId,
     name: form.name,
     // The address as the key is made from it (see parseEmailAddress), so mail goes where the key points.
@@ -121,21 +122,18 @@ function submittedValues(tx: Db, versionId: number, input: SignLetterInput, scre
   };
 }
 
-function newSignatureValues(tx: Db, letterId: number, versionId: number, input: SignLetterInput, screening: Screening, now: Date) {
-  return { ...submittedValues(tx, versionId, input, screening, now), letterId, emailKey: input.form.email.key, emailDomain: input.form.email.domain };
-}
+type SubmittedValues = ReturnType<typeof submittedValues>;
 
-function handleRepeatSigner(ctx: Context, tx: Db, letter: PublicLetterRow, versionId: number, existing: SignatureRow, input: SignLetterInput, screening: Screening): void {
-  const now = ctx.now();
+async function handleRepeatSigner(ctx: Context, tx: Tx, letter: PublicLetterRow, submitted: SubmittedValues, existing: SignatureRow): Promise<void> {
   switch (existing.state) {
     case 'withdrawn': {
-      revokeTokens(tx, existing.id);
+      await revokeTokens(tx, existing.id);
       // A signature made afresh; what a moderator decided about the address before (rejectedAt) stays.
-      const values = { ...submittedValues(tx, versionId, input, screening, now), state: 'unconfirmed' as const, mailsSent: 0 };
-      tx.update(signatures)
+      const values = { ...submitted, state: 'unconfirmed' as const, mailsSent: 0 };
+      await tx
+        .update(signatures)
         .set({ ...values, confirmedAt: null, moderatedAt: null, withdrawnAt: null, featured: false, affiliationVerified: false, reminderSentAt: null, moderationNote: null })
-        .where(eq(signatures.id, existing.id))
-        .run();
+        .where(eq(signatures.id, existing.id));
       return sendConfirmationMail(ctx, tx, letter, { ...existing, ...values });
     }
     case 'unconfirmed': {
@@ -145,14 +143,14 @@ function handleRepeatSigner(ctx: Context, tx: Db, letter: PublicLetterRow, versi
       // no mail left to send, nothing changes: details no mail went out for are never confirmed.
       // A block rule that caught the signature already keeps catching it.
       if (!hasMailAllowance(ctx, existing)) return;
-      const values = { ...submittedValues(tx, versionId, input, screening, now), blocked: existing.blocked || screening.blocked };
-      tx.update(signatures).set(values).where(eq(signatures.id, existing.id)).run();
-      replaceConfirmLinks(tx, existing.id, now);
+      const values = { ...submitted, blocked: existing.blocked || submitted.blocked };
+      await tx.update(signatures).set(values).where(eq(signatures.id, existing.id));
+      await replaceConfirmLinks(tx, existing.id, submitted.signedAt);
       return sendConfirmationMail(ctx, tx, letter, { ...existing, ...values });
     }
     case 'pending':
     case 'approved':
-      if (hasMailAllowance(ctx, existing)) sendAlreadySignedMail(ctx, tx, letter, existing);
+      if (hasMailAllowance(ctx, existing)) await sendAlreadySignedMail(ctx, tx, letter, existing);
       return;
     case 'rejected':
       // Saying anything would tell a rejected signer (or someone using their address) about moderation.
@@ -165,15 +163,15 @@ const hasMailAllowance = (ctx: Context, signature: SignatureRow): boolean => sig
 type ConfirmationKind = 'confirm-signature' | 'confirm-reminder';
 
 /** Queues a mail with a fresh confirm link and counts it against the signature's allowance. */
-export function sendConfirmationMail(ctx: Context, tx: Db, letter: PublicLetterRow, signature: Pick<SignatureRow, 'id' | 'email' | 'name'>, kind: ConfirmationKind = 'confirm-signature'): void {
-  queueConfirmationMail(ctx, tx, letter, signature, kind);
-  recordMailSent(tx, signature.id);
+export async function sendConfirmationMail(ctx: Context, tx: Tx, letter: PublicLetterRow, signature: Pick<SignatureRow, 'id' | 'email' | 'name'>, kind: ConfirmationKind = 'confirm-signature'): Promise<void> {
+  await queueConfirmationMail(ctx, tx, letter, signature, kind);
+  await recordMailSent(tx, signature.id);
 }
 
 /** sendConfirmationMail without counting the mail: for a new signature, whose row is inserted already counting it. */
-function queueConfirmationMail(ctx: Context, tx: Db, letter: PublicLetterRow, signature: Pick<SignatureRow, 'id' | 'email' | 'name'>, kind: ConfirmationKind): void {
+async function queueConfirmationMail(ctx: Context, tx: Tx, letter: PublicLetterRow, signature: Pick<SignatureRow, 'id' | 'email' | 'name'>, kind: ConfirmationKind): Promise<void> {
   const now = ctx.now();
-  const token = issueToken(tx, signature.id, 'confirm', ctx.config.confirmTokenDays, now);
+  const token = await issueToken(tx, signature.id, 'confirm', ctx.config.confirmTokenDays, now);
   const mail = composeMail(ctx.views, kind, signature.email, {
     letterTitle: letter.title,
     name: signature.name,
@@ -181,20 +179,20 @@ function queueConfirmationMail(ctx: Context, tx: Db, letter: PublicLetterRow, si
     letterUrl: `${ctx.config.baseUrl}/letters/${letter.slug}`,
     expiresDays: ctx.config.confirmTokenDays,
   }, signature.id);
-  enqueueMail(tx, mail, now, mailDomain(ctx));
+  await enqueueMail(tx, mail, now, mailDomain(ctx));
 }
 
-function sendAlreadySignedMail(ctx: Context, tx: Db, letter: PublicLetterRow, signature: SignatureRow): void {
+async function sendAlreadySignedMail(ctx: Context, tx: Tx, letter: PublicLetterRow, signature: SignatureRow): Promise<void> {
   const now = ctx.now();
-  const token = issueToken(tx, signature.id, 'withdraw', WITHDRAW_TOKEN_DAYS, now);
+  const token = await issueToken(tx, signature.id, 'withdraw', WITHDRAW_TOKEN_DAYS, now);
   const mail = composeMail(ctx.views, 'already-signed', signature.email, {
     letterTitle: letter.title,
     name: signature.name,
     withdrawUrl: `${ctx.config.baseUrl}/signatures/withdraw/${token}`,
     letterUrl: `${ctx.config.baseUrl}/letters/${letter.slug}`,
   }, signature.id);
-  enqueueMail(tx, mail, now, mailDomain(ctx));
-  recordMailSent(tx, signature.id);
+  await enqueueMail(tx, mail, now, mailDomain(ctx));
+  await recordMailSent(tx, signature.id);
 }
 
 export const mailDomain = (ctx: Context): string => new URL(ctx.config.baseUrl).hostname;

@@ -1,5 +1,5 @@
 import { and, eq, isNull, ne } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import { first, type Reader, type Tx } from '../db/database.js';
 import { insertRow } from '../db/prepared.js';
 import { randomToken, sha256Hex } from '../lib/hash.js';
 import { AppError } from '../web/errors.js';
@@ -10,9 +10,9 @@ const DAY = 24 * 60 * 60 * 1000;
 export const WITHDRAW_TOKEN_DAYS = 365;
 
 /** Creates a single-purpose token; only its SHA-256 is stored. Returns the token for the mail. */
-export function issueToken(tx: Db, signatureId: number, purpose: TokenPurpose, lifetimeDays: number, now: Date): string {
+export async function issueToken(tx: Tx, signatureId: number, purpose: TokenPurpose, lifetimeDays: number, now: Date): Promise<string> {
   const token = randomToken();
-  insertRow(tx, signatureTokens, { tokenHash: sha256Hex(token), signatureId, purpose, expiresAt: new Date(now.getTime() + lifetimeDays * DAY), createdAt: now });
+  await insertRow(tx, signatureTokens, { tokenHash: sha256Hex(token), signatureId, purpose, expiresAt: new Date(now.getTime() + lifetimeDays * DAY), createdAt: now });
   return token;
 }
 
@@ -20,13 +20,9 @@ export function issueToken(tx: Db, signatureId: number, purpose: TokenPurpose, l
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
 /** Finds the signature a token was issued for, for that purpose only: 404 unknown, 410 expired. */
-export function redeemToken(db: Db, token: string, purpose: TokenPurpose, now: Date): number {
+export async function redeemToken(db: Reader, token: string, purpose: TokenPurpose, now: Date): Promise<number> {
   const row = TOKEN_SHAPE.test(token)
-    ? db
-        .select()
-        .from(signatureTokens)
-        .where(and(eq(signatureTokens.tokenHash, sha256Hex(token)), eq(signatureTokens.purpose, purpose)))
-        .get()
+    ? await first(db.select().from(signatureTokens).where(and(eq(signatureTokens.tokenHash, sha256Hex(token)), eq(signatureTokens.purpose, purpose))))
     : undefined;
   if (!row) throw new AppError('token_unknown', 404, 'This link is not valid. It may have been mistyped, or replaced by a newer one.');
   if (row.replacedAt) throw linkReplaced();
@@ -45,15 +41,15 @@ const linkReplaced = (): AppError =>
  * New details for an unconfirmed signature go out with a new link: every confirm link mailed
  * before stops confirming (and says why), so no one confirms details they never saw.
  */
-export function replaceConfirmLinks(tx: Db, signatureId: number, now: Date): void {
-  tx.update(signatureTokens)
+export async function replaceConfirmLinks(tx: Tx, signatureId: number, now: Date): Promise<void> {
+  await tx
+    .update(signatureTokens)
     .set({ replacedAt: now })
-    .where(and(eq(signatureTokens.signatureId, signatureId), eq(signatureTokens.purpose, 'confirm'), isNull(signatureTokens.replacedAt)))
-    .run();
+    .where(and(eq(signatureTokens.signatureId, signatureId), eq(signatureTokens.purpose, 'confirm'), isNull(signatureTokens.replacedAt)));
 }
 
-export function revokeTokens(tx: Db, signatureId: number, keep?: TokenPurpose): void {
-  tx.delete(signatureTokens)
-    .where(keep ? and(eq(signatureTokens.signatureId, signatureId), ne(signatureTokens.purpose, keep)) : eq(signatureTokens.signatureId, signatureId))
-    .run();
+export async function revokeTokens(tx: Tx, signatureId: number, keep?: TokenPurpose): Promise<void> {
+  await tx
+    .delete(signatureTokens)
+    .where(keep ? and(eq(signatureTokens.signatureId, signatureId), ne(signatureTokens.purpose, keep)) : eq(signatureTokens.signatureId, signatureId));
 }

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Context } from '../context.js';
+import { one, type Reader } from '../db/database.js';
 import { findLetterById } from '../letters/find-letter.js';
 import type { LetterRow } from '../letters/table.js';
 import { notFound } from '../web/errors.js';
@@ -14,11 +15,15 @@ export interface WithdrawalView {
   alreadyWithdrawn: boolean;
 }
 
-export function describeWithdrawal(ctx: Context, token: string): WithdrawalView {
-  const signatureId = redeemToken(ctx.db, token, 'withdraw', ctx.now());
-  const signature = findSignatureById(ctx.db, signatureId);
+export function describeWithdrawal(ctx: Context, token: string): Promise<WithdrawalView> {
+  return describeWithdrawalIn(ctx.db, token, ctx.now());
+}
+
+async function describeWithdrawalIn(db: Reader, token: string, now: Date): Promise<WithdrawalView> {
+  const signatureId = await redeemToken(db, token, 'withdraw', now);
+  const signature = await findSignatureById(db, signatureId);
   if (!signature) throw notFound('signature');
-  const letter = findLetterById(ctx.db, signature.letterId);
+  const letter = await findLetterById(db, signature.letterId);
   return { letter, signature, alreadyWithdrawn: signature.state === 'withdrawn' };
 }
 
@@ -26,18 +31,13 @@ export function describeWithdrawal(ctx: Context, token: string): WithdrawalView 
  * The signer takes their name off the letter: it leaves the count and the list at once, and what
  * they told us about themselves is erased. They may sign again later.
  */
-export function withdrawSignature(ctx: Context, token: string): WithdrawalView {
+export function withdrawSignature(ctx: Context, token: string): Promise<WithdrawalView> {
   const now = ctx.now();
-  return ctx.db.transaction((tx) => {
-    const view = describeWithdrawal({ ...ctx, db: tx }, token);
+  return ctx.db.write(async (tx) => {
+    const view = await describeWithdrawalIn(tx, token, now);
     if (view.alreadyWithdrawn) return view;
-    revokeTokens(tx, view.signature.id, 'withdraw');
-    const signature = tx
-      .update(signatures)
-      .set(withdrawnForm(now))
-      .where(eq(signatures.id, view.signature.id))
-      .returning()
-      .get();
+    await revokeTokens(tx, view.signature.id, 'withdraw');
+    const signature = await one(tx.update(signatures).set(withdrawnForm(now)).where(eq(signatures.id, view.signature.id)).returning());
     return { ...view, signature, alreadyWithdrawn: false };
   });
 }
