@@ -18,9 +18,9 @@ interface BlockScope {
   base: string;
 }
 
-function scopeOf(ctx: Context, req: Request): BlockScope {
+async function scopeOf(ctx: Context, req: Request): Promise<BlockScope> {
   if (req.params.slug === undefined) return { letter: undefined, letterId: null, base: '/admin/blocks' };
-  const letter = findLetter(ctx.db, param(req, 'slug'));
+  const letter = await findLetter(ctx.db, param(req, 'slug'));
   return { letter, letterId: letter.id, base: `/admin/letters/${letter.slug}/blocks` };
 }
 
@@ -41,13 +41,14 @@ function outcomeOf(req: Request): { rejected: number; blocked: number } | 'remov
   return rejected === undefined || blocked === undefined ? undefined : { rejected, blocked };
 }
 
-function renderBlocks(ctx: Context, req: Request, res: Response, scope: BlockScope, form: BlockFormState, status = 200): void {
+async function renderBlocks(ctx: Context, req: Request, res: Response, scope: BlockScope, form: BlockFormState, status = 200): Promise<void> {
   const heading = scope.letter ? `Blocked signers: ${scope.letter.title}` : 'Blocked signers on every letter';
+  const rules = await listBlockRules(ctx, scope.letterId ?? undefined);
   renderPage(res, 'abuse/blocks', {
     title: Object.keys(form.errors).length > 0 ? `Error: ${heading}` : heading,
     heading,
     scope,
-    rules: listBlockRules(ctx, scope.letterId ?? undefined),
+    rules,
     kinds: BLOCK_KIND_OPTIONS,
     form,
     outcome: outcomeOf(req),
@@ -72,18 +73,18 @@ export function blockAdminRoutes(ctx: Context): Router {
   const moderator = requireOrganiser(ctx, 'moderator');
 
   for (const path of ['/admin/blocks', '/admin/letters/:slug/blocks']) {
-    router.get(path, moderator, (req, res) => {
-      renderBlocks(ctx, req, res, scopeOf(ctx, req), { values: { kind: 'ip_hash', value: '' }, errors: {} });
+    router.get(path, moderator, async (req, res) => {
+      await renderBlocks(ctx, req, res, await scopeOf(ctx, req), { values: { kind: 'ip_hash', value: '' }, errors: {} });
     });
 
     // Other pages (a signature in the moderation list) start here with a small form of their own
     // posting `kind` and `value`: a POST keeps the IP hash out of URLs, logs and history.
 
-    router.post(`${path}/preview`, moderator, (req, res) => {
-      const scope = scopeOf(ctx, req);
+    router.post(`${path}/preview`, moderator, async (req, res) => {
+      const scope = await scopeOf(ctx, req);
       const parsed = parseForm(blockForm, req.body, BLOCK_FIELDS);
       if (!parsed.ok) return renderBlocks(ctx, req, res, scope, parsed, 422);
-      const preview = previewBlock(ctx, { letterId: scope.letterId, ...parsed.data });
+      const preview = await previewBlock(ctx, { letterId: scope.letterId, ...parsed.data });
       const kindLabel = BLOCK_KIND_OPTIONS.find((option) => option.value === parsed.data.kind)?.label ?? parsed.data.kind;
       renderPage(res, 'abuse/block-preview', {
         title: 'Check the block before applying it',
@@ -96,19 +97,19 @@ export function blockAdminRoutes(ctx: Context): Router {
       });
     });
 
-    router.post(path, moderator, (req, res) => {
-      const scope = scopeOf(ctx, req);
+    router.post(path, moderator, async (req, res) => {
+      const scope = await scopeOf(ctx, req);
       const parsed = parseForm(blockForm, req.body, BLOCK_FIELDS);
       if (!parsed.ok) return renderBlocks(ctx, req, res, scope, parsed, 422);
-      const result = applyBlock(ctx, { letterId: scope.letterId, ...parsed.data, actor: actorFrom(currentOrganiser(res)) });
+      const result = await applyBlock(ctx, { letterId: scope.letterId, ...parsed.data, actor: actorFrom(currentOrganiser(res)) });
       res.redirect(303, `${scope.base}?rejected=${result.rejected}&blocked=${result.blocked}`);
     });
 
-    router.post(`${path}/:id/remove`, moderator, (req, res) => {
-      const scope = scopeOf(ctx, req);
+    router.post(`${path}/:id/remove`, moderator, async (req, res) => {
+      const scope = await scopeOf(ctx, req);
       const ruleId = blockRuleId(param(req, 'id'));
       if (ruleId === undefined) throw notFound('block rule');
-      removeBlock(ctx, { ruleId, letterId: scope.letterId, actor: actorFrom(currentOrganiser(res)) });
+      await removeBlock(ctx, { ruleId, letterId: scope.letterId, actor: actorFrom(currentOrganiser(res)) });
       res.redirect(303, `${scope.base}?removed=1`);
     });
   }

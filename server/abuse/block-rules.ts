@@ -2,8 +2,8 @@ import { and, desc, eq, inArray, isNull, lte, or, sql, type SQLWrapper } from 'd
 import { eraseBlockedIpHashes, type BlockedHashSelection } from '../audit/erase-details.js';
 import { recordAudit, type Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
-import type { Db } from '../db/client.js';
-import { preparedPerConnection } from '../db/prepared.js';
+import { first, one, type Reader, type Tx } from '../db/database.js';
+import { preparedQuery } from '../db/prepared.js';
 import { findBlockableSignatures, inChunks, shadowRejectSignatures, signaturesWithIpHash, type BlockableFilter } from '../signatures/block-matching.js';
 import { findLetterById } from '../letters/find-letter.js';
 import { AppError, notFound } from '../web/errors.js';
@@ -99,23 +99,23 @@ function filterFor(target: BlockTarget, value: string): BlockableFilter {
 }
 
 /** How many signatures a rule would catch, before the organiser commits to it. */
-export function previewBlock(ctx: Context, target: BlockTarget): BlockPreview {
-  const matches = findBlockableSignatures(ctx.db, filterFor(target, normaliseValue(target.kind, target.value)));
+export async function previewBlock(ctx: Context, target: BlockTarget): Promise<BlockPreview> {
+  const matches = await findBlockableSignatures(ctx.db, filterFor(target, normaliseValue(target.kind, target.value)));
   return { matching: matches.length, counted: matches.filter((match) => match.state !== 'unconfirmed').length };
 }
 
 /** Rejects every signature the rule catches and keeps the rule for later signers: one audited transaction. */
-export function applyBlock(ctx: Context, target: BlockTarget & { actor: Actor }): BlockResult {
+export function applyBlock(ctx: Context, target: BlockTarget & { actor: Actor }): Promise<BlockResult> {
   const now = ctx.now();
   const value = normaliseValue(target.kind, target.value);
   const letterId = target.letterId ?? null;
-  return ctx.db.transaction((tx) => {
-    const outcome = shadowRejectSignatures(tx, findBlockableSignatures(tx, filterFor(target, value)), now);
+  return ctx.db.write(async (tx) => {
+    const outcome = await shadowRejectSignatures(tx, await findBlockableSignatures(tx, filterFor(target, value)), now);
     const ruleId =
-      existingRuleId(tx, letterId, target.kind, value) ??
-      tx.insert(blockRules).values({ letterId, kind: target.kind, value, createdBy: target.actor.label, createdAt: now }).returning({ id: blockRules.id }).get().id;
-    const sources = target.kind === 'ip_hash' ? linkSourceSignatures(tx, ruleId, value) : [];
-    recordAudit(tx, { actor: target.actor, action: 'signatures.block', subject: `block_rule:${ruleId}`, details: { letterId, kind: target.kind, value, ...outcome, ...(sources.length > 0 ? { sources } : {}) } }, now);
+      (await existingRuleId(tx, letterId, target.kind, value)) ??
+      (await one(tx.insert(blockRules).values({ letterId, kind: target.kind, value, createdBy: target.actor.label, createdAt: now }).returning({ id: blockRules.id }))).id;
+    const sources = target.kind === 'ip_hash' ? await linkSourceSignatures(tx, ruleId, value) : [];
+    await recordAudit(tx, { actor: target.actor, action: 'signatures.block', subject: `block_rule:${ruleId}`, details: { letterId, kind: target.kind, value, ...outcome, ...(sources.length > 0 ? { sources } : {}) } }, now);
     return { ruleId, ...outcome };
   });
 }
@@ -125,17 +125,15 @@ export function applyBlock(ctx: Context, target: BlockTarget & { actor: Actor })
  * any letter), so erasing one of those signers finds the rule and its audit records after their
  * hash has changed. Returns their ids, for the audit record.
  */
-function linkSourceSignatures(tx: Db, ruleId: number, ipHash: string): number[] {
-  const ids = signaturesWithIpHash(tx, ipHash);
-  inChunks(ids, (chunk) => {
-    tx.insert(blockRuleSignatures).values(chunk.map((signatureId) => ({ ruleId, signatureId }))).onConflictDoNothing().run();
-  });
+async function linkSourceSignatures(tx: Tx, ruleId: number, ipHash: string): Promise<number[]> {
+  const ids = await signaturesWithIpHash(tx, ipHash);
+  await inChunks(ids, (chunk) => tx.insert(blockRuleSignatures).values(chunk.map((signatureId) => ({ ruleId, signatureId }))).onConflictDoNothing());
   return ids;
 }
 
-function existingRuleId(tx: Db, letterId: number | null, kind: BlockKind, value: string): number | undefined {
+async function existingRuleId(tx: Tx, letterId: number | null, kind: BlockKind, value: string): Promise<number | undefined> {
   const sameLetter = letterId === null ? isNull(blockRules.letterId) : eq(blockRules.letterId, letterId);
-  return tx.select({ id: blockRules.id }).from(blockRules).where(and(sameLetter, eq(blockRules.kind, kind), eq(blockRules.value, value))).get()?.id;
+  return (await first(tx.select({ id: blockRules.id }).from(blockRules).where(and(sameLetter, eq(blockRules.kind, kind), eq(blockRules.value, value)))))?.id;
 }
 
 export interface BlockRuleListing {
@@ -152,18 +150,15 @@ export interface BlockRuleListing {
  * The rules an organiser sees: for one letter, its own rules and the site-wide ones that also
  * catch its signers; without a letter, every rule. Newest first.
  */
-export function listBlockRules(ctx: Pick<Context, 'db'>, letterId?: number): BlockRuleListing[] {
+export async function listBlockRules(ctx: Pick<Context, 'db'>, letterId?: number): Promise<BlockRuleListing[]> {
   const scope = letterId === undefined ? undefined : or(isNull(blockRules.letterId), eq(blockRules.letterId, letterId));
-  const rows = ctx.db.select().from(blockRules).where(scope).orderBy(desc(blockRules.id)).all();
+  const rows = await ctx.db.select().from(blockRules).where(scope).orderBy(desc(blockRules.id));
   const letters = new Map<number, { slug: string; title: string }>();
-  const letterOf = (id: number) => {
-    if (!letters.has(id)) {
-      const { slug, title } = findLetterById(ctx.db, id);
-      letters.set(id, { slug, title });
-    }
-    return letters.get(id) ?? null;
-  };
-  return rows.map((row) => ({ id: row.id, kind: row.kind, value: row.value, letter: row.letterId === null ? null : letterOf(row.letterId), createdBy: row.createdBy, createdAt: row.createdAt }));
+  for (const id of new Set(rows.flatMap((row) => (row.letterId === null ? [] : [row.letterId])))) {
+    const { slug, title } = await findLetterById(ctx.db, id);
+    letters.set(id, { slug, title });
+  }
+  return rows.map((row) => ({ id: row.id, kind: row.kind, value: row.value, letter: row.letterId === null ? null : (letters.get(row.letterId) ?? null), createdBy: row.createdBy, createdAt: row.createdAt }));
 }
 
 /**
@@ -172,16 +167,16 @@ export function listBlockRules(ctx: Pick<Context, 'db'>, letterId?: number): Blo
  * too, and undoing a ban in bulk would put every one of them back on the list unseen.
  * `letterId` is the scope the request came from: a letter's page removes only that letter's rules.
  */
-export function removeBlock(ctx: Context, input: { ruleId: number; letterId: number | null; actor: Actor }): void {
+export function removeBlock(ctx: Context, input: { ruleId: number; letterId: number | null; actor: Actor }): Promise<void> {
   const now = ctx.now();
-  ctx.db.transaction((tx) => {
-    const rule = tx.select().from(blockRules).where(eq(blockRules.id, input.ruleId)).get();
+  return ctx.db.write(async (tx) => {
+    const rule = await first(tx.select().from(blockRules).where(eq(blockRules.id, input.ruleId)));
     if (!rule || rule.letterId !== input.letterId) throw notFound('block rule');
-    tx.delete(blockRules).where(eq(blockRules.id, rule.id)).run();
+    await tx.delete(blockRules).where(eq(blockRules.id, rule.id));
     // An address hash is named by the rule's id only: this record is made later than the rule, and
     // would otherwise keep the hash past the retention that deletes the rule.
     const named = rule.kind === 'ip_hash' ? {} : { value: rule.value };
-    recordAudit(tx, { actor: input.actor, action: 'signatures.unblock', subject: `block_rule:${rule.id}`, details: { ruleId: rule.id, letterId: rule.letterId, kind: rule.kind, ...named } }, now);
+    await recordAudit(tx, { actor: input.actor, action: 'signatures.unblock', subject: `block_rule:${rule.id}`, details: { ruleId: rule.id, letterId: rule.letterId, kind: rule.kind, ...named } }, now);
   });
 }
 
@@ -192,8 +187,8 @@ export function removeBlock(ctx: Context, input: { ruleId: number; letterId: num
  * deleted, and their hashes are erased from the audit log too. Address ranges and email domains
  * name no one and stay. Call inside the erasing transaction.
  */
-export function forgetIpHashRules(tx: Db, which: BlockedHashSelection): number {
-  eraseBlockedIpHashes(tx, which);
+export async function forgetIpHashRules(tx: Tx, which: BlockedHashSelection): Promise<number> {
+  await eraseBlockedIpHashes(tx, which);
   const chosen =
     'before' in which
       ? lte(blockRules.createdAt, which.before)
@@ -201,7 +196,7 @@ export function forgetIpHashRules(tx: Db, which: BlockedHashSelection): number {
           inArray(blockRules.value, listOrQuery(which.values)),
           inArray(blockRules.id, tx.select({ id: blockRuleSignatures.ruleId }).from(blockRuleSignatures).where(inArray(blockRuleSignatures.signatureId, listOrQuery(which.signatureIds)))),
         );
-  return tx.delete(blockRules).where(and(eq(blockRules.kind, 'ip_hash'), chosen)).run().changes;
+  return (await tx.delete(blockRules).where(and(eq(blockRules.kind, 'ip_hash'), chosen)).returning({ id: blockRules.id })).length;
 }
 
 const listOrQuery = <T>(values: readonly T[] | SQLWrapper): T[] | SQLWrapper => (Array.isArray(values) ? [...(values as readonly T[])] : (values as SQLWrapper));
@@ -227,11 +222,9 @@ function ruleCatches(rule: BlockRuleRow, signer: Signer): boolean {
 }
 
 /** The block rule that catches a new signer, if any: their signature is then stored blocked. */
-const rulesForLetter = preparedPerConnection((db) =>
-  db.select().from(blockRules).where(or(isNull(blockRules.letterId), eq(blockRules.letterId, sql.placeholder('letterId')))).prepare(),
-);
+const rulesForLetter = preparedQuery((db) => db.select().from(blockRules).where(or(isNull(blockRules.letterId), eq(blockRules.letterId, sql.placeholder('letterId')))));
 
-export function matchingBlockRule(db: Db, signer: Signer): BlockRuleRow | undefined {
-  const rules = rulesForLetter(db).all({ letterId: signer.letterId });
+export async function matchingBlockRule(db: Reader, signer: Signer): Promise<BlockRuleRow | undefined> {
+  const rules = await rulesForLetter.rows(db, { letterId: signer.letterId });
   return rules.find((rule) => ruleCatches(rule, signer));
 }

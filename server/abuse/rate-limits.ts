@@ -59,12 +59,12 @@ function limiter(ctx: Context, limit: number, windowMs: number, explanation: str
 }
 
 /** The letter and the domain of the submitted address; undefined when the handler will refuse the request anyway. */
-function letterEmailDomain(ctx: Context, req: Request): string | undefined {
+async function letterEmailDomain(ctx: Context, req: Request): Promise<string | undefined> {
   const address = parseEmailAddress(textValue((req.body as Record<string, unknown> | undefined)?.email) ?? '');
   if (!address) return undefined;
   try {
     // Only letters open for signing get a counter, so made-up slugs cannot fill the store.
-    const letter = findPublicLetter(ctx.db, param(req, 'slug'));
+    const letter = await findPublicLetter(ctx.db, param(req, 'slug'));
     return isAcceptingSignatures(letter, ctx.now()) ? `${letter.id}:${address.domain}` : undefined;
   } catch {
     return undefined;
@@ -76,10 +76,14 @@ export function createRateLimits(ctx: Context): RateLimits {
   const tooManySignatures = 'Too many signatures have been sent from your connection.';
   // A form sent back with errors does not count: correcting a typo must not lock a person out.
   const countSuccessesOnly = { skipFailedRequests: true };
-  const domainKeys = new WeakMap<Request, string | undefined>();
-  const domainKey = (req: Request): string | undefined => {
-    if (!domainKeys.has(req)) domainKeys.set(req, letterEmailDomain(ctx, req));
-    return domainKeys.get(req);
+  const domainKeys = new WeakMap<Request, Promise<string | undefined>>();
+  const domainKey = (req: Request): Promise<string | undefined> => {
+    let key = domainKeys.get(req);
+    if (!key) {
+      key = letterEmailDomain(ctx, req);
+      domainKeys.set(req, key);
+    }
+    return key;
   };
   return {
     signingPerAddress: [
@@ -88,8 +92,8 @@ export function createRateLimits(ctx: Context): RateLimits {
     ],
     signingPerEmailDomain: limiter(ctx, config.signLimitPerDomainPerHour, HOUR, 'Too many people have signed this letter with addresses at your email domain in the last hour.', {
       ...countSuccessesOnly,
-      skip: (req) => domainKey(req) === undefined,
-      keyGenerator: (req) => domainKey(req) ?? '',
+      skip: async (req) => (await domainKey(req)) === undefined,
+      keyGenerator: async (req) => (await domainKey(req)) ?? '',
     }),
     failedTokenLookups: failedTokenLookups(ctx),
   };

@@ -13,12 +13,12 @@ export interface CsvColumn<T> {
  * Sends records as an RFC 4180 CSV download, streamed with back-pressure: `records` is pulled one
  * row at a time, so a generator can read the database in pages between writes.
  */
-export async function sendCsv<T>(res: Response, filename: string, columns: readonly CsvColumn<T>[], records: Iterable<T>): Promise<void> {
+export async function sendCsv<T>(res: Response, filename: string, columns: readonly CsvColumn<T>[], records: Iterable<T> | AsyncIterable<T>): Promise<void> {
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`);
   const rows = Readable.from(
-    (function* () {
-      for (const record of records) yield columns.map((column) => column.value(record));
+    (async function* () {
+      for await (const record of records) yield columns.map((column) => column.value(record));
     })(),
   );
   // A BOM so spreadsheet programs read the names as UTF-8.

@@ -3,7 +3,7 @@ import type { Context } from '../context.js';
 import { findLetter } from '../letters/find-letter.js';
 import type { LetterRow } from '../letters/table.js';
 import { AppError } from '../web/errors.js';
-import { approveVerifiedPending, MAX_MODERATED_AT_ONCE, moderateSignatures, type ModerationAction, type ModerationResult } from './moderate-signatures.js';
+import { approveVerifiedPending, MAX_MODERATED_AT_ONCE, moderateSignaturesIn, type ModerationAction, type ModerationResult } from './moderate-signatures.js';
 import { countSignaturesOnLetter, countVerifiedPending, listModerationQueue, type ModerationQueueItem } from '../signatures/moderation-queue.js';
 import type { SignatureState } from '../signatures/table.js';
 
@@ -51,9 +51,9 @@ export const countsByStateOf = (letter: LetterRow): Record<SignatureState, numbe
 });
 
 /** A page of a letter's moderation queue, newest first, as `reader` may see it. */
-export function viewModerationQueue(ctx: Context, slug: string, filters: QueueFilters, reader: QueueReader): ModerationQueueView {
-  const letter = findLetter(ctx.db, slug);
-  const page = listModerationQueue(ctx, {
+export async function viewModerationQueue(ctx: Context, slug: string, filters: QueueFilters, reader: QueueReader): Promise<ModerationQueueView> {
+  const letter = await findLetter(ctx.db, slug);
+  const page = await listModerationQueue(ctx, {
     letterId: letter.id,
     state: filters.state === 'all' ? undefined : filters.state,
     q: filters.q,
@@ -79,27 +79,28 @@ export interface ModerateSelectionInput {
  * (or none at all) is refused whole, with nothing changed: the page it came from was not this
  * letter's queue, so no part of it can be trusted.
  */
-export function moderateSelectedSignatures(ctx: Context, input: ModerateSelectionInput): ModerationResult {
+export async function moderateSelectedSignatures(ctx: Context, input: ModerateSelectionInput): Promise<ModerationResult> {
   const ids = [...new Set(input.ids)];
   if (ids.length > MAX_MODERATED_AT_ONCE) throw new AppError('too_many_selected', 422, `Select at most ${MAX_MODERATED_AT_ONCE} signatures at a time.`, { field: 'ids' });
-  return ctx.db.transaction((tx) => {
-    const letter = findLetter(tx, input.slug);
-    const found = countSignaturesOnLetter(tx, letter.id, ids);
+  const now = ctx.now();
+  return ctx.db.write(async (tx) => {
+    const letter = await findLetter(tx, input.slug);
+    const found = await countSignaturesOnLetter(tx, letter.id, ids);
     if (found < ids.length) {
       const missing = ids.length - found;
       throw new AppError('not_on_this_letter', 422, `${missing} of the selected signatures ${missing === 1 ? 'is' : 'are'} not on this letter. Nothing was changed; reload the queue and select again.`, { field: 'ids' });
     }
-    return moderateSignatures({ ...ctx, db: tx }, { letterId: letter.id, ids, action: input.action, note: input.note, actor: input.actor });
+    return moderateSignaturesIn(tx, { letterId: letter.id, ids, action: input.action, note: input.note, actor: input.actor }, now);
   });
 }
 
 /** What "approve all pending from verified affiliations" would do, for its confirmation page. */
-export function previewApproveVerified(ctx: Context, slug: string): { letter: LetterRow; count: number } {
-  const letter = findLetter(ctx.db, slug);
-  return { letter, count: countVerifiedPending(ctx, letter.id) };
+export async function previewApproveVerified(ctx: Context, slug: string): Promise<{ letter: LetterRow; count: number }> {
+  const letter = await findLetter(ctx.db, slug);
+  return { letter, count: await countVerifiedPending(ctx, letter.id) };
 }
 
-export function approveVerifiedFromQueue(ctx: Context, input: { slug: string; note?: string; actor: Actor }): { approved: number[] } {
-  const letter = findLetter(ctx.db, input.slug);
+export async function approveVerifiedFromQueue(ctx: Context, input: { slug: string; note?: string; actor: Actor }): Promise<{ approved: number[] }> {
+  const letter = await findLetter(ctx.db, input.slug);
   return approveVerifiedPending(ctx, { letterId: letter.id, note: input.note, actor: input.actor });
 }

@@ -1,5 +1,6 @@
 import { recordAudit, type Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
+import type { Tx } from '../db/database.js';
 import { findLetterById } from '../letters/find-letter.js';
 import { AppError } from '../web/errors.js';
 import { approveVerifiedPendingSignatures, findModeratableSignatures, updateModeratedSignatures, type ModerationChanges } from '../signatures/moderation-queue.js';
@@ -69,28 +70,31 @@ function rejectionRecord(action: ModerationAction, now: Date, note: string | nul
  * transaction with one audit record. Rejected signatures leave the count and the list (the count
  * triggers see to it); approving a rejected one brings it back.
  */
-export function moderateSignatures(ctx: Context, input: ModerateInput): ModerationResult {
+export function moderateSignatures(ctx: Context, input: ModerateInput): Promise<ModerationResult> {
+  const now = ctx.now();
+  return ctx.db.write((tx) => moderateSignaturesIn(tx, input, now));
+}
+
+/** moderateSignatures inside a write that may do more. */
+export async function moderateSignaturesIn(tx: Tx, input: ModerateInput, now: Date): Promise<ModerationResult> {
   const ids = [...new Set(input.ids)];
   if (ids.length === 0) throw new AppError('nothing_selected', 422, 'Select at least one signature.');
   if (ids.length > MAX_MODERATED_AT_ONCE) throw new AppError('too_many_selected', 422, `Select at most ${MAX_MODERATED_AT_ONCE} signatures at a time.`);
   const note = cleanNote(input.note);
-  const now = ctx.now();
-  return ctx.db.transaction((tx) => {
-    const letter = findLetterById(tx, input.letterId);
-    const rows = findModeratableSignatures(tx, letter.id, ids);
-    const byOutcome: Record<Outcome, number[]> = { change: [], unchanged: [], skip: [] };
-    for (const row of rows) byOutcome[OUTCOMES[input.action](row)].push(row.id);
-    const changed = byOutcome.change.sort((a, b) => a - b);
-    if (changed.length > 0) {
-      updateModeratedSignatures(tx, changed, { ...CHANGES[input.action], ...rejectionRecord(input.action, now, note), moderatedAt: now, ...(note ? { moderationNote: note } : {}) });
-    }
-    const result: ModerationResult = { action: input.action, changed, unchanged: byOutcome.unchanged.length, skipped: byOutcome.skip.length, notFound: ids.length - rows.length };
-    // `selected` names every signature the note was written against, changed or not, so that
-    // erasing any of them finds the note (see eraseModerationNotes).
-    const selected = rows.map((row) => row.id).sort((a, b) => a - b);
-    recordAudit(tx, { actor: input.actor, action: 'signatures.moderate', subject: `letter:${letter.slug}`, details: { ...result, selected, note } }, now);
-    return result;
-  });
+  const letter = await findLetterById(tx, input.letterId);
+  const rows = await findModeratableSignatures(tx, letter.id, ids);
+  const byOutcome: Record<Outcome, number[]> = { change: [], unchanged: [], skip: [] };
+  for (const row of rows) byOutcome[OUTCOMES[input.action](row)].push(row.id);
+  const changed = byOutcome.change.sort((a, b) => a - b);
+  if (changed.length > 0) {
+    await updateModeratedSignatures(tx, changed, { ...CHANGES[input.action], ...rejectionRecord(input.action, now, note), moderatedAt: now, ...(note ? { moderationNote: note } : {}) });
+  }
+  const result: ModerationResult = { action: input.action, changed, unchanged: byOutcome.unchanged.length, skipped: byOutcome.skip.length, notFound: ids.length - rows.length };
+  // `selected` names every signature the note was written against, changed or not, so that
+  // erasing any of them finds the note (see eraseModerationNotes).
+  const selected = rows.map((row) => row.id).sort((a, b) => a - b);
+  await recordAudit(tx, { actor: input.actor, action: 'signatures.moderate', subject: `letter:${letter.slug}`, details: { ...result, selected, note } }, now);
+  return result;
 }
 
 /**
@@ -98,13 +102,13 @@ export function moderateSignatures(ctx: Context, input: ModerateInput): Moderati
  * an address at their organisation's domain. Signatures held for a reason (a famous name, say)
  * or by an address rejected before still wait for a moderator's own look.
  */
-export function approveVerifiedPending(ctx: Context, input: { letterId: number; actor: Actor; note?: string }): { approved: number[] } {
+export function approveVerifiedPending(ctx: Context, input: { letterId: number; actor: Actor; note?: string }): Promise<{ approved: number[] }> {
   const note = cleanNote(input.note);
   const now = ctx.now();
-  return ctx.db.transaction((tx) => {
-    const letter = findLetterById(tx, input.letterId);
-    const approved = approveVerifiedPendingSignatures(tx, letter.id, { moderatedAt: now, ...(note ? { moderationNote: note } : {}) });
-    recordAudit(tx, { actor: input.actor, action: 'signatures.approve_verified', subject: `letter:${letter.slug}`, details: { approved, note } }, now);
+  return ctx.db.write(async (tx) => {
+    const letter = await findLetterById(tx, input.letterId);
+    const approved = await approveVerifiedPendingSignatures(tx, letter.id, { moderatedAt: now, ...(note ? { moderationNote: note } : {}) });
+    await recordAudit(tx, { actor: input.actor, action: 'signatures.approve_verified', subject: `letter:${letter.slug}`, details: { approved, note } }, now);
     return { approved };
   });
 }

@@ -13,10 +13,10 @@ interface QueueExtras {
   note?: string;
 }
 
-function renderQueue(ctx: Context, res: Response, slug: string, filters: QueueFilters, extras: QueueExtras = {}, status = 200): void {
+async function renderQueue(ctx: Context, res: Response, slug: string, filters: QueueFilters, extras: QueueExtras = {}, status = 200): Promise<void> {
   const organiser = currentOrganiser(res);
   const canModerate = hasRole(organiser, 'moderator');
-  const view = viewModerationQueue(ctx, slug, filters, { seesEmails: canModerate });
+  const view = await viewModerationQueue(ctx, slug, filters, { seesEmails: canModerate });
   const errors = extras.errors ?? {};
   const heading = `Signatures: ${view.letter.title}`;
   renderPage(res, 'moderation/queue', {
@@ -36,8 +36,8 @@ function renderQueue(ctx: Context, res: Response, slug: string, filters: QueueFi
 }
 
 /** The confirmation step of "approve all pending from verified affiliations": how many, and a button. */
-function renderApproveVerified(ctx: Context, res: Response, slug: string, extras: QueueExtras = {}, status = 200): void {
-  const preview = previewApproveVerified(ctx, slug);
+async function renderApproveVerified(ctx: Context, res: Response, slug: string, extras: QueueExtras = {}, status = 200): Promise<void> {
+  const preview = await previewApproveVerified(ctx, slug);
   const heading = `Approve verified affiliations: ${preview.letter.title}`;
   const errors = extras.errors ?? {};
   renderPage(res, 'moderation/approve-verified', { ...preview, title: Object.keys(errors).length > 0 ? `Error: ${heading}` : heading, errors, note: extras.note ?? '' }, status);
@@ -49,34 +49,34 @@ export function moderationRoutes(ctx: Context): Router {
   const anyOrganiser = requireOrganiser(ctx, 'viewer');
   const moderator = requireOrganiser(ctx, 'moderator');
 
-  router.get('/admin/letters/:slug/signatures', anyOrganiser, (req, res) => {
-    renderQueue(ctx, res, param(req, 'slug'), parseQueueFilters(req.query), { outcome: describeOutcome(req.query) });
+  router.get('/admin/letters/:slug/signatures', anyOrganiser, async (req, res) => {
+    await renderQueue(ctx, res, param(req, 'slug'), parseQueueFilters(req.query), { outcome: describeOutcome(req.query) });
   });
 
-  router.post('/admin/letters/:slug/signatures/moderate', moderator, (req, res) => {
+  router.post('/admin/letters/:slug/signatures/moderate', moderator, async (req, res) => {
     const slug = param(req, 'slug');
     const back = returnFiltersOf(req.body);
     const parsed = parseForm(moderationForm, req.body, MODERATION_FIELDS);
     if (!parsed.ok) return renderQueue(ctx, res, slug, back, { errors: parsed.errors, note: parsed.values.note }, 422);
     try {
-      const result = moderateSelectedSignatures(ctx, { slug, ...parsed.data, actor: actorFrom(currentOrganiser(res)) });
+      const result = await moderateSelectedSignatures(ctx, { slug, ...parsed.data, actor: actorFrom(currentOrganiser(res)) });
       res.redirect(303, queueHref(slug, back, outcomeParams(result.action, { ...result, changed: result.changed.length })));
     } catch (error) {
       const refused = fieldErrorOf(error);
       if (!refused) throw error;
-      renderQueue(ctx, res, slug, back, { errors: refused.errors, note: parsed.data.note }, refused.status);
+      await renderQueue(ctx, res, slug, back, { errors: refused.errors, note: parsed.data.note }, refused.status);
     }
   });
 
-  router.get('/admin/letters/:slug/signatures/approve-verified', moderator, (req, res) => {
-    renderApproveVerified(ctx, res, param(req, 'slug'));
+  router.get('/admin/letters/:slug/signatures/approve-verified', moderator, async (req, res) => {
+    await renderApproveVerified(ctx, res, param(req, 'slug'));
   });
 
-  router.post('/admin/letters/:slug/signatures/approve-verified', moderator, (req, res) => {
+  router.post('/admin/letters/:slug/signatures/approve-verified', moderator, async (req, res) => {
     const slug = param(req, 'slug');
     const parsed = parseForm(approveVerifiedForm, req.body, ['note']);
     if (!parsed.ok) return renderApproveVerified(ctx, res, slug, { errors: parsed.errors, note: parsed.values.note }, 422);
-    const { approved } = approveVerifiedFromQueue(ctx, { slug, note: parsed.data.note, actor: actorFrom(currentOrganiser(res)) });
+    const { approved } = await approveVerifiedFromQueue(ctx, { slug, note: parsed.data.note, actor: actorFrom(currentOrganiser(res)) });
     res.redirect(303, queueHref(slug, { state: 'pending' }, outcomeParams('approve-verified', { changed: approved.length })));
   });
 

@@ -22,8 +22,8 @@ export function publicApiRoutes(ctx: Context): Router {
   const router = Router();
   router.use('/api', openForReading, publicCache(CACHE_SECONDS));
 
-  router.get('/api/letters/:slug', (req, res) => {
-    const summary = summariseLetter(ctx, param(req, 'slug'));
+  router.get('/api/letters/:slug', async (req, res) => {
+    const summary = await summariseLetter(ctx, param(req, 'slug'));
     const url = `${ctx.config.baseUrl}/letters/${summary.letter.slug}`;
     res.json({
       slug: summary.letter.slug,
@@ -39,9 +39,9 @@ export function publicApiRoutes(ctx: Context): Router {
     });
   });
 
-  router.get('/api/letters/:slug/signatories', (req, res) => {
+  router.get('/api/letters/:slug/signatories', async (req, res) => {
     const query = parseListQuery(req.query);
-    const model = browseSignatories(ctx, param(req, 'slug'), query, API_PAGE_SIZE);
+    const model = await browseSignatories(ctx, param(req, 'slug'), query, API_PAGE_SIZE);
     const path = `/api/letters/${model.letter.slug}/signatories`;
     res.json({
       letter: { slug: model.letter.slug, title: model.letter.title, counts: { signatures: model.count, listed: model.listed } },

@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import type { Db } from '../db/client.js';
+import type { Reader } from '../db/database.js';
 import { effectiveStatus, isAcceptingSignatures, signatureCount } from '../letters/letter-status.js';
 import { findPublicLetter, findPublicLetterWithVersion, type PublicLetter } from '../letters/find-letter.js';
 import type { PublicLetterRow } from '../letters/table.js';
@@ -15,14 +15,14 @@ const filterOf = (letter: PublicLetterRow, query: ListQuery) => ({ letterId: let
  * A reader browses who signed: a page of the public list, with the featured signatories above the
  * first page of the unfiltered list and the organisation breakdown.
  */
-export function browseSignatories(ctx: Context, slug: string, query: ListQuery, defaultLimit = PAGE_SIZE) {
-  return browseLetterSignatories(ctx, findPublicLetterWithVersion(ctx.db, slug), query, defaultLimit);
+export async function browseSignatories(ctx: Context, slug: string, query: ListQuery, defaultLimit = PAGE_SIZE) {
+  return browseLetterSignatories(ctx, await findPublicLetterWithVersion(ctx.db, slug), query, defaultLimit);
 }
 
 /** browseSignatories for a letter already found. */
-export function browseLetterSignatories(ctx: Context, { letter, version }: PublicLetter, query: ListQuery, defaultLimit = PAGE_SIZE) {
+export async function browseLetterSignatories(ctx: Context, { letter, version }: PublicLetter, query: ListQuery, defaultLimit = PAGE_SIZE) {
   const filtered = Boolean(query.q || query.organisation);
-  const page = listPublicSignatories(ctx.db, { ...filterOf(letter, query), cursor: query.cursor, limit: query.limit ?? defaultLimit });
+  const page = await listPublicSignatories(ctx.db, { ...filterOf(letter, query), cursor: query.cursor, limit: query.limit ?? defaultLimit });
   return {
     letter,
     version,
@@ -30,31 +30,31 @@ export function browseLetterSignatories(ctx: Context, { letter, version }: Publi
     listed: letter.countListed,
     query,
     filtered,
-    featured: filtered || query.cursor ? [] : listFeaturedSignatories(ctx.db, letter.id),
+    featured: filtered || query.cursor ? [] : await listFeaturedSignatories(ctx.db, letter.id),
     signatories: page.items,
     nextCursor: page.nextCursor,
     searchIncomplete: page.searchIncomplete,
-    breakdown: organisationBreakdown(ctx.db, letter.id),
+    breakdown: await organisationBreakdown(ctx.db, letter.id),
   };
 }
 
 /** A journalist downloads the public list: the same rows and filters as the page, every page of them. */
-export function downloadSignatories(ctx: Context, slug: string, query: ListQuery): { letter: PublicLetterRow; signatories: Iterable<PublicSignatory> } {
-  const letter = findPublicLetter(ctx.db, slug);
+export async function downloadSignatories(ctx: Context, slug: string, query: ListQuery): Promise<{ letter: PublicLetterRow; signatories: AsyncIterable<PublicSignatory> }> {
+  const letter = await findPublicLetter(ctx.db, slug);
   return { letter, signatories: allPublicSignatories(ctx.db, filterOf(letter, query)) };
 }
 
 /** What the letter page shows of the list: featured signatories and the newest listed names. */
-export function signatoriesPreview(db: Db, letterId: number) {
+export async function signatoriesPreview(db: Reader, letterId: number) {
   return {
-    featured: listFeaturedSignatories(db, letterId),
-    newest: listPublicSignatories(db, { letterId, limit: NEWEST_ON_LETTER_PAGE }).items,
+    featured: await listFeaturedSignatories(db, letterId),
+    newest: (await listPublicSignatories(db, { letterId, limit: NEWEST_ON_LETTER_PAGE })).items,
   };
 }
 
 /** A letter as the public API and embeds describe it: status, counts, breakdown and the text's fingerprint. */
-export function summariseLetter(ctx: Context, slug: string) {
-  const { letter, version } = findPublicLetterWithVersion(ctx.db, slug);
+export async function summariseLetter(ctx: Context, slug: string) {
+  const { letter, version } = await findPublicLetterWithVersion(ctx.db, slug);
   return {
     letter,
     version,
@@ -62,6 +62,6 @@ export function summariseLetter(ctx: Context, slug: string) {
     accepting: isAcceptingSignatures(letter, ctx.now()),
     count: signatureCount(letter),
     listed: letter.countListed,
-    breakdown: organisationBreakdown(ctx.db, letter.id),
+    breakdown: await organisationBreakdown(ctx.db, letter.id),
   };
 }

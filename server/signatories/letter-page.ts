@@ -18,9 +18,9 @@ const EMPTY_SIGN_FORM: SignFormState = { values: { public: true, updates: false 
  * notice (see givenBackFormStamp). The sign routes are handed this (see app.ts), so signing does
  * not depend on the module that renders the letter page.
  */
-export function givenBackLetterPageModel(ctx: Context, slug: string, form: SignFormState): GivenBackLetterPage {
-  const found = findPublicLetterWithVersion(ctx.db, slug);
-  return { ...modelOf(ctx, found, form), formStamp: givenBackFormStamp(ctx, found.letter.slug, found.version.id) };
+export async function givenBackLetterPageModel(ctx: Context, slug: string, form: SignFormState): Promise<GivenBackLetterPage> {
+  const found = await findPublicLetterWithVersion(ctx.db, slug);
+  return { ...(await modelOf(ctx, found, form)), formStamp: givenBackFormStamp(ctx, found.letter.slug, found.version.id) };
 }
 
 /** Stands in the kept page for the form stamp, which is new on every request. Random so no letter text can contain it. */
@@ -31,11 +31,12 @@ const FORM_STAMP_SLOT = `form-stamp-${randomBytes(12).toString('hex')}`;
  * letter (its fingerprint: text, status, counts, listed signatories) and kept; only the form
  * stamp is filled in per request.
  */
-export function renderLetterPage(ctx: Context, slug: string): SentPage {
-  const letter = findPublicLetter(ctx.db, slug);
-  const kept = ctx.pages.get(`letter:${letter.id}`, publicFingerprint(letter, ctx.now()), () =>
-    ctx.views.render('letters/show', { ...modelOf(ctx, { letter, version: publishedVersionOf(ctx.db, letter) }, EMPTY_SIGN_FORM), formStamp: FORM_STAMP_SLOT }),
-  );
+export async function renderLetterPage(ctx: Context, slug: string): Promise<SentPage> {
+  const letter = await findPublicLetter(ctx.db, slug);
+  const kept = await ctx.pages.get(`letter:${letter.id}`, publicFingerprint(letter, ctx.now()), async () => {
+    const model = await modelOf(ctx, { letter, version: await publishedVersionOf(ctx.db, letter) }, EMPTY_SIGN_FORM);
+    return ctx.views.render('letters/show', { ...model, formStamp: FORM_STAMP_SLOT });
+  });
   // A stamp lasts a second (see formStampFor): the stamped page and its entity tag are made once
   // per stamp. The tag covers the stamp, so a 304 never keeps an old stamp in a browser's form.
   const stamp = formStampFor(ctx, letter.slug, letter.currentVersionId);
@@ -49,8 +50,9 @@ export function renderLetterPage(ctx: Context, slug: string): SentPage {
 /** The last stamped copy of each kept page; it goes with the kept page it was made from. */
 const stampedPages = new WeakMap<KeptPage, { stamp: string; page: SentPage }>();
 
-function modelOf(ctx: Context, { letter, version }: PublicLetter, form: SignFormState) {
+async function modelOf(ctx: Context, { letter, version }: PublicLetter, form: SignFormState) {
   const now = ctx.now();
+  const signatories = await signatoriesPreview(ctx.db, letter.id);
   const url = `${ctx.config.baseUrl}/letters/${letter.slug}`;
   return {
     title: letter.title,
@@ -61,7 +63,7 @@ function modelOf(ctx: Context, { letter, version }: PublicLetter, form: SignForm
     bodyHtml: versionHtml(version),
     count: signatureCount(letter),
     listed: letter.countListed,
-    signatories: signatoriesPreview(ctx.db, letter.id),
+    signatories,
     status: effectiveStatus(letter, now),
     accepting: isAcceptingSignatures(letter, now),
     form,

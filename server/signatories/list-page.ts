@@ -11,15 +11,15 @@ import { listHref, type ListQuery } from './list-query.js';
  * filters are rendered each time: they are free text, rarely asked twice, and what an
  * organisation filter matches depends on names and aliases the fingerprint does not cover.
  */
-export function renderSignatoriesPage(ctx: Context, slug: string, query: ListQuery): SentPage {
-  const letter = findPublicLetter(ctx.db, slug);
-  const render = () => ctx.views.render('signatories/list', signatoriesPageModel(ctx, { letter, version: publishedVersionOf(ctx.db, letter) }, query));
-  if (query.q || query.organisation) return sentPageOf(render());
+export async function renderSignatoriesPage(ctx: Context, slug: string, query: ListQuery): Promise<SentPage> {
+  const letter = await findPublicLetter(ctx.db, slug);
+  const render = async () => ctx.views.render('signatories/list', await signatoriesPageModel(ctx, { letter, version: await publishedVersionOf(ctx.db, letter) }, query));
+  if (query.q || query.organisation) return sentPageOf(await render());
   return ctx.pages.get(`signatories:${letter.id}:${listHref('', query, query.cursor)}`, publicFingerprint(letter, ctx.now()), render);
 }
 
-function signatoriesPageModel(ctx: Context, found: PublicLetter, query: ListQuery) {
-  const model = browseLetterSignatories(ctx, found, query);
+async function signatoriesPageModel(ctx: Context, found: PublicLetter, query: ListQuery) {
+  const model = await browseLetterSignatories(ctx, found, query);
   const path = `/letters/${model.letter.slug}/signatories`;
   return {
     ...model,

@@ -24,23 +24,23 @@ const CSV_COLUMNS: readonly CsvColumn<PublicSignatory>[] = [
 export function signatoryRoutes(ctx: Context): Router {
   const router = Router();
 
-  router.get('/letters/:slug', (req, res) => {
-    sendPage(res, renderLetterPage(ctx, param(req, 'slug')));
+  router.get('/letters/:slug', async (req, res) => {
+    sendPage(res, await renderLetterPage(ctx, param(req, 'slug')));
   });
 
   // The one page other sites may frame: a counter with a link that opens the letter in a new tab.
-  router.get('/letters/:slug/embed', allowFramingByAnySite(ctx.config), publicCache(60), (req, res) => {
-    const summary = summariseLetter(ctx, param(req, 'slug'));
+  router.get('/letters/:slug/embed', allowFramingByAnySite(ctx.config), publicCache(60), async (req, res) => {
+    const summary = await summariseLetter(ctx, param(req, 'slug'));
     renderPage(res, 'letters/embed', { ...summary, title: summary.letter.title, letterUrl: `${ctx.config.baseUrl}/letters/${summary.letter.slug}` });
   });
 
-  router.get('/letters/:slug/signatories', (req, res) => {
-    sendPage(res, renderSignatoriesPage(ctx, param(req, 'slug'), parseListQuery(req.query)));
+  router.get('/letters/:slug/signatories', async (req, res) => {
+    sendPage(res, await renderSignatoriesPage(ctx, param(req, 'slug'), parseListQuery(req.query)));
   });
 
   router.get('/letters/:slug/signatories.csv', async (req, res) => {
     const query = parseListQuery(req.query);
-    const { letter, signatories } = downloadSignatories(ctx, param(req, 'slug'), query);
+    const { letter, signatories } = await downloadSignatories(ctx, param(req, 'slug'), query);
     res.setHeader('Cache-Control', 'public, max-age=60');
     await sendCsv(res, `${letter.slug}-signatories.csv`, CSV_COLUMNS, signatories);
   });

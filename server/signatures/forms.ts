@@ -64,4 +64,4 @@ export interface SignFormState {
 export type GivenBackLetterPage = { title: string } & Record<string, unknown>;
 
 /** Builds the letter page with `form` given back, for the sign routes to render. */
-export type LetterPageWithForm = (ctx: Context, slug: string, form: SignFormState) => GivenBackLetterPage;
+export type LetterPageWithForm = (ctx: Context, slug: string, form: SignFormState) => Promise<GivenBackLetterPage>;

@@ -24,7 +24,7 @@ export interface KeptPage extends SentPage {
  */
 export interface PageCache {
   /** The page stored under `key` if it was rendered from `fingerprint`, else `render()`'s, stored. */
-  get(key: string, fingerprint: string, render: () => string): KeptPage;
+  get(key: string, fingerprint: string, render: () => Promise<string>): KeptPage | Promise<KeptPage>;
 }
 
 export function createPageCache(maxPages = 200): PageCache {
@@ -32,12 +32,16 @@ export function createPageCache(maxPages = 200): PageCache {
   const pages = new Map<string, KeptPage & { fingerprint: string }>();
   return {
     get(key, fingerprint, render) {
+      const keep = (page: KeptPage & { fingerprint: string }) => {
+        pages.delete(key);
+        pages.set(key, page);
+        if (pages.size > maxPages) pages.delete(pages.keys().next().value as string);
+        return page;
+      };
       const kept = pages.get(key);
-      pages.delete(key);
-      const page = kept?.fingerprint === fingerprint ? kept : rendered(fingerprint, render());
-      pages.set(key, page);
-      if (pages.size > maxPages) pages.delete(pages.keys().next().value as string);
-      return page;
+      // A kept page is answered at once, without a turn of the event loop: the common case.
+      if (kept?.fingerprint === fingerprint) return keep(kept);
+      return render().then((html) => keep(rendered(fingerprint, html)));
     },
   };
 }
