@@ -66,12 +66,15 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const RESOLVED = Symbol('organiser session resolved');
 
 /** Looks the session cookie up once per request and fills res.locals; no cookie or an expired one leaves them empty. */
-export function findSignedInOrganiser(ctx: Context, req: Request, res: Response): SignedInOrganiser | undefined {
-  const locals = res.locals as typeof res.locals & { [RESOLVED]?: boolean };
-  if (locals[RESOLVED]) return locals.organiser;
-  locals[RESOLVED] = true;
+export function findSignedInOrganiser(ctx: Context, req: Request, res: Response): Promise<SignedInOrganiser | undefined> {
+  const locals = res.locals as typeof res.locals & { [RESOLVED]?: Promise<SignedInOrganiser | undefined> };
+  locals[RESOLVED] ??= lookUpOrganiser(ctx, req, res);
+  return locals[RESOLVED];
+}
+
+async function lookUpOrganiser(ctx: Context, req: Request, res: Response): Promise<SignedInOrganiser | undefined> {
   const token = readSessionCookie(req, ctx.config);
-  const session = token ? resumeSession(ctx.db, token, ctx.now(), sessionPolicy(ctx.config)) : undefined;
+  const session = token ? await resumeSession(ctx.db, token, ctx.now(), sessionPolicy(ctx.config)) : undefined;
   if (!session) return undefined;
   const { id, email, name, role } = session.organiser;
   locals.organiser = { id, email, name, role };
@@ -103,8 +106,8 @@ function checkCsrf(req: Request, res: Response): AppError | undefined {
  * a browser is sent to /admin/login (and back afterwards), an API client gets 401. Role too low: 403.
  */
 export function requireOrganiser(ctx: Context, minimumRole: OrganiserRole = 'viewer'): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) => {
-    const organiser = findSignedInOrganiser(ctx, req, res);
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const organiser = await findSignedInOrganiser(ctx, req, res);
     if (!organiser) {
       if (req.accepts(['html', 'json']) === 'json') return next(new AppError('not_signed_in', 401, 'Sign in as an organiser first.'));
       const back = req.method === 'GET' ? `?next=${encodeURIComponent(req.originalUrl)}` : '';
@@ -126,9 +129,9 @@ export const requireRole = requireOrganiser;
  * session carry no authority to abuse; `requireOrganiser` turns them away.
  */
 export function requireCsrf(ctx: Context, exempt: readonly string[] = ['/login']): RequestHandler {
-  return (req, res, next) => {
+  return async (req, res, next) => {
     if (!UNSAFE_METHODS.has(req.method) || exempt.includes(req.path)) return next();
-    if (!findSignedInOrganiser(ctx, req, res)) return next();
+    if (!(await findSignedInOrganiser(ctx, req, res))) return next();
     next(checkCsrf(req, res));
   };
 }

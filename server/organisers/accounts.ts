@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { recordAudit, type Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
+import { one, type Reader } from '../db/database.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { lowerCasedAddress, parseEmailAddress } from '../lib/email-address.js';
 import { AppError } from '../web/errors.js';
@@ -64,8 +65,8 @@ function requirePasswordQuality(password: string): void {
   if (problem) throw new AppError('weak_password', 422, problem, { field: 'password' });
 }
 
-function findExisting(ctx: AccountsContext, rawEmail: string): OrganiserRow {
-  const organiser = findOrganiserByEmail(ctx.db, organiserEmailKey(rawEmail) ?? rawEmail.trim().toLowerCase());
+async function findExisting(db: Reader, rawEmail: string): Promise<OrganiserRow> {
+  const organiser = await findOrganiserByEmail(db, organiserEmailKey(rawEmail) ?? rawEmail.trim().toLowerCase());
   if (!organiser) throw new AppError('organiser_not_found', 404, `No organiser has the email ${rawEmail.trim()}`);
   return organiser;
 }
@@ -74,8 +75,8 @@ const emailTaken = (email: string): AppError =>
   new AppError('organiser_email_taken', 409, `An organiser with the email ${email} already exists`, { field: 'email' });
 
 /** Refuses a change that would leave nobody able to manage organisers from the web. */
-function keepAnOwner(ctx: AccountsContext, organiser: OrganiserRow, nextRole: OrganiserRole | 'removed'): void {
-  if (organiser.role === 'owner' && nextRole !== 'owner' && countWithRole(ctx.db, 'owner') <= 1) {
+async function keepAnOwner(db: Reader, organiser: OrganiserRow, nextRole: OrganiserRole | 'removed'): Promise<void> {
+  if (organiser.role === 'owner' && nextRole !== 'owner' && (await countWithRole(db, 'owner')) <= 1) {
     throw new AppError('last_owner', 409, 'This is the only owner: make someone else an owner first');
   }
 }
@@ -85,13 +86,14 @@ export async function addOrganiser(ctx: AccountsContext, input: NewOrganiser, ac
   const name = requireName(input.name);
   const role = parseRole(input.role);
   requirePasswordQuality(input.password);
-  if (findOrganiserByEmail(ctx.db, email)) throw emailTaken(email);
+  if (await findOrganiserByEmail(ctx.db, email)) throw emailTaken(email);
+  // Hashed before the write: a write awaits only the database.
   const passwordHash = await hashPassword(input.password, scryptCostFor(ctx.config.env));
   const now = ctx.now();
   try {
-    return ctx.db.transaction((tx) => {
-      const row = tx.insert(organisers).values({ email, name, role, passwordHash, createdAt: now }).returning().get();
-      recordAudit(tx, { actor, action: 'organiser.add', subject: `organiser:${email}`, details: { role } }, now);
+    return await ctx.db.write(async (tx) => {
+      const row = await one(tx.insert(organisers).values({ email, name, role, passwordHash, createdAt: now }).returning());
+      await recordAudit(tx, { actor, action: 'organiser.add', subject: `organiser:${email}`, details: { role } }, now);
       return summarise(row);
     });
   } catch (error) {
@@ -101,43 +103,43 @@ export async function addOrganiser(ctx: AccountsContext, input: NewOrganiser, ac
   }
 }
 
-export const listOrganisers = (ctx: Pick<Context, 'db'>): OrganiserSummary[] => listOrganiserRows(ctx.db).map(summarise);
+export const listOrganisers = async (ctx: Pick<Context, 'db'>): Promise<OrganiserSummary[]> => (await listOrganiserRows(ctx.db)).map(summarise);
 
-export function setOrganiserRole(ctx: AccountsContext, email: string, rawRole: string, actor: Actor): OrganiserSummary {
+export function setOrganiserRole(ctx: AccountsContext, email: string, rawRole: string, actor: Actor): Promise<OrganiserSummary> {
   const role = parseRole(rawRole);
   const now = ctx.now();
-  return ctx.db.transaction((tx) => {
-    const organiser = findExisting({ ...ctx, db: tx }, email);
+  return ctx.db.write(async (tx) => {
+    const organiser = await findExisting(tx, email);
     if (organiser.role === role) return summarise(organiser);
-    keepAnOwner({ ...ctx, db: tx }, organiser, role);
-    const row = tx.update(organisers).set({ role }).where(eq(organisers.id, organiser.id)).returning().get();
-    recordAudit(tx, { actor, action: 'organiser.role', subject: `organiser:${organiser.email}`, details: { from: organiser.role, to: role } }, now);
+    await keepAnOwner(tx, organiser, role);
+    const row = await one(tx.update(organisers).set({ role }).where(eq(organisers.id, organiser.id)).returning());
+    await recordAudit(tx, { actor, action: 'organiser.role', subject: `organiser:${organiser.email}`, details: { from: organiser.role, to: role } }, now);
     return summarise(row);
   });
 }
 
 /** Removes an organiser; their sessions go with them (foreign key cascade), the audit trail stays. */
-export function removeOrganiser(ctx: AccountsContext, email: string, actor: Actor): OrganiserSummary {
+export function removeOrganiser(ctx: AccountsContext, email: string, actor: Actor): Promise<OrganiserSummary> {
   const now = ctx.now();
-  return ctx.db.transaction((tx) => {
-    const organiser = findExisting({ ...ctx, db: tx }, email);
-    keepAnOwner({ ...ctx, db: tx }, organiser, 'removed');
-    tx.delete(organisers).where(eq(organisers.id, organiser.id)).run();
-    recordAudit(tx, { actor, action: 'organiser.remove', subject: `organiser:${organiser.email}`, details: { role: organiser.role } }, now);
+  return ctx.db.write(async (tx) => {
+    const organiser = await findExisting(tx, email);
+    await keepAnOwner(tx, organiser, 'removed');
+    await tx.delete(organisers).where(eq(organisers.id, organiser.id));
+    await recordAudit(tx, { actor, action: 'organiser.remove', subject: `organiser:${organiser.email}`, details: { role: organiser.role } }, now);
     return summarise(organiser);
   });
 }
 
 /** Sets a new password and signs the organiser out everywhere. */
 export async function setOrganiserPassword(ctx: AccountsContext, email: string, password: string, actor: Actor): Promise<OrganiserSummary> {
-  const organiser = findExisting(ctx, email);
+  const organiser = await findExisting(ctx.db, email);
   requirePasswordQuality(password);
   const passwordHash = await hashPassword(password, scryptCostFor(ctx.config.env));
   const now = ctx.now();
-  return ctx.db.transaction((tx) => {
-    tx.update(organisers).set({ passwordHash }).where(eq(organisers.id, organiser.id)).run();
-    endOrganiserSessions(tx, organiser.id);
-    recordAudit(tx, { actor, action: 'organiser.password', subject: `organiser:${organiser.email}` }, now);
+  return ctx.db.write(async (tx) => {
+    await tx.update(organisers).set({ passwordHash }).where(eq(organisers.id, organiser.id));
+    await endOrganiserSessions(tx, organiser.id);
+    await recordAudit(tx, { actor, action: 'organiser.password', subject: `organiser:${organiser.email}` }, now);
     return summarise(organiser);
   });
 }

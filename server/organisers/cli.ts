@@ -32,7 +32,7 @@ const OPTIONS = { email: { type: 'string' }, name: { type: 'string' }, role: { t
 
 /** The accounts use cases on the command line's database; the CLI's clock is the real one. */
 const withAccounts = <T>(env: CommandEnv, use: (ctx: AccountsContext) => T | Promise<T>): Promise<T> =>
-  withDatabase(env, (database) => use({ db: database.db, config: env.config, now: () => new Date() }));
+  withDatabase(env, (database) => use({ db: database, config: env.config, now: () => new Date() }));
 
 const readNewPassword = (env: CommandEnv) => readSecret(env, 'Password: ', 'Password again: ');
 

@@ -1,14 +1,11 @@
 import { asc, count, eq } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import { first, type Reader } from '../db/database.js';
 import { organisers, type OrganiserRole, type OrganiserRow } from './table.js';
 
-export const findOrganiserByEmail = (db: Db, email: string): OrganiserRow | undefined =>
-  db.select().from(organisers).where(eq(organisers.email, email)).get();
+export const findOrganiserByEmail = (db: Reader, email: string): Promise<OrganiserRow | undefined> => first(db.select().from(organisers).where(eq(organisers.email, email)));
 
-export const findOrganiserById = (db: Db, id: number): OrganiserRow | undefined =>
-  db.select().from(organisers).where(eq(organisers.id, id)).get();
+export const findOrganiserById = (db: Reader, id: number): Promise<OrganiserRow | undefined> => first(db.select().from(organisers).where(eq(organisers.id, id)));
 
-export const listOrganiserRows = (db: Db): OrganiserRow[] => db.select().from(organisers).orderBy(asc(organisers.email)).all();
+export const listOrganiserRows = (db: Reader): Promise<OrganiserRow[]> => db.select().from(organisers).orderBy(asc(organisers.email));
 
-export const countWithRole = (db: Db, role: OrganiserRole): number =>
-  db.select({ n: count() }).from(organisers).where(eq(organisers.role, role)).get()?.n ?? 0;
+export const countWithRole = async (db: Reader, role: OrganiserRole): Promise<number> => (await first(db.select({ n: count() }).from(organisers).where(eq(organisers.role, role))))?.n ?? 0;

@@ -20,8 +20,8 @@ function renderLogin(res: Response, values: Record<string, string>, errors: Fiel
   renderPage(res, 'organisers/login', { title: status === 200 ? 'Sign in' : 'Error: Sign in', noindex: true, values, errors }, status);
 }
 
-function renderOrganisers(ctx: Context, res: Response, form: { values: Record<string, string>; errors: FieldErrors } = { values: { role: 'viewer' }, errors: {} }, status = 200): void {
-  renderPage(res, 'organisers/index', { title: 'Organisers', organisers: listOrganisers(ctx), roles: ORGANISER_ROLES, form }, status);
+async function renderOrganisers(ctx: Context, res: Response, form: { values: Record<string, string>; errors: FieldErrors } = { values: { role: 'viewer' }, errors: {} }, status = 200): Promise<void> {
+  renderPage(res, 'organisers/index', { title: 'Organisers', organisers: await listOrganisers(ctx), roles: ORGANISER_ROLES, form }, status);
 }
 
 export function organiserRoutes(ctx: Context): Router {
@@ -30,9 +30,9 @@ export function organiserRoutes(ctx: Context): Router {
   prepareSignIn(ctx.config);
   const owner = requireOrganiser(ctx, 'owner');
 
-  router.get('/admin/login', (req, res) => {
+  router.get('/admin/login', async (req, res) => {
     const next = safeNextPath(req.query.next);
-    if (findSignedInOrganiser(ctx, req, res)) return res.redirect(303, next);
+    if (await findSignedInOrganiser(ctx, req, res)) return res.redirect(303, next);
     renderLogin(res, { email: '', next });
   });
 
@@ -56,8 +56,8 @@ export function organiserRoutes(ctx: Context): Router {
     res.redirect(303, next);
   });
 
-  router.post('/admin/logout', requireOrganiser(ctx), (req, res) => {
-    signOut(ctx, readSessionCookie(req, ctx.config), currentOrganiser(res));
+  router.post('/admin/logout', requireOrganiser(ctx), async (req, res) => {
+    await signOut(ctx, readSessionCookie(req, ctx.config), currentOrganiser(res));
     clearSessionCookie(res, ctx.config);
     res.redirect(303, '/admin/login');
   });
@@ -78,17 +78,17 @@ export function organiserRoutes(ctx: Context): Router {
     res.redirect(303, '/admin/organisers');
   });
 
-  router.post('/admin/organisers/role', owner, (req, res) => {
+  router.post('/admin/organisers/role', owner, async (req, res) => {
     const parsed = parseForm(organiserRoleForm, req.body, ['email', 'role']);
     if (!parsed.ok) throw new AppError('invalid_form', 422, Object.values(parsed.errors)[0] ?? 'Choose a role');
-    setOrganiserRole(ctx, parsed.data.email, parsed.data.role, actorFrom(currentOrganiser(res)));
+    await setOrganiserRole(ctx, parsed.data.email, parsed.data.role, actorFrom(currentOrganiser(res)));
     res.redirect(303, '/admin/organisers');
   });
 
-  router.post('/admin/organisers/remove', owner, (req, res) => {
+  router.post('/admin/organisers/remove', owner, async (req, res) => {
     const parsed = parseForm(organiserEmailForm, req.body, ['email']);
     if (!parsed.ok) throw new AppError('invalid_form', 422, 'Choose an organiser to remove');
-    removeOrganiser(ctx, parsed.data.email, actorFrom(currentOrganiser(res)));
+    await removeOrganiser(ctx, parsed.data.email, actorFrom(currentOrganiser(res)));
     res.redirect(303, '/admin/organisers');
   });
 

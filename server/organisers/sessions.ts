@@ -1,6 +1,6 @@
 import { eq, lt, or } from 'drizzle-orm';
 import type { Config } from '../config.js';
-import type { Db } from '../db/client.js';
+import { first, only, type Database, type Tx } from '../db/database.js';
 import { randomToken, sha256Hex } from '../lib/hash.js';
 import { organisers, sessions, type OrganiserRow } from './table.js';
 
@@ -28,9 +28,9 @@ export interface ActiveSession {
 /** Only URL-safe base64 of the right size can be a session id; anything else is not looked up. */
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
-export function startSession(tx: Db, organiserId: number, now: Date): NewSession {
+export async function startSession(tx: Tx, organiserId: number, now: Date): Promise<NewSession> {
   const session = { token: randomToken(), csrfToken: randomToken() };
-  tx.insert(sessions).values({ idHash: sha256Hex(session.token), organiserId, csrfToken: session.csrfToken, createdAt: now, lastSeenAt: now }).run();
+  await tx.insert(sessions).values({ idHash: sha256Hex(session.token), organiserId, csrfToken: session.csrfToken, createdAt: now, lastSeenAt: now });
   return session;
 }
 
@@ -38,41 +38,34 @@ export function startSession(tx: Db, organiserId: number, now: Date): NewSession
  * The signed-in organiser for a cookie value, or nothing. A session past its idle or absolute
  * limit is deleted on sight; a live one is marked as seen now, which restarts the idle timer.
  */
-export function resumeSession(db: Db, token: string, now: Date, policy: SessionPolicy): ActiveSession | undefined {
+export async function resumeSession(db: Database, token: string, now: Date, policy: SessionPolicy): Promise<ActiveSession | undefined> {
   if (!TOKEN_SHAPE.test(token)) return undefined;
   const idHash = sha256Hex(token);
-  const row = db
-    .select({ session: sessions, organiser: organisers })
-    .from(sessions)
-    .innerJoin(organisers, eq(organisers.id, sessions.organiserId))
-    .where(eq(sessions.idHash, idHash))
-    .get();
+  const row = await first(db.select({ session: sessions, organiser: organisers }).from(sessions).innerJoin(organisers, eq(organisers.id, sessions.organiserId)).where(eq(sessions.idHash, idHash)));
   if (!row) return undefined;
   const at = now.getTime();
   if (at - row.session.lastSeenAt.getTime() >= policy.idleMs || at - row.session.createdAt.getTime() >= policy.maxMs) {
-    db.delete(sessions).where(eq(sessions.idHash, idHash)).run();
+    await db.write((tx) => tx.delete(sessions).where(eq(sessions.idHash, idHash)));
     return undefined;
   }
-  db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.idHash, idHash)).run();
+  await db.write((tx) => tx.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.idHash, idHash)));
   return { organiser: row.organiser, csrfToken: row.session.csrfToken };
 }
 
 /** Ends one session; returns the organiser it belonged to, if it existed. */
-export function endSession(tx: Db, token: string): number | undefined {
+export async function endSession(tx: Tx, token: string): Promise<number | undefined> {
   if (!TOKEN_SHAPE.test(token)) return undefined;
-  return tx.delete(sessions).where(eq(sessions.idHash, sha256Hex(token))).returning({ organiserId: sessions.organiserId }).get()?.organiserId;
+  return (await only(tx.delete(sessions).where(eq(sessions.idHash, sha256Hex(token))).returning({ organiserId: sessions.organiserId })))?.organiserId;
 }
 
 /** Signs an organiser out everywhere, e.g. after a password change. */
-export function endOrganiserSessions(tx: Db, organiserId: number): void {
-  tx.delete(sessions).where(eq(sessions.organiserId, organiserId)).run();
+export async function endOrganiserSessions(tx: Tx, organiserId: number): Promise<void> {
+  await tx.delete(sessions).where(eq(sessions.organiserId, organiserId));
 }
 
 /** Housekeeping at sign-in, so expired rows do not pile up from sessions nobody came back to. */
-export function pruneExpiredSessions(tx: Db, now: Date, policy: SessionPolicy): void {
+export async function pruneExpiredSessions(tx: Tx, now: Date, policy: SessionPolicy): Promise<void> {
   const at = now.getTime();
-  tx.delete(sessions)
-    .where(or(lt(sessions.lastSeenAt, new Date(at - policy.idleMs)), lt(sessions.createdAt, new Date(at - policy.maxMs))))
-    .run();
+  await tx.delete(sessions).where(or(lt(sessions.lastSeenAt, new Date(at - policy.idleMs)), lt(sessions.createdAt, new Date(at - policy.maxMs))));
 }
 

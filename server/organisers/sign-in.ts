@@ -66,43 +66,43 @@ export async function signIn(ctx: Context, guards: SignInGuards, input: SignInIn
 
 async function checkPassword(ctx: Context, throttle: LoginThrottle, attempt: LoginAttempt, input: SignInInput): Promise<SignInResult> {
   const cost = scryptCostFor(ctx.config.env);
-  const organiser = findOrganiserByEmail(ctx.db, attempt.account);
+  const organiser = await findOrganiserByEmail(ctx.db, attempt.account);
   const passwordFits = input.password.length > 0 && input.password.length <= MAX_PASSWORD_LENGTH;
   const matches = await verifyPassword(passwordFits ? input.password : '', organiser?.passwordHash ?? (await dummyHash(cost)));
   const now = ctx.now();
 
   if (!organiser || !matches || !passwordFits) {
     const network = describeClientAddress(input.clientIp, ctx.config.sessionSecret)?.ipNetwork;
-    ctx.db.transaction((tx) => {
+    await ctx.db.write((tx) =>
       recordAudit(tx, {
         actor: SIGN_IN_FORM,
         action: 'organiser.login_failed',
         ...(organiser ? { subject: `organiser:${organiser.email}` } : {}),
         details: { reason: organiser ? 'wrong_password' : 'unknown_account', ...(network ? { network } : {}) },
-      }, now);
-    });
+      }, now),
+    );
     return { outcome: 'refused' };
   }
 
   throttle.succeeded(attempt);
   const upgradedHash = needsRehash(organiser.passwordHash, cost) ? await hashPassword(input.password, cost) : undefined;
   const policy = sessionPolicy(ctx.config);
-  const session = ctx.db.transaction((tx) => {
-    if (input.previousSessionToken) endSession(tx, input.previousSessionToken);
-    pruneExpiredSessions(tx, now, policy);
-    if (upgradedHash) tx.update(organisers).set({ passwordHash: upgradedHash }).where(eq(organisers.id, organiser.id)).run();
-    recordAudit(tx, { actor: actorFrom(organiser), action: 'organiser.login', subject: `organiser:${organiser.email}` }, now);
+  const session = await ctx.db.write(async (tx) => {
+    if (input.previousSessionToken) await endSession(tx, input.previousSessionToken);
+    await pruneExpiredSessions(tx, now, policy);
+    if (upgradedHash) await tx.update(organisers).set({ passwordHash: upgradedHash }).where(eq(organisers.id, organiser.id));
+    await recordAudit(tx, { actor: actorFrom(organiser), action: 'organiser.login', subject: `organiser:${organiser.email}` }, now);
     return startSession(tx, organiser.id, now);
   });
   return { outcome: 'signed-in', sessionToken: session.token, organiser };
 }
 
 /** Ends the session behind the cookie; signing out twice is harmless. */
-export function signOut(ctx: Context, sessionToken: string | undefined, organiser: SignedInOrganiser | undefined): void {
+export async function signOut(ctx: Context, sessionToken: string | undefined, organiser: SignedInOrganiser | undefined): Promise<void> {
   if (!sessionToken) return;
   const now = ctx.now();
-  ctx.db.transaction((tx) => {
-    const ended = endSession(tx, sessionToken);
-    if (ended !== undefined && organiser) recordAudit(tx, { actor: actorFrom(organiser), action: 'organiser.logout', subject: `organiser:${organiser.email}` }, now);
+  await ctx.db.write(async (tx) => {
+    const ended = await endSession(tx, sessionToken);
+    if (ended !== undefined && organiser) await recordAudit(tx, { actor: actorFrom(organiser), action: 'organiser.logout', subject: `organiser:${organiser.email}` }, now);
   });
 }
