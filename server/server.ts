@@ -4,8 +4,8 @@ import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { startBackgroundCheckpoints } from './db/background-checkpoints.js';
-import { openDatabase, type DatabaseHandle } from './db/client.js';
-import { migrateDatabase } from './db/migrate.js';
+import { openMigratedDatabase } from './db/client.js';
+import type { Database } from './db/database.js';
 import { startScheduledJobs, type ScheduledJobs } from './jobs/scheduler.js';
 import { seedDemoLetterIfEmpty } from './letters/demo-letter.js';
 import { startMailWorker, type MailWorker } from './mail/mail-worker.js';
@@ -13,7 +13,7 @@ import type { MailTransport } from './mail/transport.js';
 
 export interface RunningServer {
   server: Server;
-  database: DatabaseHandle;
+  database: Database;
   worker: MailWorker;
   jobs: ScheduledJobs;
   url: string;
@@ -30,18 +30,17 @@ export interface StartOptions {
 /** config → database → migrations → app → listen. */
 export async function startServer(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
   const now = options.now ?? (() => new Date());
-  const database = openDatabase(config.databasePath);
+  const database = await openMigratedDatabase(config);
   try {
-    migrateDatabase(database);
-    if (config.seedDemoLetter && seedDemoLetterIfEmpty(database.db, now())) logger.info('seeded the demo letter');
+    if (config.seedDemoLetter && (await seedDemoLetterIfEmpty(database, now()))) logger.info('seeded the demo letter');
   } catch (error) {
-    database.close();
+    await database.close();
     throw error;
   }
 
   // The worker starts once the server listens; requests before that leave mail for its first run.
   const mail: { worker?: MailWorker } = {};
-  const { app, ctx } = createApp({ config, db: database.db, logger, now, notifyOutbox: () => mail.worker?.notify(), mailOutage: () => mail.worker?.outage() });
+  const { app, ctx } = createApp({ config, db: database, logger, now, notifyOutbox: () => mail.worker?.notify(), mailOutage: () => mail.worker?.outage() });
 
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
@@ -49,7 +48,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
   server.keepAliveTimeout = 5_000;
   // Started once listening, so a failed start leaves no thread behind.
   const checkpoints = startBackgroundCheckpoints(database, logger);
-  const worker = startMailWorker(config, logger, { db: database.db, ...pick(options) });
+  const worker = startMailWorker(config, logger, { db: database, ...pick(options) });
   mail.worker = worker;
   const jobs = startScheduledJobs(ctx, config.jobsIntervalMinutes);
   const { port } = server.address() as AddressInfo;
@@ -70,7 +69,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
       });
       await worker.stop();
       await checkpoints.stop();
-      database.close();
+      await database.close();
     })());
 
   return { server, database, worker, jobs, url: `http://${config.host}:${port}`, stop };

@@ -7,13 +7,14 @@ export const backupCommand: Command = {
 
 Copies DATABASE_PATH to FILE with SQLite's online backup, safe while the server is running, then
 runs PRAGMA integrity_check on the copy and prints the result. FILE must not exist yet. The copy is
-one self-contained SQLite file: to restore, stop the server and put it in place of DATABASE_PATH.`,
+one self-contained SQLite file: to restore, stop the server and put it in place of DATABASE_PATH.
+On PostgreSQL (DATABASE_URL set) back up with PostgreSQL's own tools: pg_dump (or base backups).`,
   async run(args, env) {
     const [file, ...extra] = args;
     if (!file) throw new CliError('the file to write is required: undersigned backup FILE');
     if (extra.length > 0) throw new CliError(`unexpected argument "${extra[0]}"`);
     const result = await withDatabase(env, (database) =>
-      backupDatabase(database.sqlite, file).catch((error: unknown) => {
+      backupDatabase(database, file).catch((error: unknown) => {
         throw error instanceof BackupError ? new CliError(error.message) : error;
       }),
     );

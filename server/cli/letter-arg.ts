@@ -5,9 +5,9 @@ import { AppError } from '../web/errors.js';
 import { CliError } from './command.js';
 
 /** The letter a command names by slug, drafts included; an unknown slug is a one-line error. */
-export function letterFromArg(ctx: Context, slug: string): LetterRow {
+export async function letterFromArg(ctx: Context, slug: string): Promise<LetterRow> {
   try {
-    return findLetter(ctx.db, slug);
+    return await findLetter(ctx.db, slug);
   } catch (error) {
     if (error instanceof AppError && error.status === 404) throw new CliError(`there is no letter "${slug}"`);
     throw error;

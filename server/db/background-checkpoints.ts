@@ -4,7 +4,6 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { isSqlite } from './client.js';
 import type { Database } from './database.js';
-import type { SqliteDatabase } from './sqlite-database.js';
 
 /** SQLite's own default: checkpoint on the commit that takes the WAL past this many pages. */
 const COMMIT_CHECKPOINT_PAGES = 1000;
@@ -38,7 +37,9 @@ export interface BackgroundCheckpoints {
  * it; measured under a signing load, that halved throughput. Here commits never checkpoint, and
  * a worker thread does it on its own connection. Should the worker fail, commits do it again.
  */
-export function startBackgroundCheckpoints(database: SqliteDatabase, logger: Logger, intervalMs = 500): BackgroundCheckpoints {
+export function startBackgroundCheckpoints(database: Database, logger: Logger, intervalMs = 500): BackgroundCheckpoints {
+  // PostgreSQL checkpoints by itself, off the application's path.
+  if (!isSqlite(database)) return { stop: async () => {} };
   const sqlite = database.connection;
   if (sqlite.memory) return { stop: async () => {} };
   const checkpointOnCommit = () => {

@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { isSqlite } from './client.js';
+import type { Database as AnyDatabase } from './database.js';
 
 export interface BackupResult {
   bytes: number;
@@ -12,7 +14,11 @@ export interface BackupResult {
  * Copies a live database with SQLite's online backup (readers and writers carry on meanwhile), makes
  * the copy a single self-contained file, and checks it the way a restore would need it to be.
  */
-export async function backupDatabase(source: Database.Database, destination: string): Promise<BackupResult> {
+export async function backupDatabase(database: AnyDatabase, destination: string): Promise<BackupResult> {
+  if (!isSqlite(database)) {
+    throw new BackupError('the database is PostgreSQL (DATABASE_URL): back it up with pg_dump, e.g. pg_dump --format=custom --file=FILE "$DATABASE_URL", or with base backups');
+  }
+  const source = database.connection;
   if (existsSync(destination)) throw new BackupError(`${destination} already exists; choose a new file name`);
   mkdirSync(dirname(destination), { recursive: true });
   await source.backup(destination);

@@ -21,10 +21,10 @@ Options:
     const { values } = parseArgs({ args, options: { letter: { type: 'string', default: 'keep-defensive-ai-open' }, signatures: { type: 'string', default: '1000' } } });
     const count = Number(values.signatures);
     if (!Number.isSafeInteger(count) || count < 0) throw new CliError(`--signatures must be a whole number, got "${values.signatures}"`);
-    return withCommandContext(env, (ctx, database) => {
+    return withCommandContext(env, async (ctx) => {
       const started = Date.now();
       const progress = (written: number) => env.stderr.write(`\rseeded ${written.toLocaleString('en-GB')} of ${count.toLocaleString('en-GB')} signatures`);
-      const { letter, written } = seedSignatures(ctx, database.sqlite, { slug: values.letter, signatures: count, onProgress: progress });
+      const { letter, written } = await seedSignatures(ctx, { slug: values.letter, signatures: count, onProgress: progress });
       if (written > 0) env.stderr.write('\n');
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       env.stdout.write(`${letter.slug}: added ${written} signatures in ${seconds} s; count ${signatureCount(letter)}, listed ${letter.countListed}\n`);

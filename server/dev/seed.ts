@@ -1,14 +1,16 @@
-import type Database from 'better-sqlite3';
+import { max } from 'drizzle-orm';
 import { SYSTEM_ACTOR } from '../audit/record.js';
 import type { Context } from '../context.js';
+import { first } from '../db/database.js';
 import { AppError } from '../web/errors.js';
 import { DEMO_LETTER } from '../letters/demo-letter.js';
-import { findLetter as findLetterBySlug } from '../letters/find-letter.js';
+import { selectLetterBySlug } from '../letters/repo.js';
 import { createLetter } from '../letters/publish-version.js';
 import type { LetterRow } from '../letters/table.js';
 import { organisationKey } from '../organisations/normalise.js';
 import { emailKeyOf } from '../lib/email-address.js';
 import { createOrganisation, matchOrganisation } from '../organisations/service.js';
+import { signatures } from '../signatures/table.js';
 import { COMMENTS, FIRST_NAMES, FREEMAIL_DOMAINS, LAST_NAMES, ORGANISATIONS, ROLES } from './seed-data.js';
 
 export interface SeedOptions {
@@ -42,40 +44,40 @@ function pickState(random: () => number): 'approved' | 'pending' | 'unconfirmed'
   return 'withdrawn';
 }
 
-function ensureLetter(ctx: Context, slug: string): LetterRow {
-  const existing = findLetterBySlug(ctx.db, slug);
-  // Its former signers are counted still: new signatures would count people twice, as reopening would.
-  if (existing?.anonymisedAt) throw new AppError('letter_anonymised', 409, `The signatories of ${slug} were anonymised, so it takes no signatures, seeded ones included. Seed another letter.`);
-  if (existing) return existing;
-  return createLetter(ctx.db, { ...DEMO_LETTER, slug, moderation: 'post' }, ctx.now());
+function ensureLetter(ctx: Context, slug: string): Promise<LetterRow> {
+  return ctx.db.write(async (tx) => {
+    const existing = await selectLetterBySlug(tx, slug);
+    // Its former signers are counted still: new signatures would count people twice, as reopening would.
+    if (existing?.anonymisedAt) throw new AppError('letter_anonymised', 409, `The signatories of ${slug} were anonymised, so it takes no signatures, seeded ones included. Seed another letter.`);
+    if (existing) return existing;
+    return createLetter(tx, { ...DEMO_LETTER, slug, moderation: 'post' }, ctx.now());
+  });
 }
 
+/** Rows per INSERT: well within both engines' limits on bound values (23 columns each). */
+const ROWS_PER_INSERT = 500;
+
 /**
- * Bulk development data. It writes rows with prepared statements rather than the signing use
- * case because a million signatures through HTTP-shaped code would take minutes; the count
- * triggers still run for every row, so counts stay honest.
+ * Bulk development data. It inserts rows in batches rather than through the signing use case
+ * because a million signatures through HTTP-shaped code would take minutes; the count triggers
+ * still run for every row, so counts stay honest.
  */
-export function seedSignatures(ctx: Context, sqlite: Database.Database, options: SeedOptions): { letter: LetterRow; written: number } {
-  const letter = ensureLetter(ctx, options.slug);
+export async function seedSignatures(ctx: Context, options: SeedOptions): Promise<{ letter: LetterRow; written: number }> {
+  const letter = await ensureLetter(ctx, options.slug);
+  if (letter.currentVersionId === null) throw new AppError('letter_without_text', 409, `${letter.slug} has no text version to sign.`);
+  const versionId = letter.currentVersionId;
   const random = mulberry32(letter.id * 7919 + options.signatures);
-  const organisationIds = seedOrganisations(ctx);
-  const insert = sqlite.prepare(`
-    INSERT OR IGNORE INTO signatures (letter_id, version_id, name, email, email_key, email_domain, title, organisation_text,
-      organisation_id, comment, show_public, contact_updates, state, featured, affiliation_verified, mails_sent,
-      ip_hash, ip_network, signed_at, confirmed_at, moderated_at, withdrawn_at, organisation_key)
-    VALUES (@letterId, @versionId, @name, @email, @emailKey, @emailDomain, @title, @organisationText, @organisationId,
-      @comment, @showPublic, @contactUpdates, @state, @featured, @verified, 1, NULL, NULL, @signedAt, @confirmedAt, @moderatedAt, @withdrawnAt, @organisationKey)`);
-  const start = sqlite.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM signatures').get() as { id: number };
+  const organisationIds = await seedOrganisations(ctx);
+  const start = (await first(ctx.db.select({ id: max(signatures.id) }).from(signatures)))?.id ?? 0;
   const batch = options.batch ?? 20_000;
-  // A large page cache keeps the seven indexes in memory while a million rows go in.
-  sqlite.pragma('cache_size = -262144');
   const now = ctx.now().getTime();
   const spanMs = 14 * 24 * 60 * 60 * 1000;
   let written = 0;
 
-  const writeBatch = sqlite.transaction((count: number) => {
+  const rowsOf = (count: number): Array<typeof signatures.$inferInsert> => {
+    const rows: Array<typeof signatures.$inferInsert> = [];
     for (let i = 0; i < count; i += 1) {
-      const n = start.id + written + i + 1;
+      const n = start + written + i + 1;
       const first = pick(random, FIRST_NAMES);
       const last = pick(random, LAST_NAMES);
       const atOrganisation = random() < 0.7;
@@ -88,9 +90,9 @@ export function seedSignatures(ctx: Context, sqlite: Database.Database, options:
       const signedAt = now - spanMs + Math.floor((n % 1_000_000) / 1_000_000 * spanMs);
       const withdrawn = state === 'withdrawn';
       const typed = withdrawn || !organisation ? '' : random() < 0.5 ? organisation.name : pick(random, organisation.aliases);
-      insert.run({
+      rows.push({
         letterId: letter.id,
-        versionId: letter.currentVersionId,
+        versionId,
         name: withdrawn ? '' : `${first} ${last}`,
         email: `${local}@${domain}`,
         emailKey: emailKeyOf(local, domain),
@@ -100,35 +102,38 @@ export function seedSignatures(ctx: Context, sqlite: Database.Database, options:
         organisationKey: organisationKey(typed),
         organisationId: withdrawn || !organisation ? null : organisationIds.get(organisation.name) ?? null,
         comment: withdrawn ? '' : pick(random, COMMENTS),
-        showPublic: random() < 0.9 ? 1 : 0,
-        contactUpdates: random() < 0.3 ? 1 : 0,
+        showPublic: random() < 0.9,
+        contactUpdates: random() < 0.3,
         state,
-        featured: state === 'approved' && random() < 0.0001 ? 1 : 0,
-        verified: confirmed && worksThere && !withdrawn ? 1 : 0,
-        signedAt,
-        confirmedAt: confirmed ? signedAt + 60_000 : null,
-        moderatedAt: state === 'rejected' || state === 'approved' ? signedAt + 3_600_000 : null,
-        withdrawnAt: withdrawn ? signedAt + 86_400_000 : null,
+        featured: state === 'approved' && random() < 0.0001,
+        affiliationVerified: confirmed && worksThere && !withdrawn,
+        mailsSent: 1,
+        signedAt: new Date(signedAt),
+        confirmedAt: confirmed ? new Date(signedAt + 60_000) : null,
+        moderatedAt: state === 'rejected' || state === 'approved' ? new Date(signedAt + 3_600_000) : null,
+        withdrawnAt: withdrawn ? new Date(signedAt + 86_400_000) : null,
       });
     }
-  });
+    return rows;
+  };
 
   while (written < options.signatures) {
-    const count = Math.min(batch, options.signatures - written);
-    writeBatch(count);
-    written += count;
+    const rows = rowsOf(Math.min(batch, options.signatures - written));
+    await ctx.db.write(async (tx) => {
+      for (let at = 0; at < rows.length; at += ROWS_PER_INSERT) await tx.insert(signatures).values(rows.slice(at, at + ROWS_PER_INSERT)).onConflictDoNothing();
+    });
+    written += rows.length;
     options.onProgress?.(written);
   }
-  sqlite.pragma('optimize');
-  return { letter: findLetterBySlug(ctx.db, options.slug) ?? letter, written };
+  return { letter: (await selectLetterBySlug(ctx.db, options.slug)) ?? letter, written };
 }
 
 /** The fictional organisations, created through the organisations service like an organiser would. */
-function seedOrganisations(ctx: Context): Map<string, number> {
+async function seedOrganisations(ctx: Context): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
   for (const organisation of ORGANISATIONS) {
-    const existing = matchOrganisation(ctx.db, organisation.name).organisationId;
-    const id = existing ?? createOrganisation(ctx, { ...organisation, domains: [organisation.domain], actor: SYSTEM_ACTOR }).id;
+    const existing = (await matchOrganisation(ctx.db, organisation.name)).organisationId;
+    const id = existing ?? (await createOrganisation(ctx, { ...organisation, domains: [organisation.domain], actor: SYSTEM_ACTOR })).id;
     ids.set(organisation.name, id);
   }
   return ids;

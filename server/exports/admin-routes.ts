@@ -19,9 +19,9 @@ export function exportAdminRoutes(ctx: Context): Router {
 
   router.get('/admin/letters/:slug/signatures.csv', requireOrganiser(ctx, 'moderator'), async (req, res) => {
     const organiser = currentOrganiser(res);
-    const letter = findLetter(ctx.db, param(req, 'slug'));
+    const letter = await findLetter(ctx.db, param(req, 'slug'));
     const filters = { state: textValue(req.query.state), verified: textValue(req.query.verified), since: textValue(req.query.since) };
-    const plan = planSignatureExport(ctx, { letterId: letter.id, filters });
+    const plan = await planSignatureExport(ctx, { letterId: letter.id, filters });
 
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="${plan.filename}"`);

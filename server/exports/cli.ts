@@ -38,9 +38,9 @@ Options:
     const [slug, ...extra] = positionals;
     if (!slug || extra.length > 0) throw new CliError('give exactly one letter slug, e.g. undersigned export keep-defensive-ai-open');
     await withCommandContext(env, async (ctx) => {
-      const letter = letterFromArg(ctx, slug);
+      const letter = await letterFromArg(ctx, slug);
       const filters = { state: values.state, verified: values.verified, since: values.since };
-      const plan = planSignatureExport(ctx, { letterId: letter.id, filters });
+      const plan = await planSignatureExport(ctx, { letterId: letter.id, filters });
       const target = values.output === undefined ? undefined : outputPath(values.output, plan.filename);
       const destination = target === undefined ? directOutput(env.stdout) : fileDestination(target);
       const progress = progressLine(env.stderr, (rows) => `${countOf(rows, 'row')} written…`);

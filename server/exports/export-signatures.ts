@@ -1,12 +1,11 @@
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type Database from 'better-sqlite3';
 import { type Actor, recordAudit } from '../audit/record.js';
 import type { Context } from '../context.js';
-import { openReadConnection } from '../db/read-connection.js';
+import { openExportReader, type ExportChunk, type ExportReader } from '../db/export-reader.js';
 import { findLetterById } from '../letters/find-letter.js';
 import type { LetterRow } from '../letters/table.js';
-import { CsvEncoder, csvHeader, RECORD_SEPARATOR, UNIT_SEPARATOR, type CellKind, type CellValue, type LookupKind } from './csv-encoder.js';
+import { CsvEncoder, csvHeader, RECORD_SEPARATOR, UNIT_SEPARATOR, type CellKind, type LookupKind } from './csv-encoder.js';
 import { describeFilters, parseExportFilters, type ExportFilterInput, type ExportFilters } from './filters.js';
 
 export interface SignatureExportRequest {
@@ -41,8 +40,8 @@ export function exportFilename(slug: string, at: Date): string {
  * Checks an export before anything is written: the letter exists and the filters are valid
  * (422 otherwise). A route calls this first, so an error page is never sent as a download.
  */
-export function planSignatureExport(ctx: Context, request: Pick<SignatureExportRequest, 'letterId' | 'filters'>): SignatureExportPlan {
-  const letter = findLetterById(ctx.db, request.letterId);
+export async function planSignatureExport(ctx: Context, request: Pick<SignatureExportRequest, 'letterId' | 'filters'>): Promise<SignatureExportPlan> {
+  const letter = await findLetterById(ctx.db, request.letterId);
   const filters = parseExportFilters(request.filters);
   return { letter, filters, filename: exportFilename(letter.slug, ctx.now()) };
 }
@@ -60,29 +59,31 @@ const READ_AHEAD_BYTES = 256 * 1024;
  * filters and the number of rows, including one that broke off.
  */
 export async function exportSignatures(ctx: Context, request: SignatureExportRequest, output: Writable | NodeJS.WritableStream): Promise<SignatureExportResult> {
-  const { letter, filters } = planSignatureExport(ctx, request);
-  const reader = openReadConnection(ctx.db);
+  const { letter, filters } = await planSignatureExport(ctx, request);
+  const reader = await openExportReader(ctx.db);
   let rows = 0;
   let complete = false;
   try {
-    const columns = exportColumns(reader.sqlite, request.includeEmails);
-    const chunks = csvChunks(reader.sqlite, signaturesQueries(letter.id, filters, columns), columns, request.bom ?? false, (count) => {
+    const columns = await exportColumns(reader, letter.id, request.includeEmails);
+    const chunks = csvChunks(reader, signaturesQuery(letter.id, filters, columns), columns, request.bom ?? false, (count) => {
       rows += count;
       request.onProgress?.(rows);
     });
     await pipeline(Readable.from(chunks, { objectMode: false, highWaterMark: READ_AHEAD_BYTES }), output);
     complete = true;
   } finally {
-    reader.close();
-    recordAudit(
-      ctx.db,
-      {
-        actor: request.actor,
-        action: 'export.csv',
-        subject: `letter:${letter.slug}`,
-        details: { filters: describeFilters(filters), includeEmails: request.includeEmails, bom: request.bom ?? false, rows, complete },
-      },
-      ctx.now(),
+    await reader.close();
+    await ctx.db.write((tx) =>
+      recordAudit(
+        tx,
+        {
+          actor: request.actor,
+          action: 'export.csv',
+          subject: `letter:${letter.slug}`,
+          details: { filters: describeFilters(filters), includeEmails: request.includeEmails, bom: request.bom ?? false, rows, complete },
+        },
+        ctx.now(),
+      ),
     );
   }
   return { rows };
@@ -90,54 +91,48 @@ export async function exportSignatures(ctx: Context, request: SignatureExportReq
 
 interface ExportColumn {
   header: string;
-  /** Never null: concat_ws would leave a null out of the packed row. */
+  /** Never null: concat_ws would leave a null out of the packed row. The same on both engines. */
   sql: string;
   kind: CellKind;
 }
 
-function exportColumns(sqlite: Database.Database, includeEmails: boolean): ExportColumn[] {
-  const organisationName = lookup(sqlite, 'SELECT name FROM organisations WHERE id = ?');
-  const versionSha256 = lookup(sqlite, 'SELECT sha256 FROM letter_versions WHERE id = ?');
+/** A 0/1 flag from a boolean column: SQLite stores 1/0, PostgreSQL a boolean. */
+const flag = (column: string): string => `CASE WHEN ${column} THEN 1 ELSE 0 END`;
+/** An optional time (epoch milliseconds), or an empty cell. */
+const optionalTime = (column: string): string => `coalesce(CAST(${column} AS text), '')`;
+
+async function exportColumns(reader: ExportReader, letterId: number, includeEmails: boolean): Promise<ExportColumn[]> {
+  const organisationName = await lookup(reader, 'SELECT id, name FROM organisations', []);
+  const versionSha256 = await lookup(reader, 'SELECT id, sha256 FROM letter_versions WHERE letter_id = ?', [letterId]);
   return [
     { header: 'id', sql: 's.id', kind: 'key' },
     { header: 'state', sql: 's.state', kind: 'text' },
     { header: 'name', sql: 's.name', kind: 'text' },
     { header: 'role', sql: 's.title', kind: 'text' },
     { header: 'organisation', sql: 's.organisation_text', kind: 'text' },
-    { header: 'matched_organisation', sql: "ifnull(s.organisation_id, '')", kind: organisationName },
-    { header: 'affiliation_verified', sql: 's.affiliation_verified', kind: 'flag' },
+    { header: 'matched_organisation', sql: "coalesce(CAST(s.organisation_id AS text), '')", kind: organisationName },
+    { header: 'affiliation_verified', sql: flag('s.affiliation_verified'), kind: 'flag' },
     // A withdrawn signer asked to be left alone: their address is not handed on, even to owners.
-    { header: 'email', sql: includeEmails ? "iif(s.state = 'withdrawn', '', s.email)" : "''", kind: 'text' },
+    { header: 'email', sql: includeEmails ? "CASE WHEN s.state = 'withdrawn' THEN '' ELSE s.email END" : "''", kind: 'text' },
     { header: 'email_domain', sql: 's.email_domain', kind: 'text' },
     { header: 'comment', sql: 's.comment', kind: 'text' },
-    { header: 'public', sql: 's.show_public', kind: 'flag' },
-    { header: 'contact_me', sql: 's.contact_updates', kind: 'flag' },
-    { header: 'featured', sql: 's.featured', kind: 'flag' },
+    { header: 'public', sql: flag('s.show_public'), kind: 'flag' },
+    { header: 'contact_me', sql: flag('s.contact_updates'), kind: 'flag' },
+    { header: 'featured', sql: flag('s.featured'), kind: 'flag' },
     { header: 'letter_version_sha256', sql: 's.version_id', kind: versionSha256 },
     { header: 'signed_at', sql: 's.signed_at', kind: 'time' },
-    { header: 'confirmed_at', sql: "ifnull(s.confirmed_at, '')", kind: 'time' },
-    { header: 'moderated_at', sql: "ifnull(s.moderated_at, '')", kind: 'time' },
+    { header: 'confirmed_at', sql: optionalTime('s.confirmed_at'), kind: 'time' },
+    { header: 'moderated_at', sql: optionalTime('s.moderated_at'), kind: 'time' },
   ];
 }
 
-/** Names and hashes that repeat on many rows are read once each (in the export's snapshot) instead of being joined into every row. */
-function lookup(sqlite: Database.Database, sql: string): LookupKind {
-  const statement = sqlite.prepare(sql).pluck();
-  return { lookup: (id) => (statement.get(id) as string | undefined) ?? '' };
+/** Names and hashes that repeat on many rows are read once (in the export's snapshot) instead of being joined into every row. */
+async function lookup(reader: ExportReader, sql: string, params: unknown[]): Promise<LookupKind> {
+  const texts = await reader.lookup(sql, params);
+  return { lookup: (id) => texts.get(id) ?? '' };
 }
 
-interface SignaturesQueries {
-  /** The id that closes the chunk after a given id: the ROWS_PER_CHUNK-th row after it, found in the index alone. */
-  chunkEnd: string;
-  /** One chunk as [row count, the rows packed into one blob]: one value to hand over instead of a value per cell. */
-  packed: string;
-  /** The same chunk as one value per cell, for the rare chunk whose values hold a packing separator. */
-  plain: string;
-  /** The filters' params; a chunk's ids (after, through) follow them. */
-  params: unknown[];
-}
-
-function signaturesQueries(letterId: number, filters: ExportFilters, columns: readonly ExportColumn[]): SignaturesQueries {
+function signaturesQuery(letterId: number, filters: ExportFilters, columns: readonly ExportColumn[]) {
   const conditions = ['s.letter_id = ?'];
   const params: unknown[] = [letterId];
   if (filters.state !== 'all') {
@@ -145,60 +140,32 @@ function signaturesQueries(letterId: number, filters: ExportFilters, columns: re
     params.push(filters.state);
   }
   if (filters.verified !== undefined) {
-    conditions.push('s.affiliation_verified = ?');
-    params.push(filters.verified ? 1 : 0);
+    conditions.push(filters.verified ? 's.affiliation_verified = TRUE' : 's.affiliation_verified = FALSE');
   }
   if (filters.since) {
     conditions.push('s.signed_at >= ?');
     params.push(filters.since.getTime());
   }
-  const where = conditions.join(' AND ');
-  const cells = columns.map((column) => column.sql).join(', ');
-  // An id range rather than LIMIT: rows are packed straight from the index instead of going
-  // through a LIMIT subquery first, which costs SQLite noticeably more. group_concat keeps the
-  // index order here; that is not promised, so the encoder checks that the ids rise (an ORDER BY
-  // inside group_concat would sort every chunk again).
   return {
-    chunkEnd: `SELECT s.id FROM signatures s WHERE ${where} AND s.id > ? ORDER BY s.id LIMIT 1 OFFSET ${ROWS_PER_CHUNK - 1}`,
-    packed: `
-      SELECT count(*), CAST(group_concat(concat_ws(char(${UNIT_SEPARATOR.charCodeAt(0)}), ${cells}), char(${RECORD_SEPARATOR.charCodeAt(0)})) AS BLOB)
-      FROM signatures s WHERE ${where} AND s.id > ? AND s.id <= ?`,
-    plain: `SELECT ${cells} FROM signatures s WHERE ${where} AND s.id > ? AND s.id <= ? ORDER BY s.id`,
+    cells: columns.map((column) => column.sql),
+    where: conditions.join(' AND '),
     params,
+    rowsPerChunk: ROWS_PER_CHUNK,
+    separators: { unit: UNIT_SEPARATOR, record: RECORD_SEPARATOR },
   };
 }
 
-/**
- * The CSV as chunks of bytes: the header, then ROWS_PER_CHUNK rows at a time. The chunks are
- * separate queries, so one read transaction keeps them on one snapshot of the database.
- */
-function* csvChunks(
-  sqlite: Database.Database,
-  queries: SignaturesQueries,
-  columns: readonly ExportColumn[],
-  bom: boolean,
-  onRows: (count: number) => void,
-): Generator<Buffer> {
-  const chunkEnd = sqlite.prepare(queries.chunkEnd).pluck();
-  const packed = sqlite.prepare(queries.packed).raw();
-  const plain = sqlite.prepare(queries.plain).raw();
+/** The CSV as chunks of bytes: the header, then the rows a chunk at a time, all on the reader's one snapshot. */
+async function* csvChunks(reader: ExportReader, query: ReturnType<typeof signaturesQuery>, columns: readonly ExportColumn[], bom: boolean, onRows: (count: number) => void): AsyncGenerator<Buffer> {
   const encoder = new CsvEncoder(columns.map((column) => column.kind));
-  // The transaction ends when the connection is closed. An in-memory database is read on the
-  // shared connection (see openReadConnection): a transaction there would take in other writes,
-  // so it is read without one.
-  if (!sqlite.memory) sqlite.exec('BEGIN');
   yield csvHeader(columns.map((column) => column.header), bom);
-  let afterId = Number.MIN_SAFE_INTEGER;
-  for (;;) {
-    const chunkEndId = chunkEnd.get(...queries.params, afterId) as number | undefined;
-    const chunkParams = [...queries.params, afterId, chunkEndId ?? Number.MAX_SAFE_INTEGER];
-    const [rowCount, rows] = packed.get(...chunkParams) as [number, Buffer | null];
-    if (rows !== null) {
-      const encoded = encoder.encodePacked(rows, rowCount) ?? encoder.encodeRows(plain.all(...chunkParams) as CellValue[][]);
-      onRows(encoded.rows);
-      yield encoded.csv;
-    }
-    if (chunkEndId === undefined) return; // that chunk took whatever was left
-    afterId = chunkEndId;
+  for await (const chunk of reader.chunks(query)) {
+    const encoded = encode(encoder, chunk);
+    onRows(encoded.rows);
+    yield encoded.csv;
   }
 }
+
+/** A packed chunk whose values hold a separator (rare) is read again a value per cell. */
+const encode = (encoder: CsvEncoder, chunk: ExportChunk) =>
+  'packed' in chunk ? (encoder.encodePacked(chunk.packed, chunk.rowCount) ?? encoder.encodeRows(chunk.plain())) : encoder.encodeRows(chunk.rows);

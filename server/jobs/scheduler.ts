@@ -6,7 +6,7 @@ const REMINDER_SLICE = 200;
 
 export interface ScheduledJobs {
   /** Runs every job now; what the timer calls. */
-  runOnce(): void;
+  runOnce(): Promise<void>;
   stop(): void;
 }
 
@@ -16,28 +16,32 @@ export interface ScheduledJobs {
  * logged and tried again next time; it never takes the server down.
  */
 export function startScheduledJobs(ctx: Context, intervalMinutes: number): ScheduledJobs {
-  const guarded = (job: string, run: () => void) => {
+  const guarded = async (job: string, run: () => Promise<unknown>) => {
     try {
-      run();
+      await run();
     } catch (error) {
       ctx.logger.error({ err: error, job }, 'scheduled job failed');
     }
   };
   // A backlog of reminders (say, after a long outage) is sent a slice at a time, yielding to
   // requests in between, instead of holding the event loop for the whole run.
-  const remindInSlices = (sentSoFar: number) =>
-    guarded('reminders', () => {
-      const sent = sendDueReminders(ctx, REMINDER_SLICE);
-      if (sent === REMINDER_SLICE) setImmediate(() => remindInSlices(sentSoFar + sent));
-      else if (sentSoFar + sent > 0) ctx.logger.info({ reminders: sentSoFar + sent }, 'reminders sent');
-    });
-  const runOnce = () => {
-    remindInSlices(0);
-    guarded('privacy', () => runPrivacyJobs(ctx));
+  const remindInSlices = async () => {
+    let total = 0;
+    for (;;) {
+      const sent = await sendDueReminders(ctx, REMINDER_SLICE);
+      total += sent;
+      if (sent < REMINDER_SLICE) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (total > 0) ctx.logger.info({ reminders: total }, 'reminders sent');
+  };
+  const runOnce = async () => {
+    await guarded('reminders', remindInSlices);
+    await guarded('privacy', () => runPrivacyJobs(ctx));
   };
   if (intervalMinutes === 0) return { runOnce, stop: () => {} };
-  const first = setTimeout(runOnce, 0);
-  const timer = setInterval(runOnce, intervalMinutes * 60 * 1000);
+  const first = setTimeout(() => void runOnce(), 0);
+  const timer = setInterval(() => void runOnce(), intervalMinutes * 60 * 1000);
   first.unref();
   timer.unref();
   return {

@@ -77,11 +77,12 @@ async function lookUpOrganiser(ctx: Context, req: Request, res: Response): Promi
   const session = token ? await resumeSession(ctx.db, token, ctx.now(), sessionPolicy(ctx.config)) : undefined;
   if (!session) return undefined;
   const { id, email, name, role } = session.organiser;
-  locals.organiser = { id, email, name, role };
-  locals.csrfToken = session.csrfToken;
+  const organiser = { id, email, name, role };
+  res.locals.organiser = organiser;
+  res.locals.csrfToken = session.csrfToken;
   // Organiser pages show names, emails and moderation state: never keep them in a shared cache.
   res.setHeader('Cache-Control', 'no-store');
-  return locals.organiser;
+  return organiser;
 }
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();

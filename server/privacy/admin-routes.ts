@@ -33,13 +33,14 @@ export function privacyAdminRoutes(ctx: Context): Router {
   const owner = requireOrganiser(ctx, 'owner');
   const policy = privacyPolicy(ctx.config);
 
-  const renderPrivacyAdmin = (res: Response, eraseForm: EraseFormState = { values: { email: '' }, errors: {} }, notice?: string, status = 200) => {
+  const renderPrivacyAdmin = async (res: Response, eraseForm: EraseFormState = { values: { email: '' }, errors: {} }, notice?: string, status = 200) => {
     const title = Object.keys(eraseForm.errors).length > 0 ? 'Error: Privacy' : 'Privacy';
-    renderPage(res, 'privacy/admin', { title, policy, jobsIntervalMinutes: ctx.config.jobsIntervalMinutes, runs: recentPrivacyRuns(ctx.db), eraseForm, notice }, status);
+    const runs = await recentPrivacyRuns(ctx.db);
+    renderPage(res, 'privacy/admin', { title, policy, jobsIntervalMinutes: ctx.config.jobsIntervalMinutes, runs, eraseForm, notice }, status);
   };
 
-  router.get('/admin/privacy', owner, (req, res) => {
-    renderPrivacyAdmin(res, undefined, NOTICES[textValue(req.query.done) ?? '']);
+  router.get('/admin/privacy', owner, async (req, res) => {
+    await renderPrivacyAdmin(res, undefined, NOTICES[textValue(req.query.done) ?? '']);
   });
 
   // Step one only shows what will happen: nothing is looked up, so it tells nothing about the address.
@@ -49,29 +50,29 @@ export function privacyAdminRoutes(ctx: Context): Router {
     renderPage(res, 'privacy/erase-confirm', { title: 'Erase a signer?', email: parsed.data.email });
   });
 
-  router.post('/admin/privacy/erase', owner, (req, res) => {
+  router.post('/admin/privacy/erase', owner, async (req, res) => {
     const parsed = parseForm(eraseSignerForm, req.body, ERASE_SIGNER_FIELDS);
     if (!parsed.ok) return renderPrivacyAdmin(res, parsed, undefined, 422);
-    eraseSigner(ctx, { email: parsed.data.email, actor: actorFrom(currentOrganiser(res)) });
+    await eraseSigner(ctx, { email: parsed.data.email, actor: actorFrom(currentOrganiser(res)) });
     res.redirect(303, '/admin/privacy?done=erased');
   });
 
-  router.post('/admin/privacy/run', owner, (_req, res) => {
-    runPrivacyJobs(ctx, { actor: actorFrom(currentOrganiser(res)) });
+  router.post('/admin/privacy/run', owner, async (_req, res) => {
+    await runPrivacyJobs(ctx, { actor: actorFrom(currentOrganiser(res)) });
     res.redirect(303, '/admin/privacy?done=ran');
   });
 
-  router.get('/admin/letters/:slug/anonymise', owner, (req, res) => {
-    const letter = findLetter(ctx.db, param(req, 'slug'));
+  router.get('/admin/letters/:slug/anonymise', owner, async (req, res) => {
+    const letter = await findLetter(ctx.db, param(req, 'slug'));
     if (letter.anonymisedAt) return res.redirect(303, `/admin/letters/${letter.slug}`);
     const refusal = anonymisationRefusal(letter, ctx.now(), ctx.config.anonymiseAfterDays);
     if (refusal) throw refusal;
     renderPage(res, 'privacy/anonymise-confirm', { title: `Anonymise: ${letter.title}`, letter, count: signatureCount(letter) });
   });
 
-  router.post('/admin/letters/:slug/anonymise', owner, (req, res) => {
-    const letter = findLetter(ctx.db, param(req, 'slug'));
-    anonymiseLetter(ctx, { letterId: letter.id, actor: actorFrom(currentOrganiser(res)) });
+  router.post('/admin/letters/:slug/anonymise', owner, async (req, res) => {
+    const letter = await findLetter(ctx.db, param(req, 'slug'));
+    await anonymiseLetter(ctx, { letterId: letter.id, actor: actorFrom(currentOrganiser(res)) });
     res.redirect(303, `/admin/letters/${letter.slug}`);
   });
 

@@ -32,21 +32,21 @@ export interface AnonymiseLetterResult {
  * counts, stay. Only for a letter closed at least ANONYMISE_AFTER_DAYS ago (409 otherwise), so
  * the list is not lost while it is still being handed over. Asking again changes nothing.
  */
-export function anonymiseLetter(ctx: Context, input: AnonymiseLetterInput): AnonymiseLetterResult {
+export function anonymiseLetter(ctx: Context, input: AnonymiseLetterInput): Promise<AnonymiseLetterResult> {
   const now = ctx.now();
-  return ctx.db.transaction((tx) => {
-    const letter = findLetterById(tx, input.letterId);
+  return ctx.db.write(async (tx) => {
+    const letter = await findLetterById(tx, input.letterId);
     if (letter.anonymisedAt) {
       return { slug: letter.slug, signatures: 0, mailsDeleted: 0, anonymisedAt: letter.anonymisedAt, alreadyAnonymised: true };
     }
     const refusal = anonymisationRefusal(letter, now, ctx.config.anonymiseAfterDays);
     if (refusal) throw refusal;
-    const mailsDeleted = deleteMailsForSignatures(tx, signatureIdsOfLetter(tx, letter.id));
-    forgetIpHashRules(tx, { values: ipHashesOfLetter(tx, letter.id), signatureIds: signatureIdsOfLetter(tx, letter.id) });
-    eraseModerationNotes(tx, { subject: `letter:${letter.slug}` });
-    const signatures = anonymiseSignaturesOfLetter(tx, letter.id);
-    markLetterAnonymised(tx, letter.id, now);
-    recordAudit(tx, { actor: input.actor, action: 'letter.anonymise', subject: `letter:${letter.slug}`, details: { signatures, mailsDeleted } }, now);
+    const mailsDeleted = await deleteMailsForSignatures(tx, signatureIdsOfLetter(tx, letter.id));
+    await forgetIpHashRules(tx, { values: ipHashesOfLetter(tx, letter.id), signatureIds: signatureIdsOfLetter(tx, letter.id) });
+    await eraseModerationNotes(tx, { subject: `letter:${letter.slug}` });
+    const signatures = await anonymiseSignaturesOfLetter(tx, letter.id);
+    await markLetterAnonymised(tx, letter.id, now);
+    await recordAudit(tx, { actor: input.actor, action: 'letter.anonymise', subject: `letter:${letter.slug}`, details: { signatures, mailsDeleted } }, now);
     return { slug: letter.slug, signatures, mailsDeleted, anonymisedAt: now, alreadyAnonymised: false };
   });
 }

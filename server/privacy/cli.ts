@@ -26,21 +26,21 @@ export const privacyCommand: Command = {
     const [action, target, ...extra] = positionals;
     const needsTarget = action === 'anonymise' || action === 'erase';
     if (!action || !['run', 'anonymise', 'erase'].includes(action) || needsTarget !== (target !== undefined) || extra.length > 0) throw new CliError(USAGE);
-    await withCommandContext(env, (ctx) => {
+    await withCommandContext(env, async (ctx) => {
       if (action === 'run') {
-        const summary = runPrivacyJobs(ctx);
+        const summary = await runPrivacyJobs(ctx);
         env.stdout.write(
           `${countOf(summary.unconfirmedDeleted, 'unconfirmed signature')} deleted, ${summary.unconfirmedWithdrawn.toLocaleString('en-GB')} withdrawn instead to keep a rejection, with ${countOf(summary.mailsDeleted, 'mail')}; ${countOf(summary.addressesForgotten, 'address hash', 'address hashes')} dropped, and ${countOf(summary.blockRulesForgotten, 'block rule')} by address hash\n`,
         );
       } else if (action === 'anonymise') {
-        const result = anonymiseLetter(ctx, { letterId: letterFromArg(ctx, target ?? '').id, actor: CLI_ACTOR });
+        const result = await anonymiseLetter(ctx, { letterId: (await letterFromArg(ctx, target ?? '')).id, actor: CLI_ACTOR });
         env.stdout.write(
           result.alreadyAnonymised
             ? `${result.slug} was already anonymised on ${result.anonymisedAt.toISOString()}\n`
             : `${result.slug}: ${countOf(result.signatures, 'signature')} anonymised, ${countOf(result.mailsDeleted, 'mail')} deleted\n`,
         );
       } else {
-        const result = eraseSigner(ctx, { email: target ?? '', actor: CLI_ACTOR });
+        const result = await eraseSigner(ctx, { email: target ?? '', actor: CLI_ACTOR });
         env.stdout.write(`${countOf(result.signatures, 'signature')} erased, ${countOf(result.mailsDeleted, 'mail')} deleted\n`);
       }
     });

@@ -25,20 +25,20 @@ export interface EraseSignerResult {
  * their signatures) go too, and the audit log loses the moderators'
  * notes about these signatures and those hashes. The audit record keeps the counts, never the address.
  */
-export function eraseSigner(ctx: Context, input: EraseSignerInput): EraseSignerResult {
+export function eraseSigner(ctx: Context, input: EraseSignerInput): Promise<EraseSignerResult> {
   const address = parseEmailAddress(input.email);
   if (!address) throw new AppError('invalid_email', 422, 'Enter an email address in the correct format, like name@example.org');
   const now = ctx.now();
-  return ctx.db.transaction((tx) => {
+  return ctx.db.write(async (tx) => {
     // Under the address's key, and under the key it had before keys named the mailbox (a row
     // that would have collided with another kept it: see migration 0008).
-    const found = findSignaturesByEmailKeys(tx, [address.key, lowerCasedAddress(address)]);
+    const found = await findSignaturesByEmailKeys(tx, [address.key, lowerCasedAddress(address)]);
     const ids = found.map((signature) => signature.id);
-    const mailsDeleted = deleteMailsForSignatures(tx, ids) + deleteMailsTo(tx, [address.email, address.key, ...found.map((signature) => signature.email)]);
-    const blockRulesDeleted = forgetIpHashRules(tx, { values: found.flatMap((signature) => (signature.ipHash ? [signature.ipHash] : [])), signatureIds: ids });
-    eraseModerationNotes(tx, { signatureIds: ids });
-    const signatures = eraseSignatures(tx, ids, now);
-    recordAudit(tx, { actor: input.actor, action: 'signer.erase', details: { signatures, mailsDeleted, blockRulesDeleted } }, now);
+    const mailsDeleted = (await deleteMailsForSignatures(tx, ids)) + (await deleteMailsTo(tx, [address.email, address.key, ...found.map((signature) => signature.email)]));
+    const blockRulesDeleted = await forgetIpHashRules(tx, { values: found.flatMap((signature) => (signature.ipHash ? [signature.ipHash] : [])), signatureIds: ids });
+    await eraseModerationNotes(tx, { signatureIds: ids });
+    const signatures = await eraseSignatures(tx, ids, now);
+    await recordAudit(tx, { actor: input.actor, action: 'signer.erase', details: { signatures, mailsDeleted, blockRulesDeleted } }, now);
     return { signatures, mailsDeleted };
   });
 }

@@ -1,5 +1,5 @@
 import { listAuditEvents } from '../audit/list.js';
-import type { Db } from '../db/client.js';
+import type { Reader } from '../db/database.js';
 import { PRIVACY_RUN_ACTION } from './run-privacy-jobs.js';
 
 export interface PrivacyRun {
@@ -14,8 +14,8 @@ export interface PrivacyRun {
 const count = (value: unknown): number => (typeof value === 'number' ? value : 0);
 
 /** The latest audited runs of the privacy jobs, newest first. */
-export function recentPrivacyRuns(db: Db, limit = 10): PrivacyRun[] {
-  return listAuditEvents(db, { actions: [PRIVACY_RUN_ACTION], limit }).events.map((event) => ({
+export async function recentPrivacyRuns(db: Reader, limit = 10): Promise<PrivacyRun[]> {
+  return (await listAuditEvents(db, { actions: [PRIVACY_RUN_ACTION], limit })).events.map((event) => ({
     at: event.createdAt,
     actor: event.actor,
     unconfirmedDeleted: count(event.details?.unconfirmedDeleted),

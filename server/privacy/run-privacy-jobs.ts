@@ -31,20 +31,20 @@ export interface PrivacyJobsOptions {
  * first finds nothing to do. Every run is logged; a run that changed something is also audited,
  * and so is every run an organiser asked for (they will look for it), even one that found nothing.
  */
-export function runPrivacyJobs(ctx: Context, options: PrivacyJobsOptions = {}): PrivacyJobsSummary {
+export async function runPrivacyJobs(ctx: Context, options: PrivacyJobsOptions = {}): Promise<PrivacyJobsSummary> {
   const now = ctx.now();
   const unconfirmedCutoff = daysBefore(now, ctx.config.unconfirmedRetentionDays);
   const addressCutoff = daysBefore(now, ctx.config.ipRetentionDays);
-  const summary = ctx.db.transaction((tx) => {
+  const summary = await ctx.db.write(async (tx) => {
     // Mail first: the outbox's foreign key would only unlink these mails from the deleted rows.
-    const mailsDeleted = deleteMailsForSignatures(tx, unconfirmedSignedBefore(tx, unconfirmedCutoff, now));
-    const unconfirmedDeleted = deleteUnconfirmedSignedBefore(tx, unconfirmedCutoff, now);
-    const unconfirmedWithdrawn = withdrawRejectedUnconfirmedBefore(tx, unconfirmedCutoff, now);
-    const addressesForgotten = forgetClientAddressesBefore(tx, addressCutoff);
-    const blockRulesForgotten = forgetIpHashRules(tx, { before: addressCutoff });
+    const mailsDeleted = await deleteMailsForSignatures(tx, unconfirmedSignedBefore(tx, unconfirmedCutoff, now));
+    const unconfirmedDeleted = await deleteUnconfirmedSignedBefore(tx, unconfirmedCutoff, now);
+    const unconfirmedWithdrawn = await withdrawRejectedUnconfirmedBefore(tx, unconfirmedCutoff, now);
+    const addressesForgotten = await forgetClientAddressesBefore(tx, addressCutoff);
+    const blockRulesForgotten = await forgetIpHashRules(tx, { before: addressCutoff });
     const result: PrivacyJobsSummary = { unconfirmedDeleted, unconfirmedWithdrawn, mailsDeleted, addressesForgotten, blockRulesForgotten };
     if (options.actor || unconfirmedDeleted + unconfirmedWithdrawn + mailsDeleted + addressesForgotten + blockRulesForgotten > 0) {
-      recordAudit(tx, { actor: options.actor ?? SYSTEM_ACTOR, action: PRIVACY_RUN_ACTION, details: { ...result, unconfirmedCutoff: unconfirmedCutoff.toISOString(), addressCutoff: addressCutoff.toISOString() } }, now);
+      await recordAudit(tx, { actor: options.actor ?? SYSTEM_ACTOR, action: PRIVACY_RUN_ACTION, details: { ...result, unconfirmedCutoff: unconfirmedCutoff.toISOString(), addressCutoff: addressCutoff.toISOString() } }, now);
     }
     return result;
   });
