@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import request from 'supertest';
 import type { Context } from '../../server/context.js';
+import { first, one } from '../../server/db/database.js';
 import { outbox, signatures } from '../../server/db/schema.js';
 import { findLetter as findLetterBySlug } from '../../server/letters/find-letter.js';
 import { createLetter, type NewLetter } from '../../server/letters/publish-version.js';
@@ -14,38 +15,38 @@ import type { TestApp } from './app.js';
 let sequence = 0;
 const next = (): number => ++sequence;
 
-export function buildLetter(ctx: Context, overrides: Partial<NewLetter> = {}): LetterRow {
+export function buildLetter(ctx: Pick<Context, 'db' | 'now'>, overrides: Partial<NewLetter> = {}): Promise<LetterRow> {
   const n = next();
-  return createLetter(
-    ctx.db,
-    { slug: `letter-${n}-${randomUUID().slice(0, 6)}`, title: `Letter ${n}`, summary: `Summary ${n}`, body: `We, the undersigned, ask for change number ${n}.`, status: 'open', moderation: 'pre', ...overrides },
-    ctx.now(),
-  );
+  const letter: NewLetter = { slug: `letter-${n}-${randomUUID().slice(0, 6)}`, title: `Letter ${n}`, summary: `Summary ${n}`, body: `We, the undersigned, ask for change number ${n}.`, status: 'open', moderation: 'pre', ...overrides };
+  return ctx.db.write((tx) => createLetter(tx, letter, ctx.now()));
 }
 
 /** A signature row in any state, straight into the table: for tests about what happens to existing rows. */
-export function buildSignature(ctx: Context, letter: LetterRow, overrides: Partial<typeof signatures.$inferInsert> = {}): SignatureRow {
+export function buildSignature(ctx: Pick<Context, 'db' | 'now'>, letter: LetterRow, overrides: Partial<typeof signatures.$inferInsert> = {}): Promise<SignatureRow> {
   const n = next();
   const email = overrides.email ?? `signer${n}@example.org`;
   const confirmed = overrides.state && overrides.state !== 'unconfirmed';
-  return ctx.db
-    .insert(signatures)
-    .values({
-      letterId: letter.id,
-      versionId: letter.currentVersionId ?? 0,
-      name: `Signer ${n}`,
-      email,
-      emailKey: keyOf(email),
-      emailDomain: email.split('@')[1] ?? 'example.org',
-      title: 'Engineer',
-      organisationText: 'Example Org',
-      organisationKey: organisationKey(overrides.organisationText ?? 'Example Org'),
-      signedAt: ctx.now(),
-      confirmedAt: confirmed ? ctx.now() : null,
-      ...overrides,
-    })
-    .returning()
-    .get();
+  return ctx.db.write((tx) =>
+    one(
+      tx
+        .insert(signatures)
+        .values({
+          letterId: letter.id,
+          versionId: letter.currentVersionId ?? 0,
+          name: `Signer ${n}`,
+          email,
+          emailKey: keyOf(email),
+          emailDomain: email.split('@')[1] ?? 'example.org',
+          title: 'Engineer',
+          organisationText: 'Example Org',
+          organisationKey: organisationKey(overrides.organisationText ?? 'Example Org'),
+          signedAt: ctx.now(),
+          confirmedAt: confirmed ? ctx.now() : null,
+          ...overrides,
+        })
+        .returning(),
+    ),
+  );
 }
 
 export const signForm = (overrides: Record<string, string> = {}): Record<string, string> => ({
@@ -60,24 +61,19 @@ export const signForm = (overrides: Record<string, string> = {}): Record<string,
 export const postSignature = (app: TestApp['app'], slug: string, fields: Record<string, string>) =>
   request(app).post(`/letters/${slug}/signatures`).type('form').send(fields);
 
-export const reloadLetter = (ctx: Context, slug: string): LetterRow => {
-  const letter = findLetterBySlug(ctx.db, slug);
-  if (!letter) throw new Error(`no letter ${slug}`);
-  return letter;
-};
+export const reloadLetter = (ctx: Pick<Context, 'db'>, slug: string): Promise<LetterRow> => findLetterBySlug(ctx.db, slug);
 
 /** The signature stored under an address's key (as the form would make it from `email`). */
-export const signatureByEmail = (ctx: Context, email: string): SignatureRow | undefined =>
-  ctx.db.select().from(signatures).where(eq(signatures.emailKey, keyOf(email))).get();
+export const signatureByEmail = (ctx: Pick<Context, 'db'>, email: string): Promise<SignatureRow | undefined> =>
+  first(ctx.db.select().from(signatures).where(eq(signatures.emailKey, keyOf(email))));
 
 const keyOf = (email: string): string => parseEmailAddress(email)?.key ?? email.toLowerCase();
 
-export const outboxFor = (ctx: Pick<Context, 'db'>, to?: string) =>
-  (to ? ctx.db.select().from(outbox).where(eq(outbox.toAddress, to)) : ctx.db.select().from(outbox)).all();
+export const outboxFor = (ctx: Pick<Context, 'db'>, to?: string) => (to ? ctx.db.select().from(outbox).where(eq(outbox.toAddress, to)).orderBy(outbox.id) : ctx.db.select().from(outbox).orderBy(outbox.id));
 
 /** The confirm or withdraw token in the newest queued mail to an address (as typed in a form: mail goes to its normalised spelling). */
-export function tokenFromOutbox(ctx: Pick<Context, 'db'>, to: string, purpose: 'confirm' | 'withdraw'): string {
-  const mails = outboxFor(ctx, parseEmailAddress(to)?.email ?? to).reverse();
+export async function tokenFromOutbox(ctx: Pick<Context, 'db'>, to: string, purpose: 'confirm' | 'withdraw'): Promise<string> {
+  const mails = (await outboxFor(ctx, parseEmailAddress(to)?.email ?? to)).reverse();
   for (const mail of mails) {
     const match = mail.textBody.match(new RegExp(`/signatures/${purpose}/([A-Za-z0-9_-]+)`));
     if (match?.[1]) return match[1];
@@ -89,8 +85,8 @@ export function tokenFromOutbox(ctx: Pick<Context, 'db'>, to: string, purpose: '
 export async function signAndConfirm(t: Pick<TestApp, 'app' | 'ctx'>, slug: string, fields: Record<string, string>): Promise<SignatureRow> {
   const form = signForm(fields);
   await postSignature(t.app, slug, form).expect(303);
-  await request(t.app).post(`/signatures/confirm/${tokenFromOutbox(t.ctx, form.email!, 'confirm')}`).expect(200);
-  const signature = signatureByEmail(t.ctx, form.email!);
+  await request(t.app).post(`/signatures/confirm/${await tokenFromOutbox(t.ctx, form.email!, 'confirm')}`).expect(200);
+  const signature = await signatureByEmail(t.ctx, form.email!);
   if (!signature) throw new Error(`no signature for ${form.email}`);
   return signature;
 }

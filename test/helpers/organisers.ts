@@ -1,6 +1,7 @@
 import { desc, eq } from 'drizzle-orm';
 import request from 'supertest';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
+import { first } from '../../server/db/database.js';
 import { sessions } from '../../server/db/schema.js';
 import { addOrganiser, type OrganiserSummary } from '../../server/organisers/accounts.js';
 import type { OrganiserRole } from '../../server/organisers/table.js';
@@ -42,7 +43,7 @@ export async function loginAs(t: Pick<TestApp, 'app' | 'ctx'>, role: OrganiserRo
   const agent = request.agent(t.app);
   const res = await agent.post('/admin/login').type('form').send({ email: organiser.email, password });
   if (res.status !== 303) throw new Error(`sign-in as ${role} failed with ${res.status}`);
-  const session = t.ctx.db.select({ csrfToken: sessions.csrfToken }).from(sessions).where(eq(sessions.organiserId, organiser.id)).orderBy(desc(sessions.createdAt)).get();
+  const session = await first(t.ctx.db.select({ csrfToken: sessions.csrfToken }).from(sessions).where(eq(sessions.organiserId, organiser.id)).orderBy(desc(sessions.createdAt)));
   if (!session) throw new Error('no session row after sign-in');
   return { agent, csrfToken: session.csrfToken, organiser, password };
 }

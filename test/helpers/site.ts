@@ -2,7 +2,8 @@ import type { ParsedMail } from 'mailparser';
 import pino from 'pino';
 import { createApp } from '../../server/app.js';
 import type { Context } from '../../server/context.js';
-import type { Db } from '../../server/db/client.js';
+import type { Database } from '../../server/db/database.js';
+import { testDatabaseEnv } from './app.js';
 import { startServer, type RunningServer } from '../../server/server.js';
 import { TestClock } from './clock.js';
 import { testConfig } from './config.js';
@@ -15,7 +16,7 @@ export interface TestSite {
   ctx: Context;
   /** http://127.0.0.1:PORT, where a browser reaches the server. */
   url: string;
-  db: Db;
+  db: Database;
   clock: TestClock;
   /** Present when the site delivers mail over SMTP; without it mail stays in the /dev/mail outbox. */
   peer: SmtpPeer | undefined;
@@ -33,15 +34,15 @@ export interface TestSite {
 export async function startTestSite(options: { smtp?: boolean; env?: Record<string, string> } = {}): Promise<TestSite> {
   const peer = options.smtp ? await startSmtpPeer() : undefined;
   const clock = new TestClock(Date.now());
-  const config = testConfig({ PORT: '0', SEED_DEMO_LETTER: 'yes', ...(peer ? { SMTP_URL: peer.url } : {}), ...options.env });
+  const config = testConfig({ ...(await testDatabaseEnv()), PORT: '0', SEED_DEMO_LETTER: 'yes', ...(peer ? { SMTP_URL: peer.url } : {}), ...options.env });
   const logger = pino({ level: 'silent' });
   const running = await startServer(config, logger, { now: clock.now, pollMs: 50 });
-  const { ctx } = createApp({ config, db: running.database.db, logger, now: clock.now, notifyOutbox: running.worker.notify });
+  const { ctx } = createApp({ config, db: running.database, logger, now: clock.now, notifyOutbox: running.worker.notify });
   return {
     running,
     ctx,
     url: running.url,
-    db: running.database.db,
+    db: running.database,
     clock,
     peer,
     local: (link) => {
@@ -69,7 +70,7 @@ export async function startTestSite(options: { smtp?: boolean; env?: Record<stri
 export async function signAndConfirm(site: TestSite, slug: string, fields: Record<string, string> & { email: string }): Promise<void> {
   const signed = await fetch(`${site.url}/letters/${slug}/signatures`, { method: 'POST', body: new URLSearchParams(fields), redirect: 'manual' });
   if (signed.status !== 303) throw new Error(`signing as ${fields.email} answered ${signed.status}`);
-  const token = tokenFromOutbox(site, fields.email, 'confirm');
+  const token = await tokenFromOutbox(site, fields.email, 'confirm');
   const confirmed = await fetch(`${site.url}/signatures/confirm/${token}`, { method: 'POST', redirect: 'manual' });
   if (confirmed.status !== 200) throw new Error(`confirming ${fields.email} answered ${confirmed.status}`);
 }

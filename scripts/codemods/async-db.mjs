@@ -1,0 +1,147 @@
+#!/usr/bin/env node
+/**
+ * One-off codemod for issue #16: rewrites test code written against the synchronous SQLite data
+ * layer into the asynchronous, engine-neutral one. Mechanical only; what it cannot decide it leaves
+ * for tsc to report.
+ *
+ *   node scripts/codemods/async-db.mjs [--passes N] PATH…    (files or folders; .ts files)
+ *
+ * Per pass, using the type checker on the whole project (server/ already converted):
+ *   - drizzle's synchronous endings: `X.all()` → `(await X)`, `X.get()` → `(await first(X))`,
+ *     `X.run()` → `await X` (zero-argument calls on a call chain only);
+ *   - a call whose type is a Promise, used as a value right there (a statement, an initialiser, the
+ *     receiver of a property, an operand…), gets `await`: buildTestApp(…), the factories, use cases;
+ *   - a function that now holds an `await` becomes `async` (its declared return type T becomes
+ *     Promise<T>), so its own callers are awaited on the next pass.
+ * Passes repeat until nothing changes (or N passes). `first` is imported where it is used.
+ */
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import ts from 'typescript';
+
+const root = resolve(dirname(new URL(import.meta.url).pathname), '..', '..');
+const args = process.argv.slice(2);
+const passesAt = args.indexOf('--passes');
+const maxPasses = passesAt === -1 ? 6 : Number(args.splice(passesAt, 2)[1]);
+const targets = args.map((arg) => resolve(arg));
+if (targets.length === 0) {
+  console.error('usage: node scripts/codemods/async-db.mjs [--passes N] PATH…');
+  process.exit(2);
+}
+
+const tsFiles = (path) =>
+  statSync(path).isDirectory() ? readdirSync(path).flatMap((name) => tsFiles(join(path, name))) : path.endsWith('.ts') ? [path] : [];
+const files = new Set(targets.flatMap(tsFiles));
+const DATABASE_MODULE = join(root, 'server/db/database.js');
+
+const configPath = join(root, 'tsconfig.json');
+const parsed = ts.parseJsonConfigFileContent(ts.readConfigFile(configPath, ts.sys.readFile).config, ts.sys, root);
+
+const SYNC_ENDINGS = new Set(['all', 'get', 'run']);
+
+function isPromiseType(checker, type) {
+  const symbol = type.getSymbol() ?? type.aliasSymbol;
+  if (symbol?.getName() === 'Promise') return true;
+  return type.isUnion() && type.types.some((part) => part.getSymbol()?.getName() === 'Promise');
+}
+
+/** True where a promise may stay a promise: awaited, returned, handed to a call, kept in an array, voided. */
+function promiseIsHandled(node) {
+  let current = node;
+  let parent = node.parent;
+  while (parent && ts.isParenthesizedExpression(parent)) {
+    current = parent;
+    parent = parent.parent;
+  }
+  if (!parent) return true;
+  if (ts.isAwaitExpression(parent) || ts.isReturnStatement(parent) || ts.isVoidExpression(parent)) return true;
+  if (ts.isArrowFunction(parent) && parent.body === current) return true;
+  if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.arguments?.includes(current)) return true;
+  if (ts.isArrayLiteralExpression(parent) || ts.isSpreadElement(parent)) return true;
+  if (ts.isPropertyAssignment(parent) || ts.isShorthandPropertyAssignment(parent)) return true;
+  if (ts.isConditionalExpression(parent) && parent.condition !== current) return promiseIsHandled(parent);
+  if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken && parent.right === current) return promiseIsHandled(parent);
+  return false;
+}
+
+/** Whether `await X` needs parentheses where X stands. */
+function needsParens(node) {
+  const parent = node.parent;
+  if (!parent) return false;
+  if (ts.isExpressionStatement(parent) || ts.isVariableDeclaration(parent) || ts.isParenthesizedExpression(parent)) return false;
+  if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.arguments?.includes(node)) return false;
+  if (ts.isArrayLiteralExpression(parent) || ts.isPropertyAssignment(parent) || ts.isTemplateSpan(parent)) return false;
+  if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && parent.right === node) return false;
+  return true;
+}
+
+function enclosingFunction(node) {
+  for (let current = node.parent; current; current = current.parent) {
+    if (ts.isFunctionLike(current) && !ts.isTypeNode(current)) return current;
+  }
+  return undefined;
+}
+
+function runPass() {
+  const program = ts.createProgram({ rootNames: parsed.fileNames, options: { ...parsed.options, noEmit: true } });
+  const checker = program.getTypeChecker();
+  let changedFiles = 0;
+  for (const file of files) {
+    const source = program.getSourceFile(file);
+    if (!source) continue;
+    const edits = [];
+    const madeAsync = new Set();
+    let usesFirst = false;
+    const awaitIn = (node) => {
+      const fn = enclosingFunction(node);
+      if (fn && !(ts.getCombinedModifierFlags(fn) & ts.ModifierFlags.Async) && !fn.asteriskToken) madeAsync.add(fn);
+    };
+    const visit = (node) => {
+      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.arguments.length === 0 && SYNC_ENDINGS.has(node.expression.name.text)) {
+        const receiver = node.expression.expression;
+        if (ts.isCallExpression(receiver)) {
+          const inner = receiver.getText(source);
+          const ending = node.expression.name.text;
+          const awaited = ending === 'get' ? `await first(${inner})` : `await ${inner}`;
+          if (ending === 'get') usesFirst = true;
+          edits.push({ start: node.getStart(source), end: node.getEnd(), text: needsParens(node) ? `(${awaited})` : awaited });
+          awaitIn(node);
+          return; // the receiver is rewritten as part of this edit
+        }
+      }
+      if (ts.isCallExpression(node) && !promiseIsHandled(node)) {
+        const type = checker.getTypeAtLocation(node);
+        if (isPromiseType(checker, type)) {
+          const text = `await ${node.getText(source)}`;
+          edits.push({ start: node.getStart(source), end: node.getEnd(), text: needsParens(node) ? `(${text})` : text });
+          awaitIn(node);
+          return;
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+    for (const fn of madeAsync) {
+      edits.push({ start: fn.getStart(source), end: fn.getStart(source), text: 'async ' });
+      if (fn.type && !/^Promise</.test(fn.type.getText(source))) edits.push({ start: fn.type.getStart(source), end: fn.type.getEnd(), text: `Promise<${fn.type.getText(source)}>` });
+    }
+    if (edits.length === 0) continue;
+    let text = source.getFullText();
+    for (const edit of edits.sort((a, b) => b.start - a.start || b.end - a.end)) text = text.slice(0, edit.start) + edit.text + text.slice(edit.end);
+    if (usesFirst && !/\bfirst\b[^;]*from '[^']*server\/db\/database\.js'/.test(text)) {
+      let path = relative(dirname(file), DATABASE_MODULE);
+      if (!path.startsWith('.')) path = `./${path}`;
+      text = `import { first } from '${path}';\n${text}`;
+    }
+    writeFileSync(file, text);
+    changedFiles += 1;
+  }
+  return changedFiles;
+}
+
+for (let pass = 1; pass <= maxPasses; pass += 1) {
+  const changed = runPass();
+  console.error(`pass ${pass}: ${changed} files changed`);
+  if (changed === 0) break;
+}
+if (!existsSync(DATABASE_MODULE.replace(/\.js$/, '.ts'))) console.error('warning: server/db/database.ts not found');
