@@ -45,6 +45,18 @@ function isPromiseType(checker, type) {
   return type.isUnion() && type.types.some((part) => part.getSymbol()?.getName() === 'Promise');
 }
 
+/** A drizzle query builder (select, insert, update, delete on the SQLite-typed builder), not a driver's statement. */
+function isDrizzleQuery(checker, node) {
+  return /SQLite(Select|Insert|Update|Delete)/.test(checker.typeToString(checker.getTypeAtLocation(node)));
+}
+
+/** A call of a function declared in this project (server/, test/, bench/, scripts/): libraries' promises are left as written. */
+function isProjectCall(checker, node) {
+  const declaration = checker.getResolvedSignature(node)?.getDeclaration();
+  const file = declaration?.getSourceFile().fileName;
+  return file !== undefined && file.startsWith(root) && !file.includes('/node_modules/');
+}
+
 /** True where a promise may stay a promise: awaited, returned, handed to a call, kept in an array, voided. */
 function promiseIsHandled(node) {
   let current = node;
@@ -55,6 +67,8 @@ function promiseIsHandled(node) {
   }
   if (!parent) return true;
   if (ts.isAwaitExpression(parent) || ts.isReturnStatement(parent) || ts.isVoidExpression(parent)) return true;
+  if (ts.isPropertyAccessExpression(parent) && ['then', 'catch', 'finally'].includes(parent.name.text)) return true;
+  if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.QuestionQuestionEqualsToken) return true;
   if (ts.isArrowFunction(parent) && parent.body === current) return true;
   if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.arguments?.includes(current)) return true;
   if (ts.isArrayLiteralExpression(parent) || ts.isSpreadElement(parent)) return true;
@@ -99,7 +113,7 @@ function runPass() {
     const visit = (node) => {
       if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.arguments.length === 0 && SYNC_ENDINGS.has(node.expression.name.text)) {
         const receiver = node.expression.expression;
-        if (ts.isCallExpression(receiver)) {
+        if (ts.isCallExpression(receiver) && isDrizzleQuery(checker, receiver)) {
           const inner = receiver.getText(source);
           const ending = node.expression.name.text;
           const awaited = ending === 'get' ? `await first(${inner})` : `await ${inner}`;
@@ -109,7 +123,7 @@ function runPass() {
           return; // the receiver is rewritten as part of this edit
         }
       }
-      if (ts.isCallExpression(node) && !promiseIsHandled(node)) {
+      if (ts.isCallExpression(node) && !promiseIsHandled(node) && isProjectCall(checker, node)) {
         const type = checker.getTypeAtLocation(node);
         if (isPromiseType(checker, type)) {
           const text = `await ${node.getText(source)}`;

@@ -10,39 +10,39 @@ import { loginAs, type SignedIn } from '../helpers/organisers.js';
 
 let t: TestApp;
 let letter: LetterRow;
-beforeEach(() => {
-  t = buildTestApp({ env: { TRUST_PROXY: '1' } });
-  letter = buildLetter(t.ctx, { moderation: 'post' });
+beforeEach(async () => {
+  t = await buildTestApp({ env: { TRUST_PROXY: '1' } });
+  letter = await buildLetter(t.ctx, { moderation: 'post' });
 });
 afterEach(() => t.close());
 
 const ipHashOf = (address: string): string => describeClientAddress(address, t.config.sessionSecret)?.ipHash ?? '';
-const rules = () => t.ctx.db.select().from(blockRules).all();
-const audits = (action: string) => t.ctx.db.select().from(auditEvents).all().filter((event) => event.action === action);
+const rules = async () => (await t.ctx.db.select().from(blockRules));
+const audits = async (action: string) => (await t.ctx.db.select().from(auditEvents)).filter((event) => event.action === action);
 const post = (who: SignedIn, path: string, fields: Record<string, string> = {}) => who.agent.post(path).type('form').send({ _csrf: who.csrfToken, ...fields });
 const base = () => `/admin/letters/${letter.slug}/blocks`;
 
 /** Three spam signatures from one network and domain, and one bystander. */
-function seedSpam() {
+async function seedSpam() {
   const spam = { ipHash: ipHashOf('203.0.113.9'), ipNetwork: '203.0.113.0/24', emailDomain: 'spam.example' };
-  buildSignature(t.ctx, letter, { ...spam, state: 'approved', email: 'a@spam.example' });
-  buildSignature(t.ctx, letter, { ...spam, state: 'pending', email: 'b@spam.example' });
-  buildSignature(t.ctx, letter, { ...spam, state: 'unconfirmed', email: 'c@spam.example' });
-  buildSignature(t.ctx, letter, { state: 'approved', email: 'bystander@example.org', ipNetwork: '192.0.2.0/24' });
+  await buildSignature(t.ctx, letter, { ...spam, state: 'approved', email: 'a@spam.example' });
+  await buildSignature(t.ctx, letter, { ...spam, state: 'pending', email: 'b@spam.example' });
+  await buildSignature(t.ctx, letter, { ...spam, state: 'unconfirmed', email: 'c@spam.example' });
+  await buildSignature(t.ctx, letter, { state: 'approved', email: 'bystander@example.org', ipNetwork: '192.0.2.0/24' });
 }
 
 describe('who may block', () => {
   it.each(['/admin/blocks', 'letter'])('when a viewer opens or posts to the block pages (%s), then 403 and nothing changes', async (scope) => {
     const path = scope === 'letter' ? base() : scope;
-    seedSpam();
+    await seedSpam();
     const viewer = await loginAs(t, 'viewer');
     expect((await viewer.agent.get(path)).status).toBe(403);
     expect((await post(viewer, `${path}/preview`, { kind: 'email_domain', value: 'spam.example' })).status).toBe(403);
     expect((await post(viewer, path, { kind: 'email_domain', value: 'spam.example' })).status).toBe(403);
-    const rule = applyBlock(t.ctx, { kind: 'cidr', value: '198.51.100.0/24', actor: { kind: 'system', label: 'test' } });
+    const rule = await applyBlock(t.ctx, { kind: 'cidr', value: '198.51.100.0/24', actor: { kind: 'system', label: 'test' } });
     expect((await post(viewer, `/admin/blocks/${rule.ruleId}/remove`)).status).toBe(403);
     expect(rules()).toHaveLength(1);
-    expect(signatureByEmail(t.ctx, 'a@spam.example')?.state).toBe('approved');
+    expect((await signatureByEmail(t.ctx, 'a@spam.example'))?.state).toBe('approved');
   });
 
   it.each(['moderator', 'owner'] as const)('when a %s opens the pages, then they see the form and the navigation links to them', async (role) => {
@@ -76,7 +76,7 @@ describe('who may block', () => {
 
 describe('preview, then apply', () => {
   it('when a moderator previews a domain, then the page counts the matches and changes nothing', async () => {
-    seedSpam();
+    await seedSpam();
     const moderator = await loginAs(t, 'moderator');
     const page = await post(moderator, `${base()}/preview`, { kind: 'email_domain', value: ' @Spam.Example ' });
     expect(page.status).toBe(200);
@@ -86,11 +86,11 @@ describe('preview, then apply', () => {
     expect(page.text).toContain('name="value" value="spam.example"');
     expect(page.text).toContain(`action="${base()}"`);
     expect(rules()).toHaveLength(0);
-    expect(signatureByEmail(t.ctx, 'a@spam.example')?.state).toBe('approved');
+    expect((await signatureByEmail(t.ctx, 'a@spam.example'))?.state).toBe('approved');
   });
 
   it('when the moderator applies the previewed rule, then matches are rejected in one audited step and the page says how many', async () => {
-    seedSpam();
+    await seedSpam();
     const moderator = await loginAs(t, 'moderator');
     const res = await post(moderator, base(), { kind: 'ip_hash', value: ipHashOf('203.0.113.9').toUpperCase() });
     expect(res.status).toBe(303);
@@ -104,7 +104,7 @@ describe('preview, then apply', () => {
 
     const page = await moderator.agent.get(res.headers.location as string).expect(200);
     expect(page.text).toContain('2 confirmed signatures were rejected; 1 unconfirmed one will be rejected if confirmed');
-    expect(page.text).toContain(`data-block-rule-id="${rules()[0]?.id}"`);
+    expect(page.text).toContain(`data-block-rule-id="${(await rules())[0]?.id}"`);
   });
 
   it('when a later signer is caught by a rule made on the page, then they see the normal answer and are stored blocked', async () => {
@@ -113,12 +113,12 @@ describe('preview, then apply', () => {
     const caught = await request(t.app).post(`/letters/${letter.slug}/signatures`).set('X-Forwarded-For', '198.51.100.20').type('form').send(signForm({ email: 'caught@example.org' }));
     const free = await request(t.app).post(`/letters/${letter.slug}/signatures`).set('X-Forwarded-For', '192.0.2.20').type('form').send(signForm({ email: 'free@example.org' }));
     expect([caught.status, caught.headers.location]).toEqual([free.status, free.headers.location]);
-    expect(signatureByEmail(t.ctx, 'caught@example.org')?.blocked).toBe(true);
-    expect(signatureByEmail(t.ctx, 'free@example.org')?.blocked).toBe(false);
+    expect((await signatureByEmail(t.ctx, 'caught@example.org'))?.blocked).toBe(true);
+    expect((await signatureByEmail(t.ctx, 'free@example.org'))?.blocked).toBe(false);
   });
 
   it('when a form elsewhere posts a signature\'s IP hash straight to the preview, then the moderator lands on the preview with it', async () => {
-    seedSpam();
+    await seedSpam();
     const moderator = await loginAs(t, 'moderator');
     const page = await post(moderator, `${base()}/preview`, { kind: 'ip_hash', value: ipHashOf('203.0.113.9') });
     expect(page.status).toBe(200);
@@ -143,7 +143,7 @@ describe('refused values', () => {
     ['email_domain', "spam.example' OR 1=1 --", 'Enter an email domain'],
     ['email_domain', 'x'.repeat(301), 'too long'],
   ])('when a %s of %j is previewed or applied, then 422 with the message next to the field and nothing stored', async (kind, value, message) => {
-    seedSpam();
+    await seedSpam();
     const moderator = await loginAs(t, 'moderator');
     for (const path of [`${base()}/preview`, base()]) {
       const res = await post(moderator, path, { kind, value });
@@ -169,23 +169,23 @@ describe('refused values', () => {
 
 describe('removing a rule', () => {
   it('when a moderator removes a letter rule, then it is deleted and audited, already rejected signatures stay so, and new signers are no longer caught', async () => {
-    buildSignature(t.ctx, letter, { state: 'approved', email: 'a@spam.example', emailDomain: 'spam.example' });
+    await buildSignature(t.ctx, letter, { state: 'approved', email: 'a@spam.example', emailDomain: 'spam.example' });
     const moderator = await loginAs(t, 'moderator');
     await post(moderator, base(), { kind: 'email_domain', value: 'spam.example' }).expect(303);
-    const ruleId = rules()[0]?.id;
+    const ruleId = (await rules())[0]?.id;
     const res = await post(moderator, `${base()}/${ruleId}/remove`);
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`${base()}?removed=1`);
     expect(rules()).toHaveLength(0);
     expect(audits('signatures.unblock')).toEqual([expect.objectContaining({ organiserId: moderator.organiser.id, subject: `block_rule:${ruleId}`, details: { ruleId, letterId: letter.id, kind: 'email_domain', value: 'spam.example' } })]);
-    expect(signatureByEmail(t.ctx, 'a@spam.example')?.state).toBe('rejected');
+    expect((await signatureByEmail(t.ctx, 'a@spam.example'))?.state).toBe('rejected');
     await request(t.app).post(`/letters/${letter.slug}/signatures`).type('form').send(signForm({ email: 'new@spam.example' })).expect(303);
-    expect(signatureByEmail(t.ctx, 'new@spam.example')?.blocked).toBe(false);
+    expect((await signatureByEmail(t.ctx, 'new@spam.example'))?.blocked).toBe(false);
     expect((await moderator.agent.get(res.headers.location as string)).text).toContain('The rule was removed');
   });
 
   it('when a rule is removed through another letter\'s page, or does not exist, then 404 and it stays', async () => {
-    const other = buildLetter(t.ctx);
+    const other = await buildLetter(t.ctx);
     const moderator = await loginAs(t, 'moderator');
     await post(moderator, base(), { kind: 'email_domain', value: 'spam.example' }).expect(303);
     await post(moderator, '/admin/blocks', { kind: 'email_domain', value: 'everywhere.example' }).expect(303);

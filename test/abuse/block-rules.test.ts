@@ -13,9 +13,9 @@ let t: TestApp;
 let letter: LetterRow;
 const moderator: Actor = { kind: 'system', label: 'moderator-test' };
 
-beforeEach(() => {
-  t = buildTestApp({ env: { TRUST_PROXY: '1' } });
-  letter = buildLetter(t.ctx, { moderation: 'post' });
+beforeEach(async () => {
+  t = await buildTestApp({ env: { TRUST_PROXY: '1' } });
+  letter = await buildLetter(t.ctx, { moderation: 'post' });
 });
 afterEach(() => t.close());
 
@@ -25,14 +25,14 @@ const signFrom = (address: string, fields: Record<string, string>, slug = letter
   request(t.app).post(`/letters/${slug}/signatures`).set('X-Forwarded-For', address).type('form').send(fields);
 
 describe('previewing a block', () => {
-  beforeEach(() => {
-    buildSignature(t.ctx, letter, { state: 'approved', ipHash: ipHashOf('203.0.113.5'), ipNetwork: '203.0.113.0/24', email: 'a@spam.example', emailDomain: 'spam.example' });
-    buildSignature(t.ctx, letter, { state: 'pending', ipHash: ipHashOf('203.0.113.5'), ipNetwork: '203.0.113.0/24', email: 'b@mx.spam.example', emailDomain: 'mx.spam.example' });
-    buildSignature(t.ctx, letter, { state: 'unconfirmed', ipHash: ipHashOf('203.0.114.5'), ipNetwork: '203.0.114.0/24', email: 'c@nospam.example', emailDomain: 'nospam.example' });
-    buildSignature(t.ctx, letter, { state: 'rejected', ipHash: ipHashOf('203.0.113.5'), ipNetwork: '203.0.113.0/24', email: 'd@spam.example', emailDomain: 'spam.example' });
-    buildSignature(t.ctx, letter, { state: 'withdrawn', ipHash: ipHashOf('203.0.113.5'), ipNetwork: '203.0.113.0/24', email: 'e@spam.example', emailDomain: 'spam.example' });
-    buildSignature(t.ctx, letter, { state: 'approved', ipHash: ipHashOf('2001:db8:1::7'), ipNetwork: '2001:db8:1::/48', email: 'f@example.org' });
-    buildSignature(t.ctx, buildLetter(t.ctx), { state: 'approved', ipHash: ipHashOf('203.0.113.5'), ipNetwork: '203.0.113.0/24', email: 'g@spam.example', emailDomain: 'spam.example' });
+  beforeEach(async () => {
+    await buildSignature(t.ctx, letter, { state: 'approved', ipHash: ipHashOf('203.0.113.5'), ipNetwork: '203.0.113.0/24', email: 'a@spam.example', emailDomain: 'spam.example' });
+    await buildSignature(t.ctx, letter, { state: 'pending', ipHash: ipHashOf('203.0.113.5'), ipNetwork: '203.0.113.0/24', email: 'b@mx.spam.example', emailDomain: 'mx.spam.example' });
+    await buildSignature(t.ctx, letter, { state: 'unconfirmed', ipHash: ipHashOf('203.0.114.5'), ipNetwork: '203.0.114.0/24', email: 'c@nospam.example', emailDomain: 'nospam.example' });
+    await buildSignature(t.ctx, letter, { state: 'rejected', ipHash: ipHashOf('203.0.113.5'), ipNetwork: '203.0.113.0/24', email: 'd@spam.example', emailDomain: 'spam.example' });
+    await buildSignature(t.ctx, letter, { state: 'withdrawn', ipHash: ipHashOf('203.0.113.5'), ipNetwork: '203.0.113.0/24', email: 'e@spam.example', emailDomain: 'spam.example' });
+    await buildSignature(t.ctx, letter, { state: 'approved', ipHash: ipHashOf('2001:db8:1::7'), ipNetwork: '2001:db8:1::/48', email: 'f@example.org' });
+    await buildSignature(t.ctx, buildLetter(t.ctx), { state: 'approved', ipHash: ipHashOf('203.0.113.5'), ipNetwork: '203.0.113.0/24', email: 'g@spam.example', emailDomain: 'spam.example' });
   });
 
   it.each([
@@ -67,46 +67,46 @@ describe('previewing a block', () => {
 });
 
 describe('applying a block', () => {
-  it('when applied, then confirmed matches are rejected and leave the count, unconfirmed ones are marked, the rule is stored and the action audited, all at once', () => {
-    const approved = buildSignature(t.ctx, letter, { state: 'approved', email: 'a@spam.example', emailDomain: 'spam.example' });
-    const unconfirmed = buildSignature(t.ctx, letter, { state: 'unconfirmed', email: 'b@spam.example', emailDomain: 'spam.example' });
-    const bystander = buildSignature(t.ctx, letter, { state: 'approved', email: 'c@example.org' });
+  it('when applied, then confirmed matches are rejected and leave the count, unconfirmed ones are marked, the rule is stored and the action audited, all at once', async () => {
+    const approved = await buildSignature(t.ctx, letter, { state: 'approved', email: 'a@spam.example', emailDomain: 'spam.example' });
+    const unconfirmed = await buildSignature(t.ctx, letter, { state: 'unconfirmed', email: 'b@spam.example', emailDomain: 'spam.example' });
+    const bystander = await buildSignature(t.ctx, letter, { state: 'approved', email: 'c@example.org' });
     expect(reloadLetter(t.ctx, letter.slug)).toMatchObject({ countApproved: 2, countUnconfirmed: 1 });
 
-    const result = applyBlock(t.ctx, { letterId: letter.id, kind: 'email_domain', value: 'spam.example', actor: moderator });
+    const result = await applyBlock(t.ctx, { letterId: letter.id, kind: 'email_domain', value: 'spam.example', actor: moderator });
 
     expect(result).toMatchObject({ rejected: 1, blocked: 1 });
     expect(signatureByEmail(t.ctx, approved.email)).toMatchObject({ state: 'rejected', blocked: true });
     expect(signatureByEmail(t.ctx, unconfirmed.email)).toMatchObject({ state: 'unconfirmed', blocked: true });
     expect(signatureByEmail(t.ctx, bystander.email)).toMatchObject({ state: 'approved', blocked: false });
     expect(reloadLetter(t.ctx, letter.slug)).toMatchObject({ countApproved: 1, countRejected: 1, countUnconfirmed: 1 });
-    expect(t.ctx.db.select().from(blockRules).all()).toEqual([expect.objectContaining({ id: result.ruleId, letterId: letter.id, kind: 'email_domain', value: 'spam.example', createdBy: 'moderator-test' })]);
-    expect(t.ctx.db.select().from(auditEvents).all()).toEqual([
+    expect(await t.ctx.db.select().from(blockRules)).toEqual([expect.objectContaining({ id: result.ruleId, letterId: letter.id, kind: 'email_domain', value: 'spam.example', createdBy: 'moderator-test' })]);
+    expect(await t.ctx.db.select().from(auditEvents)).toEqual([
       expect.objectContaining({ actor: 'moderator-test', action: 'signatures.block', subject: `block_rule:${result.ruleId}`, details: { letterId: letter.id, kind: 'email_domain', value: 'spam.example', rejected: 1, blocked: 1 } }),
     ]);
-    expect(previewBlock(t.ctx, { letterId: letter.id, kind: 'email_domain', value: 'spam.example' }).matching).toBe(0);
+    expect((await previewBlock(t.ctx, { letterId: letter.id, kind: 'email_domain', value: 'spam.example' })).matching).toBe(0);
   });
 
-  it('when the same rule is applied twice, then it is stored once and both actions are audited', () => {
-    const first = applyBlock(t.ctx, { kind: 'cidr', value: '203.0.113.0/24', actor: moderator });
-    const second = applyBlock(t.ctx, { kind: 'cidr', value: '203.0.113.0/24', actor: moderator });
+  it('when the same rule is applied twice, then it is stored once and both actions are audited', async () => {
+    const first = await applyBlock(t.ctx, { kind: 'cidr', value: '203.0.113.0/24', actor: moderator });
+    const second = await applyBlock(t.ctx, { kind: 'cidr', value: '203.0.113.0/24', actor: moderator });
     expect(second.ruleId).toBe(first.ruleId);
-    expect(t.ctx.db.select().from(blockRules).all()).toHaveLength(1);
-    expect(t.ctx.db.select().from(auditEvents).all()).toHaveLength(2);
+    expect(await t.ctx.db.select().from(blockRules)).toHaveLength(1);
+    expect(await t.ctx.db.select().from(auditEvents)).toHaveLength(2);
   });
 
-  it('when the value is invalid, then nothing is changed or recorded', () => {
-    buildSignature(t.ctx, letter, { state: 'approved' });
+  it('when the value is invalid, then nothing is changed or recorded', async () => {
+    await buildSignature(t.ctx, letter, { state: 'approved' });
     expect(() => applyBlock(t.ctx, { kind: 'cidr', value: 'nonsense', actor: moderator })).toThrow(AppError);
-    expect(t.ctx.db.select().from(blockRules).all()).toHaveLength(0);
-    expect(t.ctx.db.select().from(auditEvents).all()).toHaveLength(0);
+    expect(await t.ctx.db.select().from(blockRules)).toHaveLength(0);
+    expect(await t.ctx.db.select().from(auditEvents)).toHaveLength(0);
   });
 });
 
 describe('a blocked signer', () => {
   async function signAndConfirm(address: string, email: string, slug = letter.slug) {
     const signed = await signFrom(address, signForm({ email }), slug);
-    const token = tokenFromOutbox(t.ctx, email, 'confirm');
+    const token = await tokenFromOutbox(t.ctx, email, 'confirm');
     const page = await request(t.app).get(`/signatures/confirm/${token}`);
     const confirmed = await request(t.app).post(`/signatures/confirm/${token}`);
     return { signed, page, confirmed };
@@ -118,7 +118,7 @@ describe('a blocked signer', () => {
     ['an IP hash', { kind: 'ip_hash', value: 'hash:198.51.100.77' }, '198.51.100.77', 'new@example.org'],
     ['an email domain', { kind: 'email_domain', value: 'spam.example' }, '192.0.2.1', 'new@mail.spam.example'],
   ] as const)('when caught by %s, then they see the normal flow but the signature is stored blocked and rejected on confirmation', async (_case, rule, address, email) => {
-    applyBlock(t.ctx, { letterId: letter.id, kind: rule.kind, value: rule.value.startsWith('hash:') ? ipHashOf(rule.value.slice(5)) : rule.value, actor: moderator });
+    await applyBlock(t.ctx, { letterId: letter.id, kind: rule.kind, value: rule.value.startsWith('hash:') ? ipHashOf(rule.value.slice(5)) : rule.value, actor: moderator });
     const free = await signAndConfirm('192.0.2.200', 'free@example.org');
     const caught = await signAndConfirm(address, email);
 
@@ -134,8 +134,8 @@ describe('a blocked signer', () => {
   });
 
   it('when the rule is for another letter, then signing this one is unaffected', async () => {
-    const other = buildLetter(t.ctx);
-    applyBlock(t.ctx, { letterId: other.id, kind: 'cidr', value: '198.51.100.0/24', actor: moderator });
+    const other = await buildLetter(t.ctx);
+    await applyBlock(t.ctx, { letterId: other.id, kind: 'cidr', value: '198.51.100.0/24', actor: moderator });
     await signFrom('198.51.100.77', signForm({ email: 'new@example.org' })).expect(303);
     expect(signatureByEmail(t.ctx, 'new@example.org')).toMatchObject({ blocked: false });
   });

@@ -10,8 +10,8 @@ import { signatures } from '../../server/db/schema.js';
 let t: TestApp;
 afterEach(() => t.close());
 
-function setUp(env: Record<string, string> = { SIGN_MIN_SECONDS: '3' }): LetterRow {
-  t = buildTestApp({ env });
+async function setUp(env: Record<string, string> = { SIGN_MIN_SECONDS: '3' }): Promise<LetterRow> {
+  t = await buildTestApp({ env });
   return buildLetter(t.ctx);
 }
 
@@ -19,14 +19,14 @@ async function stampOf(slug: string): Promise<string> {
   return stampFrom((await request(t.app).get(`/letters/${slug}`).expect(200)).text);
 }
 
-const storedNothing = () => {
-  expect(t.ctx.db.select().from(signatures).all()).toHaveLength(0);
+const storedNothing = async () => {
+  expect(await t.ctx.db.select().from(signatures)).toHaveLength(0);
   expect(outboxFor(t.ctx)).toHaveLength(0);
 };
 
 describe('the honeypot field', () => {
   it('when the form is shown, then the trap is hidden from people and assistive technology and kept out of autofill and the tab order', async () => {
-    const letter = setUp();
+    const letter = await setUp();
     const page = await request(t.app).get(`/letters/${letter.slug}`);
     const trap = /<div class="trap" aria-hidden="true">[\s\S]*?<\/div>/.exec(page.text)?.[0] ?? '';
     expect(trap).toMatch(/<input[^>]*name="website"[^>]*>/);
@@ -36,7 +36,7 @@ describe('the honeypot field', () => {
   });
 
   it('when a bot fills it in, then it gets exactly the normal answer and nothing is stored or sent', async () => {
-    const letter = setUp({ SIGN_MIN_SECONDS: '0' });
+    const letter = await setUp({ SIGN_MIN_SECONDS: '0' });
     const human = await postSignature(t.app, letter.slug, signForm({ email: 'person@example.org' }));
     const bot = await postSignature(t.app, letter.slug, signForm({ email: 'bot@example.org', website: 'https://spam.example' }));
     expect(observable(bot)).toEqual(observable(human));
@@ -47,7 +47,7 @@ describe('the honeypot field', () => {
 
 describe('the form stamp', () => {
   it('when a person submits some seconds after the page was shown, then the signature is taken', async () => {
-    const letter = setUp();
+    const letter = await setUp();
     const stamp = await stampOf(letter.slug);
     t.clock.advance(4_000);
     expect((await postSignature(t.app, letter.slug, signForm({ email: 'person@example.org', stamp }))).status).toBe(303);
@@ -69,8 +69,8 @@ describe('the form stamp', () => {
   ];
 
   it.each(cases)('when a form is sent %s, then the answer is the normal one and nothing is stored or sent', async (_case, choose, waitMs) => {
-    const letter = setUp();
-    const other = buildLetter(t.ctx);
+    const letter = await setUp();
+    const other = await buildLetter(t.ctx);
     const stamp = await stampOf(letter.slug);
     const otherStamp = await stampOf(other.slug);
     t.clock.advance(waitMs);
@@ -78,17 +78,17 @@ describe('the form stamp', () => {
     const res = await postSignature(t.app, letter.slug, signForm(chosen === undefined ? {} : { stamp: chosen }));
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`/letters/${letter.slug}/check-your-email`);
-    storedNothing();
+    await storedNothing();
   });
 
   it('when SIGN_MIN_SECONDS is 0, then no stamp is needed (scripted clients, benchmarks)', async () => {
-    const letter = setUp({ SIGN_MIN_SECONDS: '0' });
+    const letter = await setUp({ SIGN_MIN_SECONDS: '0' });
     await postSignature(t.app, letter.slug, signForm({ email: 'script@example.org' })).expect(303);
     expect(signatureByEmail(t.ctx, 'script@example.org')).toBeDefined();
   });
 
   it('when a form comes back with errors, then its stamp needs no further wait, so a quick correction is not taken for a bot', async () => {
-    const letter = setUp();
+    const letter = await setUp();
     const stamp = await stampOf(letter.slug);
     t.clock.advance(30_000);
     const invalid = await postSignature(t.app, letter.slug, signForm({ email: 'not an address', stamp }));
@@ -99,7 +99,7 @@ describe('the form stamp', () => {
   });
 
   it('when a form with a forged stamp comes back with errors, then it gets a fresh stamp, not the forged one', async () => {
-    const letter = setUp();
+    const letter = await setUp();
     const invalid = await postSignature(t.app, letter.slug, signForm({ email: 'not an address', stamp: 'abc.forged' }));
     expect(invalid.status).toBe(422);
     expect(invalid.text).not.toContain('abc.forged');
@@ -114,7 +114,7 @@ describe('disposable email domains', () => {
     ['someone@MAILINATOR.COM', true],
     ['someone@example.org', false],
   ])('when %s signs, then the signature is taken as usual and flagged disposable=%s', async (email, disposable) => {
-    const letter = setUp({ SIGN_MIN_SECONDS: '0' });
+    const letter = await setUp({ SIGN_MIN_SECONDS: '0' });
     await postSignature(t.app, letter.slug, signForm({ email })).expect(303);
     expect(signatureByEmail(t.ctx, email)).toMatchObject({ disposableEmail: disposable, state: 'unconfirmed' });
     expect(outboxFor(t.ctx, email.toLowerCase())).toHaveLength(1);

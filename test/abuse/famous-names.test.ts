@@ -33,13 +33,13 @@ describe('name normalisation', () => {
 describe('signing with a famous name', () => {
   async function signAndConfirm(app: TestApp, slug: string, name: string, email: string) {
     await postSignature(app.app, slug, signForm({ name, email })).expect(303);
-    await request(app.app).post(`/signatures/confirm/${tokenFromOutbox(app.ctx, email, 'confirm')}`).expect(200);
+    await request(app.app).post(`/signatures/confirm/${await tokenFromOutbox(app.ctx, email, 'confirm')}`).expect(200);
     return signatureByEmail(app.ctx, email);
   }
 
   it('when someone signs a post-moderated letter as a famous person, then the signature is held for a moderator instead of listed', async () => {
-    t = buildTestApp();
-    const letter = buildLetter(t.ctx, { moderation: 'post' });
+    t = await buildTestApp();
+    const letter = await buildLetter(t.ctx, { moderation: 'post' });
     expect(await signAndConfirm(t, letter.slug, 'ÉLON  musk', 'prank@example.org')).toMatchObject({ state: 'pending', holdReason: 'famous_name' });
     expect(await signAndConfirm(t, letter.slug, 'Elon Muskrat', 'real@example.org')).toMatchObject({ state: 'approved', holdReason: null });
     expect(reloadLetter(t.ctx, letter.slug)).toMatchObject({ countPending: 1, countApproved: 1, countListed: 1 });
@@ -48,8 +48,8 @@ describe('signing with a famous name', () => {
   it('when FAMOUS_NAMES_FILE names another list, then that list is used', async () => {
     const file = join(tempDir(), 'names.txt');
     writeFileSync(file, '# ours\nGrace Hopper\n');
-    t = buildTestApp({ env: { FAMOUS_NAMES_FILE: file } });
-    const letter = buildLetter(t.ctx, { moderation: 'post' });
+    t = await buildTestApp({ env: { FAMOUS_NAMES_FILE: file } });
+    const letter = await buildLetter(t.ctx, { moderation: 'post' });
     expect(await signAndConfirm(t, letter.slug, 'grace hopper', 'grace@example.org')).toMatchObject({ state: 'pending', holdReason: 'famous_name' });
     expect(await signAndConfirm(t, letter.slug, 'Elon Musk', 'elon@example.org')).toMatchObject({ state: 'approved' });
   });

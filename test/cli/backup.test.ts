@@ -11,10 +11,10 @@ describe('undersigned backup', () => {
   // A real child process: the server holding the database open is another process, as in production.
   it('when the server has the database open, then the backup holds its latest writes, passes the integrity check and opens on its own', { timeout: 60_000 }, async () => {
     const dir = tempDir();
-    const t = buildTestApp({ env: { DATABASE_PATH: join(dir, 'live.db') } });
+    const t = await buildTestApp({ env: { DATABASE_PATH: join(dir, 'live.db') } });
     try {
-      const letter = buildLetter(t.ctx, { title: 'Written just before the backup' });
-      buildSignature(t.ctx, letter, { state: 'approved' });
+      const letter = await buildLetter(t.ctx, { title: 'Written just before the backup' });
+      await buildSignature(t.ctx, letter, { state: 'approved' });
       // The writes are still in the WAL file: the backup must include them anyway.
       expect(existsSync(join(dir, 'live.db-wal'))).toBe(true);
 

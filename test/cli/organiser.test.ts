@@ -39,7 +39,7 @@ describe('undersigned organiser', () => {
   it('when an organiser was added with a piped password, then that password signs in on the web', async () => {
     const env = { DATABASE_PATH: join(tempDir(), 'cli.db') };
     expect(await runCliProcess(['organiser', 'add', '--email', 'ada@example.org', '--name', 'Ada', '--role', 'moderator'], env, `${PASSWORD}\r\nignored second line\n`)).toMatchObject({ code: 0 });
-    const t = buildTestApp({ env });
+    const t = await buildTestApp({ env });
     try {
       await request(t.app).post('/admin/login').type('form').send({ email: 'ada@example.org', password: PASSWORD }).expect(303);
     } finally {

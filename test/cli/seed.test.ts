@@ -7,17 +7,17 @@ import { buildLetter, buildSignature } from '../helpers/factories.js';
 
 describe('undersigned seed', { timeout: 60_000 }, () => {
   it('when the letter was anonymised, then it exits 1 saying so and adds no signature', async () => {
-    const t = buildTestApp();
-    const letter = buildLetter(t.ctx, { closesAt: new Date(t.clock.now().getTime() - 40 * 24 * 60 * 60 * 1000) });
-    buildSignature(t.ctx, letter, { state: 'approved' });
-    anonymiseLetter(t.ctx, { letterId: letter.id, actor: SYSTEM_ACTOR });
+    const t = await buildTestApp();
+    const letter = await buildLetter(t.ctx, { closesAt: new Date(t.clock.now().getTime() - 40 * 24 * 60 * 60 * 1000) });
+    await buildSignature(t.ctx, letter, { state: 'approved' });
+    await anonymiseLetter(t.ctx, { letterId: letter.id, actor: SYSTEM_ACTOR });
     await t.close();
 
     const result = await runCliProcess(['seed', '--letter', letter.slug, '--signatures', '10'], { DATABASE_PATH: t.config.databasePath });
 
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('anonymised');
-    const reopened = buildTestApp({ env: { DATABASE_PATH: t.config.databasePath } });
+    const reopened = await buildTestApp({ env: { DATABASE_PATH: t.config.databasePath } });
     expect(reopened.database.sqlite.prepare('SELECT count(*) AS n FROM signatures').get()).toEqual({ n: 1 });
     await reopened.close();
   });

@@ -38,9 +38,9 @@ function holdWriteLock(path: string, ms: number): Promise<ChildProcess> {
 
 describe('writes while another process holds the write lock', () => {
   it('when signing, confirming and moderating arrive during a 1.5 s lock held elsewhere, then none fails with a 5xx and every success is stored', async () => {
-    t = buildTestApp();
+    t = await buildTestApp();
     const app = t;
-    const letter = buildLetter(app.ctx, { moderation: 'pre' });
+    const letter = await buildLetter(app.ctx, { moderation: 'pre' });
     for (let i = 0; i < 4; i += 1) await postSignature(app.app, letter.slug, signForm({ email: `confirming-${i}@example.org` })).expect(303);
     const tokens = [0, 1, 2, 3].map((i) => tokenFromOutbox(app.ctx, `confirming-${i}@example.org`, 'confirm'));
     const pending = [0, 1, 2].map((i) => buildSignature(app.ctx, letter, { state: 'pending', email: `pending-${i}@example.org` }));
@@ -59,9 +59,9 @@ describe('writes while another process holds the write lock', () => {
     expect(signed.map((res) => res.status)).toEqual(signing.map(() => 303));
     for (const email of signing) expect(signatureByEmail(app.ctx, email), email).toBeDefined();
     expect(confirmed.map((res) => res.status)).toEqual(tokens.map(() => 200));
-    for (let i = 0; i < 4; i += 1) expect(signatureByEmail(app.ctx, `confirming-${i}@example.org`)?.state).toBe('pending');
+    for (let i = 0; i < 4; i += 1) expect((await signatureByEmail(app.ctx, `confirming-${i}@example.org`))?.state).toBe('pending');
     expect(moderated.status).toBe(303);
-    for (const row of pending) expect(signatureByEmail(app.ctx, row.email)?.state).toBe('approved');
+    for (const row of pending) expect((await signatureByEmail(app.ctx, row.email))?.state).toBe('approved');
   });
 });
 

@@ -95,19 +95,19 @@ const audits = new Map<string, PageAudit>();
 
 /** A letter with signatures in every state and with every flag the queue shows, two organisations and a draft. */
 async function prepare(): Promise<Fixtures> {
-  const letter = findLetterBySlug(site.db, DEMO_LETTER.slug);
+  const letter = await findLetterBySlug(site.db, DEMO_LETTER.slug);
   if (!letter) throw new Error('no demo letter');
   const at = (email: string) => ({ email, emailKey: email, emailDomain: email.split('@')[1] ?? '' });
-  buildSignature(site.ctx, letter, { state: 'pending', ...at('ada@example.org'), affiliationVerified: true, comment: 'Defenders need these tools. '.repeat(8) });
-  buildSignature(site.ctx, letter, { state: 'pending', ...at('grace@mailinator.com'), disposableEmail: true, showPublic: false, organisationText: '' });
-  buildSignature(site.ctx, letter, { state: 'pending', ...at('famous@example.net'), name: 'Ada Lovelace', holdReason: 'famous name' });
-  buildSignature(site.ctx, letter, { state: 'approved', ...at('mary@example.org'), featured: true, moderationNote: 'Known to us' });
-  buildSignature(site.ctx, letter, { state: 'rejected', ...at('spam@example.com') });
-  buildSignature(site.ctx, letter, { state: 'unconfirmed', ...at('later@example.com') });
-  const kept = createOrganisation(site.ctx, { name: 'Example Org', aliases: ['ExOrg'], domains: ['example.org'], actor: SYSTEM_ACTOR });
-  const duplicate = createOrganisation(site.ctx, { name: 'Example Organisation', actor: SYSTEM_ACTOR });
-  const draft = buildLetter(site.ctx, { status: 'draft', title: 'A draft letter' });
-  const closed = buildLetter(site.ctx, { title: 'A letter closed long ago', closesAt: new Date(site.clock.now().getTime() - 400 * 86_400_000) });
+  await buildSignature(site.ctx, letter, { state: 'pending', ...at('ada@example.org'), affiliationVerified: true, comment: 'Defenders need these tools. '.repeat(8) });
+  await buildSignature(site.ctx, letter, { state: 'pending', ...at('grace@mailinator.com'), disposableEmail: true, showPublic: false, organisationText: '' });
+  await buildSignature(site.ctx, letter, { state: 'pending', ...at('famous@example.net'), name: 'Ada Lovelace', holdReason: 'famous name' });
+  await buildSignature(site.ctx, letter, { state: 'approved', ...at('mary@example.org'), featured: true, moderationNote: 'Known to us' });
+  await buildSignature(site.ctx, letter, { state: 'rejected', ...at('spam@example.com') });
+  await buildSignature(site.ctx, letter, { state: 'unconfirmed', ...at('later@example.com') });
+  const kept = await createOrganisation(site.ctx, { name: 'Example Org', aliases: ['ExOrg'], domains: ['example.org'], actor: SYSTEM_ACTOR });
+  const duplicate = await createOrganisation(site.ctx, { name: 'Example Organisation', actor: SYSTEM_ACTOR });
+  const draft = await buildLetter(site.ctx, { status: 'draft', title: 'A draft letter' });
+  const closed = await buildLetter(site.ctx, { title: 'A letter closed long ago', closesAt: new Date(site.clock.now().getTime() - 400 * 86_400_000) });
   await createOrganiser(site, 'owner', OWNER);
   return { draft: draft.slug, closed: closed.slug, organisation: `/admin/organisations/${kept.id}`, merge: `/admin/organisations/merge?keep=${kept.id}&remove=${duplicate.id}` };
 }

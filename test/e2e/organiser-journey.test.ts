@@ -134,7 +134,7 @@ describe('the moderation queue from the keyboard', () => {
 describe('organiser pages on a 320 px phone', () => {
   it('when the screen is 320 px wide, then no organiser page scrolls sideways: wide tables scroll inside their own box', async () => {
     const page = await organiserPage({ viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true });
-    const organisation = createOrganisation(site.ctx, { name: 'Langley Research Center of the National Advisory Committee', domains: ['example.org'], actor: SYSTEM_ACTOR });
+    const organisation = await createOrganisation(site.ctx, { name: 'Langley Research Center of the National Advisory Committee', domains: ['example.org'], actor: SYSTEM_ACTOR });
     const paths = ['/admin', '/admin/letters', `/admin/letters/${DEMO_LETTER.slug}`, `/admin/letters/${DEMO_LETTER.slug}/edit`, `${QUEUE}?state=all`, '/admin/organisations', `/admin/organisations/${organisation.id}`, '/admin/organisers', '/admin/audit', '/admin/blocks', '/admin/privacy'];
     const wideTables: string[] = [];
     for (const path of paths) {

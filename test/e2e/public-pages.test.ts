@@ -80,7 +80,7 @@ const PAGES: ReadonlyArray<PageCase<Fixtures>> = [
 ];
 
 let site: TestSite;
-const mails = () => site.db.select({ kind: outbox.kind, html: outbox.htmlBody }).from(outbox).all();
+const mails = async () => (await site.db.select({ kind: outbox.kind, html: outbox.htmlBody }).from(outbox));
 let browser: Browser;
 let audits: Map<string, PageAudit>;
 
@@ -93,10 +93,10 @@ async function sign(who: string): Promise<void> {
 }
 
 /** Approves signers so that they are listed, and features one of them. */
-function listSigners(letterId: number, who: string[], featured: string): void {
-  const idOf = (person: string) => signatureByEmail(site.ctx, emailOf(person))?.id ?? 0;
-  moderateSignatures(site.ctx, { letterId, ids: who.map(idOf), action: 'approve', actor: SYSTEM_ACTOR });
-  moderateSignatures(site.ctx, { letterId, ids: [idOf(featured)], action: 'feature', actor: SYSTEM_ACTOR });
+async function listSigners(letterId: number, who: string[], featured: string): Promise<void> {
+  const idOf = async (person: string) => (await signatureByEmail(site.ctx, emailOf(person)))?.id ?? 0;
+  await moderateSignatures(site.ctx, { letterId, ids: who.map(idOf), action: 'approve', actor: SYSTEM_ACTOR });
+  await moderateSignatures(site.ctx, { letterId, ids: [idOf(featured)], action: 'feature', actor: SYSTEM_ACTOR });
 }
 
 /** Signatures in every state the pages need, and at least one mail of every kind in the outbox. */
@@ -107,7 +107,7 @@ async function prepare(): Promise<Fixtures> {
   await sign('about-to-confirm');
   await sign('details-changing');
   await sign('replaced');
-  const replacedConfirm = `/signatures/confirm/${tokenFromOutbox(site, emailOf('replaced'), 'confirm')}`;
+  const replacedConfirm = `/signatures/confirm/${await tokenFromOutbox(site, emailOf('replaced'), 'confirm')}`;
   await sign('replaced');
   await signAndConfirm(site, DEMO_LETTER.slug, signer('confirmed'));
   await signAndConfirm(site, DEMO_LETTER.slug, signer('about-to-withdraw'));
@@ -115,21 +115,21 @@ async function prepare(): Promise<Fixtures> {
 
   for (const who of ['listed-1', 'listed-2', 'listed-3']) await signAndConfirm(site, DEMO_LETTER.slug, signer(who));
 
-  const letter = findLetterBySlug(site.db, DEMO_LETTER.slug);
-  const waiting = signatureByEmail(site.ctx, emailOf('unconfirmed'));
+  const letter = await findLetterBySlug(site.db, DEMO_LETTER.slug);
+  const waiting = await signatureByEmail(site.ctx, emailOf('unconfirmed'));
   if (!letter || !waiting) throw new Error('fixtures missing');
-  sendConfirmationMail(site.ctx, site.db, letter, waiting, 'confirm-reminder');
-  listSigners(letter.id, ['confirmed', 'about-to-withdraw', 'listed-1', 'listed-2', 'listed-3'], 'listed-1');
+  await sendConfirmationMail(site.ctx, site.db, letter, waiting, 'confirm-reminder');
+  await listSigners(letter.id, ['confirmed', 'about-to-withdraw', 'listed-1', 'listed-2', 'listed-3'], 'listed-1');
   // Signers at example.org become verified members of Example Org.
-  createOrganisation(site.ctx, { name: 'Example Org', domains: ['example.org'], actor: SYSTEM_ACTOR });
-  updateLetter(site.ctx, letter.slug, { ...letter, body: `${letter.body}\n\nA paragraph added in the second version.` }, SYSTEM_ACTOR);
+  await createOrganisation(site.ctx, { name: 'Example Org', domains: ['example.org'], actor: SYSTEM_ACTOR });
+  await updateLetter(site.ctx, letter.slug, { ...letter, body: `${letter.body}\n\nA paragraph added in the second version.` }, SYSTEM_ACTOR);
 
-  const closed = buildLetter(site.ctx, { status: 'closed', title: 'A closed letter' });
-  const changing = buildLetter(site.ctx, { title: 'A letter being revised' });
-  const mails = site.db.select({ id: outbox.id }).from(outbox).all();
+  const closed = await buildLetter(site.ctx, { status: 'closed', title: 'A closed letter' });
+  const changing = await buildLetter(site.ctx, { title: 'A letter being revised' });
+  const mails = await site.db.select({ id: outbox.id }).from(outbox);
   return {
-    confirm: (who) => `/signatures/confirm/${tokenFromOutbox(site, emailOf(who), 'confirm')}`,
-    withdraw: (who) => `/signatures/withdraw/${tokenFromOutbox(site, emailOf(who), 'withdraw')}`,
+    confirm: async (who) => `/signatures/confirm/${await tokenFromOutbox(site, emailOf(who), 'confirm')}`,
+    withdraw: async (who) => `/signatures/withdraw/${await tokenFromOutbox(site, emailOf(who), 'withdraw')}`,
     closedLetter: `/letters/${closed.slug}`,
     changingLetter: `/letters/${changing.slug}`,
     changeText: () => updateLetter(site.ctx, changing.slug, { ...changing, body: `${changing.body}\n\nA sentence added while someone read it.` }, SYSTEM_ACTOR),
@@ -153,9 +153,9 @@ afterAll(async () => {
 });
 
 describe('every public page', () => {
-  itKeepsEveryPagePromise(PAGES, () => audits, () => Object.fromEntries(mails().map((mail) => [`mail ${mail.kind}`, mail.html])));
+  itKeepsEveryPagePromise(PAGES, () => audits, async () => Object.fromEntries((await mails()).map((mail) => [`mail ${mail.kind}`, mail.html])));
 
-  it('when the pages were visited, then the outbox holds every kind of HTML mail for the checker', () => {
-    expect([...new Set(mails().map((mail) => mail.kind))].sort()).toEqual(Object.keys(MAIL_SUBJECTS).sort());
+  it('when the pages were visited, then the outbox holds every kind of HTML mail for the checker', async () => {
+    expect([...new Set((await mails()).map((mail) => mail.kind))].sort()).toEqual(Object.keys(MAIL_SUBJECTS).sort());
   });
 });

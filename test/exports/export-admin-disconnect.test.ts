@@ -26,7 +26,7 @@ beforeEach(async () => {
       callback();
     },
   });
-  t = buildTestApp({ logger: pino({ level: 'error' }, collect) });
+  t = await buildTestApp({ logger: pino({ level: 'error' }, collect) });
   server = await new Promise<Server>((resolve) => {
     const listening = t.app.listen(0, '127.0.0.1', () => resolve(listening));
   });
@@ -68,9 +68,9 @@ const databaseHandles = (): number =>
 
 
 it('when the client disconnects mid-download, then the export stops, is audited as incomplete, its read connection is closed and the server goes on', { timeout: 60_000 }, async () => {
-  const letter = buildLetter(t.ctx);
+  const letter = await buildLetter(t.ctx);
   const comment = 'A comment long enough that the file is far larger than any socket buffer. '.repeat(12);
-  insertManySignatures(t, letter, ROWS, comment);
+  await insertManySignatures(t, letter, ROWS, comment);
   const cookie = await sessionCookie();
   // SQLite keeps the descriptor of a closed connection open for reuse while another connection in
   // the process holds a lock on the file: a first, complete export sets that baseline.
@@ -91,7 +91,7 @@ it('when the client disconnects mid-download, then the export stops, is audited 
   });
   expect(firstChunk.startsWith('id,state,name')).toBe(true);
 
-  const event = await waitFor(() => t.ctx.db.select().from(auditEvents).where(eq(auditEvents.action, 'export.csv')).all()[1], 10_000);
+  const event = await waitFor(async () => (await t.ctx.db.select().from(auditEvents).where(eq(auditEvents.action, 'export.csv')))[1], 10_000);
   expect(event.details).toMatchObject({ complete: false, includeEmails: true });
   expect(event.details?.rows).toBeLessThan(ROWS);
   expect(databaseHandles()).toBe(handlesBefore);

@@ -10,11 +10,11 @@ import { loginAs, type SignedIn } from '../helpers/organisers.js';
 
 let t: TestApp;
 let letter: LetterRow;
-beforeEach(() => {
-  t = buildTestApp();
-  letter = buildLetter(t.ctx, { slug: 'keep-defensive-ai-open' });
-  buildSignature(t.ctx, letter, { state: 'approved', email: 'ada@example.org', name: '=Ada', affiliationVerified: true });
-  buildSignature(t.ctx, letter, { state: 'pending', email: 'grace@example.org', name: 'Grace' });
+beforeEach(async () => {
+  t = await buildTestApp();
+  letter = await buildLetter(t.ctx, { slug: 'keep-defensive-ai-open' });
+  await buildSignature(t.ctx, letter, { state: 'approved', email: 'ada@example.org', name: '=Ada', affiliationVerified: true });
+  await buildSignature(t.ctx, letter, { state: 'pending', email: 'grace@example.org', name: 'Grace' });
 });
 afterEach(() => t.close());
 
@@ -39,7 +39,7 @@ async function downloadCsv(who: SignedIn, query = '') {
   return { res, bytes, rows: parseCsv(bytes.toString('utf8')) };
 }
 
-const exportEvents = () => t.ctx.db.select().from(auditEvents).where(eq(auditEvents.action, 'export.csv')).all();
+const exportEvents = async () => (await t.ctx.db.select().from(auditEvents).where(eq(auditEvents.action, 'export.csv')));
 
 describe('downloading the signatures CSV', () => {
   it('when an owner downloads it, then every signature comes with its email address', async () => {
@@ -79,8 +79,8 @@ describe('downloading the signatures CSV', () => {
   });
 
   it('when filters come in the query string, then only matching signatures are exported', async () => {
-    buildSignature(t.ctx, letter, { state: 'approved', name: 'Old approved', signedAt: new Date(t.clock.now().getTime() - 3 * DAY) });
-    buildSignature(t.ctx, letter, { state: 'approved', name: 'Unverified approved' });
+    await buildSignature(t.ctx, letter, { state: 'approved', name: 'Old approved', signedAt: new Date(t.clock.now().getTime() - 3 * DAY) });
+    await buildSignature(t.ctx, letter, { state: 'approved', name: 'Unverified approved' });
     const owner = await loginAs(t, 'owner');
     const since = new Date(t.clock.now().getTime() - DAY).toISOString().slice(0, 10);
     expect((await downloadCsv(owner, '?state=approved')).rows.map((row) => row.name)).toEqual(["'=Ada", 'Old approved', 'Unverified approved']);

@@ -15,11 +15,11 @@ import { buildLetter, buildSignature } from '../helpers/factories.js';
 let t: TestApp;
 let letter: LetterRow;
 let env: Record<string, string>;
-beforeAll(() => {
-  t = buildTestApp();
-  letter = buildLetter(t.ctx, { slug: 'keep-defensive-ai-open' });
-  buildSignature(t.ctx, letter, { state: 'approved', email: 'ada@example.org', name: '=Ada' });
-  buildSignature(t.ctx, letter, { state: 'pending', email: 'grace@example.org', name: 'Grace' });
+beforeAll(async () => {
+  t = await buildTestApp();
+  letter = await buildLetter(t.ctx, { slug: 'keep-defensive-ai-open' });
+  await buildSignature(t.ctx, letter, { state: 'approved', email: 'ada@example.org', name: '=Ada' });
+  await buildSignature(t.ctx, letter, { state: 'pending', email: 'grace@example.org', name: 'Grace' });
   env = { DATABASE_PATH: t.config.databasePath };
 });
 afterAll(() => t.close());
@@ -35,7 +35,7 @@ describe('undersigned export', () => {
       ['Grace', 'grace@example.org', 'pending'],
     ]);
     expect(result.stderr).toBe('2 rows written to standard output\n');
-    const event = t.ctx.db.select().from(auditEvents).where(eq(auditEvents.action, 'export.csv')).all().at(-1);
+    const event = (await t.ctx.db.select().from(auditEvents).where(eq(auditEvents.action, 'export.csv'))).at(-1);
     expect(event).toMatchObject({ actor: 'cli', subject: `letter:${letter.slug}`, details: { rows: 2, includeEmails: true, complete: true } });
   });
 

@@ -9,8 +9,8 @@ import { insertManySignatures } from '../helpers/bulk-signatures.js';
 import { buildLetter } from '../helpers/factories.js';
 
 let t: TestApp;
-beforeEach(() => {
-  t = buildTestApp();
+beforeEach(async () => {
+  t = await buildTestApp();
 });
 afterEach(() => t.close());
 
@@ -21,9 +21,9 @@ setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
 
 it('when 100,000 signatures are exported to a slow reader, then the heap stays flat while far more than the bound is written', { timeout: 120_000 }, async () => {
-  const letter = buildLetter(t.ctx);
+  const letter = await buildLetter(t.ctx);
   const comment = 'A long comment that makes every row weigh several hundred bytes. '.repeat(9);
-  insertManySignatures(t, letter, ROWS, comment);
+  await insertManySignatures(t, letter, ROWS, comment);
 
   let bytes = 0;
   const slowReader = new Writable({

@@ -1,3 +1,4 @@
+import { first } from '../../server/db/database.js';
 import { Writable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import fc from 'fast-check';
@@ -12,8 +13,8 @@ import { exportToText } from '../helpers/csv.js';
 import { buildLetter, buildSignature, postSignature, signatureByEmail, signForm } from '../helpers/factories.js';
 
 let t: TestApp;
-beforeEach(() => {
-  t = buildTestApp();
+beforeEach(async () => {
+  t = await buildTestApp();
 });
 afterEach(() => t.close());
 
@@ -21,10 +22,10 @@ const HOUR = 60 * 60 * 1000;
 
 describe('the signatures CSV', () => {
   it('when exported, then there is a header row and every field of every signature round-trips through a CSV parser', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     const organisation = t.ctx.db.insert(organisations).values({ name: 'Ünïcode, "Quoted" Labs', nameKey: 'unicode-quoted-labs' }).returning().get();
     const signedAt = t.clock.now();
-    const first = buildSignature(t.ctx, letter, {
+    const first = await buildSignature(t.ctx, letter, {
       name: 'Zoë "Z" O\'Brien, PhD',
       title: 'Head of 🔐 security',
       organisationText: 'Ünïcode Labs,\nBerlin',
@@ -42,7 +43,7 @@ describe('the signatures CSV', () => {
       confirmedAt: new Date(signedAt.getTime() + HOUR),
       moderatedAt: new Date(signedAt.getTime() + 2 * HOUR),
     });
-    const second = buildSignature(t.ctx, letter, { name: 'مريم الحسن', title: 'باحثة', organisationText: 'جامعة القاهرة', comment: 'نحن نوقع ‏(RTL)‏ هذه الرسالة', email: 'maryam@example.net' });
+    const second = await buildSignature(t.ctx, letter, { name: 'مريم الحسن', title: 'باحثة', organisationText: 'جامعة القاهرة', comment: 'نحن نوقع ‏(RTL)‏ هذه الرسالة', email: 'maryam@example.net' });
 
     const { text, rows, result } = await exportToText(t.ctx, { letterId: letter.id });
 
@@ -88,7 +89,7 @@ describe('the signatures CSV', () => {
   });
 
   it('when a cell starts like a formula, then it is prefixed with an apostrophe, in every text column', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     const cases: Array<[string, string]> = [
       ['=HYPERLINK("http://evil.example","click")', '\'=HYPERLINK("http://evil.example","click")'],
       ['+49 30 1234', "'+49 30 1234"],
@@ -101,7 +102,7 @@ describe('the signatures CSV', () => {
       ["'already quoted", "'already quoted"],
     ];
     const organisation = t.ctx.db.insert(organisations).values({ name: '=cmd|calc', nameKey: 'cmd-calc' }).returning().get();
-    for (const [raw] of cases) buildSignature(t.ctx, letter, { name: raw, title: raw, organisationText: raw, comment: raw, organisationId: organisation.id });
+    for (const [raw] of cases) await buildSignature(t.ctx, letter, { name: raw, title: raw, organisationText: raw, comment: raw, organisationId: organisation.id });
 
     const { rows } = await exportToText(t.ctx, { letterId: letter.id });
 
@@ -110,10 +111,10 @@ describe('the signatures CSV', () => {
   });
 
   it('when any text is exported, then the parser gets back exactly the neutralised text', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     await fc.assert(
       fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 40 }), async (name, comment) => {
-        const signature = buildSignature(t.ctx, letter, { name, comment });
+        const signature = await buildSignature(t.ctx, letter, { name, comment });
         const { rows } = await exportToText(t.ctx, { letterId: letter.id, filters: { state: 'unconfirmed' } });
         const row = rows.find((candidate) => candidate.id === String(signature.id));
         expect(row?.name).toBe(neutraliseFormula(name));
@@ -124,9 +125,9 @@ describe('the signatures CSV', () => {
   });
 
   it('when emails are not included, then the email column is there and empty on every row', async () => {
-    const letter = buildLetter(t.ctx);
-    buildSignature(t.ctx, letter, { state: 'approved' });
-    buildSignature(t.ctx, letter, { state: 'pending' });
+    const letter = await buildLetter(t.ctx);
+    await buildSignature(t.ctx, letter, { state: 'approved' });
+    await buildSignature(t.ctx, letter, { state: 'pending' });
     const { text, rows } = await exportToText(t.ctx, { letterId: letter.id, includeEmails: false });
     expect(rows).toHaveLength(2);
     expect(rows.every((row) => 'email' in row && row.email === '')).toBe(true);
@@ -135,9 +136,9 @@ describe('the signatures CSV', () => {
   });
 
   it('when a signer has withdrawn, then their address is not exported even with emails included', async () => {
-    const letter = buildLetter(t.ctx);
-    buildSignature(t.ctx, letter, { state: 'withdrawn', email: 'gone@example.org', name: '' });
-    buildSignature(t.ctx, letter, { state: 'approved', email: 'here@example.org' });
+    const letter = await buildLetter(t.ctx);
+    await buildSignature(t.ctx, letter, { state: 'withdrawn', email: 'gone@example.org', name: '' });
+    await buildSignature(t.ctx, letter, { state: 'approved', email: 'here@example.org' });
     const { rows } = await exportToText(t.ctx, { letterId: letter.id });
     expect(rows.map((row) => [row.state, row.email])).toEqual([
       ['withdrawn', ''],
@@ -146,8 +147,8 @@ describe('the signatures CSV', () => {
   });
 
   it('when asked for a BOM, then the file starts with one, and not otherwise', async () => {
-    const letter = buildLetter(t.ctx);
-    buildSignature(t.ctx, letter);
+    const letter = await buildLetter(t.ctx);
+    await buildSignature(t.ctx, letter);
     const withBom = await exportToText(t.ctx, { letterId: letter.id, bom: true });
     const without = await exportToText(t.ctx, { letterId: letter.id });
     expect(withBom.text.startsWith('\uFEFFid,state,')).toBe(true);
@@ -156,7 +157,7 @@ describe('the signatures CSV', () => {
   });
 
   it('when a letter has no signatures, then the export is the header row alone', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     const { text, rows, result } = await exportToText(t.ctx, { letterId: letter.id });
     expect(result.rows).toBe(0);
     expect(rows).toEqual([]);
@@ -164,9 +165,9 @@ describe('the signatures CSV', () => {
   });
 
   it('when a value holds the control characters the export packs rows with, then it is still exported exactly', async () => {
-    const letter = buildLetter(t.ctx);
-    const odd = buildSignature(t.ctx, letter, { name: 'Unit\x1fseparator', comment: 'Record\x1eseparator, and "more"' });
-    const plain = buildSignature(t.ctx, letter, { name: 'Plain' });
+    const letter = await buildLetter(t.ctx);
+    const odd = await buildSignature(t.ctx, letter, { name: 'Unit\x1fseparator', comment: 'Record\x1eseparator, and "more"' });
+    const plain = await buildSignature(t.ctx, letter, { name: 'Plain' });
     const { rows } = await exportToText(t.ctx, { letterId: letter.id });
     expect(rows.map((row) => [row.id, row.name, row.comment])).toEqual([
       [String(odd.id), 'Unit\x1fseparator', 'Record\x1eseparator, and "more"'],
@@ -175,12 +176,12 @@ describe('the signatures CSV', () => {
   });
 
   it('when a letter has more signatures than one chunk holds, amid other letters, then each is exported once, in order', async () => {
-    const letter = buildLetter(t.ctx);
-    const other = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
+    const other = await buildLetter(t.ctx);
     const ids: number[] = [];
     const approvedIds: number[] = [];
     for (let i = 0; i < 1000; i += 1) {
-      const signature = buildSignature(t.ctx, i % 3 === 0 ? other : letter, { state: i % 2 === 0 ? 'approved' : 'pending' });
+      const signature = await buildSignature(t.ctx, i % 3 === 0 ? other : letter, { state: i % 2 === 0 ? 'approved' : 'pending' });
       if (signature.letterId !== letter.id) continue;
       ids.push(signature.id);
       if (signature.state === 'approved') approvedIds.push(signature.id);
@@ -192,30 +193,30 @@ describe('the signatures CSV', () => {
   });
 
   it('when other letters have signatures, then only this letter is exported, oldest first', async () => {
-    const letter = buildLetter(t.ctx);
-    const other = buildLetter(t.ctx);
-    const ids = [buildSignature(t.ctx, letter).id, buildSignature(t.ctx, letter).id];
-    buildSignature(t.ctx, other);
+    const letter = await buildLetter(t.ctx);
+    const other = await buildLetter(t.ctx);
+    const ids = [(await buildSignature(t.ctx, letter)).id, (await buildSignature(t.ctx, letter)).id];
+    await buildSignature(t.ctx, other);
     const { rows } = await exportToText(t.ctx, { letterId: letter.id });
     expect(rows.map((row) => row.id)).toEqual(ids.map(String));
   });
 });
 
 describe('export filters', () => {
-  const seed = () => {
-    const letter = buildLetter(t.ctx);
+  const seed = async () => {
+    const letter = await buildLetter(t.ctx);
     const early = t.clock.now();
-    const approvedVerified = buildSignature(t.ctx, letter, { state: 'approved', affiliationVerified: true, signedAt: early });
-    const approvedPlain = buildSignature(t.ctx, letter, { state: 'approved', signedAt: early });
-    const pendingVerified = buildSignature(t.ctx, letter, { state: 'pending', affiliationVerified: true, signedAt: new Date(Date.parse('2026-11-20T00:00:00Z')) });
-    const rejected = buildSignature(t.ctx, letter, { state: 'rejected', signedAt: new Date(Date.parse('2026-11-21T12:00:00Z')) });
+    const approvedVerified = await buildSignature(t.ctx, letter, { state: 'approved', affiliationVerified: true, signedAt: early });
+    const approvedPlain = await buildSignature(t.ctx, letter, { state: 'approved', signedAt: early });
+    const pendingVerified = await buildSignature(t.ctx, letter, { state: 'pending', affiliationVerified: true, signedAt: new Date(Date.parse('2026-11-20T00:00:00Z')) });
+    const rejected = await buildSignature(t.ctx, letter, { state: 'rejected', signedAt: new Date(Date.parse('2026-11-21T12:00:00Z')) });
     return { letter, approvedVerified, approvedPlain, pendingVerified, rejected };
   };
   const idsFor = async (letterId: number, filters: Record<string, string>) =>
     (await exportToText(t.ctx, { letterId, filters })).rows.map((row) => Number(row.id));
 
   it('when filtered by state, verification or date, then only matching signatures are exported', async () => {
-    const s = seed();
+    const s = await seed();
     expect(await idsFor(s.letter.id, { state: 'approved' })).toEqual([s.approvedVerified.id, s.approvedPlain.id]);
     expect(await idsFor(s.letter.id, { state: 'all' })).toHaveLength(4);
     expect(await idsFor(s.letter.id, { verified: 'yes' })).toEqual([s.approvedVerified.id, s.pendingVerified.id]);
@@ -228,7 +229,7 @@ describe('export filters', () => {
   });
 
   it('when a filter value is invalid, then a 422 names it and nothing is written or audited', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     for (const [filters, named] of [
       [{ state: 'deleted' }, 'state'],
       [{ verified: 'maybe' }, 'verified'],
@@ -244,7 +245,7 @@ describe('export filters', () => {
       expect((error as AppError).message).toMatch(new RegExp(`^${named} must`));
       expect(written).toBe(0);
     }
-    expect(t.ctx.db.select().from(auditEvents).all()).toEqual([]);
+    expect(await t.ctx.db.select().from(auditEvents)).toEqual([]);
   });
 
   it('when the letter does not exist, then 404 before anything is written', () => {
@@ -254,12 +255,12 @@ describe('export filters', () => {
 
 describe('export records', () => {
   it('when an export finishes, then one audit event records who, which letter, the filters and the row count', async () => {
-    const letter = buildLetter(t.ctx);
-    for (let i = 0; i < 3; i += 1) buildSignature(t.ctx, letter, { state: 'approved' });
-    buildSignature(t.ctx, letter, { state: 'pending' });
+    const letter = await buildLetter(t.ctx);
+    for (let i = 0; i < 3; i += 1) await buildSignature(t.ctx, letter, { state: 'approved' });
+    await buildSignature(t.ctx, letter, { state: 'pending' });
     const actor = { kind: 'system', label: 'test-operator' } as const;
     await exportToText(t.ctx, { letterId: letter.id, filters: { state: 'approved', verified: 'no', since: '2026-10-01' }, includeEmails: false, actor, bom: true });
-    const events = t.ctx.db.select().from(auditEvents).where(eq(auditEvents.action, 'export.csv')).all();
+    const events = await t.ctx.db.select().from(auditEvents).where(eq(auditEvents.action, 'export.csv'));
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       actor: 'test-operator',
@@ -270,7 +271,7 @@ describe('export records', () => {
   });
 
   it('when the reader goes away mid-export, then the export fails, the failure is audited as incomplete, and the database stays usable', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     const insert = t.database.sqlite.prepare("INSERT INTO signatures (letter_id, version_id, name, email, email_key, email_domain, comment, signed_at) VALUES (?, ?, 'N', ?, ?, 'example.org', ?, 0)");
     t.database.sqlite.transaction(() => {
       for (let i = 0; i < 3000; i += 1) insert.run(letter.id, letter.currentVersionId, `s${i}@example.org`, `s${i}@example.org`, 'x'.repeat(200));
@@ -284,14 +285,14 @@ describe('export records', () => {
       },
     });
     await expect(exportSignatures(t.ctx, { letterId: letter.id, filters: {}, includeEmails: true, actor: SYSTEM_ACTOR }, brokenPipe)).rejects.toThrow('client went away');
-    const event = t.ctx.db.select().from(auditEvents).get();
+    const event = await first(t.ctx.db.select().from(auditEvents));
     expect(event?.details).toMatchObject({ complete: false });
     expect((event?.details as { rows: number }).rows).toBeLessThan(3000);
     expect((await postSignature(t.app, letter.slug, signForm({ email: 'after@example.org' }))).status).toBe(303);
   });
 
   it('when people sign while a slow download is in progress, then signing works and the export is one consistent snapshot', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     const insert = t.database.sqlite.prepare("INSERT INTO signatures (letter_id, version_id, name, email, email_key, email_domain, comment, signed_at) VALUES (?, ?, 'N', ?, ?, 'example.org', ?, 0)");
     t.database.sqlite.transaction(() => {
       for (let i = 0; i < 2000; i += 1) insert.run(letter.id, letter.currentVersionId, `s${i}@example.org`, `s${i}@example.org`, 'y'.repeat(200));
@@ -306,12 +307,12 @@ describe('export records', () => {
         else setImmediate(callback);
       },
     });
-    const exporting = exportSignatures(t.ctx, { letterId: letter.id, filters: {}, includeEmails: true, actor: SYSTEM_ACTOR }, slowReader);
+    const exporting = await exportSignatures(t.ctx, { letterId: letter.id, filters: {}, includeEmails: true, actor: SYSTEM_ACTOR }, slowReader);
     while (held.length === 0) await new Promise((resolve) => setImmediate(resolve));
 
     const signing = await postSignature(t.app, letter.slug, signForm({ email: 'during@example.org' }));
     expect(signing.status).toBe(303);
-    expect(signatureByEmail(t.ctx, 'during@example.org')?.state).toBe('unconfirmed');
+    expect((await signatureByEmail(t.ctx, 'during@example.org'))?.state).toBe('unconfirmed');
 
     paused = false;
     held.splice(0).forEach((callback) => callback());

@@ -11,7 +11,7 @@ export const nextHref = (html: string): string | undefined => html.match(/<a hre
 /** The text of the status message at the top of an admin page. */
 export const statusMessage = (html: string): string | undefined => html.match(/<div class="notice" role="status"><p>([^<]*)<\/p>/)?.[1]?.replaceAll('&#39;', "'");
 
-export const signatureStates = (t: Pick<TestApp, 'ctx'>, letterId: number) =>
-  Object.fromEntries(t.ctx.db.select({ id: signatures.id, state: signatures.state, featured: signatures.featured }).from(signatures).where(eq(signatures.letterId, letterId)).all().map((row) => [row.id, `${row.state}${row.featured ? '+featured' : ''}`]));
+export const signatureStates = async (t: Pick<TestApp, 'ctx'>, letterId: number) =>
+  Object.fromEntries((await t.ctx.db.select({ id: signatures.id, state: signatures.state, featured: signatures.featured }).from(signatures).where(eq(signatures.letterId, letterId))).map((row) => [row.id, `${row.state}${row.featured ? '+featured' : ''}`]));
 
-export const auditRows = (t: Pick<TestApp, 'ctx'>, action: string) => t.ctx.db.select().from(auditEvents).where(eq(auditEvents.action, action)).all();
+export const auditRows = async (t: Pick<TestApp, 'ctx'>, action: string) => (await t.ctx.db.select().from(auditEvents).where(eq(auditEvents.action, action)));

@@ -79,7 +79,7 @@ export async function fuzzForm<F>(fuzz: FormFuzzCase<F>, numRuns: number): Promi
   const except = [...(fuzz.session ? ['sessions'] : []), ...(fuzz.writesWhenRefused ?? [])];
   await fc.assert(
     fc.asyncProperty(fuzz.fields, async (form) => {
-      const before = snapshotTables(fuzz.t, except);
+      const before = await snapshotTables(fuzz.t, except);
       const body = encodedBody({ ...(fuzz.session ? { _csrf: fuzz.session.csrfToken } : {}), ...fuzz.body(form) });
       const headers = { ...FORM_HEADERS, ...(fuzz.session ? { cookie: fuzz.session.cookie } : {}) };
       const res = await fuzz.client.send('POST', fuzz.path(form), { headers, body });

@@ -16,9 +16,9 @@ export interface Visit {
  * header and cookie tests assert over all of them, so a new page is covered by adding it here.
  */
 export async function visitPublicSite(env: Record<string, string> = {}): Promise<{ t: TestApp; visits: Visit[] }> {
-  const t = buildTestApp({ env: { TOKEN_LIMIT_PER_HOUR: '6', ...env } });
-  const letter = buildLetter(t.ctx, { moderation: 'post' });
-  const closed = buildLetter(t.ctx, { status: 'closed' });
+  const t = await buildTestApp({ env: { TOKEN_LIMIT_PER_HOUR: '6', ...env } });
+  const letter = await buildLetter(t.ctx, { moderation: 'post' });
+  const closed = await buildLetter(t.ctx, { status: 'closed' });
   const visits: Visit[] = [];
   const visit = async (label: string, pending: request.Test): Promise<Response> => {
     const res = await pending;
@@ -37,16 +37,16 @@ export async function visitPublicSite(env: Record<string, string> = {}): Promise
   t.clock.advance(10_000);
   await visit('sign', postSignature(t.app, letter.slug, signForm({ email: 'visitor@example.org', stamp: stampFrom(page.text) })));
   await visit('check your email', app().get(`/letters/${letter.slug}/check-your-email`));
-  const confirmToken = tokenFromOutbox(t.ctx, 'visitor@example.org', 'confirm');
+  const confirmToken = await tokenFromOutbox(t.ctx, 'visitor@example.org', 'confirm');
   await visit('confirm page', app().get(`/signatures/confirm/${confirmToken}`));
   await visit('confirm', app().post(`/signatures/confirm/${confirmToken}`));
-  const withdrawToken = tokenFromOutbox(t.ctx, 'visitor@example.org', 'withdraw');
+  const withdrawToken = await tokenFromOutbox(t.ctx, 'visitor@example.org', 'withdraw');
   await visit('withdraw page', app().get(`/signatures/withdraw/${withdrawToken}`));
   await visit('withdraw', app().post(`/signatures/withdraw/${withdrawToken}`));
   await visit('confirm link after withdrawal (404)', app().post(`/signatures/confirm/${confirmToken}`));
   await postSignature(t.app, letter.slug, signForm({ email: 'late@example.org', stamp: stampFrom(page.text) }));
   t.clock.advanceDays(8);
-  await visit('expired confirm link (410)', app().post(`/signatures/confirm/${tokenFromOutbox(t.ctx, 'late@example.org', 'confirm')}`));
+  await visit('expired confirm link (410)', app().post(`/signatures/confirm/${await tokenFromOutbox(t.ctx, 'late@example.org', 'confirm')}`));
 
   await visit('invalid form (422)', postSignature(t.app, letter.slug, signForm({ email: 'not an address' })));
   await visit('closed letter (409)', postSignature(t.app, closed.slug, signForm()));

@@ -14,25 +14,25 @@ import { loginAs } from '../helpers/organisers.js';
 const DAY = 24 * 60 * 60 * 1000;
 
 let t: TestApp;
-beforeEach(() => {
+beforeEach(async () => {
   // The command line reads the real clock: the test's starts there too.
-  t = buildTestApp({ clock: new TestClock(Date.now()) });
+  t = await buildTestApp({ clock: new TestClock(Date.now()) });
 });
 afterEach(() => t.close());
 
 /** A letter that closed 40 days ago (at its closing time, or by hand) and whose signatories were anonymised since. */
-function anonymisedLetter(closed: 'at its closing time' | 'by hand' = 'at its closing time'): LetterRow {
+async function anonymisedLetter(closed: 'at its closing time' | 'by hand' = 'at its closing time'): Promise<LetterRow> {
   const fortyDaysAgo = new Date(t.clock.now().getTime() - 40 * DAY);
-  const letter = buildLetter(t.ctx, { moderation: 'post', closesAt: closed === 'by hand' ? null : fortyDaysAgo });
+  const letter = await buildLetter(t.ctx, { moderation: 'post', closesAt: closed === 'by hand' ? null : fortyDaysAgo });
   if (closed === 'by hand') t.database.sqlite.prepare("UPDATE letters SET status = 'closed', updated_at = ? WHERE id = ?").run(fortyDaysAgo.getTime(), letter.id);
-  buildSignature(t.ctx, letter, { state: 'approved' });
-  anonymiseLetter(t.ctx, { letterId: letter.id, actor: SYSTEM_ACTOR });
+  await buildSignature(t.ctx, letter, { state: 'approved' });
+  await anonymiseLetter(t.ctx, { letterId: letter.id, actor: SYSTEM_ACTOR });
   return reloadLetter(t.ctx, letter.slug);
 }
 
 describe('an anonymised letter', () => {
   it('when an owner opens it again in the admin, then 409 says why and it stays closed', async () => {
-    const letter = anonymisedLetter('by hand');
+    const letter = await anonymisedLetter('by hand');
     const owner = await loginAs(t, 'owner');
 
     const res = await owner.agent.post(`/admin/letters/${letter.slug}/status`).type('form').send({ _csrf: owner.csrfToken, status: 'open' });
@@ -40,11 +40,11 @@ describe('an anonymised letter', () => {
     expect(res.status).toBe(409);
     expect(res.text).toContain('signatories were anonymised');
     expect(res.text).toContain('counted twice');
-    expect(reloadLetter(t.ctx, letter.slug).status).toBe('closed');
+    expect((await reloadLetter(t.ctx, letter.slug)).status).toBe('closed');
   });
 
   it('when an owner moves its closing time into the future, then 409 says why next to the field and nothing changes', async () => {
-    const letter = anonymisedLetter();
+    const letter = await anonymisedLetter();
     const owner = await loginAs(t, 'owner');
 
     const res = await owner.agent
@@ -58,7 +58,7 @@ describe('an anonymised letter', () => {
   });
 
   it('when `letter import --update` would open it again, then the command refuses with the reason and the letter is unchanged', async () => {
-    const letter = anonymisedLetter('by hand');
+    const letter = await anonymisedLetter('by hand');
     const file = join(tempDir(), 'letter.md');
     writeFileSync(file, `---\nslug: ${letter.slug}\ntitle: Reopened\nstatus: open\nmoderation: post\n---\n\nA new text.\n`);
 
@@ -70,13 +70,13 @@ describe('an anonymised letter', () => {
   }, 60_000);
 
   it('when an owner edits the text of a closed anonymised letter without reopening it, then that is allowed', async () => {
-    const letter = anonymisedLetter();
+    const letter = await anonymisedLetter();
     const owner = await loginAs(t, 'owner');
     await owner.agent
       .post(`/admin/letters/${letter.slug}`)
       .type('form')
       .send({ _csrf: owner.csrfToken, title: 'A corrected title', summary: letter.summary, body: letter.body, moderation: 'post', opens_at: '', closes_at: new Date(letter.closesAt!.getTime()).toISOString().slice(0, 16) })
       .expect(303);
-    expect(reloadLetter(t.ctx, letter.slug).title).toBe('A corrected title');
+    expect((await reloadLetter(t.ctx, letter.slug)).title).toBe('A corrected title');
   });
 });

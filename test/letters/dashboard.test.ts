@@ -5,8 +5,8 @@ import { buildLetter, buildSignature } from '../helpers/factories.js';
 import { loginAs } from '../helpers/organisers.js';
 
 let t: TestApp;
-beforeEach(() => {
-  t = buildTestApp();
+beforeEach(async () => {
+  t = await buildTestApp();
 });
 afterEach(() => t.close());
 
@@ -18,10 +18,10 @@ const outboxCount = (html: string, state: string): number => Number(html.match(n
 
 describe('the dashboard', () => {
   it('when letters have signatures in every state and mail in every state, then it shows each count', async () => {
-    const busy = buildLetter(t.ctx);
-    const quiet = buildLetter(t.ctx, { status: 'draft' });
+    const busy = await buildLetter(t.ctx);
+    const quiet = await buildLetter(t.ctx, { status: 'draft' });
     const states = { unconfirmed: 3, pending: 2, approved: 4, rejected: 1, withdrawn: 2 } as const;
-    for (const [state, n] of Object.entries(states)) for (let i = 0; i < n; i += 1) buildSignature(t.ctx, busy, { state: state as keyof typeof states });
+    for (const [state, n] of Object.entries(states)) for (let i = 0; i < n; i += 1) await buildSignature(t.ctx, busy, { state: state as keyof typeof states });
     const mail = { queued: 2, sending: 1, sent: 5, failed: 1 } as const;
     for (const [state, n] of Object.entries(mail)) {
       for (let i = 0; i < n; i += 1) {

@@ -7,7 +7,7 @@ import { loginAs, type SignedIn } from '../helpers/organisers.js';
 let t: TestApp;
 let owner: SignedIn;
 beforeEach(async () => {
-  t = buildTestApp();
+  t = await buildTestApp();
   owner = await loginAs(t, 'owner');
 });
 afterEach(() => t.close());
@@ -59,11 +59,11 @@ describe('creating a letter', () => {
   });
 
   it('when the address is taken, then 409 with the error on the field and nothing stored', async () => {
-    const existing = buildLetter(t.ctx);
+    const existing = await buildLetter(t.ctx);
     const res = await create({ slug: existing.slug });
     expect(res.status).toBe(409);
     expect(res.text).toContain('Another letter already has this address');
-    expect(reloadLetter(t.ctx, existing.slug).title).toBe(existing.title);
+    expect((await reloadLetter(t.ctx, existing.slug)).title).toBe(existing.title);
   });
 
   it('when Preview is pressed, then the Markdown is rendered on the page and nothing is saved', async () => {
@@ -79,7 +79,7 @@ describe('creating a letter', () => {
     const body = 'We, the undersigned, ask for change. '.repeat(1500);
     expect(body.length).toBeGreaterThan(50_000);
     await create({ body }).expect(303);
-    expect(reloadLetter(t.ctx, 'stop-the-rule').body).toBe(body.trim());
+    expect((await reloadLetter(t.ctx, 'stop-the-rule')).body).toBe(body.trim());
   });
 
   it('when the closing time is before the opening time, then the form says so', async () => {
@@ -93,7 +93,7 @@ describe('editing and publishing', () => {
   it('when a draft is edited, then its single version is rewritten and the slug may change', async () => {
     await create().expect(303);
     await edit('stop-the-rule', { slug: 'stop-the-export-rule', body: 'Second draft.' }).expect(303);
-    const letter = reloadLetter(t.ctx, 'stop-the-export-rule');
+    const letter = await reloadLetter(t.ctx, 'stop-the-export-rule');
     expect(letter.body).toBe('Second draft.');
     expect(versions(letter.id)).toEqual([expect.objectContaining({ number: 1, body: 'Second draft.' })]);
   });
@@ -102,19 +102,19 @@ describe('editing and publishing', () => {
     await create().expect(303);
     t.clock.advance(20 * 60 * 1000);
     await setStatus('stop-the-rule', 'open').expect(303);
-    const letter = reloadLetter(t.ctx, 'stop-the-rule');
+    const letter = await reloadLetter(t.ctx, 'stop-the-rule');
     expect(letter.status).toBe('open');
     expect(versions(letter.id)[0]?.published_at).toBe(t.clock.now().getTime());
     expect((await request(t.app).get('/letters/stop-the-rule')).status).toBe(200);
     const res = await edit('stop-the-rule', { slug: 'another-address' });
     expect(res.status).toBe(409);
     expect(res.text).toContain('cannot change once the letter has been published');
-    expect(reloadLetter(t.ctx, 'stop-the-rule').slug).toBe('stop-the-rule');
+    expect((await reloadLetter(t.ctx, 'stop-the-rule')).slug).toBe('stop-the-rule');
     expect((await owner.agent.get('/admin/letters/stop-the-rule/edit')).text).toContain('(fixed: the letter has been public)');
   });
 
   it('when the text of an open letter changes, then a new version is published and each signature keeps the version it signed', async () => {
-    const letter = buildLetter(t.ctx, { moderation: 'post' });
+    const letter = await buildLetter(t.ctx, { moderation: 'post' });
     await postSignature(t.app, letter.slug, signForm({ email: 'early@example.org' })).expect(303);
     const res = await edit(letter.slug, { title: letter.title, summary: letter.summary, moderation: 'post', body: 'A changed text.\n\nWith a new paragraph.' });
     expect(res.status).toBe(303);
@@ -122,7 +122,7 @@ describe('editing and publishing', () => {
     expect((await owner.agent.get(res.headers.location as string)).text).toContain('Version 2 of the text is now published');
     await postSignature(t.app, letter.slug, signForm({ email: 'late@example.org' })).expect(303);
     // Confirming after the change does not move the early signer onto the new text.
-    await request(t.app).post(`/signatures/confirm/${tokenFromOutbox(t.ctx, 'early@example.org', 'confirm')}`).expect(200);
+    await request(t.app).post(`/signatures/confirm/${await tokenFromOutbox(t.ctx, 'early@example.org', 'confirm')}`).expect(200);
 
     const all = versions(letter.id);
     expect(all.map((version) => version.number)).toEqual([1, 2]);
@@ -131,19 +131,19 @@ describe('editing and publishing', () => {
     const versionIds = t.database.sqlite.prepare('SELECT id, number FROM letter_versions WHERE letter_id = ?').all(letter.id) as Array<{ id: number; number: number }>;
     const idOf = (n: number) => versionIds.find((version) => version.number === n)?.id;
     expect(signatureByEmail(t.ctx, 'early@example.org')).toMatchObject({ versionId: idOf(1), state: 'approved' });
-    expect(signatureByEmail(t.ctx, 'late@example.org')?.versionId).toBe(idOf(2));
+    expect((await signatureByEmail(t.ctx, 'late@example.org'))?.versionId).toBe(idOf(2));
     expect((await request(t.app).get(`/letters/${letter.slug}`)).text).toContain('With a new paragraph.');
   });
 
   it('when only the settings of an open letter change, then no new version is published', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     await edit(letter.slug, { title: letter.title, summary: letter.summary, body: letter.body, moderation: 'post' }).expect(303);
-    expect(reloadLetter(t.ctx, letter.slug).moderation).toBe('post');
+    expect((await reloadLetter(t.ctx, letter.slug)).moderation).toBe('post');
     expect(versions(letter.id)).toHaveLength(1);
   });
 
   it('when the opening time is in the future, then the letter shows as scheduled and refuses signatures until then', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     const opens = new Date(t.clock.now().getTime() + 2 * 60 * 60 * 1000).toISOString().slice(0, 16);
     await edit(letter.slug, { title: letter.title, summary: letter.summary, body: letter.body, opens_at: opens }).expect(303);
     expect((await request(t.app).get(`/letters/${letter.slug}`)).text).toContain('Not open yet');
@@ -153,14 +153,14 @@ describe('editing and publishing', () => {
   });
 
   it('when a letter is closed and reopened, then signing stops and starts again; a public letter never becomes a draft', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     await setStatus(letter.slug, 'closed').expect(303);
     expect((await postSignature(t.app, letter.slug, signForm())).status).toBe(409);
     expect((await request(t.app).get(`/letters/${letter.slug}`)).text).toContain('This letter is closed');
     await setStatus(letter.slug, 'open').expect(303);
     expect((await postSignature(t.app, letter.slug, signForm())).status).toBe(303);
     expect((await setStatus(letter.slug, 'draft')).status).toBe(422);
-    expect(reloadLetter(t.ctx, letter.slug).status).toBe('open');
+    expect((await reloadLetter(t.ctx, letter.slug)).status).toBe('open');
     const statusChanges = t.database.sqlite.prepare("SELECT details FROM audit_events WHERE action = 'letter.status' ORDER BY id").all() as Array<{ details: string }>;
     expect(statusChanges.map((row) => JSON.parse(row.details))).toEqual([{ from: 'open', to: 'closed' }, { from: 'closed', to: 'open' }]);
   });

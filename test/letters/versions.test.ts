@@ -8,8 +8,8 @@ import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buildLetter } from '../helpers/factories.js';
 
 let t: TestApp;
-beforeEach(() => {
-  t = buildTestApp();
+beforeEach(async () => {
+  t = await buildTestApp();
 });
 afterEach(() => t.close());
 
@@ -20,9 +20,9 @@ const reviseText = (letter: LetterRow, changes: Partial<Pick<LetterRow, 'title' 
 
 describe('revision history', () => {
   it('when a letter has three versions, then the history lists them newest first with hashes and links to each change', async () => {
-    const letter = buildLetter(t.ctx, { body: 'We ask for change.' });
-    reviseText(letter, { body: 'We ask for real change.' });
-    const third = reviseText(letter, { body: 'We ask for real change now.', title: 'A sharper title' });
+    const letter = await buildLetter(t.ctx, { body: 'We ask for change.' });
+    await reviseText(letter, { body: 'We ask for real change.' });
+    const third = await reviseText(letter, { body: 'We ask for real change now.', title: 'A sharper title' });
     const page = await request(t.app).get(`/letters/${letter.slug}/versions`);
     expect(page.status).toBe(200);
     const numbers = [...page.text.matchAll(/>Version (\d+)<\/a>/g)].map((match) => Number(match[1]));
@@ -33,13 +33,13 @@ describe('revision history', () => {
   });
 
   it('when the letter page is shown, then it links to the revision history', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     expect((await request(t.app).get(`/letters/${letter.slug}`)).text).toContain(`href="/letters/${letter.slug}/versions"`);
   });
 
   it('when an old version is opened, then its own text is shown, marked as not current', async () => {
-    const letter = buildLetter(t.ctx, { body: 'The original wording.' });
-    reviseText(letter, { body: 'The new wording.' });
+    const letter = await buildLetter(t.ctx, { body: 'The original wording.' });
+    await reviseText(letter, { body: 'The new wording.' });
     const old = await request(t.app).get(`/letters/${letter.slug}/versions/1`);
     expect(old.status).toBe(200);
     expect(old.text).toContain('The original wording.');
@@ -49,8 +49,8 @@ describe('revision history', () => {
   });
 
   it('when two versions are compared, then added words are in <ins>, removed in <del>, and the letter text is escaped', async () => {
-    const letter = buildLetter(t.ctx, { body: 'We ask the <b>ministry</b> to pause.\n\nSecond paragraph stays.' });
-    reviseText(letter, { body: 'We ask the <b>ministry</b> to withdraw the rule.\n\nSecond paragraph stays.' });
+    const letter = await buildLetter(t.ctx, { body: 'We ask the <b>ministry</b> to pause.\n\nSecond paragraph stays.' });
+    await reviseText(letter, { body: 'We ask the <b>ministry</b> to withdraw the rule.\n\nSecond paragraph stays.' });
     const res = await request(t.app).get(`/letters/${letter.slug}/versions/1..2`);
     expect(res.status).toBe(200);
     expect(res.text).toContain('to <del>pause</del><ins>withdraw the rule</ins>.');
@@ -60,20 +60,20 @@ describe('revision history', () => {
   });
 
   it('when the compare form is sent, then it redirects to the canonical comparison address', async () => {
-    const letter = buildLetter(t.ctx);
-    reviseText(letter, { body: 'Changed.' });
+    const letter = await buildLetter(t.ctx);
+    await reviseText(letter, { body: 'Changed.' });
     const res = await request(t.app).get(`/letters/${letter.slug}/versions?from=1&to=2`);
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`/letters/${letter.slug}/versions/1..2`);
   });
 
   it.each(['9', '1..9', 'abc', '1...2', '-1', '1..'])('when the version reference is "%s", then 404', async (ref) => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     expect((await request(t.app).get(`/letters/${letter.slug}/versions/${ref}`)).status).toBe(404);
   });
 
   it('when the letter is a draft, then its history is 404 like the letter itself', async () => {
-    const letter = buildLetter(t.ctx, { status: 'draft' });
+    const letter = await buildLetter(t.ctx, { status: 'draft' });
     expect((await request(t.app).get(`/letters/${letter.slug}/versions`)).status).toBe(404);
     expect((await request(t.app).get(`/letters/${letter.slug}/versions/1`)).status).toBe(404);
   });

@@ -7,16 +7,16 @@ import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buildLetter, buildSignature } from '../helpers/factories.js';
 
 let t: TestApp;
-beforeEach(() => {
-  t = buildTestApp();
+beforeEach(async () => {
+  t = await buildTestApp();
 });
 afterEach(() => t.close());
 
 describe('the JSON API', () => {
   it('when a letter is read, then its title, status, counts, breakdown and current version hash come with open CORS, a short public cache and an ETag', async () => {
-    const letter = buildLetter(t.ctx);
-    buildSignature(t.ctx, letter, { state: 'approved', organisationText: 'Acme' });
-    buildSignature(t.ctx, letter, { state: 'pending' });
+    const letter = await buildLetter(t.ctx);
+    await buildSignature(t.ctx, letter, { state: 'approved', organisationText: 'Acme' });
+    await buildSignature(t.ctx, letter, { state: 'pending' });
     const res = await request(t.app).get(`/api/letters/${letter.slug}`).set('Origin', 'https://news.example').expect(200);
     expect(res.headers['access-control-allow-origin']).toBe('*');
     expect(res.headers['cache-control']).toBe('public, max-age=30');
@@ -32,12 +32,12 @@ describe('the JSON API', () => {
     const etag = res.headers.etag as string;
     expect(etag).toBeTruthy();
     await request(t.app).get(`/api/letters/${letter.slug}`).set('If-None-Match', etag).expect(304);
-    buildSignature(t.ctx, letter, { state: 'approved' });
+    await buildSignature(t.ctx, letter, { state: 'approved' });
     await request(t.app).get(`/api/letters/${letter.slug}`).set('If-None-Match', etag).expect(200);
   });
 
   it('when a browser asks before a cross-origin request, then GET is allowed from anywhere', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     const res = await request(t.app).options(`/api/letters/${letter.slug}/signatories`).set('Origin', 'https://news.example').set('Access-Control-Request-Method', 'GET');
     expect(res.status).toBe(204);
     expect(res.headers['access-control-allow-origin']).toBe('*');
@@ -51,9 +51,9 @@ describe('the JSON API', () => {
   });
 
   it('when signatories are listed, then each has name, role, organisation, verified domain and date, and nothing else', async () => {
-    const letter = buildLetter(t.ctx);
-    const nvidia = createOrganisation(t.ctx, { name: 'NVIDIA', domains: ['nvidia.com'], actor: SYSTEM_ACTOR });
-    buildSignature(t.ctx, letter, { state: 'approved', name: 'Grace', email: 'grace@research.nvidia.com', organisationText: 'nvidia corp', organisationId: nvidia.id, affiliationVerified: true, featured: true });
+    const letter = await buildLetter(t.ctx);
+    const nvidia = await createOrganisation(t.ctx, { name: 'NVIDIA', domains: ['nvidia.com'], actor: SYSTEM_ACTOR });
+    await buildSignature(t.ctx, letter, { state: 'approved', name: 'Grace', email: 'grace@research.nvidia.com', organisationText: 'nvidia corp', organisationId: nvidia.id, affiliationVerified: true, featured: true });
     const res = await request(t.app).get(`/api/letters/${letter.slug}/signatories`).expect(200);
     expect(res.headers['access-control-allow-origin']).toBe('*');
     const grace = { name: 'Grace', title: 'Engineer', organisation: 'NVIDIA', verifiedAffiliation: { domain: 'nvidia.com' }, signedAt: t.clock.now().toISOString() };
@@ -64,8 +64,8 @@ describe('the JSON API', () => {
 
 describe('the embeddable counter', () => {
   it('when the embed is loaded, then any site may frame it and it shows the count and a link to sign', async () => {
-    const letter = buildLetter(t.ctx);
-    buildSignature(t.ctx, letter, { state: 'approved' });
+    const letter = await buildLetter(t.ctx);
+    await buildSignature(t.ctx, letter, { state: 'approved' });
     const res = await request(t.app).get(`/letters/${letter.slug}/embed`).expect(200);
     expect(res.headers['x-frame-options']).toBeUndefined();
     expect(res.headers['content-security-policy']).toContain('frame-ancestors *');
@@ -77,7 +77,7 @@ describe('the embeddable counter', () => {
   });
 
   it('when any other page is loaded, then no site may frame it', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     for (const path of ['/', `/letters/${letter.slug}`, `/letters/${letter.slug}/signatories`, `/api/letters/${letter.slug}`, `/letters/${letter.slug}/embed/extra`, '/no-such-page']) {
       const res = await request(t.app).get(path);
       expect(res.headers['x-frame-options'], path).toBe('DENY');
@@ -86,7 +86,7 @@ describe('the embeddable counter', () => {
   });
 
   it('when the letter is closed, then the embed says so and links to read it instead of to sign', async () => {
-    const letter = buildLetter(t.ctx, { status: 'closed' });
+    const letter = await buildLetter(t.ctx, { status: 'closed' });
     const res = await request(t.app).get(`/letters/${letter.slug}/embed`).expect(200);
     expect(res.text).toContain('Read the letter');
     expect(res.text).not.toContain('Sign the letter');
@@ -95,10 +95,10 @@ describe('the embeddable counter', () => {
 
 describe('the CSV download', () => {
   it('when a journalist downloads the list, then it holds what the list shows, with formulas defused and no email address', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     const names = ['=HYPERLINK("http://evil")', '+SUM(A1)', '-2+3', '@cmd', '\tTabbed', 'Zoë "Quotes", Comma'];
-    for (const name of names) buildSignature(t.ctx, letter, { state: 'approved', name, organisationText: 'Acme, Inc.' });
-    buildSignature(t.ctx, letter, { state: 'pending', name: 'Not Yet Approved' });
+    for (const name of names) await buildSignature(t.ctx, letter, { state: 'approved', name, organisationText: 'Acme, Inc.' });
+    await buildSignature(t.ctx, letter, { state: 'pending', name: 'Not Yet Approved' });
     const res = await request(t.app).get(`/letters/${letter.slug}/signatories.csv`).expect(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toBe(`attachment; filename="${letter.slug}-signatories.csv"`);
@@ -112,9 +112,9 @@ describe('the CSV download', () => {
   });
 
   it('when the list is longer than one read, then every listed signatory is in the file once', async () => {
-    const letter = buildLetter(t.ctx);
-    t.ctx.db.transaction((tx) => {
-      for (let i = 0; i < 1234; i += 1) buildSignature({ ...t.ctx, db: tx }, letter, { state: 'approved', name: `Person ${i}` });
+    const letter = await buildLetter(t.ctx);
+    t.ctx.db.transaction(async (tx) => {
+      for (let i = 0; i < 1234; i += 1) await buildSignature({ ...t.ctx, db: tx }, letter, { state: 'approved', name: `Person ${i}` });
     });
     const res = await request(t.app).get(`/letters/${letter.slug}/signatories.csv`).expect(200);
     const rows = parse(res.text, { bom: true, columns: true }) as Array<Record<string, string>>;

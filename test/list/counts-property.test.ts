@@ -1,3 +1,4 @@
+import { first } from '../../server/db/database.js';
 import { eq, sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -32,46 +33,46 @@ type Action = typeof action extends fc.Arbitrary<infer A> ? A : never;
 const emailOf = (who: number) => (who % 2 === 0 ? `p${who}@nvidia.com` : who % 3 === 0 ? `p${who}@eu.nvidia.com.evil.io` : `p${who}@amd.com`);
 
 /** Runs one action as a user or organiser would; refusals the app gives by design (410 withdrawn, 409) are part of the sequence. */
-function perform(t: TestApp, slug: string, letterId: number, step: Action): void {
+async function perform(t: TestApp, slug: string, letterId: number, step: Action): Promise<void> {
   const ctx = t.ctx;
-  const find = (name: string) => listOrganisations(ctx.db).find((o) => o.name === name);
+  const find = async (name: string) => (await listOrganisations(ctx.db)).find((o) => o.name === name);
   const signatureOf = (who: number) => signatureByEmail(ctx, emailOf(who));
   try {
     switch (step.kind) {
       case 'sign':
-        signLetter(ctx, { slug, client: undefined, form: signForm.parse({ name: `Person ${step.who}`, email: emailOf(step.who), organisation: step.organisation, public: step.public ? 'yes' : 'no' }) });
+        await signLetter(ctx, { slug, client: undefined, form: signForm.parse({ name: `Person ${step.who}`, email: emailOf(step.who), organisation: step.organisation, public: step.public ? 'yes' : 'no' }) });
         return;
       case 'confirm':
-        if (signatureOf(step.who)?.state === 'unconfirmed') confirmSignature(ctx, tokenFromOutbox(ctx, emailOf(step.who), 'confirm'));
+        if ((await signatureOf(step.who))?.state === 'unconfirmed') await confirmSignature(ctx, tokenFromOutbox(ctx, emailOf(step.who), 'confirm'));
         return;
       case 'withdraw': {
-        const state = signatureOf(step.who)?.state;
-        if (state && state !== 'unconfirmed' && state !== 'withdrawn') withdrawSignature(ctx, tokenFromOutbox(ctx, emailOf(step.who), 'withdraw'));
+        const state = (await signatureOf(step.who))?.state;
+        if (state && state !== 'unconfirmed' && state !== 'withdrawn') await withdrawSignature(ctx, tokenFromOutbox(ctx, emailOf(step.who), 'withdraw'));
         return;
       }
       case 'moderate': {
-        const ids = step.whos.map((who) => signatureOf(who)?.id).filter((id): id is number => id !== undefined);
-        if (ids.length > 0) moderateSignatures(ctx, { letterId, ids, action: step.action, actor: SYSTEM_ACTOR });
+        const ids = step.whos.map(async (who) => (await signatureOf(who))?.id).filter((id): id is number => id !== undefined);
+        if (ids.length > 0) await moderateSignatures(ctx, { letterId, ids, action: step.action, actor: SYSTEM_ACTOR });
         return;
       }
       case 'togglePublic': {
         // No signer-facing action changes visibility yet; any write to the column must keep the counts.
-        const signature = signatureOf(step.who);
+        const signature = await signatureOf(step.who);
         if (signature) ctx.db.update(signatures).set({ showPublic: !signature.showPublic }).where(eq(signatures.id, signature.id)).run();
         return;
       }
       case 'approveVerified':
-        approveVerifiedPending(ctx, { letterId, actor: SYSTEM_ACTOR });
+        await approveVerifiedPending(ctx, { letterId, actor: SYSTEM_ACTOR });
         return;
       case 'setDomains':
-        setOrganisationDomains(ctx, { id: find('Nvidia')!.id, domains: step.domains, actor: SYSTEM_ACTOR });
+        await setOrganisationDomains(ctx, { id: (await find('Nvidia'))!.id, domains: step.domains, actor: SYSTEM_ACTOR });
         return;
       case 'createAmd':
-        if (!find('AMD')) createOrganisation(ctx, { name: 'AMD', domains: [], actor: SYSTEM_ACTOR });
+        if (!(await find('AMD'))) await createOrganisation(ctx, { name: 'AMD', domains: [], actor: SYSTEM_ACTOR });
         return;
       case 'mergeAmdIntoNvidia': {
-        const amd = find('AMD');
-        if (amd) mergeOrganisations(ctx, { keepId: find('Nvidia')!.id, removeId: amd.id, actor: SYSTEM_ACTOR });
+        const amd = await find('AMD');
+        if (amd) await mergeOrganisations(ctx, { keepId: (await find('Nvidia'))!.id, removeId: amd.id, actor: SYSTEM_ACTOR });
         return;
       }
     }
@@ -80,12 +81,12 @@ function perform(t: TestApp, slug: string, letterId: number, step: Action): void
   }
 }
 
-function checkInvariants(t: TestApp, slug: string, letterId: number): void {
+async function checkInvariants(t: TestApp, slug: string, letterId: number): Promise<void> {
   const db = t.ctx.db;
   const byState = Object.fromEntries(
-    db.select({ state: signatures.state, n: sql<number>`count(*)` }).from(signatures).where(eq(signatures.letterId, letterId)).groupBy(signatures.state).all().map((row) => [row.state, row.n]),
+    (await db.select({ state: signatures.state, n: sql<number>`count(*)` }).from(signatures).where(eq(signatures.letterId, letterId)).groupBy(signatures.state)).map((row) => [row.state, row.n]),
   );
-  const listed = db.select({ n: sql<number>`count(*)` }).from(signatures).where(sql`${signatures.letterId} = ${letterId} AND ${signatures.state} = 'approved' AND ${signatures.showPublic} = 1`).get()?.n ?? 0;
+  const listed = (await first(db.select({ n: sql<number>`count(*)` }).from(signatures).where(sql`${signatures.letterId} = ${letterId} AND ${signatures.state} = 'approved' AND ${signatures.showPublic} = 1`)))?.n ?? 0;
   expect(reloadLetter(t.ctx, slug)).toMatchObject({
     countUnconfirmed: byState.unconfirmed ?? 0,
     countPending: byState.pending ?? 0,
@@ -95,17 +96,16 @@ function checkInvariants(t: TestApp, slug: string, letterId: number): void {
     countListed: listed,
   });
 
-  const groups = db
+  const groups = await db
     .select({ group: sql<string>`organisation_group`, n: sql<number>`count(*)` })
     .from(signatures)
     .where(sql`${signatures.letterId} = ${letterId} AND ${signatures.state} = 'approved' AND ${signatures.showPublic} = 1 AND organisation_group IS NOT NULL`)
-    .groupBy(sql`organisation_group`)
-    .all();
-  const stored = db.select().from(letterOrganisationCounts).where(eq(letterOrganisationCounts.letterId, letterId)).all();
+    .groupBy(sql`organisation_group`);
+  const stored = await db.select().from(letterOrganisationCounts).where(eq(letterOrganisationCounts.letterId, letterId));
   expect(new Map(stored.map((row) => [row.organisationGroup, row.listed]))).toEqual(new Map(groups.map((row) => [row.group, row.n])));
 
-  const domains = new Map(listOrganisations(db).map((o) => [o.id, o.domains]));
-  for (const signature of db.select().from(signatures).where(eq(signatures.letterId, letterId)).all()) {
+  const domains = new Map((await listOrganisations(db)).map((o) => [o.id, o.domains]));
+  for (const signature of (await db.select().from(signatures).where(eq(signatures.letterId, letterId)))) {
     const confirmed = ['pending', 'approved', 'rejected'].includes(signature.state);
     const within = (domains.get(signature.organisationId ?? -1) ?? []).some((domain) => isWithinDomain(signature.emailDomain, domain));
     expect({ id: signature.id, verified: signature.affiliationVerified }).toEqual({ id: signature.id, verified: confirmed && within });
@@ -115,13 +115,13 @@ function checkInvariants(t: TestApp, slug: string, letterId: number): void {
 describe('counts kept by the database', () => {
   it('when any sequence of signing, confirming, moderating, withdrawing, visibility changes and organisation edits runs, then the stored counts, breakdown and verified marks equal a recount', () => {
     fc.assert(
-      fc.property(fc.constantFrom('pre' as const, 'post' as const), fc.array(action, { minLength: 10, maxLength: 40, size: 'max' }), (moderation, steps) => {
-        const t = buildTestApp();
+      fc.property(fc.constantFrom('pre' as const, 'post' as const), fc.array(action, { minLength: 10, maxLength: 40, size: 'max' }), async (moderation, steps) => {
+        const t = await buildTestApp();
         try {
-          createOrganisation(t.ctx, { name: 'Nvidia', domains: ['nvidia.com'], actor: SYSTEM_ACTOR });
-          const letter = buildLetter(t.ctx, { moderation });
-          for (const step of steps) perform(t, letter.slug, letter.id, step);
-          checkInvariants(t, letter.slug, letter.id);
+          await createOrganisation(t.ctx, { name: 'Nvidia', domains: ['nvidia.com'], actor: SYSTEM_ACTOR });
+          const letter = await buildLetter(t.ctx, { moderation });
+          for (const step of steps) await perform(t, letter.slug, letter.id, step);
+          await checkInvariants(t, letter.slug, letter.id);
         } finally {
           void t.close();
         }

@@ -7,14 +7,14 @@ import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buildLetter, buildSignature } from '../helpers/factories.js';
 
 let t: TestApp;
-beforeEach(() => {
-  t = buildTestApp();
+beforeEach(async () => {
+  t = await buildTestApp();
 });
 afterEach(() => t.close());
 
 describe('paging the public list', () => {
   it('when new signatures are approved between pages, then paging still returns every earlier approved signature exactly once', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     const before = Array.from({ length: 57 }, (_, i) => buildSignature(t.ctx, letter, { state: i % 5 === 0 ? 'pending' : 'approved', name: `Early ${i}` }));
     const expected = before.filter((s) => s.state === 'approved').map((s) => s.name);
     const seen: string[] = [];
@@ -25,7 +25,7 @@ describe('paging the public list', () => {
       const body = (await request(t.app).get(url.pathname + url.search).expect(200)).body as { signatories: Array<{ name: string }>; next: string | null };
       seen.push(...body.signatories.map((s) => s.name));
       // Someone signs and is approved while the reader is between pages; an earlier one is approved late.
-      buildSignature(t.ctx, letter, { state: 'approved', name: `Late ${pages}` });
+      await buildSignature(t.ctx, letter, { state: 'approved', name: `Late ${pages}` });
       next = body.next;
       pages += 1;
     }
@@ -36,8 +36,8 @@ describe('paging the public list', () => {
   });
 
   it('when the HTML list has more than a page, then the "Older signatories" link leads to the rest, with the search kept', async () => {
-    const letter = buildLetter(t.ctx);
-    for (let i = 0; i < 105; i += 1) buildSignature(t.ctx, letter, { state: 'approved', name: `Signer Number ${String(i).padStart(3, '0')}` });
+    const letter = await buildLetter(t.ctx);
+    for (let i = 0; i < 105; i += 1) await buildSignature(t.ctx, letter, { state: 'approved', name: `Signer Number ${String(i).padStart(3, '0')}` });
     const first = await request(t.app).get(`/letters/${letter.slug}/signatories?q=Number`).expect(200);
     const href = first.text.match(/<a href="([^"]+)" rel="next">Older signatories<\/a>/)?.[1]?.replace(/&amp;/g, '&');
     expect(href).toMatch(/\?q=Number&cursor=\d+$/);
@@ -49,7 +49,7 @@ describe('paging the public list', () => {
   });
 
   it('when the cursor or limit is malformed, then 400 rather than a page', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     for (const query of ['cursor=abc', 'cursor=-3', 'limit=0', 'limit=5000', 'cursor=1.5']) {
       expect((await request(t.app).get(`/letters/${letter.slug}/signatories?${query}`)).status, query).toBe(400);
       const api = await request(t.app).get(`/api/letters/${letter.slug}/signatories?${query}`);
@@ -60,21 +60,21 @@ describe('paging the public list', () => {
 });
 
 describe('searching a long list', () => {
-  it('when a search is paged with a small window, then each request examines at most the window and every match still comes once', () => {
-    const letter = buildLetter(t.ctx);
+  it('when a search is paged with a small window, then each request examines at most the window and every match still comes once', async () => {
+    const letter = await buildLetter(t.ctx);
     const matches = new Set<string>();
-    t.ctx.db.transaction((tx) => {
+    t.ctx.db.transaction(async (tx) => {
       for (let i = 0; i < 60; i += 1) {
         const name = i % 7 === 0 ? `Needle ${i}` : `Hay ${i}`;
         if (name.startsWith('Needle')) matches.add(name);
-        buildSignature({ ...t.ctx, db: tx }, letter, { state: 'approved', name });
+        await buildSignature({ ...t.ctx, db: tx }, letter, { state: 'approved', name });
       }
     });
     const seen: string[] = [];
     let cursor: number | undefined;
     let requests = 0;
     do {
-      const page = listPublicSignatories(t.ctx.db, { letterId: letter.id, q: 'needle', cursor, limit: 3, searchWindow: 10 });
+      const page = await listPublicSignatories(t.ctx.db, { letterId: letter.id, q: 'needle', cursor, limit: 3, searchWindow: 10 });
       expect(page.items.length).toBeLessThanOrEqual(3);
       seen.push(...page.items.map((s) => s.name));
       cursor = page.nextCursor ?? undefined;
@@ -85,8 +85,8 @@ describe('searching a long list', () => {
   });
 
   it('when the HTML search stops at its window, then the page says so and offers to search older signatories', async () => {
-    const letter = buildLetter(t.ctx);
-    buildSignature(t.ctx, letter, { state: 'approved', name: 'Old Needle' });
+    const letter = await buildLetter(t.ctx);
+    await buildSignature(t.ctx, letter, { state: 'approved', name: 'Old Needle' });
     // A window's worth of newer signatures in one statement (the factory would take a minute).
     t.database.sqlite
       .prepare(
@@ -127,9 +127,9 @@ describe('the queries behind the public list', () => {
     return rows.map((row) => row.detail).join('\n');
   }
 
-  it('when a page, a filtered page, the featured block and the breakdown are read, then each walks an index in order: no OFFSET, no scan, no sort', () => {
-    const letter = buildLetter(t.ctx);
-    const nvidia = createOrganisation(t.ctx, { name: 'Nvidia', actor: SYSTEM_ACTOR });
+  it('when a page, a filtered page, the featured block and the breakdown are read, then each walks an index in order: no OFFSET, no scan, no sort', async () => {
+    const letter = await buildLetter(t.ctx);
+    const nvidia = await createOrganisation(t.ctx, { name: 'Nvidia', actor: SYSTEM_ACTOR });
     const cases: Array<[string, () => void, string]> = [
       ['page', () => listPublicSignatories(t.ctx.db, { letterId: letter.id, cursor: 500, limit: 100 }), 'signatures_public_list_idx'],
       ['search', () => listPublicSignatories(t.ctx.db, { letterId: letter.id, q: 'ada', cursor: 500, limit: 100 }), 'signatures_public_list_idx'],

@@ -5,20 +5,20 @@ import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buildLetter, buildSignature } from '../helpers/factories.js';
 
 let t: TestApp;
-beforeEach(() => {
-  t = buildTestApp();
+beforeEach(async () => {
+  t = await buildTestApp();
 });
 afterEach(() => t.close());
 
 const HIDDEN_STATES: SignatureState[] = ['unconfirmed', 'pending', 'rejected', 'withdrawn'];
 
 /** One signature per hidden kind with a unique name (featured too, where it could leak through the featured block), and one that must show. */
-function buildEveryKind(letter: ReturnType<typeof buildLetter>) {
+async function buildEveryKind(letter: ReturnType<typeof buildLetter>) {
   const hidden = HIDDEN_STATES.map((state) =>
     buildSignature(t.ctx, letter, { state, name: `Hidden ${state} Person`, organisationText: `Secret ${state} Org`, featured: state !== 'unconfirmed' && state !== 'withdrawn' }),
   );
   hidden.push(buildSignature(t.ctx, letter, { state: 'approved', showPublic: false, featured: true, name: 'Hidden Private Person', organisationText: 'Secret Private Org' }));
-  const shown = buildSignature(t.ctx, letter, { state: 'approved', name: 'Visible Public Person', organisationText: 'Open Org', email: 'visible.person@open-org.example' });
+  const shown = await buildSignature(t.ctx, letter, { state: 'approved', name: 'Visible Public Person', organisationText: 'Open Org', email: 'visible.person@open-org.example' });
   return { hidden, shown };
 }
 
@@ -37,8 +37,8 @@ const surfaces = (slug: string) => [
 
 describe('who appears in public', () => {
   it('when a letter has rejected, pending, unconfirmed, withdrawn and non-public signatures, then none of them is named on any public page, feed or download', async () => {
-    const letter = buildLetter(t.ctx);
-    const { hidden, shown } = buildEveryKind(letter);
+    const letter = await buildLetter(t.ctx);
+    const { hidden, shown } = await buildEveryKind(letter);
     for (const path of surfaces(letter.slug)) {
       const res = await request(t.app).get(path);
       expect(res.status, path).toBe(200);
@@ -52,8 +52,8 @@ describe('who appears in public', () => {
   });
 
   it('when the same letter is shown, then the approved public signer is named everywhere a name is shown, and the non-public one is counted', async () => {
-    const letter = buildLetter(t.ctx);
-    buildEveryKind(letter);
+    const letter = await buildLetter(t.ctx);
+    await buildEveryKind(letter);
     for (const path of surfaces(letter.slug).filter((p) => !p.includes('Hidden') && !p.includes('organisation=') && !p.endsWith('/embed') && p !== `/api/letters/${letter.slug}`)) {
       expect((await request(t.app).get(path)).text, path).toContain('Visible Public Person');
     }
@@ -67,8 +67,8 @@ describe('who appears in public', () => {
   });
 
   it('when a letter is a draft, then its list, feed, download and embed do not exist', async () => {
-    const letter = buildLetter(t.ctx, { status: 'draft' });
-    buildSignature(t.ctx, letter, { state: 'approved', name: 'Draft Signer' });
+    const letter = await buildLetter(t.ctx, { status: 'draft' });
+    await buildSignature(t.ctx, letter, { state: 'approved', name: 'Draft Signer' });
     for (const path of surfaces(letter.slug)) {
       const res = await request(t.app).get(path);
       expect(res.status, path).toBe(404);

@@ -30,7 +30,7 @@ async function peer(): Promise<SmtpPeer> {
 
 /** Worker A is the test app's; worker B has its own connection to the same database file, as a second process would. */
 async function twoWorkers(peerA: SmtpPeer, peerB: SmtpPeer, settingsA: Parameters<typeof smtpSettingsFor>[1] = {}) {
-  t = buildTestApp({ transport: createSmtpTransport(smtpSettingsFor(peerA.url, settingsA)) });
+  t = await buildTestApp({ transport: createSmtpTransport(smtpSettingsFor(peerA.url, settingsA)) });
   const database = openDatabase(t.config.databasePath);
   const worker = createOutboxWorker({ db: database.db, transport: createSmtpTransport(smtpSettingsFor(peerB.url)), logger: pino({ level: 'silent' }), now: t.clock.now, retryHours: 24, eraseSentBodies: false });
   second = { database, worker };
@@ -38,7 +38,7 @@ async function twoWorkers(peerA: SmtpPeer, peerB: SmtpPeer, settingsA: Parameter
 }
 
 async function queueMails(app: TestApp, count: number): Promise<void> {
-  const letter = buildLetter(app.ctx);
+  const letter = await buildLetter(app.ctx);
   for (let i = 0; i < count; i += 1) await postSignature(app.app, letter.slug, signForm({ email: `lease-${i}@example.org` })).expect(303);
 }
 
@@ -59,7 +59,7 @@ describe('two outbox workers on one database', () => {
     hung.hang = true;
     const { app, a, b } = await twoWorkers(hung, good, { connectionTimeoutMs: 1500, greetingTimeoutMs: 1500 });
     await queueMails(app, 1);
-    const slow = a.drain(); // claims the mail, then waits for a greeting that never comes
+    const slow = await a.drain(); // claims the mail, then waits for a greeting that never comes
     expect(outboxFor(app.ctx)[0]).toMatchObject({ state: 'sending', attempts: 1 });
     app.clock.advance(LEASE_MS + 1);
     await b.drain();
@@ -80,7 +80,7 @@ describe('two outbox workers on one database', () => {
     slowPeer.hang = true;
     const { app, a, b } = await twoWorkers(slowPeer, good, { maxConnections: 1, connectionTimeoutMs: 1500, greetingTimeoutMs: 1500 });
     await queueMails(app, 2);
-    const slow = a.drain(); // one connection: the second mail waits behind the first
+    const slow = await a.drain(); // one connection: the second mail waits behind the first
     app.clock.advance(LEASE_MS + 1);
     await b.drain();
     await good.waitForMessages(2);

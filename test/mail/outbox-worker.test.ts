@@ -9,7 +9,7 @@ let t: TestApp;
 
 beforeEach(async () => {
   peer = await startSmtpPeer();
-  t = buildTestApp({ transport: createSmtpTransport(smtpSettingsFor(peer.url)) });
+  t = await buildTestApp({ transport: createSmtpTransport(smtpSettingsFor(peer.url)) });
 });
 afterEach(async () => {
   await t.close();
@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 const queueOneMail = async (email = 'mail@example.org') => {
-  const letter = buildLetter(t.ctx);
+  const letter = await buildLetter(t.ctx);
   await postSignature(t.app, letter.slug, signForm({ email })).expect(303);
 };
 

@@ -12,7 +12,7 @@ const HOUR = 60 * 60 * 1000;
 const login = { user: 'mailer', pass: 'the right password' };
 
 async function queueMail(app: TestApp, email = 'signer@example.org'): Promise<void> {
-  await postSignature(app.app, buildLetter(app.ctx).slug, signForm({ email })).expect(303);
+  await postSignature(app.app, (await buildLetter(app.ctx)).slug, signForm({ email })).expect(303);
 }
 
 async function appSendingTo(url: string, logger = pino({ level: 'silent' })): Promise<TestApp> {

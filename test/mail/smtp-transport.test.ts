@@ -13,7 +13,7 @@ import { closedAfterEach, smtpSettingsFor, startSmtpPeer } from '../helpers/smtp
 const opened = closedAfterEach();
 
 async function queueMails(app: TestApp, count: number): Promise<void> {
-  const letter = buildLetter(app.ctx);
+  const letter = await buildLetter(app.ctx);
   for (let i = 0; i < count; i += 1) await postSignature(app.app, letter.slug, signForm({ email: `burst-${i}@example.org` })).expect(303);
 }
 
@@ -53,7 +53,7 @@ describe('the SMTP transport settings', () => {
 describe('the SMTP connection pool', () => {
   it('when a burst of mail is sent (more than the 100 mails nodemailer sends on a connection by default), then no more connections are open at once than the pool allows, and every mail arrives once', async () => {
     const peer = (opened.peer = await startSmtpPeer());
-    const t = (opened.app = buildTestApp({ transport: createSmtpTransport(smtpSettingsFor(peer.url, { maxConnections: 2 })) }));
+    const t = (opened.app = await buildTestApp({ transport: createSmtpTransport(smtpSettingsFor(peer.url, { maxConnections: 2 })) }));
     await queueMails(t, 240);
     await t.worker.drain();
     const mails = await peer.waitForMessages(240);
@@ -66,7 +66,7 @@ describe('the SMTP connection pool', () => {
   it('when the peer accepts the connection but never greets, then the send gives up after the greeting timeout, the mail waits, and it is delivered once the peer answers', async () => {
     const peer = (opened.peer = await startSmtpPeer());
     peer.hang = true;
-    const t = (opened.app = buildTestApp({ transport: createSmtpTransport(smtpSettingsFor(peer.url, { connectionTimeoutMs: 300, greetingTimeoutMs: 300 })) }));
+    const t = (opened.app = await buildTestApp({ transport: createSmtpTransport(smtpSettingsFor(peer.url, { connectionTimeoutMs: 300, greetingTimeoutMs: 300 })) }));
     await queueMails(t, 1);
     const started = Date.now();
     await t.worker.drain();
@@ -138,7 +138,7 @@ describe('no mail reads a file or fetches a URL', () => {
   });
 
   it('when the development outbox composes a mail, then it composes it with the same options (a normal mail goes through)', async () => {
-    const t = (opened.app = buildTestApp({ transport: createDevTransport() }));
+    const t = (opened.app = await buildTestApp({ transport: createDevTransport() }));
     await queueMails(t, 1);
     expect(await t.worker.drain()).toBe(1);
     expect(outboxFor(t.ctx)[0]?.state).toBe('sent');

@@ -1,3 +1,4 @@
+import { first } from '../../server/db/database.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
@@ -9,8 +10,8 @@ import { buildLetter, buildSignature } from '../helpers/factories.js';
 import { loginAs, type SignedIn } from '../helpers/organisers.js';
 
 let t: TestApp;
-beforeEach(() => {
-  t = buildTestApp();
+beforeEach(async () => {
+  t = await buildTestApp();
 });
 afterEach(() => t.close());
 
@@ -21,21 +22,21 @@ interface Fixture {
   removeId: number;
 }
 
-function buildFixture(): Fixture {
-  const letter = buildLetter(t.ctx);
-  const signature = buildSignature(t.ctx, letter, { state: 'pending', email: 'ada@acme.example', organisationText: 'Acme', affiliationVerified: true });
-  const keep = createOrganisation(t.ctx, { name: 'Acme', domains: ['acme.example'], actor: SYSTEM_ACTOR });
-  const remove = createOrganisation(t.ctx, { name: 'Acme Labs', actor: SYSTEM_ACTOR });
+async function buildFixture(): Promise<Fixture> {
+  const letter = await buildLetter(t.ctx);
+  const signature = await buildSignature(t.ctx, letter, { state: 'pending', email: 'ada@acme.example', organisationText: 'Acme', affiliationVerified: true });
+  const keep = await createOrganisation(t.ctx, { name: 'Acme', domains: ['acme.example'], actor: SYSTEM_ACTOR });
+  const remove = await createOrganisation(t.ctx, { name: 'Acme Labs', actor: SYSTEM_ACTOR });
   return { slug: letter.slug, signatureId: signature.id, keepId: keep.id, removeId: remove.id };
 }
 
 /** Everything the new organiser forms can change: equal before and after means nothing changed. */
-const snapshot = () =>
+const snapshot = async () =>
   JSON.stringify([
-    t.ctx.db.select({ id: signatures.id, state: signatures.state, featured: signatures.featured, organisationId: signatures.organisationId, verified: signatures.affiliationVerified }).from(signatures).all(),
-    t.ctx.db.select().from(organisations).all(),
-    t.ctx.db.select().from(organisationAliases).all(),
-    t.ctx.db.select().from(organisationDomains).all(),
+    await t.ctx.db.select({ id: signatures.id, state: signatures.state, featured: signatures.featured, organisationId: signatures.organisationId, verified: signatures.affiliationVerified }).from(signatures),
+    await t.ctx.db.select().from(organisations),
+    await t.ctx.db.select().from(organisationAliases),
+    await t.ctx.db.select().from(organisationDomains),
   ]);
 
 type Attempt = (who: SignedIn, f: Fixture, token: string | undefined) => Promise<request.Response>;
@@ -63,9 +64,9 @@ describe.each(['viewer', 'moderator', 'owner'] as const)('a %s', (role) => {
   for (const action of ACTIONS) {
     const allowed = RANK[role] >= RANK[action.minimum];
     it(`when they try to ${action.name}, then ${allowed ? 'it is allowed' : 'it is refused with 403 and nothing changes'}`, async () => {
-      const fixture = buildFixture();
+      const fixture = await buildFixture();
       const who = await loginAs(t, role);
-      const before = snapshot();
+      const before = await snapshot();
       const res = await action.attempt(who, fixture, who.csrfToken);
       if (allowed) {
         expect(res.status).toBe(action.post ? 303 : 200);
@@ -81,9 +82,9 @@ describe.each(['viewer', 'moderator', 'owner'] as const)('a %s', (role) => {
 describe('CSRF on the new forms', () => {
   for (const action of ACTIONS.filter((candidate) => candidate.post)) {
     it(`when an owner's form to ${action.name} comes without the token or with a wrong one, then 403 and nothing changes`, async () => {
-      const fixture = buildFixture();
+      const fixture = await buildFixture();
       const owner = await loginAs(t, 'owner');
-      const before = snapshot();
+      const before = await snapshot();
       for (const token of [undefined, '', `${owner.csrfToken.slice(0, -1)}x`]) {
         const res = await action.attempt(owner, fixture, token);
         expect(res.status).toBe(403);
@@ -96,12 +97,12 @@ describe('CSRF on the new forms', () => {
 
 describe('signed out', () => {
   it('when nobody is signed in, then the queue and the organisations send the browser to sign in', async () => {
-    const fixture = buildFixture();
+    const fixture = await buildFixture();
     for (const path of [`/admin/letters/${fixture.slug}/signatures`, '/admin/organisations', `/admin/organisations/${fixture.keepId}`]) {
       const res = await request(t.app).get(path).expect(303);
       expect(res.headers.location).toBe(`/admin/login?next=${encodeURIComponent(path)}`);
     }
     await request(t.app).post(`/admin/letters/${fixture.slug}/signatures/moderate`).type('form').send({ ids: String(fixture.signatureId), action: 'approve' }).expect(303);
-    expect(t.ctx.db.select({ state: signatures.state }).from(signatures).get()?.state).toBe('pending');
+    expect((await first(t.ctx.db.select({ state: signatures.state }).from(signatures)))?.state).toBe('pending');
   });
 });

@@ -9,8 +9,8 @@ import { buildLetter, buildSignature, reloadLetter } from '../helpers/factories.
 import { loginAs, type SignedIn } from '../helpers/organisers.js';
 
 let t: TestApp;
-beforeEach(() => {
-  t = buildTestApp();
+beforeEach(async () => {
+  t = await buildTestApp();
 });
 afterEach(() => t.close());
 
@@ -23,18 +23,18 @@ const publicNames = async (slug: string): Promise<string[]> => {
   return [...new Set([...html.matchAll(/<span class="signatory-name">([^<]*)<\/span>/g)].map((match) => match[1]!))].sort();
 };
 
-const counts = (slug: string) => {
-  const letter = reloadLetter(t.ctx, slug);
+const counts = async (slug: string) => {
+  const letter = await reloadLetter(t.ctx, slug);
   return { pending: letter.countPending, approved: letter.countApproved, rejected: letter.countRejected, listed: letter.countListed };
 };
 
 describe('bulk moderation through the queue', () => {
   it('when a moderator approves several in one request, then they are counted and listed, the unmoderatable are skipped, and the queue says so with its filters kept', async () => {
-    const letter = buildLetter(t.ctx);
-    const ada = buildSignature(t.ctx, letter, { state: 'pending', name: 'Ada Approved' });
-    const bob = buildSignature(t.ctx, letter, { state: 'pending', name: 'Bob Approved' });
-    const una = buildSignature(t.ctx, letter, { state: 'unconfirmed', name: 'Una Unconfirmed' });
-    const stays = buildSignature(t.ctx, letter, { state: 'pending', name: 'Pat Pending' });
+    const letter = await buildLetter(t.ctx);
+    const ada = await buildSignature(t.ctx, letter, { state: 'pending', name: 'Ada Approved' });
+    const bob = await buildSignature(t.ctx, letter, { state: 'pending', name: 'Bob Approved' });
+    const una = await buildSignature(t.ctx, letter, { state: 'unconfirmed', name: 'Una Unconfirmed' });
+    const stays = await buildSignature(t.ctx, letter, { state: 'pending', name: 'Pat Pending' });
     const moderator = await loginAs(t, 'moderator', { name: 'Mo Derator' });
     expect(await publicNames(letter.slug)).toEqual([]);
 
@@ -47,13 +47,13 @@ describe('bulk moderation through the queue', () => {
     const page = await moderator.agent.get(res.headers.location!).expect(200);
     expect(statusMessage(page.text)).toBe('2 signatures approved, 1 skipped because unconfirmed or withdrawn.');
     expect(signatureIdsOnPage(page.text)).toEqual([bob.id, ada.id]);
-    const [audit] = auditRows(t, 'signatures.moderate');
+    const [audit] = await auditRows(t, 'signatures.moderate');
     expect(audit).toMatchObject({ actor: `Mo Derator <${moderator.organiser.email}>`, subject: `letter:${letter.slug}` });
     expect(audit?.details).toMatchObject({ action: 'approve', changed: [ada.id, bob.id], skipped: 1, note: 'known to us' });
   });
 
   it('when an owner rejects and features in bulk, then rejected ones leave the count and the list, featured ones lead it, and approving a rejected one brings it back', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     const [a, b, c] = ['Ann', 'Ben', 'Cat'].map((name) => buildSignature(t.ctx, letter, { state: 'approved', name }));
     const owner = await loginAs(t, 'owner');
 
@@ -78,8 +78,8 @@ describe('bulk moderation through the queue', () => {
   });
 
   it('when a whole page of 200 is approved at once, then all 200 are', async () => {
-    const letter = buildLetter(t.ctx);
-    const ids = Array.from({ length: 200 }, () => String(buildSignature(t.ctx, letter, { state: 'pending' }).id));
+    const letter = await buildLetter(t.ctx);
+    const ids = Array.from({ length: 200 }, async () => String((await buildSignature(t.ctx, letter, { state: 'pending' })).id));
     const moderator = await loginAs(t, 'moderator');
     await moderate(moderator, letter.slug, { ids, action: 'approve', state: 'pending', limit: '200' }).expect(303);
     expect(counts(letter.slug)).toMatchObject({ pending: 0, approved: 200 });
@@ -88,10 +88,10 @@ describe('bulk moderation through the queue', () => {
 
 describe('bad moderation input', () => {
   it('when the action, the selection or the note is wrong, then 4xx with a message, and nothing changes and nothing is audited', async () => {
-    const letter = buildLetter(t.ctx);
-    const other = buildLetter(t.ctx);
-    const mine = buildSignature(t.ctx, letter, { state: 'pending', name: 'Mine' });
-    const theirs = buildSignature(t.ctx, other, { state: 'pending', name: 'Theirs' });
+    const letter = await buildLetter(t.ctx);
+    const other = await buildLetter(t.ctx);
+    const mine = await buildSignature(t.ctx, letter, { state: 'pending', name: 'Mine' });
+    const theirs = await buildSignature(t.ctx, other, { state: 'pending', name: 'Theirs' });
     const moderator = await loginAs(t, 'moderator');
     const before = [signatureStates(t, letter.id), signatureStates(t, other.id)];
     const cases: Array<[Record<string, string | string[]>, number, string]> = [
@@ -116,11 +116,11 @@ describe('bad moderation input', () => {
     }
     await moderate(moderator, 'no-such-letter', { ids: String(mine.id), action: 'approve' }).expect(404);
     expect([signatureStates(t, letter.id), signatureStates(t, other.id)]).toEqual(before);
-    expect(t.ctx.db.select().from(auditEvents).all().filter((event) => event.action.startsWith('signatures.'))).toEqual([]);
+    expect((await t.ctx.db.select().from(auditEvents)).filter((event) => event.action.startsWith('signatures.'))).toEqual([]);
   });
 
   it('when the outcome in the address is tampered with, then no message or only one worded from numbers is shown', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     const { agent } = await loginAs(t, 'viewer');
     const page = async (query: string) => statusMessage((await agent.get(`/admin/letters/${letter.slug}/signatures${query}`).expect(200)).text);
     expect(await page('?done=<script>&changed=1')).toBeUndefined();
@@ -131,25 +131,25 @@ describe('bad moderation input', () => {
 
 describe('approve all pending from verified affiliations', () => {
   it('when a moderator confirms, then every verified pending signature not held is approved, in one audited step', async () => {
-    const letter = buildLetter(t.ctx);
-    const nvidia = createOrganisation(t.ctx, { name: 'NVIDIA', domains: ['nvidia.com'], actor: SYSTEM_ACTOR });
+    const letter = await buildLetter(t.ctx);
+    const nvidia = await createOrganisation(t.ctx, { name: 'NVIDIA', domains: ['nvidia.com'], actor: SYSTEM_ACTOR });
     const at = (email: string, overrides: Parameters<typeof buildSignature>[2] = {}) =>
       buildSignature(t.ctx, letter, { state: 'pending', email, emailDomain: email.split('@')[1], organisationText: 'Nvidia', organisationId: nvidia.id, affiliationVerified: email.endsWith('nvidia.com'), ...overrides });
     const verified = [at('a@nvidia.com'), at('b@research.nvidia.com')];
-    const held = at('c@nvidia.com', { holdReason: 'famous name' });
-    const unverified = at('d@gmail.com');
+    const held = await at('c@nvidia.com', { holdReason: 'famous name' });
+    const unverified = await at('d@gmail.com');
     const moderator = await loginAs(t, 'moderator');
 
     const confirm = await moderator.agent.get(`/admin/letters/${letter.slug}/signatures/approve-verified`).expect(200);
     expect(confirm.text).toContain('data-verified-pending="2"');
     expect(confirm.text).toContain('Approve 2 verified signatures');
-    expect(signatureStates(t, letter.id)[verified[0]!.id]).toBe('pending');
+    expect((await signatureStates(t, letter.id))[verified[0]!.id]).toBe('pending');
 
     const res = await moderator.agent.post(`/admin/letters/${letter.slug}/signatures/approve-verified`).type('form').send({ _csrf: moderator.csrfToken, note: 'domains checked' }).expect(303);
     expect(statusMessage((await moderator.agent.get(res.headers.location!).expect(200)).text)).toBe('2 signatures from verified affiliations approved.');
     expect(signatureStates(t, letter.id)).toEqual({ [verified[0]!.id]: 'approved', [verified[1]!.id]: 'approved', [held.id]: 'pending', [unverified.id]: 'pending' });
     expect(counts(letter.slug)).toMatchObject({ pending: 2, approved: 2, listed: 2 });
-    expect(auditRows(t, 'signatures.approve_verified')[0]?.details).toMatchObject({ approved: verified.map((s) => s.id), note: 'domains checked' });
+    expect((await auditRows(t, 'signatures.approve_verified'))[0]?.details).toMatchObject({ approved: verified.map((s) => s.id), note: 'domains checked' });
 
     const none = await moderator.agent.get(`/admin/letters/${letter.slug}/signatures/approve-verified`).expect(200);
     expect(none.text).toContain('data-verified-pending="0"');
@@ -157,11 +157,11 @@ describe('approve all pending from verified affiliations', () => {
   });
 
   it('when the note is too long, then 422 on the confirmation page and nothing is approved', async () => {
-    const letter = buildLetter(t.ctx);
-    const signature = buildSignature(t.ctx, letter, { state: 'pending', affiliationVerified: true });
+    const letter = await buildLetter(t.ctx);
+    const signature = await buildSignature(t.ctx, letter, { state: 'pending', affiliationVerified: true });
     const moderator = await loginAs(t, 'moderator');
     const res = await moderator.agent.post(`/admin/letters/${letter.slug}/signatures/approve-verified`).type('form').send({ _csrf: moderator.csrfToken, note: 'x'.repeat(501) }).expect(422);
     expect(res.text).toContain('Note must be 500 characters or fewer');
-    expect(signatureStates(t, letter.id)[signature.id]).toBe('pending');
+    expect((await signatureStates(t, letter.id))[signature.id]).toBe('pending');
   });
 });

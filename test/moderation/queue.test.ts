@@ -7,8 +7,8 @@ import { buildLetter, buildSignature } from '../helpers/factories.js';
 import { loginAs } from '../helpers/organisers.js';
 
 let t: TestApp;
-beforeEach(() => {
-  t = buildTestApp();
+beforeEach(async () => {
+  t = await buildTestApp();
 });
 afterEach(() => t.close());
 
@@ -29,15 +29,15 @@ async function allPages(agent: Awaited<ReturnType<typeof loginAs>>['agent'], pat
 
 describe('the moderation queue page', () => {
   it('when a moderator opens it, then each pending row shows the signer, both organisations, the address, the checks, the comment, the times and a labelled checkbox', async () => {
-    const letter = buildLetter(t.ctx);
-    const nvidia = createOrganisation(t.ctx, { name: 'NVIDIA', domains: ['nvidia.com'], actor: SYSTEM_ACTOR });
+    const letter = await buildLetter(t.ctx);
+    const nvidia = await createOrganisation(t.ctx, { name: 'NVIDIA', domains: ['nvidia.com'], actor: SYSTEM_ACTOR });
     t.clock.advance(60_000);
-    const signer = buildSignature(t.ctx, letter, {
+    const signer = await buildSignature(t.ctx, letter, {
       state: 'pending', name: 'Grace <Hopper>', email: 'grace@research.nvidia.com', emailDomain: 'research.nvidia.com', title: 'Rear Admiral',
       organisationText: 'Nvidia Corp.', organisationId: nvidia.id, affiliationVerified: true, featured: true, comment: 'Count me in & more', holdReason: 'famous name',
     });
-    const flagged = buildSignature(t.ctx, letter, { state: 'pending', name: 'Temp Person', email: 'x@mailinator.example', disposableEmail: true, blocked: true, showPublic: false, organisationText: 'Nowhere Inc' });
-    buildSignature(t.ctx, letter, { state: 'approved', name: 'Already Approved' });
+    const flagged = await buildSignature(t.ctx, letter, { state: 'pending', name: 'Temp Person', email: 'x@mailinator.example', disposableEmail: true, blocked: true, showPublic: false, organisationText: 'Nowhere Inc' });
+    await buildSignature(t.ctx, letter, { state: 'approved', name: 'Already Approved' });
     const { agent } = await loginAs(t, 'moderator');
 
     const page = await agent.get(queue(letter.slug)).expect(200);
@@ -67,8 +67,8 @@ describe('the moderation queue page', () => {
   });
 
   it('when a viewer opens it, then they see email domains but no address, no checkbox and no action, and a search for an address finds nothing', async () => {
-    const letter = buildLetter(t.ctx);
-    const signer = buildSignature(t.ctx, letter, { state: 'pending', name: 'Ada', email: 'ada.secret@analytical.example' });
+    const letter = await buildLetter(t.ctx);
+    const signer = await buildSignature(t.ctx, letter, { state: 'pending', name: 'Ada', email: 'ada.secret@analytical.example' });
     const { agent } = await loginAs(t, 'viewer');
     const page = await agent.get(queue(letter.slug)).expect(200);
     expect(signatureIdsOnPage(page.text)).toEqual([signer.id]);
@@ -82,10 +82,10 @@ describe('the moderation queue page', () => {
   });
 
   it('when a moderator presses "Block this address" on a row, then its own form posts the row\'s IP hash to the block preview, which counts every signature from that network', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     const ipHash = 'ab'.repeat(32);
     const spam = [1, 2, 3].map((n) => buildSignature(t.ctx, letter, { state: 'pending', name: `Spam ${n}`, ipHash }));
-    const honest = buildSignature(t.ctx, letter, { state: 'pending', name: 'Honest Signer', ipHash: 'cd'.repeat(32) });
+    const honest = await buildSignature(t.ctx, letter, { state: 'pending', name: 'Honest Signer', ipHash: 'cd'.repeat(32) });
     const { agent, csrfToken } = await loginAs(t, 'moderator');
     const page = (await agent.get(queue(letter.slug)).expect(200)).text;
 
@@ -103,9 +103,9 @@ describe('the moderation queue page', () => {
   });
 
   it('when a viewer opens it, then no row offers to block an address and no IP hash is on the page', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     const ipHash = 'ef'.repeat(32);
-    const signer = buildSignature(t.ctx, letter, { state: 'pending', name: 'Ada', ipHash });
+    const signer = await buildSignature(t.ctx, letter, { state: 'pending', name: 'Ada', ipHash });
     const { agent } = await loginAs(t, 'viewer');
     const page = (await agent.get(queue(letter.slug)).expect(200)).text;
     expect(rowOf(page, signer.id)).toContain('Ada');
@@ -114,15 +114,15 @@ describe('the moderation queue page', () => {
   });
 
   it('when filtered by state or searched by name, email, organisation or domain, then only matching rows show, newest first', async () => {
-    const letter = buildLetter(t.ctx);
-    const other = buildLetter(t.ctx);
-    const acme = createOrganisation(t.ctx, { name: 'Acme Rockets', actor: SYSTEM_ACTOR });
-    const a = buildSignature(t.ctx, letter, { state: 'pending', name: 'Alan Turing', email: 'alan@bletchley.example' });
-    const b = buildSignature(t.ctx, letter, { state: 'approved', name: 'Joan Clarke', email: 'joan@hut8.example', organisationText: 'Roadrunner Watch', organisationId: acme.id });
-    const c = buildSignature(t.ctx, letter, { state: 'rejected', name: 'Gordon Welchman', email: 'gw@bletchley.example', organisationText: 'GC&CS' });
-    const d = buildSignature(t.ctx, letter, { state: 'unconfirmed', name: 'Dilly Knox' });
-    const e = buildSignature(t.ctx, letter, { state: 'withdrawn', name: 'Mavis Batey' });
-    buildSignature(t.ctx, other, { state: 'pending', name: 'Alan Elsewhere' });
+    const letter = await buildLetter(t.ctx);
+    const other = await buildLetter(t.ctx);
+    const acme = await createOrganisation(t.ctx, { name: 'Acme Rockets', actor: SYSTEM_ACTOR });
+    const a = await buildSignature(t.ctx, letter, { state: 'pending', name: 'Alan Turing', email: 'alan@bletchley.example' });
+    const b = await buildSignature(t.ctx, letter, { state: 'approved', name: 'Joan Clarke', email: 'joan@hut8.example', organisationText: 'Roadrunner Watch', organisationId: acme.id });
+    const c = await buildSignature(t.ctx, letter, { state: 'rejected', name: 'Gordon Welchman', email: 'gw@bletchley.example', organisationText: 'GC&CS' });
+    const d = await buildSignature(t.ctx, letter, { state: 'unconfirmed', name: 'Dilly Knox' });
+    const e = await buildSignature(t.ctx, letter, { state: 'withdrawn', name: 'Mavis Batey' });
+    await buildSignature(t.ctx, other, { state: 'pending', name: 'Alan Elsewhere' });
     const { agent } = await loginAs(t, 'owner');
     const ids = async (query: string) => signatureIdsOnPage((await agent.get(queue(letter.slug, query)).expect(200)).text);
 
@@ -144,7 +144,7 @@ describe('the moderation queue page', () => {
   });
 
   it('when the filters in the address are malformed, then 400, not an empty page', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     const { agent } = await loginAs(t, 'moderator');
     for (const query of ['?state=deleted', '?cursor=abc', '?cursor=-4', '?limit=0', '?limit=500', `?q=${'x'.repeat(101)}`]) {
       await agent.get(queue(letter.slug, query)).expect(400);
@@ -153,14 +153,14 @@ describe('the moderation queue page', () => {
   });
 
   it('when there are more rows than a page, then following "next" shows every row exactly once, newest first, with the filters kept, even as new signatures arrive', async () => {
-    const letter = buildLetter(t.ctx);
-    const pending = Array.from({ length: 23 }, (_, i) => buildSignature(t.ctx, letter, { state: 'pending', name: `Paged ${i}` }).id);
-    for (let i = 0; i < 4; i += 1) buildSignature(t.ctx, letter, { state: 'approved', name: `Paged approved ${i}` });
+    const letter = await buildLetter(t.ctx);
+    const pending = Array.from({ length: 23 }, async (_, i) => (await buildSignature(t.ctx, letter, { state: 'pending', name: `Paged ${i}` })).id);
+    for (let i = 0; i < 4; i += 1) await buildSignature(t.ctx, letter, { state: 'approved', name: `Paged approved ${i}` });
     const { agent } = await loginAs(t, 'moderator');
 
     const first = await agent.get(queue(letter.slug, '?q=paged&limit=5')).expect(200);
     expect(signatureIdsOnPage(first.text)).toEqual(pending.slice(-5).reverse());
-    const late = buildSignature(t.ctx, letter, { state: 'pending', name: 'Paged late' });
+    const late = await buildSignature(t.ctx, letter, { state: 'pending', name: 'Paged late' });
     const pages = await allPages(agent, nextHref(first.text)!);
     const seen = [...signatureIdsOnPage(first.text), ...pages.flat()];
     expect(seen).toEqual([...pending].reverse());
@@ -171,8 +171,8 @@ describe('the moderation queue page', () => {
   });
 
   it('when a letter has more signatures than the default page, then pages of 50 cover them all', async () => {
-    const letter = buildLetter(t.ctx);
-    const ids = Array.from({ length: 120 }, () => buildSignature(t.ctx, letter, { state: 'approved' }).id);
+    const letter = await buildLetter(t.ctx);
+    const ids = Array.from({ length: 120 }, async () => (await buildSignature(t.ctx, letter, { state: 'approved' })).id);
     const { agent } = await loginAs(t, 'viewer');
     const pages = await allPages(agent, queue(letter.slug, '?state=approved'));
     expect(pages.map((page) => page.length)).toEqual([50, 50, 20]);
@@ -182,8 +182,8 @@ describe('the moderation queue page', () => {
 
 describe('links to the queue', () => {
   it('when an organiser opens the dashboard or a letter, then the counts by state link to the filtered queue', async () => {
-    const letter = buildLetter(t.ctx);
-    buildSignature(t.ctx, letter, { state: 'rejected' });
+    const letter = await buildLetter(t.ctx);
+    await buildSignature(t.ctx, letter, { state: 'rejected' });
     const { agent } = await loginAs(t, 'viewer');
     const dashboard = (await agent.get('/admin').expect(200)).text;
     expect(dashboard).toContain(`<a href="/admin/letters/${letter.slug}/signatures?state=rejected" data-count="rejected">1</a>`);

@@ -7,7 +7,7 @@ import { loginAs, type SignedIn } from '../helpers/organisers.js';
 let t: TestApp;
 let moderator: SignedIn;
 beforeEach(async () => {
-  t = buildTestApp();
+  t = await buildTestApp();
   moderator = await loginAs(t, 'moderator');
 });
 afterEach(() => t.close());
@@ -41,7 +41,7 @@ describe("an organisation's verified domains", () => {
     ['a mail relay (addy.io)', 'addy.io', 'addy.io is a public mail service'],
     ['a subdomain of a mail relay', 'someone.anonaddy.me', 'someone.anonaddy.me is a public mail service'],
   ])('when a moderator sets %s (%s), then the form says why it cannot be and nothing changes', async (_case, domain, message) => {
-    const acme = createOrganisation(t.ctx, { name: 'Acme', domains: ['acme.example'], actor: SYSTEM_ACTOR });
+    const acme = await createOrganisation(t.ctx, { name: 'Acme', domains: ['acme.example'], actor: SYSTEM_ACTOR });
 
     const res = await setDomains(acme.id, `acme.example\n${domain}`);
 
@@ -51,7 +51,7 @@ describe("an organisation's verified domains", () => {
   });
 
   it("when a moderator sets an organisation's own domains, under a public suffix too, then they are saved", async () => {
-    const acme = createOrganisation(t.ctx, { name: 'Acme', actor: SYSTEM_ACTOR });
+    const acme = await createOrganisation(t.ctx, { name: 'Acme', actor: SYSTEM_ACTOR });
     await setDomains(acme.id, 'acme.co.uk\nresearch.acme.example\nacme.github.io').expect(303);
     expect(domainsOf(acme.id)).toEqual(['acme.co.uk', 'acme.github.io', 'research.acme.example']);
   });

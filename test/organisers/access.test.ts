@@ -6,8 +6,8 @@ import { buildLetter, reloadLetter } from '../helpers/factories.js';
 import { loginAs, type SignedIn } from '../helpers/organisers.js';
 
 let t: TestApp;
-beforeEach(() => {
-  t = buildTestApp();
+beforeEach(async () => {
+  t = await buildTestApp();
 });
 afterEach(() => t.close());
 
@@ -34,15 +34,15 @@ describe.each(['viewer', 'moderator', 'owner'] as const)('a %s', (role) => {
   for (const action of ACTIONS) {
     const allowed = RANK[role] >= RANK[action.minimum];
     it(`when they try to ${action.name}, then ${allowed ? 'it is allowed' : 'it is refused with 403'}`, async () => {
-      const letter = buildLetter(t.ctx);
+      const letter = await buildLetter(t.ctx);
       const who = await loginAs(t, role);
       const res = await action.attempt(who, letter.slug);
       if (allowed) {
         expect([200, 303]).toContain(res.status);
       } else {
         expect(res.status).toBe(403);
-        expect(reloadLetter(t.ctx, letter.slug).status).toBe('open');
-        expect(reloadLetter(t.ctx, letter.slug).title).toBe(letter.title);
+        expect((await reloadLetter(t.ctx, letter.slug)).status).toBe('open');
+        expect((await reloadLetter(t.ctx, letter.slug)).title).toBe(letter.title);
       }
     });
   }
@@ -58,7 +58,7 @@ describe.each(['viewer', 'moderator', 'owner'] as const)('a %s', (role) => {
 
 describe('CSRF', () => {
   it('when a form is posted without the token, with a wrong one or with another session\'s, then 403 and nothing changes', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     const owner = await loginAs(t, 'owner');
     const other = await loginAs(t, 'owner');
     const close = (token?: string) => owner.agent.post(`/admin/letters/${letter.slug}/status`).type('form').send({ status: 'closed', ...(token === undefined ? {} : { _csrf: token }) });
@@ -67,13 +67,13 @@ describe('CSRF', () => {
       expect(res.status).toBe(403);
       expect(res.text).toContain('did not come from this site');
     }
-    expect(reloadLetter(t.ctx, letter.slug).status).toBe('open');
+    expect((await reloadLetter(t.ctx, letter.slug)).status).toBe('open');
     expect((await close(owner.csrfToken)).status).toBe(303);
-    expect(reloadLetter(t.ctx, letter.slug).status).toBe('closed');
+    expect((await reloadLetter(t.ctx, letter.slug)).status).toBe('closed');
   });
 
   it('when the token comes in the X-CSRF-Token header, then it is accepted', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     const owner = await loginAs(t, 'owner');
     await owner.agent.post(`/admin/letters/${letter.slug}/status`).set('X-CSRF-Token', owner.csrfToken).type('form').send({ status: 'closed' }).expect(303);
   });
@@ -85,7 +85,7 @@ describe('CSRF', () => {
   });
 
   it('when every organiser page with a form is rendered, then each form carries the session token', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     const owner = await loginAs(t, 'owner');
     for (const path of ['/admin', '/admin/letters', `/admin/letters/${letter.slug}`, `/admin/letters/${letter.slug}/edit`, '/admin/letters/new', '/admin/organisers', '/admin/audit']) {
       const page = await owner.agent.get(path).expect(200);
@@ -96,11 +96,11 @@ describe('CSRF', () => {
   });
 
   it('when a POST is sent without a session, then it is sent to sign in and nothing changes', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     const res = await request(t.app).post(`/admin/letters/${letter.slug}/status`).type('form').send({ status: 'closed' });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/admin/login');
-    expect(reloadLetter(t.ctx, letter.slug).status).toBe('open');
+    expect((await reloadLetter(t.ctx, letter.slug)).status).toBe('open');
   });
 
   it('when a JSON client is not signed in, then 401 rather than a redirect', async () => {

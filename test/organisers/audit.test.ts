@@ -6,8 +6,8 @@ import { buildLetter } from '../helpers/factories.js';
 import { loginAs, TEST_PASSWORD } from '../helpers/organisers.js';
 
 let t: TestApp;
-beforeEach(() => {
-  t = buildTestApp();
+beforeEach(async () => {
+  t = await buildTestApp();
 });
 afterEach(() => t.close());
 
@@ -16,7 +16,7 @@ const events = () =>
 
 describe('the audit trail', () => {
   it('when an organiser signs in, fails, changes a letter and signs out, then each action is recorded with who and what, and no password', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     const owner = await loginAs(t, 'owner', { name: 'Olive Owner', email: 'olive@organisers.example' });
     await request(t.app).post('/admin/login').type('form').send({ email: 'olive@organisers.example', password: 'a wrong password' }).expect(401);
     await request(t.app).post('/admin/login').type('form').send({ email: 'nobody@organisers.example', password: 'a wrong password' }).expect(401);
@@ -42,7 +42,7 @@ describe('the audit trail', () => {
     const owner = await loginAs(t, 'owner');
     for (let i = 1; i <= 60; i += 1) {
       t.clock.advance(1000);
-      recordAudit(t.ctx.db, { actor: SYSTEM_ACTOR, action: 'test.event', subject: `item:${i}` }, t.clock.now());
+      await recordAudit(t.ctx.db, { actor: SYSTEM_ACTOR, action: 'test.event', subject: `item:${i}` }, t.clock.now());
     }
     const first = await owner.agent.get('/admin/audit').expect(200);
     const subjects = (html: string) => [...html.matchAll(/<td>item:(\d+)<\/td>/g)].map((match) => Number(match[1]));
@@ -57,7 +57,7 @@ describe('the audit trail', () => {
 
   it('when letter text contains markup, then the audit page shows it escaped', async () => {
     const owner = await loginAs(t, 'owner');
-    recordAudit(t.ctx.db, { actor: SYSTEM_ACTOR, action: 'test.event', subject: '<img src=x onerror=alert(1)>', details: { note: '<script>' } }, t.clock.now());
+    await recordAudit(t.ctx.db, { actor: SYSTEM_ACTOR, action: 'test.event', subject: '<img src=x onerror=alert(1)>', details: { note: '<script>' } }, t.clock.now());
     const page = await owner.agent.get('/admin/audit').expect(200);
     expect(page.text).not.toContain('<img src=x');
     expect(page.text).toContain('&lt;img src=x onerror=alert(1)&gt;');

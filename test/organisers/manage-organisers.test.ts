@@ -5,7 +5,7 @@ import { loginAs, type SignedIn } from '../helpers/organisers.js';
 let t: TestApp;
 let owner: SignedIn;
 beforeEach(async () => {
-  t = buildTestApp();
+  t = await buildTestApp();
   owner = await loginAs(t, 'owner');
 });
 afterEach(() => t.close());

@@ -22,7 +22,7 @@ const sessionRows = () => t.database.sqlite.prepare('SELECT id_hash, csrf_token 
 
 describe('signing in', () => {
   it('when the password is right, then a session cookie is set HttpOnly, SameSite=Lax, not Secure outside production, and only its hash is stored', async () => {
-    t = buildTestApp();
+    t = await buildTestApp();
     const organiser = await createOrganiser(t, 'viewer');
     const res = await postLogin(t.app, organiser.email, TEST_PASSWORD);
     expect(res.status).toBe(303);
@@ -41,13 +41,13 @@ describe('signing in', () => {
   });
 
   it('when the email is typed with capitals and spaces, then it still signs in', async () => {
-    t = buildTestApp();
+    t = await buildTestApp();
     const organiser = await createOrganiser(t, 'viewer');
     expect((await postLogin(t.app, `  ${organiser.email.toUpperCase()} `, TEST_PASSWORD)).status).toBe(303);
   });
 
   it('when the email is unknown or the password wrong, then the answer is the same: 401, the same page, no cookie', async () => {
-    t = buildTestApp();
+    t = await buildTestApp();
     const organiser = await createOrganiser(t, 'owner');
     const unknown = await postLogin(t.app, 'nobody@organisers.example', TEST_PASSWORD);
     const wrong = await postLogin(t.app, organiser.email, 'not the right password');
@@ -60,7 +60,7 @@ describe('signing in', () => {
   });
 
   it('when production, then the cookie is __Host- prefixed and Secure', async () => {
-    t = buildTestApp({ env: { NODE_ENV: 'production', SMTP_URL: 'smtp://127.0.0.1:2525', SESSION_SECRET: 'x'.repeat(40), BASE_URL: 'https://letters.example' } });
+    t = await buildTestApp({ env: { NODE_ENV: 'production', SMTP_URL: 'smtp://127.0.0.1:2525', SESSION_SECRET: 'x'.repeat(40), BASE_URL: 'https://letters.example' } });
     const organiser = await createOrganiser(t, 'viewer');
     const res = await postLogin(t.app, organiser.email, TEST_PASSWORD);
     expect(res.status).toBe(303);
@@ -73,7 +73,7 @@ describe('signing in', () => {
   });
 
   it('when someone signs in again with an old session cookie, then the old session ends and a new id is issued', async () => {
-    t = buildTestApp();
+    t = await buildTestApp();
     const organiser = await createOrganiser(t, 'viewer');
     const first = cookieValue(await postLogin(t.app, organiser.email, TEST_PASSWORD), 'undersigned_session');
     const second = await request(t.app).post('/admin/login').set('Cookie', `undersigned_session=${first}`).type('form').send({ email: organiser.email, password: TEST_PASSWORD });
@@ -86,7 +86,7 @@ describe('signing in', () => {
   });
 
   it('when a safe "next" is given, then sign-in returns there; an outside address is ignored', async () => {
-    t = buildTestApp();
+    t = await buildTestApp();
     const organiser = await createOrganiser(t, 'viewer');
     const send = (next: string) => request(t.app).post('/admin/login').type('form').send({ email: organiser.email, password: TEST_PASSWORD, next });
     expect((await send('/admin/letters')).headers.location).toBe('/admin/letters');
@@ -96,7 +96,7 @@ describe('signing in', () => {
   });
 
   it('when not signed in, then an organiser page redirects to sign-in and back', async () => {
-    t = buildTestApp();
+    t = await buildTestApp();
     const res = await request(t.app).get('/admin/letters?x=1');
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/admin/login?next=%2Fadmin%2Fletters%3Fx%3D1');
@@ -107,7 +107,7 @@ describe('signing in', () => {
   });
 
   it('when a login form is posted from another site, then it is refused', async () => {
-    t = buildTestApp();
+    t = await buildTestApp();
     const organiser = await createOrganiser(t, 'viewer');
     const res = await request(t.app).post('/admin/login').set('Sec-Fetch-Site', 'cross-site').type('form').send({ email: organiser.email, password: TEST_PASSWORD });
     expect(res.status).toBe(403);
@@ -118,7 +118,7 @@ describe('signing in', () => {
 describe('logs', () => {
   it('when an organiser signs in and works, then neither the password nor the session id is ever logged', async () => {
     const lines: string[] = [];
-    t = buildTestApp({ logger: pino({ level: 'trace' }, { write: (line: string) => void lines.push(line) }) });
+    t = await buildTestApp({ logger: pino({ level: 'trace' }, { write: (line: string) => void lines.push(line) }) });
     const organiser = await createOrganiser(t, 'owner');
     await postLogin(t.app, organiser.email, 'a wrong password of some length').expect(401);
     const res = await postLogin(t.app, organiser.email, TEST_PASSWORD).expect(303);
@@ -132,7 +132,7 @@ describe('logs', () => {
 
 describe('signing out', () => {
   it('when an organiser signs out, then the session row is deleted and the cookie cleared', async () => {
-    t = buildTestApp();
+    t = await buildTestApp();
     const { agent, csrfToken } = await loginAs(t, 'viewer');
     const res = await agent.post('/admin/logout').type('form').send({ _csrf: csrfToken });
     expect(res.status).toBe(303);
@@ -143,7 +143,7 @@ describe('signing out', () => {
   });
 
   it('when the sign-out form has no CSRF token, then 403 and the session lives on', async () => {
-    t = buildTestApp();
+    t = await buildTestApp();
     const { agent } = await loginAs(t, 'viewer');
     expect((await agent.post('/admin/logout').type('form').send({})).status).toBe(403);
     expect(sessionRows()).toHaveLength(1);
@@ -152,7 +152,7 @@ describe('signing out', () => {
 
 describe('session expiry', () => {
   it('when idle for 30 minutes, then the session ends; activity before that keeps it alive', async () => {
-    t = buildTestApp();
+    t = await buildTestApp();
     const { agent } = await loginAs(t, 'viewer');
     t.clock.advance(29 * MINUTE);
     expect((await agent.get('/admin')).status).toBe(200);
@@ -166,7 +166,7 @@ describe('session expiry', () => {
   });
 
   it('when 12 hours have passed since sign-in, then the session ends however active it was', async () => {
-    t = buildTestApp();
+    t = await buildTestApp();
     const { agent } = await loginAs(t, 'viewer');
     for (let elapsed = 0; elapsed < 12 * 60 - 20; elapsed += 20) {
       t.clock.advance(20 * MINUTE);
@@ -177,7 +177,7 @@ describe('session expiry', () => {
   });
 
   it('when the limits are configured, then they apply', async () => {
-    t = buildTestApp({ env: { SESSION_IDLE_MINUTES: '5' } });
+    t = await buildTestApp({ env: { SESSION_IDLE_MINUTES: '5' } });
     const { agent } = await loginAs(t, 'viewer');
     t.clock.advance(5 * MINUTE);
     expect((await agent.get('/admin')).status).toBe(303);
@@ -186,7 +186,7 @@ describe('session expiry', () => {
 
 describe('sign-in throttling', () => {
   it('when one account has 5 failures in 15 minutes, then even the right password gets 429 with Retry-After until the window passes', async () => {
-    t = buildTestApp();
+    t = await buildTestApp();
     const organiser = await createOrganiser(t, 'owner');
     for (let i = 0; i < 5; i += 1) {
       expect((await postLogin(t.app, organiser.email, `wrong password ${i}`)).status).toBe(401);
@@ -204,7 +204,7 @@ describe('sign-in throttling', () => {
   });
 
   it('when an unknown email is tried 5 times, then it is throttled exactly like a real one', async () => {
-    t = buildTestApp();
+    t = await buildTestApp();
     for (let i = 0; i < 5; i += 1) await postLogin(t.app, 'ghost@organisers.example', 'wrong password').expect(401);
     const res = await postLogin(t.app, 'ghost@organisers.example', 'wrong password');
     expect(res.status).toBe(429);
@@ -212,7 +212,7 @@ describe('sign-in throttling', () => {
   });
 
   it('when one address fails across many accounts, then it is throttled per IP too', async () => {
-    t = buildTestApp({ env: { LOGIN_LIMIT_PER_IP: '3' } });
+    t = await buildTestApp({ env: { LOGIN_LIMIT_PER_IP: '3' } });
     const organiser = await createOrganiser(t, 'viewer');
     for (let i = 0; i < 3; i += 1) await postLogin(t.app, `someone${i}@organisers.example`, 'wrong password').expect(401);
     const res = await postLogin(t.app, organiser.email, TEST_PASSWORD);
@@ -221,7 +221,7 @@ describe('sign-in throttling', () => {
   });
 
   it('when a sign-in succeeds, then earlier failures of that account are forgotten', async () => {
-    t = buildTestApp();
+    t = await buildTestApp();
     const organiser = await createOrganiser(t, 'viewer');
     for (let i = 0; i < 4; i += 1) await postLogin(t.app, organiser.email, 'wrong password').expect(401);
     await postLogin(t.app, organiser.email, TEST_PASSWORD).expect(303);
@@ -230,7 +230,7 @@ describe('sign-in throttling', () => {
   });
 
   it('when an outsider fails 5 times at an account, then the outsider is throttled but the owner, from their own address with the right password, still signs in', async () => {
-    t = buildTestApp({ env: { TRUST_PROXY: 'true' } });
+    t = await buildTestApp({ env: { TRUST_PROXY: 'true' } });
     const organiser = await createOrganiser(t, 'owner');
     for (let i = 0; i < 5; i += 1) await postLoginFrom(t.app, '203.0.113.66', organiser.email, `guess ${i}`).expect(401);
     await postLoginFrom(t.app, '203.0.113.66', organiser.email, TEST_PASSWORD).expect(429);
@@ -238,7 +238,7 @@ describe('sign-in throttling', () => {
   });
 
   it('when a guessing run at one account comes from many addresses, then past the all-addresses limit new addresses are slowed, while the owner\'s usual address still gets in', async () => {
-    t = buildTestApp({ env: { TRUST_PROXY: 'true', LOGIN_LIMIT_PER_ACCOUNT_ALL_SOURCES: '10' } });
+    t = await buildTestApp({ env: { TRUST_PROXY: 'true', LOGIN_LIMIT_PER_ACCOUNT_ALL_SOURCES: '10' } });
     const organiser = await createOrganiser(t, 'owner');
     await postLoginFrom(t.app, '198.51.100.7', organiser.email, TEST_PASSWORD).expect(303);
     const statuses: number[] = [];
@@ -253,7 +253,7 @@ describe('sign-in throttling', () => {
   });
 
   it('when the limit is 0, then there is no throttle', async () => {
-    t = buildTestApp({ env: { LOGIN_LIMIT_PER_ACCOUNT: '0', LOGIN_LIMIT_PER_IP: '0', LOGIN_LIMIT_PER_ACCOUNT_ALL_SOURCES: '0' } });
+    t = await buildTestApp({ env: { LOGIN_LIMIT_PER_ACCOUNT: '0', LOGIN_LIMIT_PER_IP: '0', LOGIN_LIMIT_PER_ACCOUNT_ALL_SOURCES: '0' } });
     for (let i = 0; i < 8; i += 1) await postLogin(t.app, 'ghost@organisers.example', 'wrong password').expect(401);
   });
 });

@@ -6,8 +6,8 @@ import { buildLetter, postSignature, signatureByEmail, signForm, tokenFromOutbox
 import { loginAs, type SignedIn } from '../helpers/organisers.js';
 
 let t: TestApp;
-beforeEach(() => {
-  t = buildTestApp();
+beforeEach(async () => {
+  t = await buildTestApp();
 });
 afterEach(() => t.close());
 
@@ -16,15 +16,15 @@ const NOTE = 'Known troll, lives at 1 Example Street';
 const post = (who: SignedIn, path: string, fields: Record<string, string | string[]>) => who.agent.post(path).type('form').send({ _csrf: who.csrfToken, ...fields });
 
 /** Everything the audit log and the block rules hold, as one text to search. */
-const kept = () => JSON.stringify([t.ctx.db.select().from(auditEvents).all(), t.ctx.db.select().from(blockRules).all()]);
+const kept = async () => JSON.stringify([await t.ctx.db.select().from(auditEvents), await t.ctx.db.select().from(blockRules)]);
 
 /** A confirmed signer, rejected with a note, whose address hash an owner then blocked: all through the admin pages. */
 async function rejectedAndBlocked(email: string) {
-  const letter = buildLetter(t.ctx);
+  const letter = await buildLetter(t.ctx);
   const owner = await loginAs(t, 'owner');
   await postSignature(t.app, letter.slug, signForm({ email })).expect(303);
-  await request(t.app).post(`/signatures/confirm/${tokenFromOutbox(t.ctx, email, 'confirm')}`).expect(200);
-  const signature = signatureByEmail(t.ctx, email)!;
+  await request(t.app).post(`/signatures/confirm/${await tokenFromOutbox(t.ctx, email, 'confirm')}`).expect(200);
+  const signature = (await signatureByEmail(t.ctx, email))!;
   await post(owner, `/admin/letters/${letter.slug}/signatures/moderate`, { ids: [String(signature.id)], action: 'reject', note: NOTE, state: 'pending' }).expect(303);
   await post(owner, `/admin/letters/${letter.slug}/blocks`, { kind: 'ip_hash', value: signature.ipHash! }).expect(303);
   expect(kept()).toContain(NOTE);
@@ -40,8 +40,8 @@ describe('copies of what erasure erases', () => {
 
     expect(kept()).not.toContain(NOTE);
     expect(kept()).not.toContain(ipHash);
-    expect(t.ctx.db.select().from(blockRules).all()).toEqual([]);
-    const moderation = t.ctx.db.select().from(auditEvents).all().find((event) => event.action === 'signatures.moderate');
+    expect(await t.ctx.db.select().from(blockRules)).toEqual([]);
+    const moderation = (await t.ctx.db.select().from(auditEvents)).find((event) => event.action === 'signatures.moderate');
     expect(moderation?.details).toMatchObject({ action: 'reject', note: '(erased)' });
   });
 
@@ -52,7 +52,7 @@ describe('copies of what erasure erases', () => {
     const later = await loginAs(t, 'owner');
 
     await post(later, `/admin/letters/${letter.slug}/anonymise`, { confirm: letter.slug }).expect(303);
-    expect(t.ctx.db.select().from(auditEvents).all().map((event) => event.action)).toContain('letter.anonymise');
+    expect((await t.ctx.db.select().from(auditEvents)).map((event) => event.action)).toContain('letter.anonymise');
 
     expect(kept()).not.toContain(NOTE);
   });
@@ -67,13 +67,13 @@ describe('copies of what erasure erases', () => {
     t.clock.advance(1);
 
     await post(later, '/admin/privacy/run', {}).expect(303);
-    expect(t.ctx.db.select().from(auditEvents).all().map((event) => event.action)).toContain('privacy.retention');
+    expect((await t.ctx.db.select().from(auditEvents)).map((event) => event.action)).toContain('privacy.retention');
 
     expect(kept()).not.toContain(ipHash);
-    expect(t.ctx.db.select({ kind: blockRules.kind, value: blockRules.value }).from(blockRules).all()).toEqual(
+    expect(await t.ctx.db.select({ kind: blockRules.kind, value: blockRules.value }).from(blockRules)).toEqual(
       expect.arrayContaining([{ kind: 'cidr', value: '203.0.113.0/24' }, { kind: 'ip_hash', value: younger }]),
     );
-    expect(t.ctx.db.select().from(blockRules).all()).toHaveLength(2);
+    expect(await t.ctx.db.select().from(blockRules)).toHaveLength(2);
   });
 });
 

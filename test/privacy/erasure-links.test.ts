@@ -1,3 +1,4 @@
+import { first } from '../../server/db/database.js';
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditEvents, blockRules } from '../../server/db/schema.js';
@@ -16,7 +17,7 @@ let t: TestApp;
 let owner: SignedIn;
 beforeEach(async () => {
   // Behind one proxy, so each test chooses the address a signer comes from.
-  t = buildTestApp({ env: { TRUST_PROXY: '1' } });
+  t = await buildTestApp({ env: { TRUST_PROXY: '1' } });
   owner = await loginAs(t, 'owner');
 });
 afterEach(() => t.close());
@@ -24,33 +25,33 @@ afterEach(() => t.close());
 const post = (path: string, fields: Record<string, string | string[]>) => owner.agent.post(path).type('form').send({ _csrf: owner.csrfToken, ...fields });
 
 /** Everything the audit log and the block rules hold, as one text to search. */
-const kept = () => JSON.stringify([t.ctx.db.select().from(auditEvents).all(), t.ctx.db.select().from(blockRules).all()]);
+const kept = async () => JSON.stringify([await t.ctx.db.select().from(auditEvents), await t.ctx.db.select().from(blockRules)]);
 
 const signFrom = (slug: string, email: string, address: string) =>
   request(t.app).post(`/letters/${slug}/signatures`).set('X-Forwarded-For', address).type('form').send(signForm({ email })).expect(303);
 
-const confirm = (email: string) => request(t.app).post(`/signatures/confirm/${tokenFromOutbox(t.ctx, email, 'confirm')}`).expect(200);
-const withdraw = (email: string) => request(t.app).post(`/signatures/withdraw/${tokenFromOutbox(t.ctx, email, 'withdraw')}`).expect(200);
+const confirm = async (email: string) => request(t.app).post(`/signatures/confirm/${await tokenFromOutbox(t.ctx, email, 'confirm')}`).expect(200);
+const withdraw = async (email: string) => request(t.app).post(`/signatures/withdraw/${await tokenFromOutbox(t.ctx, email, 'withdraw')}`).expect(200);
 
 /** Ivan signs from one address, an owner blocks its hash, Ivan withdraws and signs again from another. */
 async function blockedThenMoved(email = 'ivan@example.org') {
-  const letter = buildLetter(t.ctx);
+  const letter = await buildLetter(t.ctx);
   await signFrom(letter.slug, email, '203.0.113.3');
   await confirm(email);
-  const firstHash = signatureByEmail(t.ctx, email)!.ipHash!;
+  const firstHash = (await signatureByEmail(t.ctx, email))!.ipHash!;
   await post(`/admin/letters/${letter.slug}/blocks`, { kind: 'ip_hash', value: firstHash }).expect(303);
   await withdraw(email);
   await signFrom(letter.slug, email, '198.51.100.4');
-  expect(signatureByEmail(t.ctx, email)!.ipHash).not.toBe(firstHash);
+  expect((await signatureByEmail(t.ctx, email))!.ipHash).not.toBe(firstHash);
   expect(kept()).toContain(firstHash);
-  return { letter, firstHash, ruleId: t.ctx.db.select().from(blockRules).get()!.id };
+  return { letter, firstHash, ruleId: (await first(t.ctx.db.select().from(blockRules)))!.id };
 }
 
 describe('a block rule made from a hash the signer no longer carries', () => {
   it('when the signer is erased, then the rule and every audit record of it lose the hash', async () => {
     const { firstHash } = await blockedThenMoved();
     await post('/admin/privacy/erase', { email: 'ivan@example.org' }).expect(303);
-    expect(t.ctx.db.select().from(blockRules).all()).toEqual([]);
+    expect(await t.ctx.db.select().from(blockRules)).toEqual([]);
     expect(kept()).not.toContain(firstHash);
   });
 
@@ -67,7 +68,7 @@ describe('a block rule made from a hash the signer no longer carries', () => {
     t.clock.advanceDays(t.config.anonymiseAfterDays + 1);
     const later = await loginAs(t, 'owner');
     await later.agent.post(`/admin/letters/${letter.slug}/anonymise`).type('form').send({ _csrf: later.csrfToken, confirm: letter.slug }).expect(303);
-    expect(t.ctx.db.select().from(blockRules).all()).toEqual([]);
+    expect(await t.ctx.db.select().from(blockRules)).toEqual([]);
     expect(kept()).not.toContain(firstHash);
   });
 });
@@ -79,10 +80,10 @@ describe('a note written against a signature the action did not change', () => {
     ['rejecting an already rejected signature', 'reject', 'reject'],
     ['approving an already approved signature', 'approve', 'approve'],
   ])('when the note came with %s and the signer is erased, then the note leaves the audit log', async (_case, first, second) => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     await signFrom(letter.slug, 'grace@example.org', '203.0.113.9');
     await confirm('grace@example.org');
-    const id = String(signatureByEmail(t.ctx, 'grace@example.org')!.id);
+    const id = String((await signatureByEmail(t.ctx, 'grace@example.org'))!.id);
     await post(`/admin/letters/${letter.slug}/signatures/moderate`, { ids: [id], action: first, note: 'first note' }).expect(303);
     await post(`/admin/letters/${letter.slug}/signatures/moderate`, { ids: [id], action: second, note: NOTE }).expect(303);
     expect(kept()).toContain(NOTE);
@@ -94,9 +95,9 @@ describe('a note written against a signature the action did not change', () => {
   });
 
   it('when the note came with an action that skipped the signature (not yet confirmed) and the signer is erased, then the note leaves the audit log', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     await signFrom(letter.slug, 'grace@example.org', '203.0.113.9');
-    const id = String(signatureByEmail(t.ctx, 'grace@example.org')!.id);
+    const id = String((await signatureByEmail(t.ctx, 'grace@example.org'))!.id);
     await post(`/admin/letters/${letter.slug}/signatures/moderate`, { ids: [id], action: 'reject', note: NOTE }).expect(303);
     await post('/admin/privacy/erase', { email: 'grace@example.org' }).expect(303);
     expect(kept()).not.toContain(NOTE);
@@ -105,34 +106,34 @@ describe('a note written against a signature the action did not change', () => {
 
 describe('a hash in the audit log of a later action on its rule', () => {
   it('when a rule older than IP_RETENTION_DAYS is removed today, then the privacy run leaves no audit record naming its hash', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     await signFrom(letter.slug, 'peggy@example.org', '203.0.113.20');
-    const hash = signatureByEmail(t.ctx, 'peggy@example.org')!.ipHash!;
+    const hash = (await signatureByEmail(t.ctx, 'peggy@example.org'))!.ipHash!;
     await post(`/admin/letters/${letter.slug}/blocks`, { kind: 'ip_hash', value: hash }).expect(303);
-    const ruleId = t.ctx.db.select().from(blockRules).get()!.id;
+    const ruleId = (await first(t.ctx.db.select().from(blockRules)))!.id;
     t.clock.advanceDays(t.config.ipRetentionDays + 10);
     const later = await loginAs(t, 'owner');
 
     await later.agent.post(`/admin/letters/${letter.slug}/blocks/${ruleId}/remove`).type('form').send({ _csrf: later.csrfToken }).expect(303);
-    runPrivacyJobs(t.ctx);
+    await runPrivacyJobs(t.ctx);
 
     expect(kept()).not.toContain(hash);
-    expect(t.ctx.db.select().from(auditEvents).all().find((event) => event.action === 'signatures.unblock')).toMatchObject({ subject: `block_rule:${ruleId}` });
+    expect((await t.ctx.db.select().from(auditEvents)).find((event) => event.action === 'signatures.unblock')).toMatchObject({ subject: `block_rule:${ruleId}` });
   });
 
   it('when a rule is applied again later, then the hash in that later audit record goes when the rule itself does', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     await signFrom(letter.slug, 'peggy@example.org', '203.0.113.20');
-    const hash = signatureByEmail(t.ctx, 'peggy@example.org')!.ipHash!;
+    const hash = (await signatureByEmail(t.ctx, 'peggy@example.org'))!.ipHash!;
     await post(`/admin/letters/${letter.slug}/blocks`, { kind: 'ip_hash', value: hash }).expect(303);
     t.clock.advanceDays(t.config.ipRetentionDays - 10);
     const later = await loginAs(t, 'owner');
     await later.agent.post(`/admin/letters/${letter.slug}/blocks`).type('form').send({ _csrf: later.csrfToken, kind: 'ip_hash', value: hash }).expect(303);
     t.clock.advanceDays(11);
 
-    runPrivacyJobs(t.ctx);
+    await runPrivacyJobs(t.ctx);
 
-    expect(t.ctx.db.select().from(blockRules).all()).toEqual([]);
+    expect(await t.ctx.db.select().from(blockRules)).toEqual([]);
     expect(kept()).not.toContain(hash);
   });
 });

@@ -1,3 +1,4 @@
+import { first } from '../../server/db/database.js';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditEvents, signatures } from '../../server/db/schema.js';
@@ -9,8 +10,8 @@ import { loginAs, type SignedIn } from '../helpers/organisers.js';
 import { observable } from '../helpers/responses.js';
 
 let t: TestApp;
-beforeEach(() => {
-  t = buildTestApp();
+beforeEach(async () => {
+  t = await buildTestApp();
 });
 afterEach(() => t.close());
 
@@ -18,7 +19,7 @@ const DAY = 24 * 60 * 60 * 1000;
 const ERASED_ANSWER = 'If that address had signed, every signature and mail for it has been erased.';
 const text = (html: string): string =>
   html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
-const auditOf = (action: string) => t.ctx.db.select().from(auditEvents).where(eq(auditEvents.action, action)).all();
+const auditOf = async (action: string) => (await t.ctx.db.select().from(auditEvents).where(eq(auditEvents.action, action)));
 const post = (who: SignedIn, path: string, fields: Record<string, string> = {}) => who.agent.post(path).type('form').send({ _csrf: who.csrfToken, ...fields });
 
 describe('the privacy page for organisers', () => {
@@ -45,7 +46,7 @@ describe('the privacy page for organisers', () => {
 
 describe('the forms of the privacy pages', () => {
   it('when each page with a form is rendered, then every form posts with the session token', async () => {
-    const letter = buildLetter(t.ctx, { closesAt: new Date(t.clock.now().getTime() - 40 * DAY) });
+    const letter = await buildLetter(t.ctx, { closesAt: new Date(t.clock.now().getTime() - 40 * DAY) });
     const owner = await loginAs(t, 'owner');
     const pages = [
       await owner.agent.get('/admin/privacy'),
@@ -70,8 +71,8 @@ describe('erasing a signer from the admin', () => {
   };
 
   it('when an owner confirms an erasure, then every signature by the address is erased and the request audited without it', async () => {
-    const letter = buildLetter(t.ctx);
-    const signature = buildSignature(t.ctx, letter, { state: 'approved', email: 'leave.me@example.org' });
+    const letter = await buildLetter(t.ctx);
+    const signature = await buildSignature(t.ctx, letter, { state: 'approved', email: 'leave.me@example.org' });
     const owner = await loginAs(t, 'owner');
 
     const confirm = await post(owner, '/admin/privacy/erase/confirm', { email: 'Leave.Me@example.org' });
@@ -85,15 +86,15 @@ describe('erasing a signer from the admin', () => {
     const after = await owner.agent.get(erase.headers.location ?? '').expect(200);
     expect(after.text).toContain(ERASED_ANSWER);
     expect(signatureByEmail(t.ctx, 'leave.me@example.org')).toBeUndefined();
-    expect(t.ctx.db.select().from(signatures).where(eq(signatures.id, signature.id)).get()).toMatchObject({ state: 'withdrawn', name: '', email: '' });
-    const [event] = auditOf('signer.erase');
+    expect(await first(t.ctx.db.select().from(signatures).where(eq(signatures.id, signature.id)))).toMatchObject({ state: 'withdrawn', name: '', email: '' });
+    const [event] = await auditOf('signer.erase');
     expect(event).toMatchObject({ organiserId: owner.organiser.id, details: { signatures: 1, mailsDeleted: 0 } });
     expect(JSON.stringify(event)).not.toMatch(/leave\.me/i);
   });
 
   it('when the address never signed, then every answer is exactly the one for an address that had', async () => {
-    const letter = buildLetter(t.ctx);
-    buildSignature(t.ctx, letter, { state: 'approved', email: 'known@example.org' });
+    const letter = await buildLetter(t.ctx);
+    await buildSignature(t.ctx, letter, { state: 'approved', email: 'known@example.org' });
     const owner = await loginAs(t, 'owner');
     const known = await eraseThrough(owner, 'known@example.org');
     const unknown = await eraseThrough(owner, 'unknown@example.org');
@@ -105,8 +106,8 @@ describe('erasing a signer from the admin', () => {
   });
 
   it('when the address is missing or malformed, then the form comes back with the error next to the field and nothing is erased', async () => {
-    const letter = buildLetter(t.ctx);
-    buildSignature(t.ctx, letter, { state: 'approved', email: 'stay@example.org' });
+    const letter = await buildLetter(t.ctx);
+    await buildSignature(t.ctx, letter, { state: 'approved', email: 'stay@example.org' });
     const owner = await loginAs(t, 'owner');
     for (const path of ['/admin/privacy/erase/confirm', '/admin/privacy/erase']) {
       for (const email of ['', 'not an address']) {
@@ -122,8 +123,8 @@ describe('erasing a signer from the admin', () => {
   });
 
   it('when the erasure is posted without the CSRF token, then 403 and nothing is erased', async () => {
-    const letter = buildLetter(t.ctx);
-    buildSignature(t.ctx, letter, { state: 'approved', email: 'stay@example.org' });
+    const letter = await buildLetter(t.ctx);
+    await buildSignature(t.ctx, letter, { state: 'approved', email: 'stay@example.org' });
     const owner = await loginAs(t, 'owner');
     for (const token of [undefined, 'forged']) {
       const res = await owner.agent.post('/admin/privacy/erase').type('form').send({ email: 'stay@example.org', ...(token ? { _csrf: token } : {}) });
@@ -134,8 +135,8 @@ describe('erasing a signer from the admin', () => {
   });
 
   it.each(['moderator', 'viewer'] as const)('when a %s tries to erase, then 403 and nothing is erased', async (role) => {
-    const letter = buildLetter(t.ctx);
-    buildSignature(t.ctx, letter, { state: 'approved', email: 'stay@example.org' });
+    const letter = await buildLetter(t.ctx);
+    await buildSignature(t.ctx, letter, { state: 'approved', email: 'stay@example.org' });
     const who = await loginAs(t, role);
     expect((await post(who, '/admin/privacy/erase/confirm', { email: 'stay@example.org' })).status).toBe(403);
     expect((await post(who, '/admin/privacy/erase', { email: 'stay@example.org' })).status).toBe(403);
@@ -149,13 +150,13 @@ describe('anonymising a letter from the admin', () => {
 
   it('when a letter has been closed long enough, then an owner sees the button, confirms, and the signatories are erased with the counts kept', async () => {
     const letter = closedDaysAgo(31);
-    buildSignature(t.ctx, letter, { state: 'approved', email: 'ada@example.org', name: 'Ada' });
+    await buildSignature(t.ctx, letter, { state: 'approved', email: 'ada@example.org', name: 'Ada' });
     const owner = await loginAs(t, 'owner');
     expect((await owner.agent.get(`/admin/letters/${letter.slug}`).expect(200)).text).toContain(anonymiseLink(letter.slug));
 
     const confirm = await owner.agent.get(`/admin/letters/${letter.slug}/anonymise`).expect(200);
     expect(confirm.text).toContain(`action="/admin/letters/${letter.slug}/anonymise"`);
-    expect(reloadLetter(t.ctx, letter.slug).anonymisedAt).toBeNull();
+    expect((await reloadLetter(t.ctx, letter.slug)).anonymisedAt).toBeNull();
 
     const done = await post(owner, `/admin/letters/${letter.slug}/anonymise`);
     expect(done.status).toBe(303);
@@ -174,8 +175,8 @@ describe('anonymising a letter from the admin', () => {
     ['still open', () => buildLetter(t.ctx), 'Only a closed letter can be anonymised', false],
     ['closed 10 days ago', () => closedDaysAgo(10), 'can be anonymised from 2026-11-21 09:00 UTC', true],
   ] as const)('when the letter is %s, then the confirmation and the POST are refused with the reason and nothing changes', async (_case, build, reason, buttonShown) => {
-    const letter = build();
-    buildSignature(t.ctx, letter, { state: 'approved', email: 'ada@example.org' });
+    const letter = await build();
+    await buildSignature(t.ctx, letter, { state: 'approved', email: 'ada@example.org' });
     const owner = await loginAs(t, 'owner');
     expect((await owner.agent.get(`/admin/letters/${letter.slug}`)).text.includes(anonymiseLink(letter.slug))).toBe(buttonShown);
     for (const res of [await owner.agent.get(`/admin/letters/${letter.slug}/anonymise`), await post(owner, `/admin/letters/${letter.slug}/anonymise`)]) {
@@ -183,28 +184,28 @@ describe('anonymising a letter from the admin', () => {
       expect(res.headers['content-type']).toMatch(/^text\/html/);
       expect(res.text).toContain(reason);
     }
-    expect(reloadLetter(t.ctx, letter.slug).anonymisedAt).toBeNull();
+    expect((await reloadLetter(t.ctx, letter.slug)).anonymisedAt).toBeNull();
     expect(signatureByEmail(t.ctx, 'ada@example.org')).toMatchObject({ state: 'approved' });
     expect(auditOf('letter.anonymise')).toEqual([]);
   });
 
   it('when a moderator opens a letter that could be anonymised, then there is no button, and posting is refused with 403', async () => {
     const letter = closedDaysAgo(31);
-    buildSignature(t.ctx, letter, { state: 'approved', email: 'ada@example.org' });
+    await buildSignature(t.ctx, letter, { state: 'approved', email: 'ada@example.org' });
     const moderator = await loginAs(t, 'moderator');
     expect((await moderator.agent.get(`/admin/letters/${letter.slug}`).expect(200)).text).not.toContain(anonymiseLink(letter.slug));
     expect((await moderator.agent.get(`/admin/letters/${letter.slug}/anonymise`)).status).toBe(403);
     expect((await post(moderator, `/admin/letters/${letter.slug}/anonymise`)).status).toBe(403);
-    expect(reloadLetter(t.ctx, letter.slug).anonymisedAt).toBeNull();
+    expect((await reloadLetter(t.ctx, letter.slug)).anonymisedAt).toBeNull();
     expect(signatureByEmail(t.ctx, 'ada@example.org')).toBeDefined();
   });
 
   it('when an owner posts the anonymisation without the CSRF token, then 403 and nothing changes', async () => {
     const letter = closedDaysAgo(31);
-    buildSignature(t.ctx, letter, { state: 'approved', email: 'ada@example.org' });
+    await buildSignature(t.ctx, letter, { state: 'approved', email: 'ada@example.org' });
     const owner = await loginAs(t, 'owner');
     expect((await owner.agent.post(`/admin/letters/${letter.slug}/anonymise`).type('form').send({})).status).toBe(403);
-    expect(reloadLetter(t.ctx, letter.slug).anonymisedAt).toBeNull();
+    expect((await reloadLetter(t.ctx, letter.slug)).anonymisedAt).toBeNull();
     expect(signatureByEmail(t.ctx, 'ada@example.org')).toBeDefined();
   });
 });
@@ -213,8 +214,8 @@ describe('running the privacy jobs from the admin', () => {
   const runRows = (html: string): string[] => [...html.matchAll(/<tr data-privacy-run>([\s\S]*?)<\/tr>/g)].map((match) => text(match[1] ?? '').trim());
 
   it('when an owner presses "run now", then the due deletions happen and the run is listed with who asked, even a run that found nothing', async () => {
-    const letter = buildLetter(t.ctx);
-    buildSignature(t.ctx, letter, { email: 'stale@example.org', signedAt: new Date(t.clock.now().getTime() - 40 * DAY) });
+    const letter = await buildLetter(t.ctx);
+    await buildSignature(t.ctx, letter, { email: 'stale@example.org', signedAt: new Date(t.clock.now().getTime() - 40 * DAY) });
     const owner = await loginAs(t, 'owner');
     const before = (await owner.agent.get('/admin/privacy').expect(200)).text;
     expect(before).toContain('action="/admin/privacy/run"');
@@ -233,26 +234,26 @@ describe('running the privacy jobs from the admin', () => {
   });
 
   it('when the schedule ran and changed something, then that run is listed as the system, and a run that found nothing is not', async () => {
-    const letter = buildLetter(t.ctx);
-    buildSignature(t.ctx, letter, { email: 'stale@example.org', signedAt: new Date(t.clock.now().getTime() - 40 * DAY) });
-    buildSignature(t.ctx, letter, { state: 'approved', signedAt: new Date(t.clock.now().getTime() - 100 * DAY), ipHash: 'h' });
-    runPrivacyJobs(t.ctx);
-    runPrivacyJobs(t.ctx);
+    const letter = await buildLetter(t.ctx);
+    await buildSignature(t.ctx, letter, { email: 'stale@example.org', signedAt: new Date(t.clock.now().getTime() - 40 * DAY) });
+    await buildSignature(t.ctx, letter, { state: 'approved', signedAt: new Date(t.clock.now().getTime() - 100 * DAY), ipHash: 'h' });
+    await runPrivacyJobs(t.ctx);
+    await runPrivacyJobs(t.ctx);
     const owner = await loginAs(t, 'owner');
     expect(runRows((await owner.agent.get('/admin/privacy').expect(200)).text)).toEqual(['2026-11-01 09:00:00 system 1 0 1']);
   });
 
   it.each(['moderator', 'viewer'] as const)('when a %s posts "run now", then 403 and nothing runs', async (role) => {
-    const letter = buildLetter(t.ctx);
-    buildSignature(t.ctx, letter, { email: 'stale@example.org', signedAt: new Date(t.clock.now().getTime() - 40 * DAY) });
+    const letter = await buildLetter(t.ctx);
+    await buildSignature(t.ctx, letter, { email: 'stale@example.org', signedAt: new Date(t.clock.now().getTime() - 40 * DAY) });
     const who = await loginAs(t, role);
     expect((await post(who, '/admin/privacy/run')).status).toBe(403);
     expect(signatureByEmail(t.ctx, 'stale@example.org')).toBeDefined();
   });
 
   it('when "run now" is posted without the CSRF token, then 403 and nothing runs', async () => {
-    const letter = buildLetter(t.ctx);
-    buildSignature(t.ctx, letter, { email: 'stale@example.org', signedAt: new Date(t.clock.now().getTime() - 40 * DAY) });
+    const letter = await buildLetter(t.ctx);
+    await buildSignature(t.ctx, letter, { email: 'stale@example.org', signedAt: new Date(t.clock.now().getTime() - 40 * DAY) });
     const owner = await loginAs(t, 'owner');
     expect((await owner.agent.post('/admin/privacy/run').type('form').send({})).status).toBe(403);
     expect(signatureByEmail(t.ctx, 'stale@example.org')).toBeDefined();

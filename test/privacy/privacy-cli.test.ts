@@ -1,3 +1,4 @@
+import { first } from '../../server/db/database.js';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditEvents, signatures } from '../../server/db/schema.js';
@@ -11,33 +12,33 @@ const daysAgo = (days: number): Date => new Date(Date.now() - days * DAY);
 
 let t: TestApp;
 let env: Record<string, string>;
-beforeEach(() => {
-  t = buildTestApp();
+beforeEach(async () => {
+  t = await buildTestApp();
   env = { DATABASE_PATH: t.config.databasePath };
 });
 afterEach(() => t.close());
 
 describe('undersigned privacy', () => {
   it('when run, then due rows are deleted and the summary printed; run again, then nothing is left to do', async () => {
-    const letter = buildLetter(t.ctx);
-    buildSignature(t.ctx, letter, { signedAt: daysAgo(31) });
-    buildSignature(t.ctx, letter, { signedAt: daysAgo(2) });
-    buildSignature(t.ctx, letter, { state: 'approved', signedAt: daysAgo(100), ipHash: 'h', ipNetwork: 'n' });
+    const letter = await buildLetter(t.ctx);
+    await buildSignature(t.ctx, letter, { signedAt: daysAgo(31) });
+    await buildSignature(t.ctx, letter, { signedAt: daysAgo(2) });
+    await buildSignature(t.ctx, letter, { state: 'approved', signedAt: daysAgo(100), ipHash: 'h', ipNetwork: 'n' });
 
     const first = await runCliCommand(['privacy', 'run'], env);
     const second = await runCliCommand(['privacy', 'run'], env);
 
     expect(first).toMatchObject({ code: 0, stdout: '1 unconfirmed signature deleted, 0 withdrawn instead to keep a rejection, with 0 mails; 1 address hash dropped, and 0 block rules by address hash\n' });
     expect(second).toMatchObject({ code: 0, stdout: '0 unconfirmed signatures deleted, 0 withdrawn instead to keep a rejection, with 0 mails; 0 address hashes dropped, and 0 block rules by address hash\n' });
-    expect(t.ctx.db.select().from(signatures).all()).toHaveLength(2);
-    expect(reloadLetter(t.ctx, letter.slug).countUnconfirmed).toBe(1);
+    expect(await t.ctx.db.select().from(signatures)).toHaveLength(2);
+    expect((await reloadLetter(t.ctx, letter.slug)).countUnconfirmed).toBe(1);
   });
 
   it('when asked to anonymise, then an open letter is refused and one closed long enough is anonymised', async () => {
-    const open = buildLetter(t.ctx);
-    const closed = buildLetter(t.ctx, { closesAt: daysAgo(31) });
-    buildSignature(t.ctx, open, { state: 'approved' });
-    buildSignature(t.ctx, closed, { state: 'approved', name: 'Named Person' });
+    const open = await buildLetter(t.ctx);
+    const closed = await buildLetter(t.ctx, { closesAt: daysAgo(31) });
+    await buildSignature(t.ctx, open, { state: 'approved' });
+    await buildSignature(t.ctx, closed, { state: 'approved', name: 'Named Person' });
 
     const refused = await runCliCommand(['privacy', 'anonymise', open.slug], env);
     const done = await runCliCommand(['privacy', 'anonymise', closed.slug], env);
@@ -45,13 +46,13 @@ describe('undersigned privacy', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toBe('undersigned privacy: Only a closed letter can be anonymised. Close the letter first.\n');
     expect(done).toMatchObject({ code: 0, stdout: `${closed.slug}: 1 signature anonymised, 0 mails deleted\n` });
-    expect(t.ctx.db.select().from(signatures).where(eq(signatures.letterId, closed.id)).get()?.name).toBe('');
-    expect(t.ctx.db.select().from(auditEvents).where(eq(auditEvents.action, 'letter.anonymise')).get()?.actor).toBe('cli');
+    expect((await first(t.ctx.db.select().from(signatures).where(eq(signatures.letterId, closed.id))))?.name).toBe('');
+    expect((await first(t.ctx.db.select().from(auditEvents).where(eq(auditEvents.action, 'letter.anonymise'))))?.actor).toBe('cli');
   });
 
   it('when asked to erase an address, then its signatures are erased; a bad command line is one line of usage', async () => {
-    const letter = buildLetter(t.ctx);
-    buildSignature(t.ctx, letter, { state: 'approved', email: 'gone@example.org' });
+    const letter = await buildLetter(t.ctx);
+    await buildSignature(t.ctx, letter, { state: 'approved', email: 'gone@example.org' });
 
     const erased = await runCliCommand(['privacy', 'erase', 'GONE@example.org'], env);
     const usage = await runCliCommand(['privacy', 'erase'], env);

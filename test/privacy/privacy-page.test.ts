@@ -11,7 +11,7 @@ const text = (html: string): string => html.replace(/<[^>]+>/g, '').replace(/\s+
 
 describe('the privacy page', () => {
   it('when opened, then it states the periods from the actual settings', async () => {
-    t = buildTestApp({ env: { CONFIRM_TOKEN_DAYS: '5', REMINDER_HOURS: '36', UNCONFIRMED_RETENTION_DAYS: '21', IP_RETENTION_DAYS: '45', ANONYMISE_AFTER_DAYS: '60' } });
+    t = await buildTestApp({ env: { CONFIRM_TOKEN_DAYS: '5', REMINDER_HOURS: '36', UNCONFIRMED_RETENTION_DAYS: '21', IP_RETENTION_DAYS: '45', ANONYMISE_AFTER_DAYS: '60' } });
     const res = await request(t.app).get('/privacy');
     expect(res.status).toBe(200);
     const page = text(res.text);
@@ -26,15 +26,15 @@ describe('the privacy page', () => {
   });
 
   it('when reminders are off, then the page says so', async () => {
-    t = buildTestApp({ env: { REMINDER_HOURS: '0' } });
+    t = await buildTestApp({ env: { REMINDER_HOURS: '0' } });
     const page = text((await request(t.app).get('/privacy')).text);
     expect(page).toContain('We do not send reminders');
     expect(page).not.toContain('one reminder');
   });
 
   it('when a letter is shown, then the footer and the sign form link to the privacy page', async () => {
-    t = buildTestApp();
-    const letter = buildLetter(t.ctx);
+    t = await buildTestApp();
+    const letter = await buildLetter(t.ctx);
     const res = await request(t.app).get(`/letters/${letter.slug}`);
     const form = res.text.slice(res.text.indexOf('<form class="sign-form"'), res.text.indexOf('</form>'));
     const footer = res.text.slice(res.text.indexOf('<footer'));

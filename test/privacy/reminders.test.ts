@@ -14,8 +14,8 @@ const kindsTo = (email: string) => outboxFor(t.ctx, email).map((mail) => mail.ki
 
 describe('reminders to confirm', () => {
   it('when a backlog is sent in slices, then each slice sends at most its limit and together they send each reminder once', async () => {
-    t = buildTestApp();
-    const letter = buildLetter(t.ctx);
+    t = await buildTestApp();
+    const letter = await buildLetter(t.ctx);
     for (const email of ['a@example.org', 'b@example.org', 'c@example.org']) await postSignature(t.app, letter.slug, signForm({ email })).expect(303);
     t.clock.advance(48 * HOUR);
     expect([sendDueReminders(t.ctx, 2), sendDueReminders(t.ctx, 2), sendDueReminders(t.ctx, 2)]).toEqual([2, 1, 0]);
@@ -23,8 +23,8 @@ describe('reminders to confirm', () => {
   });
 
   it('when 48 hours pass without confirming, then exactly one reminder with a working link is sent, and never another', async () => {
-    t = buildTestApp();
-    const letter = buildLetter(t.ctx);
+    t = await buildTestApp();
+    const letter = await buildLetter(t.ctx);
     await postSignature(t.app, letter.slug, signForm({ email: 'late@example.org' })).expect(303);
     t.clock.advance(48 * HOUR - 1);
     expect(sendDueReminders(t.ctx)).toBe(0);
@@ -38,79 +38,79 @@ describe('reminders to confirm', () => {
     const reminder = outboxFor(t.ctx, 'late@example.org')[1];
     expect(reminder?.subject).toBe(`Reminder: confirm your signature on ${letter.title}`);
     expect(reminder?.htmlBody).toContain('/signatures/confirm/');
-    expect(signatureByEmail(t.ctx, 'late@example.org')?.reminderSentAt).toEqual(remindedAt);
+    expect((await signatureByEmail(t.ctx, 'late@example.org'))?.reminderSentAt).toEqual(remindedAt);
 
     // The first link has expired by now (7 days); the reminder's own link still works.
-    const token = tokenFromOutbox(t.ctx, 'late@example.org', 'confirm');
+    const token = await tokenFromOutbox(t.ctx, 'late@example.org', 'confirm');
     await request(t.app).post(`/signatures/confirm/${token}`).expect(200);
-    expect(reloadLetter(t.ctx, letter.slug).countPending).toBe(1);
+    expect((await reloadLetter(t.ctx, letter.slug)).countPending).toBe(1);
   });
 
-  it('when the signer confirmed in time, then no reminder', () => {
-    t = buildTestApp();
-    const letter = buildLetter(t.ctx);
-    buildSignature(t.ctx, letter, { state: 'pending', email: 'prompt@example.org' });
+  it('when the signer confirmed in time, then no reminder', async () => {
+    t = await buildTestApp();
+    const letter = await buildLetter(t.ctx);
+    await buildSignature(t.ctx, letter, { state: 'pending', email: 'prompt@example.org' });
     t.clock.advanceDays(3);
     expect(sendDueReminders(t.ctx)).toBe(0);
     expect(outboxFor(t.ctx)).toEqual([]);
   });
 
-  it('when the letter has closed, or closes before the reminder is due, then no reminder', () => {
-    t = buildTestApp();
-    const closedByHand = buildLetter(t.ctx);
-    const closingSoon = buildLetter(t.ctx, { closesAt: new Date(t.clock.now().getTime() + 24 * HOUR) });
-    buildSignature(t.ctx, closedByHand, { email: 'a@example.org' });
-    buildSignature(t.ctx, closingSoon, { email: 'b@example.org' });
+  it('when the letter has closed, or closes before the reminder is due, then no reminder', async () => {
+    t = await buildTestApp();
+    const closedByHand = await buildLetter(t.ctx);
+    const closingSoon = await buildLetter(t.ctx, { closesAt: new Date(t.clock.now().getTime() + 24 * HOUR) });
+    await buildSignature(t.ctx, closedByHand, { email: 'a@example.org' });
+    await buildSignature(t.ctx, closingSoon, { email: 'b@example.org' });
     t.ctx.db.update(letters).set({ status: 'closed' }).where(eq(letters.id, closedByHand.id)).run();
     t.clock.advance(48 * HOUR);
     expect(sendDueReminders(t.ctx)).toBe(0);
     expect(outboxFor(t.ctx)).toEqual([]);
   });
 
-  it('when the organisers turned reminders off for the letter, then no reminder there, but still on other letters', () => {
-    t = buildTestApp();
-    const quiet = buildLetter(t.ctx);
-    const normal = buildLetter(t.ctx);
+  it('when the organisers turned reminders off for the letter, then no reminder there, but still on other letters', async () => {
+    t = await buildTestApp();
+    const quiet = await buildLetter(t.ctx);
+    const normal = await buildLetter(t.ctx);
     t.ctx.db.update(letters).set({ remindersEnabled: false }).where(eq(letters.id, quiet.id)).run();
-    buildSignature(t.ctx, quiet, { email: 'quiet@example.org' });
-    buildSignature(t.ctx, normal, { email: 'normal@example.org' });
+    await buildSignature(t.ctx, quiet, { email: 'quiet@example.org' });
+    await buildSignature(t.ctx, normal, { email: 'normal@example.org' });
     t.clock.advance(48 * HOUR);
     expect(sendDueReminders(t.ctx)).toBe(1);
     expect(outboxFor(t.ctx).map((mail) => mail.toAddress)).toEqual(['normal@example.org']);
   });
 
-  it('when the signature has used up its mails, then no reminder; one short of the cap, the reminder is the last mail', () => {
-    t = buildTestApp();
-    const letter = buildLetter(t.ctx);
+  it('when the signature has used up its mails, then no reminder; one short of the cap, the reminder is the last mail', async () => {
+    t = await buildTestApp();
+    const letter = await buildLetter(t.ctx);
     const max = t.config.maxMailsPerSignature;
-    buildSignature(t.ctx, letter, { email: 'capped@example.org', mailsSent: max });
-    buildSignature(t.ctx, letter, { email: 'almost@example.org', mailsSent: max - 1 });
+    await buildSignature(t.ctx, letter, { email: 'capped@example.org', mailsSent: max });
+    await buildSignature(t.ctx, letter, { email: 'almost@example.org', mailsSent: max - 1 });
     t.clock.advance(48 * HOUR);
     expect(sendDueReminders(t.ctx)).toBe(1);
     expect(kindsTo('capped@example.org')).toEqual([]);
     expect(kindsTo('almost@example.org')).toEqual(['confirm-reminder']);
-    expect(signatureByEmail(t.ctx, 'almost@example.org')?.mailsSent).toBe(max);
+    expect((await signatureByEmail(t.ctx, 'almost@example.org'))?.mailsSent).toBe(max);
   });
 
   it('when REMINDER_HOURS is 0, then reminders are off; when it is 2, then they come after 2 hours', async () => {
-    t = buildTestApp({ env: { REMINDER_HOURS: '0' } });
-    const letter = buildLetter(t.ctx);
-    buildSignature(t.ctx, letter);
+    t = await buildTestApp({ env: { REMINDER_HOURS: '0' } });
+    const letter = await buildLetter(t.ctx);
+    await buildSignature(t.ctx, letter);
     t.clock.advanceDays(5);
     expect(sendDueReminders(t.ctx)).toBe(0);
     await t.close();
 
-    t = buildTestApp({ env: { REMINDER_HOURS: '2' } });
-    const other = buildLetter(t.ctx);
-    buildSignature(t.ctx, other);
+    t = await buildTestApp({ env: { REMINDER_HOURS: '2' } });
+    const other = await buildLetter(t.ctx);
+    await buildSignature(t.ctx, other);
     t.clock.advance(2 * HOUR);
     expect(sendDueReminders(t.ctx)).toBe(1);
   });
 
-  it('when many signers are due at once, then each gets one reminder across batches', () => {
-    t = buildTestApp();
-    const letter = buildLetter(t.ctx);
-    for (let i = 0; i < 450; i += 1) buildSignature(t.ctx, letter, { email: `bulk${i}@example.org` });
+  it('when many signers are due at once, then each gets one reminder across batches', async () => {
+    t = await buildTestApp();
+    const letter = await buildLetter(t.ctx);
+    for (let i = 0; i < 450; i += 1) await buildSignature(t.ctx, letter, { email: `bulk${i}@example.org` });
     t.clock.advance(48 * HOUR);
     expect(sendDueReminders(t.ctx)).toBe(450);
     expect(sendDueReminders(t.ctx)).toBe(0);

@@ -1,3 +1,4 @@
+import { first } from '../../server/db/database.js';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditEvents, outbox, signatures, signatureTokens } from '../../server/db/schema.js';
@@ -9,8 +10,8 @@ import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buildLetter, buildSignature, reloadLetter } from '../helpers/factories.js';
 
 let t: TestApp;
-beforeEach(() => {
-  t = buildTestApp();
+beforeEach(async () => {
+  t = await buildTestApp();
 });
 afterEach(() => t.close());
 
@@ -19,36 +20,36 @@ const daysAgo = (days: number): Date => new Date(t.clock.now().getTime() - days 
 
 /** A queued mail and a live token for a signature, as signing leaves them. */
 function withMailAndToken(signature: SignatureRow): SignatureRow {
-  t.ctx.db.transaction((tx) => {
-    issueToken(tx, signature.id, 'confirm', 7, signature.signedAt);
-    enqueueMail(tx, composeMail(t.ctx.views, 'confirm-signature', signature.email, { letterTitle: 'L', name: signature.name, confirmUrl: 'u', letterUrl: 'u', expiresDays: 7 }, signature.id), t.clock.now(), 'example.org');
+  t.ctx.db.transaction(async (tx) => {
+    await issueToken(tx, signature.id, 'confirm', 7, signature.signedAt);
+    await enqueueMail(tx, composeMail(t.ctx.views, 'confirm-signature', signature.email, { letterTitle: 'L', name: signature.name, confirmUrl: 'u', letterUrl: 'u', expiresDays: 7 }, signature.id), t.clock.now(), 'example.org');
   });
   return signature;
 }
 
 const ids = (rows: Array<{ id: number }>) => rows.map((row) => row.id).sort((a, b) => a - b);
-const tableSnapshot = () => ({
-  signatures: t.ctx.db.select().from(signatures).all(),
-  tokens: t.ctx.db.select().from(signatureTokens).all(),
-  outbox: t.ctx.db.select().from(outbox).all(),
+const tableSnapshot = async () => ({
+  signatures: await t.ctx.db.select().from(signatures),
+  tokens: await t.ctx.db.select().from(signatureTokens),
+  outbox: await t.ctx.db.select().from(outbox),
 });
 
 describe('retention of unconfirmed signatures', () => {
-  it('when an unconfirmed signature is 30 days old or more, then it is deleted with its links and mail; younger ones and confirmed ones stay', () => {
-    const letter = buildLetter(t.ctx);
+  it('when an unconfirmed signature is 30 days old or more, then it is deleted with its links and mail; younger ones and confirmed ones stay', async () => {
+    const letter = await buildLetter(t.ctx);
     const day29 = withMailAndToken(buildSignature(t.ctx, letter, { signedAt: new Date(daysAgo(30).getTime() + 1) }));
     const day30 = withMailAndToken(buildSignature(t.ctx, letter, { signedAt: daysAgo(30) }));
     const day31 = withMailAndToken(buildSignature(t.ctx, letter, { signedAt: daysAgo(31) }));
     const confirmedOld = withMailAndToken(buildSignature(t.ctx, letter, { state: 'approved', signedAt: daysAgo(400) }));
-    const withdrawnOld = buildSignature(t.ctx, letter, { state: 'withdrawn', signedAt: daysAgo(400) });
-    const rejectedOld = buildSignature(t.ctx, letter, { state: 'rejected', signedAt: daysAgo(400) });
+    const withdrawnOld = await buildSignature(t.ctx, letter, { state: 'withdrawn', signedAt: daysAgo(400) });
+    const rejectedOld = await buildSignature(t.ctx, letter, { state: 'rejected', signedAt: daysAgo(400) });
     t.ctx.db.update(outbox).set({ state: 'sent' }).where(eq(outbox.signatureId, day31.id)).run();
     expect(reloadLetter(t.ctx, letter.slug)).toMatchObject({ countUnconfirmed: 3, countApproved: 1 });
 
-    const summary = runPrivacyJobs(t.ctx);
+    const summary = await runPrivacyJobs(t.ctx);
 
     expect(summary).toMatchObject({ unconfirmedDeleted: 2, mailsDeleted: 2 });
-    const after = tableSnapshot();
+    const after = await tableSnapshot();
     expect(ids(after.signatures)).toEqual(ids([day29, confirmedOld, withdrawnOld, rejectedOld]));
     expect(after.tokens.map((token) => token.signatureId).sort()).toEqual([day29.id, confirmedOld.id].sort());
     expect(after.outbox.map((mail) => mail.signatureId).sort()).toEqual([day29.id, confirmedOld.id].sort());
@@ -56,39 +57,39 @@ describe('retention of unconfirmed signatures', () => {
     expect(ids(after.signatures)).not.toContain(day30.id);
   });
 
-  it('when the clock moves a day at a time, then a signature goes on day 30 and not before', () => {
-    const letter = buildLetter(t.ctx);
-    const signature = buildSignature(t.ctx, letter);
+  it('when the clock moves a day at a time, then a signature goes on day 30 and not before', async () => {
+    const letter = await buildLetter(t.ctx);
+    const signature = await buildSignature(t.ctx, letter);
     const survivesUntil: number[] = [];
     for (let day = 1; day <= 31; day += 1) {
       t.clock.advanceDays(1);
-      runPrivacyJobs(t.ctx);
-      if (t.ctx.db.select().from(signatures).where(eq(signatures.id, signature.id)).get()) survivesUntil.push(day);
+      await runPrivacyJobs(t.ctx);
+      if ((await first(t.ctx.db.select().from(signatures).where(eq(signatures.id, signature.id))))) survivesUntil.push(day);
     }
     expect(survivesUntil.at(-1)).toBe(29);
   });
 
   it('when UNCONFIRMED_RETENTION_DAYS is set, then that is the period', async () => {
     await t.close();
-    t = buildTestApp({ env: { UNCONFIRMED_RETENTION_DAYS: '10' } });
-    const letter = buildLetter(t.ctx);
-    buildSignature(t.ctx, letter, { signedAt: daysAgo(9) });
-    buildSignature(t.ctx, letter, { signedAt: daysAgo(10) });
-    expect(runPrivacyJobs(t.ctx).unconfirmedDeleted).toBe(1);
+    t = await buildTestApp({ env: { UNCONFIRMED_RETENTION_DAYS: '10' } });
+    const letter = await buildLetter(t.ctx);
+    await buildSignature(t.ctx, letter, { signedAt: daysAgo(9) });
+    await buildSignature(t.ctx, letter, { signedAt: daysAgo(10) });
+    expect((await runPrivacyJobs(t.ctx)).unconfirmedDeleted).toBe(1);
   });
 });
 
 describe('retention of address hashes', () => {
-  it('when a signature is 90 days old or more, then its address hash and network are dropped and nothing else changes', () => {
-    const letter = buildLetter(t.ctx);
+  it('when a signature is 90 days old or more, then its address hash and network are dropped and nothing else changes', async () => {
+    const letter = await buildLetter(t.ctx);
     const address = { ipHash: 'h'.repeat(64), ipNetwork: '192.0.2.0/24' };
-    const day89 = buildSignature(t.ctx, letter, { state: 'approved', signedAt: new Date(daysAgo(90).getTime() + 1), ...address });
-    const day90 = buildSignature(t.ctx, letter, { state: 'approved', signedAt: daysAgo(90), ...address });
-    const day91 = buildSignature(t.ctx, letter, { state: 'pending', signedAt: daysAgo(91), ...address });
+    const day89 = await buildSignature(t.ctx, letter, { state: 'approved', signedAt: new Date(daysAgo(90).getTime() + 1), ...address });
+    const day90 = await buildSignature(t.ctx, letter, { state: 'approved', signedAt: daysAgo(90), ...address });
+    const day91 = await buildSignature(t.ctx, letter, { state: 'pending', signedAt: daysAgo(91), ...address });
 
-    expect(runPrivacyJobs(t.ctx).addressesForgotten).toBe(2);
+    expect((await runPrivacyJobs(t.ctx)).addressesForgotten).toBe(2);
 
-    const byId = new Map(t.ctx.db.select().from(signatures).all().map((row) => [row.id, row]));
+    const byId = new Map((await t.ctx.db.select().from(signatures)).map((row) => [row.id, row]));
     expect(byId.get(day89.id)).toMatchObject(address);
     expect(byId.get(day90.id)).toEqual({ ...day90, ipHash: null, ipNetwork: null });
     expect(byId.get(day91.id)).toEqual({ ...day91, ipHash: null, ipNetwork: null });
@@ -96,20 +97,20 @@ describe('retention of address hashes', () => {
 });
 
 describe('the privacy job runner', () => {
-  it('when run twice, then the second run finds nothing, changes nothing and records nothing', () => {
-    const letter = buildLetter(t.ctx);
+  it('when run twice, then the second run finds nothing, changes nothing and records nothing', async () => {
+    const letter = await buildLetter(t.ctx);
     withMailAndToken(buildSignature(t.ctx, letter, { signedAt: daysAgo(45) }));
-    buildSignature(t.ctx, letter, { state: 'approved', signedAt: daysAgo(120), ipHash: 'x', ipNetwork: '198.51.100.0/24' });
-    buildSignature(t.ctx, letter, { signedAt: daysAgo(3) });
+    await buildSignature(t.ctx, letter, { state: 'approved', signedAt: daysAgo(120), ipHash: 'x', ipNetwork: '198.51.100.0/24' });
+    await buildSignature(t.ctx, letter, { signedAt: daysAgo(3) });
 
-    const first = runPrivacyJobs(t.ctx);
-    const afterFirst = tableSnapshot();
-    const second = runPrivacyJobs(t.ctx);
+    const first = await runPrivacyJobs(t.ctx);
+    const afterFirst = await tableSnapshot();
+    const second = await runPrivacyJobs(t.ctx);
 
     expect(first).toEqual({ unconfirmedDeleted: 1, unconfirmedWithdrawn: 0, mailsDeleted: 1, addressesForgotten: 1, blockRulesForgotten: 0 });
     expect(second).toEqual({ unconfirmedDeleted: 0, unconfirmedWithdrawn: 0, mailsDeleted: 0, addressesForgotten: 0, blockRulesForgotten: 0 });
     expect(tableSnapshot()).toEqual(afterFirst);
-    const events = t.ctx.db.select().from(auditEvents).all();
+    const events = await t.ctx.db.select().from(auditEvents);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       actor: 'system',
@@ -119,11 +120,11 @@ describe('the privacy job runner', () => {
     });
   });
 
-  it('when there is nothing to do, then nothing is deleted', () => {
-    const letter = buildLetter(t.ctx);
-    buildSignature(t.ctx, letter);
-    buildSignature(t.ctx, letter, { state: 'approved', ipHash: 'x', ipNetwork: 'n' });
-    const before = tableSnapshot();
+  it('when there is nothing to do, then nothing is deleted', async () => {
+    const letter = await buildLetter(t.ctx);
+    await buildSignature(t.ctx, letter);
+    await buildSignature(t.ctx, letter, { state: 'approved', ipHash: 'x', ipNetwork: 'n' });
+    const before = await tableSnapshot();
     expect(runPrivacyJobs(t.ctx)).toEqual({ unconfirmedDeleted: 0, unconfirmedWithdrawn: 0, mailsDeleted: 0, addressesForgotten: 0, blockRulesForgotten: 0 });
     expect(tableSnapshot()).toEqual(before);
   });

@@ -17,10 +17,10 @@ afterEach(async () => {
 
 /** A database with one stale unconfirmed signature and one due a reminder, at the clock's time. */
 async function seededConfig(env: Record<string, string>, clock: TestClock): Promise<Config> {
-  const t = buildTestApp({ env, clock });
-  const letter = buildLetter(t.ctx);
-  buildSignature(t.ctx, letter, { email: 'stale@example.org', signedAt: new Date(clock.now().getTime() - 40 * DAY) });
-  buildSignature(t.ctx, letter, { email: 'remind@example.org', signedAt: new Date(clock.now().getTime() - 3 * DAY) });
+  const t = await buildTestApp({ env, clock });
+  const letter = await buildLetter(t.ctx);
+  await buildSignature(t.ctx, letter, { email: 'stale@example.org', signedAt: new Date(clock.now().getTime() - 40 * DAY) });
+  await buildSignature(t.ctx, letter, { email: 'remind@example.org', signedAt: new Date(clock.now().getTime() - 3 * DAY) });
   await t.close();
   return t.config;
 }
@@ -42,7 +42,7 @@ describe('scheduled jobs in the server', () => {
     running = await startServer(config, pino({ level: 'silent' }), { now: clock.now });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(running.database.db.select().from(signatures).all()).toHaveLength(2);
-    running.jobs.runOnce();
+    await running.jobs.runOnce();
     expect(running.database.db.select().from(signatures).all()).toHaveLength(1);
   });
 });

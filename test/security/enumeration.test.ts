@@ -9,20 +9,20 @@ let t: TestApp;
 afterEach(() => t.close());
 
 /** One address per history a signer can have on a letter. */
-function addressesWithEveryHistory(letter: LetterRow): Record<string, string> {
+async function addressesWithEveryHistory(letter: LetterRow): Promise<Record<string, string>> {
   const states = ['unconfirmed', 'pending', 'approved', 'rejected', 'withdrawn'] as const;
   const addresses: Record<string, string> = { new: 'new@example.org' };
-  for (const state of states) addresses[state] = buildSignature(t.ctx, letter, { state, email: `${state}@example.org` }).email;
-  addresses['out of mail allowance'] = buildSignature(t.ctx, letter, { state: 'pending', email: 'capped@example.org', mailsSent: 5 }).email;
+  for (const state of states) addresses[state] = (await buildSignature(t.ctx, letter, { state, email: `${state}@example.org` })).email;
+  addresses['out of mail allowance'] = (await buildSignature(t.ctx, letter, { state: 'pending', email: 'capped@example.org', mailsSent: 5 })).email;
   addresses['blocked domain'] = 'someone@blocked.example';
-  applyBlock(t.ctx, { letterId: letter.id, kind: 'email_domain', value: 'blocked.example', actor: { kind: 'system', label: 'test' } });
+  await applyBlock(t.ctx, { letterId: letter.id, kind: 'email_domain', value: 'blocked.example', actor: { kind: 'system', label: 'test' } });
   return addresses;
 }
 
 describe('whether an address has signed', () => {
   it('when the same form is sent with a new, unconfirmed, confirmed, rejected, withdrawn, mail-capped or blocked address, then the answers are identical but for Date', async () => {
-    t = buildTestApp();
-    const letter = buildLetter(t.ctx);
+    t = await buildTestApp();
+    const letter = await buildLetter(t.ctx);
     const fields = signForm();
     const answers = new Map<string, ReturnType<typeof observable>>();
     for (const [history, email] of Object.entries(addressesWithEveryHistory(letter))) {
@@ -58,8 +58,8 @@ describe('how long the answer takes', () => {
   };
 
   it('when SIGN_RESPONSE_MS is set, then no accepted form is answered sooner, whatever the address', async () => {
-    t = buildTestApp({ env: { SIGN_RESPONSE_MS: String(FLOOR_MS) } });
-    const letter = buildLetter(t.ctx);
+    t = await buildTestApp({ env: { SIGN_RESPONSE_MS: String(FLOOR_MS) } });
+    const letter = await buildLetter(t.ctx);
     for (const email of Object.values(addressesWithEveryHistory(letter))) {
       expect(await timedSign(letter.slug, email)).toBeGreaterThanOrEqual(FLOOR_MS);
     }
@@ -67,9 +67,9 @@ describe('how long the answer takes', () => {
 
   it('when known and unknown addresses alternate, then the median times differ by far less than their spread', { timeout: 60_000 }, async () => {
     // A rejected address is the extreme: nothing is written or mailed, where a new one is inserted and mailed.
-    t = buildTestApp({ env: { SIGN_RESPONSE_MS: String(FLOOR_MS) } });
-    const letter = buildLetter(t.ctx);
-    const known = buildSignature(t.ctx, letter, { state: 'rejected', email: 'known@example.org' }).email;
+    t = await buildTestApp({ env: { SIGN_RESPONSE_MS: String(FLOOR_MS) } });
+    const letter = await buildLetter(t.ctx);
+    const known = (await buildSignature(t.ctx, letter, { state: 'rejected', email: 'known@example.org' })).email;
     for (let i = 0; i < 5; i += 1) await timedSign(letter.slug, `warm-up-${i}@example.org`);
     const knownTimes: number[] = [];
     const unknownTimes: number[] = [];

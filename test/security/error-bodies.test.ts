@@ -36,12 +36,12 @@ describe('server errors (500)', () => {
   let t: TestApp;
   let logs = '';
   let slug: string;
-  beforeAll(() => {
+  beforeAll(async () => {
     const stream = new Writable({ write: (chunk: Buffer, _encoding, done) => void ((logs += chunk.toString()), done()) });
-    t = buildTestApp({ logger: pino({ level: 'info' }, stream) });
-    slug = buildLetter(t.ctx).slug;
+    t = await buildTestApp({ logger: pino({ level: 'info' }, stream) });
+    slug = (await buildLetter(t.ctx)).slug;
     // The database going away mid-flight is the most likely real 500: better-sqlite3 throws with its own message.
-    t.database.close();
+    await t.database.close();
   });
   afterAll(() => t.close());
 

@@ -11,8 +11,8 @@ let t: TestApp;
 let client: RawClient;
 let letter: LetterRow;
 beforeAll(async () => {
-  t = buildTestApp({ env: { MAX_MAILS_PER_SIGNATURE: '50' } });
-  letter = buildLetter(t.ctx, { moderation: 'post' });
+  t = await buildTestApp({ env: { MAX_MAILS_PER_SIGNATURE: '50' } });
+  letter = await buildLetter(t.ctx, { moderation: 'post' });
   client = await rawClient(t.app);
 });
 afterAll(async () => {
@@ -21,9 +21,9 @@ afterAll(async () => {
 });
 
 const FIELDS = ['name', 'email', 'organisation', 'title', 'comment', 'public', 'updates', 'website', 'stamp'] as const;
-const rowCounts = () => ({ signatures: t.ctx.db.select().from(signatures).all().length, mails: t.ctx.db.select().from(outbox).all().length });
-const newMails = (afterId: number) => t.ctx.db.select().from(outbox).all().filter((mail) => mail.id > afterId);
-const lastMailId = () => t.ctx.db.select().from(outbox).all().at(-1)?.id ?? 0;
+const rowCounts = async () => ({ signatures: (await t.ctx.db.select().from(signatures)).length, mails: (await t.ctx.db.select().from(outbox)).length });
+const newMails = async (afterId: number) => (await t.ctx.db.select().from(outbox)).filter((mail) => mail.id > afterId);
+const lastMailId = async () => (await t.ctx.db.select().from(outbox)).at(-1)?.id ?? 0;
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 let serial = 0;
@@ -54,8 +54,8 @@ describe('fuzzing the sign form', () => {
   it('when any hostile values are posted, then there is no 5xx, no unescaped reflection in pages or mails, and a refused form stores nothing', { timeout: 60_000 }, async () => {
     await fc.assert(
       fc.asyncProperty(hostileForm, async (form) => {
-        const before = rowCounts();
-        const mailsBefore = lastMailId();
+        const before = await rowCounts();
+        const mailsBefore = await lastMailId();
         const res = await client.send('POST', `/letters/${letter.slug}/signatures`, { headers: FORM, body: bodyOf(form) });
         expect([303, 400, 413, 422]).toContain(res.status);
         expect(reflectsMarkup(res.body)).toBe(false);
@@ -63,7 +63,7 @@ describe('fuzzing the sign form', () => {
           expect(rowCounts()).toEqual(before);
           return;
         }
-        const queued = newMails(mailsBefore);
+        const queued = await newMails(mailsBefore);
         for (const mail of queued) {
           expect(reflectsMarkup(mail.htmlBody)).toBe(false);
           // Mail to an address nobody has verified carries nothing the sender typed.
@@ -76,14 +76,14 @@ describe('fuzzing the sign form', () => {
         const confirmed = await client.send('POST', `/signatures/confirm/${token}`, { headers: FORM, body: '' });
         expect([page.status, confirmed.status]).toEqual([200, 200]);
         expect(reflectsMarkup(page.body) || reflectsMarkup(confirmed.body)).toBe(false);
-        for (const mail of newMails(mailsBefore)) expect(reflectsMarkup(mail.htmlBody)).toBe(false);
+        for (const mail of (await newMails(mailsBefore))) expect(reflectsMarkup(mail.htmlBody)).toBe(false);
       }),
       // A few seconds in CI; FUZZ_RUNS=5000 for a deeper search. The example always runs first, so
       // at least one form reaches storage however the random cases fall.
       { numRuns: Number(process.env.FUZZ_RUNS ?? 150), examples: [[{ email: 'valid', name: 'Example%20Signer' }]] },
     );
     expect(t.database.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
-    expect(t.ctx.db.select().from(signatures).all().length).toBeGreaterThan(0);
+    expect((await t.ctx.db.select().from(signatures)).length).toBeGreaterThan(0);
   });
 
   it('when each payload is signed as a name, organisation and comment, then it is stored exactly and shown escaped on the confirm page', async () => {
@@ -96,9 +96,9 @@ describe('fuzzing the sign form', () => {
         continue;
       }
       expect(res.status).toBe(303);
-      const stored = t.ctx.db.select().from(signatures).all().find((row) => row.emailKey === email);
+      const stored = (await t.ctx.db.select().from(signatures)).find((row) => row.emailKey === email);
       expect(stored).toMatchObject({ organisationText: payload.normalize('NFC').trim(), comment: payload.normalize('NFC').trim() });
-      const token = /\/signatures\/confirm\/([A-Za-z0-9_-]{43})/.exec(newMails(0).filter((mail) => mail.toAddress === email)[0]?.textBody ?? '')?.[1];
+      const token = /\/signatures\/confirm\/([A-Za-z0-9_-]{43})/.exec((await newMails(0)).filter((mail) => mail.toAddress === email)[0]?.textBody ?? '')?.[1];
       const page = await client.send('GET', `/signatures/confirm/${token}`);
       expect(page.status).toBe(200);
       expect(reflectsMarkup(page.body)).toBe(false);

@@ -11,12 +11,12 @@ let t: TestApp;
 let client: RawClient;
 let tokens: { confirm: string; withdraw: string };
 beforeAll(async () => {
-  t = buildTestApp();
-  const letter = buildLetter(t.ctx);
+  t = await buildTestApp();
+  const letter = await buildLetter(t.ctx);
   await postSignature(t.app, letter.slug, signForm({ email: 'unconfirmed@example.org' })).expect(303);
-  const unconfirmed = tokenFromOutbox(t.ctx, 'unconfirmed@example.org', 'confirm');
+  const unconfirmed = await tokenFromOutbox(t.ctx, 'unconfirmed@example.org', 'confirm');
   await postSignature(t.app, letter.slug, signForm({ email: 'confirmed@example.org' })).expect(303);
-  const confirm = tokenFromOutbox(t.ctx, 'confirmed@example.org', 'confirm');
+  const confirm = await tokenFromOutbox(t.ctx, 'confirmed@example.org', 'confirm');
   await request(t.app).post(`/signatures/confirm/${confirm}`).expect(200);
   tokens = { confirm: unconfirmed, withdraw: tokenFromOutbox(t.ctx, 'confirmed@example.org', 'withdraw') };
   client = await rawClient(t.app);
@@ -27,9 +27,9 @@ afterAll(async () => {
 });
 
 /** Everything the token routes could change. */
-const snapshot = () => ({
-  signatures: t.ctx.db.select({ id: signatures.id, state: signatures.state, name: signatures.name }).from(signatures).all(),
-  mails: t.ctx.db.select().from(outbox).all().length,
+const snapshot = async () => ({
+  signatures: await t.ctx.db.select({ id: signatures.id, state: signatures.state, name: signatures.name }).from(signatures),
+  mails: (await t.ctx.db.select().from(outbox)).length,
 });
 
 /** A path segment where a token goes: hostile text, near-misses of real tokens, broken escapes, traversal. */
@@ -45,7 +45,7 @@ const segment = fc.oneof(
 
 describe('fuzzing confirm and withdraw links', () => {
   it('when any path segment is tried as a token, by GET or POST with any body, then the answer is 4xx, nothing changes and nothing is reflected as markup', { timeout: 60_000 }, async () => {
-    const before = snapshot();
+    const before = await snapshot();
     await fc.assert(
       fc.asyncProperty(segment, fc.constantFrom('confirm', 'withdraw'), fc.constantFrom('GET', 'POST'), encodedValue, async (token, route, method, body) => {
         fc.pre(token !== tokens.confirm && token !== tokens.withdraw && token !== '');

@@ -9,7 +9,7 @@ const production = { NODE_ENV: 'production', BASE_URL: 'https://letters.example'
 
 describe('Strict-Transport-Security', () => {
   it('when running in production, then every response tells browsers to use HTTPS for two years, subdomains included', async () => {
-    t = buildTestApp({ env: production });
+    t = await buildTestApp({ env: production });
     for (const path of ['/', '/no/such/page', '/healthz']) {
       const res = await request(t.app).get(path);
       expect(res.headers['strict-transport-security'], path).toBe('max-age=63072000; includeSubDomains');
@@ -18,7 +18,7 @@ describe('Strict-Transport-Security', () => {
   });
 
   it('when not in production, then no HSTS is sent (it would pin localhost to HTTPS in the developer\'s browser)', async () => {
-    t = buildTestApp();
+    t = await buildTestApp();
     const res = await request(t.app).get('/');
     expect(res.headers['strict-transport-security']).toBeUndefined();
     expect(res.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');

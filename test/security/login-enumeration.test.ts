@@ -20,7 +20,7 @@ async function beforeAndAfterRemoval(fields: (email: string) => Record<string, s
   await createOrganiser(t, 'owner');
   const { email } = await createOrganiser(t, 'viewer');
   const known = await answerTo(fields(email), cookie);
-  removeOrganiser(t.ctx, email, SYSTEM_ACTOR);
+  await removeOrganiser(t.ctx, email, SYSTEM_ACTOR);
   const unknown = await answerTo(fields(email), cookie);
   return { known, unknown };
 }
@@ -34,7 +34,7 @@ describe('whether an organiser account exists', () => {
     ['the right password in the wrong case', (email: string) => ({ email, password: TEST_PASSWORD.toUpperCase() })],
     ['an empty password', (email: string) => ({ email, password: '' })],
   ])('when an attempt with %s is answered for an existing account and, the same attempt, once it is gone, then the answers are identical but for Date', async (_case, fields) => {
-    t = buildTestApp();
+    t = await buildTestApp();
     const { known, unknown } = await beforeAndAfterRemoval(fields);
     expect([401, 422]).toContain(known.status);
     expect(unknown).toEqual(known);
@@ -42,14 +42,14 @@ describe('whether an organiser account exists', () => {
   });
 
   it('when the browser still sends a stale session cookie, then both answers are still identical', async () => {
-    t = buildTestApp();
+    t = await buildTestApp();
     const { known, unknown } = await beforeAndAfterRemoval((email) => ({ email, password: 'wrong' }), `undersigned_session=${'A'.repeat(43)}`);
     expect(known.status).toBe(401);
     expect(unknown).toEqual(known);
   });
 
   it('when different emails are tried, then the answers differ only by the email shown back in the form', async () => {
-    t = buildTestApp();
+    t = await buildTestApp();
     const { email } = await createOrganiser(t, 'owner');
     const known = await answerTo({ email, password: 'not the right password' });
     const unknown = await answerTo({ email: 'stranger@elsewhere.example', password: 'not the right password' });
@@ -61,7 +61,7 @@ describe('whether an organiser account exists', () => {
   });
 
   it('when the per-account limit is reached, then an existing and a made-up account are throttled alike, with identical answers', async () => {
-    t = buildTestApp({ env: { LOGIN_LIMIT_PER_ACCOUNT: '3', LOGIN_LIMIT_PER_IP: '0' } });
+    t = await buildTestApp({ env: { LOGIN_LIMIT_PER_ACCOUNT: '3', LOGIN_LIMIT_PER_IP: '0' } });
     const { email } = await createOrganiser(t, 'owner');
     const statuses = async (address: string) => {
       const seen: number[] = [];

@@ -23,7 +23,7 @@ let t: TestApp;
 let client: RawClient;
 let known: string;
 beforeAll(async () => {
-  t = buildTestApp({ env: { LOGIN_LIMIT_PER_ACCOUNT: '0', LOGIN_LIMIT_PER_IP: '0', LOGIN_LIMIT_PER_ACCOUNT_ALL_SOURCES: '0' } });
+  t = await buildTestApp({ env: { LOGIN_LIMIT_PER_ACCOUNT: '0', LOGIN_LIMIT_PER_IP: '0', LOGIN_LIMIT_PER_ACCOUNT_ALL_SOURCES: '0' } });
   client = await rawClient(t.app);
 });
 afterAll(async () => {

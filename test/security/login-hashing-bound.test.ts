@@ -30,7 +30,7 @@ let t: TestApp;
 let server: Server;
 let base: string;
 beforeAll(async () => {
-  t = buildTestApp({ env: { LOGIN_LIMIT_PER_ACCOUNT: '0', LOGIN_LIMIT_PER_IP: '0', LOGIN_LIMIT_PER_ACCOUNT_ALL_SOURCES: '0' } });
+  t = await buildTestApp({ env: { LOGIN_LIMIT_PER_ACCOUNT: '0', LOGIN_LIMIT_PER_IP: '0', LOGIN_LIMIT_PER_ACCOUNT_ALL_SOURCES: '0' } });
   server = await new Promise((resolve) => {
     const listening = t.app.listen(0, '127.0.0.1', () => resolve(listening));
   });
@@ -46,7 +46,7 @@ describe('password hashing under a burst of sign-ins', () => {
     const organiser = await createOrganiser(t, 'owner');
     // A real account's cost (2^16 here, to keep the suite light): the unbounded burst ran four at once.
     t.ctx.db.update(organisers).set({ passwordHash: await hashPassword(TEST_PASSWORD, { logN: 16, r: 8, p: 1 }) }).where(eq(organisers.id, organiser.id)).run();
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     const page = await fetch(`${base}/letters/${letter.slug}`);
     const asset = (await page.text()).match(/href="(\/assets\/[^"]+\.css)"/)?.[1];
     expect(asset).toBeDefined();

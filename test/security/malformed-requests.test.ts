@@ -9,8 +9,8 @@ let t: TestApp;
 let client: RawClient;
 let letter: LetterRow;
 beforeAll(async () => {
-  t = buildTestApp();
-  letter = buildLetter(t.ctx);
+  t = await buildTestApp();
+  letter = await buildLetter(t.ctx);
   client = await rawClient(t.app);
 });
 afterAll(async () => {
@@ -24,11 +24,11 @@ const VALID = 'name=Ada&email=ada%40example.org';
 const sign = (body: string | Buffer, contentType: string | null = FORM) =>
   client.send('POST', `/letters/${letter.slug}/signatures`, { headers: contentType === null ? {} : { 'content-type': contentType }, body });
 
-const storedRows = () => ({ signatures: t.ctx.db.select().from(signatures).all().length, mails: t.ctx.db.select().from(outbox).all().length });
+const storedRows = async () => ({ signatures: (await t.ctx.db.select().from(signatures)).length, mails: (await t.ctx.db.select().from(outbox)).length });
 
 /** Sends, and checks that the request left the database as it found it. */
 async function sendStoringNothing(send: () => ReturnType<RawClient['send']>) {
-  const before = storedRows();
+  const before = await storedRows();
   const res = await send();
   expect(storedRows()).toEqual(before);
   return res;
@@ -54,7 +54,7 @@ describe('malformed form bodies', () => {
 
   it('when the body is well formed, then the same route accepts it (the checks above are not refusing everything)', async () => {
     expect((await sign('name=Ad%C3%A9+Lovelace&email=ade%40example.org')).status).toBe(303);
-    expect(t.ctx.db.select().from(signatures).all().map((row) => row.name)).toContain('Adé Lovelace');
+    expect((await t.ctx.db.select().from(signatures)).map((row) => row.name)).toContain('Adé Lovelace');
   });
 });
 

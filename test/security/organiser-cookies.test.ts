@@ -1,3 +1,4 @@
+import { first } from '../../server/db/database.js';
 import { eq } from 'drizzle-orm';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -33,7 +34,7 @@ describe('the session cookie', () => {
     ['development', {}, 'undersigned_session', false],
     ['production', PRODUCTION, '__Host-undersigned_session', true],
   ] as const)('when an organiser signs in and out in %s, then the cookie is HttpOnly, SameSite=Lax, Path=/, host-only, lives no longer than a session, and is cleared with the same attributes', { timeout: 30_000 }, async (_env, env, name, secure) => {
-    t = buildTestApp({ env });
+    t = await buildTestApp({ env });
     const organiser = await createOrganiser(t, 'viewer');
     const signedIn = await request(t.app).post('/admin/login').type('form').send({ email: organiser.email, password: TEST_PASSWORD }).expect(303);
     const lines = setCookies(signedIn);
@@ -48,7 +49,7 @@ describe('the session cookie', () => {
     expect(cookie.attributes.has('secure')).toBe(secure);
     expect(Number(cookie.attributes.get('max-age'))).toBe(t.config.sessionMaxHours * 3600);
 
-    const csrf = t.ctx.db.select({ token: sessions.csrfToken }).from(sessions).where(eq(sessions.organiserId, organiser.id)).get()?.token ?? '';
+    const csrf = (await first(t.ctx.db.select({ token: sessions.csrfToken }).from(sessions).where(eq(sessions.organiserId, organiser.id))))?.token ?? '';
     const signedOut = await request(t.app).post('/admin/logout').set('Cookie', `${name}=${cookie.value}`).type('form').send({ _csrf: csrf }).expect(303);
     const cleared = parseSetCookie(setCookies(signedOut)[0] ?? '');
     // A browser ignores a clearing cookie whose name, path or Secure flag differ from the one it holds.
@@ -61,8 +62,8 @@ describe('the session cookie', () => {
   });
 
   it('when a signed-in organiser reads the public site, then no public page sets or refreshes a cookie', async () => {
-    t = buildTestApp();
-    const letter = buildLetter(t.ctx);
+    t = await buildTestApp();
+    const letter = await buildLetter(t.ctx);
     const owner = await loginAs(t, 'owner');
     const publicPages = listRoutes(t.app).filter((route) => route.method === 'GET' && !route.path.startsWith('/admin'));
     expect(publicPages.length).toBeGreaterThanOrEqual(8);
@@ -78,8 +79,8 @@ describe('the session cookie', () => {
   });
 
   it('when the session cookie is sent with a public request, then it is not needed: the public pages look the same without it', async () => {
-    t = buildTestApp();
-    const letter = buildLetter(t.ctx);
+    t = await buildTestApp();
+    const letter = await buildLetter(t.ctx);
     const owner = await loginAs(t, 'owner');
     const withSession = await owner.agent.get(`/letters/${letter.slug}`);
     const without = await request(t.app).get(`/letters/${letter.slug}`);

@@ -15,10 +15,10 @@ let otherOwner: SignedIn;
 let unsafeRoutes: RouteInfo[];
 let pathValues: Record<string, string>;
 beforeAll(async () => {
-  t = buildTestApp();
-  letter = buildLetter(t.ctx);
-  const signature = buildSignature(t.ctx, letter, { state: 'pending' });
-  const rule = applyBlock(t.ctx, { letterId: letter.id, kind: 'email_domain', value: 'spam.example', actor: SYSTEM_ACTOR });
+  t = await buildTestApp();
+  letter = await buildLetter(t.ctx);
+  const signature = await buildSignature(t.ctx, letter, { state: 'pending' });
+  const rule = await applyBlock(t.ctx, { letterId: letter.id, kind: 'email_domain', value: 'spam.example', actor: SYSTEM_ACTOR });
   owner = await loginAs(t, 'owner');
   otherOwner = await loginAs(t, 'owner');
   // Real values where a route names one, so a handler that looked before checking would find something to change.
@@ -43,7 +43,7 @@ describe('CSRF on every organiser form', () => {
   ];
 
   it.each(BAD_TOKENS)('when an owner posts to each organiser route with %s, then 403 csrf_invalid and nothing is stored', async (_case, token) => {
-    const before = snapshotTables(t);
+    const before = await snapshotTables(t);
     for (const route of unsafeRoutes) {
       const path = fillPath(route.path, pathValues);
       // Plausible fields, so that only the missing token can be the reason for refusing.

@@ -17,10 +17,10 @@ let t: TestApp;
 const adminPages: Visit[] = [];
 const loginPages: Visit[] = [];
 beforeAll(async () => {
-  t = buildTestApp({ env: { LOGIN_LIMIT_PER_ACCOUNT: '2', LOGIN_LIMIT_PER_IP: '0' } });
-  const letter = buildLetter(t.ctx);
-  const signature = buildSignature(t.ctx, letter, { state: 'pending' });
-  const rule = applyBlock(t.ctx, { letterId: letter.id, kind: 'cidr', value: '203.0.113.0/24', actor: SYSTEM_ACTOR });
+  t = await buildTestApp({ env: { LOGIN_LIMIT_PER_ACCOUNT: '2', LOGIN_LIMIT_PER_IP: '0' } });
+  const letter = await buildLetter(t.ctx);
+  const signature = await buildSignature(t.ctx, letter, { state: 'pending' });
+  const rule = await applyBlock(t.ctx, { letterId: letter.id, kind: 'cidr', value: '203.0.113.0/24', actor: SYSTEM_ACTOR });
   const owner = await loginAs(t, 'owner');
   const values = { slug: letter.slug, id: String(rule.ruleId), signatureId: String(signature.id) };
   for (const route of listRoutes(t.app).filter((candidate) => candidate.method === 'GET' && candidate.path.startsWith('/admin'))) {

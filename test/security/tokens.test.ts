@@ -10,16 +10,16 @@ let t: TestApp;
 afterEach(() => t.close());
 
 async function signedAndConfirmed(email = 'signer@example.org'): Promise<{ confirm: string; withdraw: string }> {
-  const letter = buildLetter(t.ctx);
+  const letter = await buildLetter(t.ctx);
   await postSignature(t.app, letter.slug, signForm({ email })).expect(303);
-  const confirm = tokenFromOutbox(t.ctx, email, 'confirm');
+  const confirm = await tokenFromOutbox(t.ctx, email, 'confirm');
   await request(t.app).post(`/signatures/confirm/${confirm}`).expect(200);
   return { confirm, withdraw: tokenFromOutbox(t.ctx, email, 'withdraw') };
 }
 
 describe('token shape and storage', () => {
   it('when tokens are issued, then each is 256 random bits in URL-safe base64, and different every time', async () => {
-    t = buildTestApp();
+    t = await buildTestApp();
     const tokens = await signedAndConfirmed();
     for (const token of Object.values(tokens)) {
       expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -29,7 +29,7 @@ describe('token shape and storage', () => {
   });
 
   it('when tokens are stored, then only their SHA-256 is kept, and the token itself is nowhere in the database but the queued mail', async () => {
-    t = buildTestApp();
+    t = await buildTestApp();
     const tokens = await signedAndConfirmed();
     const stored = t.database.sqlite.prepare('SELECT token_hash AS hash, purpose FROM signature_tokens').all() as Array<{ hash: string; purpose: string }>;
     expect(stored).toContainEqual({ hash: sha256Hex(tokens.withdraw), purpose: 'withdraw' });
@@ -44,15 +44,15 @@ describe('token shape and storage', () => {
 
 describe('single purpose', () => {
   it('when a confirm token is used on the withdraw link, then 404 and the signature stays', async () => {
-    t = buildTestApp();
+    t = await buildTestApp();
     const { confirm } = await signedAndConfirmed();
     await request(t.app).get(`/signatures/withdraw/${confirm}`).expect(404);
     await request(t.app).post(`/signatures/withdraw/${confirm}`).expect(404);
-    expect(signatureByEmail(t.ctx, 'signer@example.org')?.state).toBe('pending');
+    expect((await signatureByEmail(t.ctx, 'signer@example.org'))?.state).toBe('pending');
   });
 
   it('when a withdraw token is used on the confirm link, then 404 and no mail is sent', async () => {
-    t = buildTestApp();
+    t = await buildTestApp();
     const { withdraw } = await signedAndConfirmed();
     const mailsBefore = outboxFor(t.ctx).length;
     await request(t.app).get(`/signatures/confirm/${withdraw}`).expect(404);
@@ -65,7 +65,7 @@ describe('tokens in logs', () => {
   it('when links are opened, pressed, mistyped or expired, then the request log shows the route but never the token or its hash', async () => {
     let logs = '';
     const stream = new Writable({ write: (chunk: Buffer, _encoding, done) => void ((logs += chunk.toString()), done()) });
-    t = buildTestApp({ logger: pino({ level: 'trace' }, stream) });
+    t = await buildTestApp({ logger: pino({ level: 'trace' }, stream) });
     const tokens = await signedAndConfirmed();
     await request(t.app).get(`/signatures/confirm/${tokens.confirm}?utm_source=mail`);
     await request(t.app).get(`/signatures/withdraw/${tokens.withdraw}`);

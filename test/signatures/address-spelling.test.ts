@@ -34,11 +34,11 @@ describe.each([
   ['upper case in the domain', 'victim@EXAMPLE.ORG', 'victim@example.org'],
 ])('a look-alike spelling with %s', (_class, lookAlike, address) => {
   it(`when ${JSON.stringify(lookAlike)} signs before the owner of ${address}, then both mails go to ${address} and that is the address stored`, async () => {
-    const letter = buildLetter(site.ctx);
+    const letter = await buildLetter(site.ctx);
     const before = site.peer!.messages.length;
 
     await sign(letter.slug, lookAlike);
-    expect(signatureByEmail(site.ctx, address)?.email).toBe(address);
+    expect((await signatureByEmail(site.ctx, address))?.email).toBe(address);
     await sign(letter.slug, address);
 
     expect((await received(before + 2)).slice(before)).toEqual([address, address]);

@@ -6,8 +6,8 @@ import { buildLetter, buildSignature, outboxFor, postSignature, reloadLetter, si
 import { loginAs } from '../helpers/organisers.js';
 
 let t: TestApp;
-beforeEach(() => {
-  t = buildTestApp();
+beforeEach(async () => {
+  t = await buildTestApp();
 });
 afterEach(() => t.close());
 
@@ -16,35 +16,35 @@ const inAnHour = () => new Date(t.clock.now().getTime() + HOUR);
 
 describe('closing a letter', () => {
   it('when a signature made while the letter was open is confirmed after it closed, then it counts and the thank-you mail goes out', async () => {
-    const letter = buildLetter(t.ctx, { moderation: 'post', closesAt: inAnHour() });
+    const letter = await buildLetter(t.ctx, { moderation: 'post', closesAt: inAnHour() });
     await postSignature(t.app, letter.slug, signForm({ email: 'in-time@example.org' })).expect(303);
     t.clock.advance(2 * HOUR);
     expect((await postSignature(t.app, letter.slug, signForm({ email: 'too-late@example.org' }))).status).toBe(409);
 
-    await request(t.app).post(`/signatures/confirm/${tokenFromOutbox(t.ctx, 'in-time@example.org', 'confirm')}`).expect(200);
+    await request(t.app).post(`/signatures/confirm/${await tokenFromOutbox(t.ctx, 'in-time@example.org', 'confirm')}`).expect(200);
 
-    expect(signatureByEmail(t.ctx, 'in-time@example.org')?.state).toBe('approved');
+    expect((await signatureByEmail(t.ctx, 'in-time@example.org'))?.state).toBe('approved');
     expect(reloadLetter(t.ctx, letter.slug)).toMatchObject({ countApproved: 1, countListed: 1 });
     expect(outboxFor(t.ctx, 'in-time@example.org').map((mail) => mail.kind)).toContain('signature-confirmed');
     expect(signatureByEmail(t.ctx, 'too-late@example.org')).toBeUndefined();
   });
 
   it('when a signature was stored after the letter closed (a request racing the close), then confirming it is refused with 409 and it stays out of the count', async () => {
-    const letter = buildLetter(t.ctx, { moderation: 'post', closesAt: inAnHour() });
+    const letter = await buildLetter(t.ctx, { moderation: 'post', closesAt: inAnHour() });
     t.clock.advance(2 * HOUR);
-    const late = buildSignature(t.ctx, letter, { email: 'raced@example.org', state: 'unconfirmed', signedAt: t.clock.now() });
+    const late = await buildSignature(t.ctx, letter, { email: 'raced@example.org', state: 'unconfirmed', signedAt: t.clock.now() });
     const token = t.ctx.db.transaction((tx) => issueToken(tx, late.id, 'confirm', 7, t.clock.now()));
 
     const res = await request(t.app).post(`/signatures/confirm/${token}`);
 
     expect(res.status).toBe(409);
     expect(res.text).toContain('had closed before this signature was made');
-    expect(signatureByEmail(t.ctx, 'raced@example.org')?.state).toBe('unconfirmed');
+    expect((await signatureByEmail(t.ctx, 'raced@example.org'))?.state).toBe('unconfirmed');
     expect(reloadLetter(t.ctx, letter.slug)).toMatchObject({ countApproved: 0, countPending: 0 });
   });
 
   it('when a reader opens a closed letter, then the page says that signatures made before it closed still count once confirmed', async () => {
-    const letter = buildLetter(t.ctx, { status: 'closed' });
+    const letter = await buildLetter(t.ctx, { status: 'closed' });
     const page = (await request(t.app).get(`/letters/${letter.slug}`).expect(200)).text;
     expect(page).toContain('This letter is closed');
     expect(page).toContain('If you signed before it closed, your signature still counts');
@@ -55,13 +55,13 @@ describe('when a letter closed is history', () => {
   const utcInput = (date: Date) => date.toISOString().slice(0, 16);
   const edit = async (slug: string, changes: Record<string, string>) => {
     const owner = await loginAs(t, 'owner');
-    const letter = reloadLetter(t.ctx, slug);
+    const letter = await reloadLetter(t.ctx, slug);
     const fields = { slug, title: letter.title, summary: letter.summary, body: letter.body, moderation: letter.moderation, opens_at: '', closes_at: letter.closesAt ? utcInput(letter.closesAt) : '', ...changes };
     return owner.agent.post(`/admin/letters/${slug}`).type('form').send({ _csrf: owner.csrfToken, ...fields });
   };
 
   it('when an owner moves the closing time of an open letter into the past, then it is refused pointing to Close, and a signature made while open still confirms', async () => {
-    const letter = buildLetter(t.ctx, { moderation: 'post', closesAt: new Date(t.clock.now().getTime() + 24 * HOUR) });
+    const letter = await buildLetter(t.ctx, { moderation: 'post', closesAt: new Date(t.clock.now().getTime() + 24 * HOUR) });
     await postSignature(t.app, letter.slug, signForm({ email: 'ken@example.org' })).expect(303);
     t.clock.advance(2 * HOUR);
 
@@ -69,13 +69,13 @@ describe('when a letter closed is history', () => {
 
     expect(res.status).toBe(422);
     expect(res.text).toContain('To close the letter now, use Close');
-    expect(reloadLetter(t.ctx, letter.slug).closesAt).toEqual(letter.closesAt);
-    await request(t.app).post(`/signatures/confirm/${tokenFromOutbox(t.ctx, 'ken@example.org', 'confirm')}`).expect(200);
-    expect(signatureByEmail(t.ctx, 'ken@example.org')?.state).toBe('approved');
+    expect((await reloadLetter(t.ctx, letter.slug)).closesAt).toEqual(letter.closesAt);
+    await request(t.app).post(`/signatures/confirm/${await tokenFromOutbox(t.ctx, 'ken@example.org', 'confirm')}`).expect(200);
+    expect((await signatureByEmail(t.ctx, 'ken@example.org'))?.state).toBe('approved');
   });
 
   it('when a letter closed on schedule, then its passed closing time cannot be moved to another past time, but the letter can still be edited', async () => {
-    const letter = buildLetter(t.ctx, { closesAt: inAnHour() });
+    const letter = await buildLetter(t.ctx, { closesAt: inAnHour() });
     t.clock.advance(3 * HOUR);
     expect((await edit(letter.slug, { closes_at: utcInput(new Date(t.clock.now().getTime() - 2.5 * HOUR)) })).status).toBe(422);
     expect((await edit(letter.slug, { summary: 'A corrected summary' })).status).toBe(303);
@@ -83,13 +83,13 @@ describe('when a letter closed is history', () => {
   });
 
   it('when a letter is closed by hand before its scheduled closing time, then a signature stored after the close (a racing request) is refused on confirmation', async () => {
-    const letter = buildLetter(t.ctx, { moderation: 'post', closesAt: new Date(t.clock.now().getTime() + 2 * HOUR) });
+    const letter = await buildLetter(t.ctx, { moderation: 'post', closesAt: new Date(t.clock.now().getTime() + 2 * HOUR) });
     t.clock.advance(HOUR);
     const owner = await loginAs(t, 'owner');
     await owner.agent.post(`/admin/letters/${letter.slug}/status`).type('form').send({ _csrf: owner.csrfToken, status: 'closed' }).expect(303);
-    expect(reloadLetter(t.ctx, letter.slug).closedAt).toEqual(t.clock.now());
+    expect((await reloadLetter(t.ctx, letter.slug)).closedAt).toEqual(t.clock.now());
     t.clock.advance(HOUR / 2);
-    const raced = buildSignature(t.ctx, letter, { email: 'raced@example.org', state: 'unconfirmed', signedAt: t.clock.now() });
+    const raced = await buildSignature(t.ctx, letter, { email: 'raced@example.org', state: 'unconfirmed', signedAt: t.clock.now() });
     const token = t.ctx.db.transaction((tx) => issueToken(tx, raced.id, 'confirm', 7, t.clock.now()));
     t.clock.advance(2 * HOUR);
 

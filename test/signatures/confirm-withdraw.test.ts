@@ -4,8 +4,8 @@ import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buildLetter, outboxFor, postSignature, reloadLetter, signatureByEmail, signForm, tokenFromOutbox } from '../helpers/factories.js';
 
 let t: TestApp;
-beforeEach(() => {
-  t = buildTestApp();
+beforeEach(async () => {
+  t = await buildTestApp();
 });
 afterEach(() => t.close());
 
@@ -16,7 +16,7 @@ async function signAndGetToken(slug: string, email = 'signer@example.org'): Prom
 
 describe('confirming', () => {
   it('when the confirm link is opened with GET, then a page with a button is shown and nothing changes', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     const token = await signAndGetToken(letter.slug);
     for (let i = 0; i < 3; i += 1) {
       const page = await request(t.app).get(`/signatures/confirm/${token}`);
@@ -25,20 +25,20 @@ describe('confirming', () => {
       expect(page.text).toContain('<form method="post">');
       expect(page.headers['referrer-policy']).toBe('no-referrer');
     }
-    expect(signatureByEmail(t.ctx, 'signer@example.org')?.state).toBe('unconfirmed');
+    expect((await signatureByEmail(t.ctx, 'signer@example.org'))?.state).toBe('unconfirmed');
     expect(outboxFor(t.ctx)).toHaveLength(1);
   });
 
   it('when a pre-moderated letter is confirmed, then the signature is pending, counted, and a thank-you mail with a withdraw link is queued', async () => {
-    const letter = buildLetter(t.ctx, { moderation: 'pre' });
+    const letter = await buildLetter(t.ctx, { moderation: 'pre' });
     const token = await signAndGetToken(letter.slug);
     const res = await request(t.app).post(`/signatures/confirm/${token}`);
     expect(res.status).toBe(200);
     expect(res.text).toContain('Thank you for signing');
-    const signature = signatureByEmail(t.ctx, 'signer@example.org');
+    const signature = await signatureByEmail(t.ctx, 'signer@example.org');
     expect(signature).toMatchObject({ state: 'pending' });
     expect(signature?.confirmedAt?.getTime()).toBe(t.clock.now().getTime());
-    const after = reloadLetter(t.ctx, letter.slug);
+    const after = await reloadLetter(t.ctx, letter.slug);
     expect(after).toMatchObject({ countUnconfirmed: 0, countPending: 1, countListed: 0 });
     const page = await request(t.app).get(`/letters/${letter.slug}`);
     expect(page.text).toMatch(/<strong>1<\/strong> person has signed/);
@@ -46,21 +46,21 @@ describe('confirming', () => {
   });
 
   it('when a post-moderated letter is confirmed, then the signature is approved and listed', async () => {
-    const letter = buildLetter(t.ctx, { moderation: 'post' });
+    const letter = await buildLetter(t.ctx, { moderation: 'post' });
     const token = await signAndGetToken(letter.slug);
     await request(t.app).post(`/signatures/confirm/${token}`).expect(200);
-    expect(signatureByEmail(t.ctx, 'signer@example.org')?.state).toBe('approved');
+    expect((await signatureByEmail(t.ctx, 'signer@example.org'))?.state).toBe('approved');
     expect(reloadLetter(t.ctx, letter.slug)).toMatchObject({ countApproved: 1, countListed: 1 });
   });
 
   it('when the same link is confirmed twice, then the second is a no-op with no second mail', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     const token = await signAndGetToken(letter.slug);
     await request(t.app).post(`/signatures/confirm/${token}`).expect(200);
     const second = await request(t.app).post(`/signatures/confirm/${token}`);
     expect(second.status).toBe(200);
     expect(outboxFor(t.ctx)).toHaveLength(2);
-    expect(reloadLetter(t.ctx, letter.slug).countPending).toBe(1);
+    expect((await reloadLetter(t.ctx, letter.slug)).countPending).toBe(1);
     expect((await request(t.app).get(`/signatures/confirm/${token}`)).text).toContain('already confirmed');
   });
 
@@ -72,20 +72,20 @@ describe('confirming', () => {
   });
 
   it('when the token is older than 7 days, then a 410 page says how to sign again and nothing changes', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     const token = await signAndGetToken(letter.slug);
     t.clock.advanceDays(7);
     const res = await request(t.app).post(`/signatures/confirm/${token}`);
     expect(res.status).toBe(410);
     expect(res.text).toContain('send the form once more');
-    expect(signatureByEmail(t.ctx, 'signer@example.org')?.state).toBe('unconfirmed');
+    expect((await signatureByEmail(t.ctx, 'signer@example.org'))?.state).toBe('unconfirmed');
   });
 
   it('when a withdraw token is used on the confirm path, then 404', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     const token = await signAndGetToken(letter.slug);
     await request(t.app).post(`/signatures/confirm/${token}`).expect(200);
-    const withdrawToken = tokenFromOutbox(t.ctx, 'signer@example.org', 'withdraw');
+    const withdrawToken = await tokenFromOutbox(t.ctx, 'signer@example.org', 'withdraw');
     expect((await request(t.app).post(`/signatures/confirm/${withdrawToken}`)).status).toBe(404);
     expect((await request(t.app).post(`/signatures/withdraw/${token}`)).status).toBe(404);
   });
@@ -93,13 +93,13 @@ describe('confirming', () => {
 
 describe('withdrawing', () => {
   it('when the withdraw button is pressed, then the signature leaves the count and its details are erased', async () => {
-    const letter = buildLetter(t.ctx, { moderation: 'post' });
+    const letter = await buildLetter(t.ctx, { moderation: 'post' });
     const token = await signAndGetToken(letter.slug);
     await request(t.app).post(`/signatures/confirm/${token}`).expect(200);
-    const withdrawToken = tokenFromOutbox(t.ctx, 'signer@example.org', 'withdraw');
+    const withdrawToken = await tokenFromOutbox(t.ctx, 'signer@example.org', 'withdraw');
     const page = await request(t.app).get(`/signatures/withdraw/${withdrawToken}`);
     expect(page.text).toContain('Withdraw my signature');
-    expect(signatureByEmail(t.ctx, 'signer@example.org')?.state).toBe('approved');
+    expect((await signatureByEmail(t.ctx, 'signer@example.org'))?.state).toBe('approved');
     const res = await request(t.app).post(`/signatures/withdraw/${withdrawToken}`);
     expect(res.status).toBe(200);
     expect(signatureByEmail(t.ctx, 'signer@example.org')).toMatchObject({ state: 'withdrawn', name: '', organisationText: '', title: '', comment: '' });
@@ -108,16 +108,16 @@ describe('withdrawing', () => {
   });
 
   it('when a withdrawn signer signs again, then a fresh confirmation starts and the old links no longer work', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     const token = await signAndGetToken(letter.slug);
     await request(t.app).post(`/signatures/confirm/${token}`).expect(200);
-    const withdrawToken = tokenFromOutbox(t.ctx, 'signer@example.org', 'withdraw');
+    const withdrawToken = await tokenFromOutbox(t.ctx, 'signer@example.org', 'withdraw');
     await request(t.app).post(`/signatures/withdraw/${withdrawToken}`).expect(200);
     const again = await postSignature(t.app, letter.slug, signForm({ email: 'signer@example.org', name: 'Returning Signer' }));
     expect(again.status).toBe(303);
     expect(signatureByEmail(t.ctx, 'signer@example.org')).toMatchObject({ state: 'unconfirmed', name: 'Returning Signer' });
     expect((await request(t.app).post(`/signatures/withdraw/${withdrawToken}`)).status).toBe(404);
-    const fresh = tokenFromOutbox(t.ctx, 'signer@example.org', 'confirm');
+    const fresh = await tokenFromOutbox(t.ctx, 'signer@example.org', 'confirm');
     await request(t.app).post(`/signatures/confirm/${fresh}`).expect(200);
     expect(reloadLetter(t.ctx, letter.slug)).toMatchObject({ countPending: 1, countWithdrawn: 0 });
   });
@@ -131,7 +131,7 @@ describe('a repeat signer', () => {
   };
 
   it('when still unconfirmed, then gets the identical response and a fresh link, up to 5 mails, then silence', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     const [first, second] = await signTwice(letter.slug, 'repeat@example.org');
     expect(second.status).toBe(first.status);
     expect(second.headers.location).toBe(first.headers.location);
@@ -141,11 +141,11 @@ describe('a repeat signer', () => {
     const mails = outboxFor(t.ctx).filter((mail) => mail.toAddress.toLowerCase() === 'repeat@example.org');
     expect(mails).toHaveLength(5);
     expect(mails.every((mail) => mail.kind === 'confirm-signature')).toBe(true);
-    expect(reloadLetter(t.ctx, letter.slug).countUnconfirmed).toBe(1);
+    expect((await reloadLetter(t.ctx, letter.slug)).countUnconfirmed).toBe(1);
   });
 
   it('when already confirmed, then gets the identical response and an "already signed" mail with a withdraw link', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     const token = await signAndGetToken(letter.slug, 'done@example.org');
     await request(t.app).post(`/signatures/confirm/${token}`).expect(200);
     const res = await postSignature(t.app, letter.slug, signForm({ email: 'done@example.org' }));
@@ -156,11 +156,11 @@ describe('a repeat signer', () => {
     const mails = outboxFor(t.ctx, 'done@example.org');
     expect(mails.map((mail) => mail.kind)).toEqual(['confirm-signature', 'signature-confirmed', 'already-signed']);
     expect(mails[2]?.textBody).toMatch(/\/signatures\/withdraw\//);
-    expect(reloadLetter(t.ctx, letter.slug).countPending).toBe(1);
+    expect((await reloadLetter(t.ctx, letter.slug)).countPending).toBe(1);
   });
 
   it('when rejected by a moderator, then gets the identical response and no mail', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     await postSignature(t.app, letter.slug, signForm({ email: 'rejected@example.org' }));
     t.database.sqlite.prepare("UPDATE signatures SET state = 'rejected' WHERE email_key = 'rejected@example.org'").run();
     const res = await postSignature(t.app, letter.slug, signForm({ email: 'rejected@example.org' }));
@@ -172,21 +172,21 @@ describe('a repeat signer', () => {
 describe('posts from the no-referrer confirm page', () => {
   // Chromium and Firefox send `Origin: null` on a form post from a page with Referrer-Policy: no-referrer.
   it('when the browser sends Origin null with Sec-Fetch-Site same-origin, then the confirmation goes through', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     const token = await signAndGetToken(letter.slug);
     const res = await request(t.app).post(`/signatures/confirm/${token}`).set('Origin', 'null').set('Sec-Fetch-Site', 'same-origin');
     expect(res.status).toBe(200);
-    expect(signatureByEmail(t.ctx, 'signer@example.org')?.state).toBe('pending');
+    expect((await signatureByEmail(t.ctx, 'signer@example.org'))?.state).toBe('pending');
   });
 
   it('when Origin is null and nothing vouches for the request, then it is refused and nothing changes', async () => {
-    const letter = buildLetter(t.ctx);
+    const letter = await buildLetter(t.ctx);
     const token = await signAndGetToken(letter.slug);
     for (const site of [undefined, 'cross-site']) {
       const post = request(t.app).post(`/signatures/confirm/${token}`).set('Origin', 'null');
       const res = await (site ? post.set('Sec-Fetch-Site', site) : post);
       expect(res.status).toBe(403);
     }
-    expect(signatureByEmail(t.ctx, 'signer@example.org')?.state).toBe('unconfirmed');
+    expect((await signatureByEmail(t.ctx, 'signer@example.org'))?.state).toBe('unconfirmed');
   });
 });

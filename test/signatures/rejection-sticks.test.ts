@@ -6,8 +6,8 @@ import { buildLetter, outboxFor, postSignature, reloadLetter, signatureByEmail, 
 import { loginAs, type SignedIn } from '../helpers/organisers.js';
 
 let t: TestApp;
-beforeEach(() => {
-  t = buildTestApp();
+beforeEach(async () => {
+  t = await buildTestApp();
 });
 afterEach(() => t.close());
 
@@ -18,21 +18,21 @@ const moderate = (who: SignedIn, slug: string, fields: Record<string, string | s
 
 const signAndConfirm = async (slug: string, name: string) => {
   await postSignature(t.app, slug, signForm({ email: EMAIL, name })).expect(303);
-  await request(t.app).post(`/signatures/confirm/${tokenFromOutbox(t.ctx, EMAIL, 'confirm')}`).expect(200);
+  await request(t.app).post(`/signatures/confirm/${await tokenFromOutbox(t.ctx, EMAIL, 'confirm')}`).expect(200);
 };
 
 const withdraw = async () => {
-  await request(t.app).post(`/signatures/withdraw/${tokenFromOutbox(t.ctx, EMAIL, 'withdraw')}`).expect(200);
+  await request(t.app).post(`/signatures/withdraw/${await tokenFromOutbox(t.ctx, EMAIL, 'withdraw')}`).expect(200);
 };
 
 const publicListText = async (slug: string) => (await request(t.app).get(`/letters/${slug}/signatories`).expect(200)).text;
 
 /** A post-moderated letter on which a moderator rejected the troll's confirmed signature with a note. */
 async function rejectedOnPostModeratedLetter() {
-  const letter = buildLetter(t.ctx, { moderation: 'post' });
+  const letter = await buildLetter(t.ctx, { moderation: 'post' });
   const moderator = await loginAs(t, 'moderator');
   await signAndConfirm(letter.slug, 'Troll First');
-  const signature = signatureByEmail(t.ctx, EMAIL)!;
+  const signature = (await signatureByEmail(t.ctx, EMAIL))!;
   expect(signature.state).toBe('approved');
   await moderate(moderator, letter.slug, { ids: [String(signature.id)], action: 'reject', note: 'Impersonates a minister', state: 'approved' });
   return { letter, moderator, signature };
@@ -62,7 +62,7 @@ describe('a moderator rejection', () => {
     expect(row).toMatch(/data-flag="previously-rejected">Previously rejected on <time[^>]*>[^<]+<\/time>, noting: “Impersonates a minister”/);
 
     await moderator.agent.post(`/admin/letters/${letter.slug}/signatures/approve-verified`).type('form').send({ _csrf: moderator.csrfToken }).expect(303);
-    expect(signatureByEmail(t.ctx, EMAIL)?.state).toBe('pending');
+    expect((await signatureByEmail(t.ctx, EMAIL))?.state).toBe('pending');
 
     await moderate(moderator, letter.slug, { ids: [String(signature.id)], action: 'approve', state: 'pending' });
     expect(signatureByEmail(t.ctx, EMAIL)).toMatchObject({ state: 'approved', rejectedAt: null, rejectionNote: null });
@@ -70,26 +70,26 @@ describe('a moderator rejection', () => {
   });
 
   it('when a signature caught by a block rule is rejected on confirmation, then withdrawing and signing again from elsewhere still waits for a moderator', async () => {
-    const letter = buildLetter(t.ctx, { moderation: 'post' });
+    const letter = await buildLetter(t.ctx, { moderation: 'post' });
     const owner = await loginAs(t, 'owner');
     await postSignature(t.app, letter.slug, signForm({ email: EMAIL })).expect(303);
     await owner.agent.post(`/admin/letters/${letter.slug}/blocks`).type('form').send({ _csrf: owner.csrfToken, kind: 'email_domain', value: 'example.org' }).expect(303);
-    await request(t.app).post(`/signatures/confirm/${tokenFromOutbox(t.ctx, EMAIL, 'confirm')}`).expect(200);
-    expect(signatureByEmail(t.ctx, EMAIL)?.state).toBe('rejected');
+    await request(t.app).post(`/signatures/confirm/${await tokenFromOutbox(t.ctx, EMAIL, 'confirm')}`).expect(200);
+    expect((await signatureByEmail(t.ctx, EMAIL))?.state).toBe('rejected');
 
     await withdraw();
     t.database.sqlite.prepare('DELETE FROM block_rules').run();
     await signAndConfirm(letter.slug, 'Troll Again');
 
-    expect(signatureByEmail(t.ctx, EMAIL)?.state).toBe('pending');
+    expect((await signatureByEmail(t.ctx, EMAIL))?.state).toBe('pending');
   });
 
   it('when a signer who was never rejected withdraws and signs again on a post-moderated letter, then they are listed as before', async () => {
-    const letter = buildLetter(t.ctx, { moderation: 'post' });
+    const letter = await buildLetter(t.ctx, { moderation: 'post' });
     await signAndConfirm(letter.slug, 'Fair Signer');
     await withdraw();
     await signAndConfirm(letter.slug, 'Fair Signer');
-    expect(signatureByEmail(t.ctx, EMAIL)?.state).toBe('approved');
+    expect((await signatureByEmail(t.ctx, EMAIL))?.state).toBe('approved');
   });
 
   it('when a rejected signer signs again and leaves it unconfirmed past retention, then the rejection stays (the row goes back to its withdrawn form, details erased) and signing again still waits for a moderator', async () => {
@@ -98,10 +98,10 @@ describe('a moderator rejection', () => {
     await postSignature(t.app, letter.slug, signForm({ email: EMAIL, name: 'Troll Three', comment: 'Left unconfirmed' })).expect(303);
     t.clock.advanceDays(t.config.unconfirmedRetentionDays + 1);
 
-    runPrivacyJobs(t.ctx);
+    await runPrivacyJobs(t.ctx);
 
     expect(signatureByEmail(t.ctx, EMAIL)).toMatchObject({ state: 'withdrawn', name: '', comment: '', organisationText: '', rejectionNote: 'Impersonates a minister' });
-    expect(signatureByEmail(t.ctx, EMAIL)?.rejectedAt).toBeInstanceOf(Date);
+    expect((await signatureByEmail(t.ctx, EMAIL))?.rejectedAt).toBeInstanceOf(Date);
     expect(outboxFor(t.ctx, EMAIL).filter((mail) => mail.kind === 'confirm-signature')).toHaveLength(0);
     await signAndConfirm(letter.slug, 'Troll Four');
     expect(signatureByEmail(t.ctx, EMAIL)).toMatchObject({ state: 'pending', name: 'Troll Four' });

@@ -7,9 +7,9 @@ import type { LetterRow } from '../../server/letters/table.js';
 let t: TestApp;
 let letter: LetterRow;
 
-beforeEach(() => {
-  t = buildTestApp();
-  letter = buildLetter(t.ctx);
+beforeEach(async () => {
+  t = await buildTestApp();
+  letter = await buildLetter(t.ctx);
 });
 afterEach(() => t.close());
 
@@ -19,14 +19,14 @@ describe('signing a letter', () => {
     const res = await postSignature(t.app, letter.slug, fields);
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`/letters/${letter.slug}/check-your-email`);
-    const signature = signatureByEmail(t.ctx, 'grace.hopper@example.org');
+    const signature = await signatureByEmail(t.ctx, 'grace.hopper@example.org');
     expect(signature).toMatchObject({ state: 'unconfirmed', name: fields.name, email: 'Grace.Hopper@example.org', emailDomain: 'example.org', versionId: letter.currentVersionId, showPublic: true, contactUpdates: false, mailsSent: 1 });
     expect(signature?.ipHash).toMatch(/^[0-9a-f]{64}$/);
     const mails = outboxFor(t.ctx, 'Grace.Hopper@example.org');
     expect(mails).toHaveLength(1);
     expect(mails[0]?.textBody).toMatch(/http:\/\/127\.0\.0\.1\/signatures\/confirm\/[A-Za-z0-9_-]{43}/);
     expect(mails[0]?.htmlBody).toContain('<!doctype html>');
-    expect(reloadLetter(t.ctx, letter.slug).countUnconfirmed).toBe(1);
+    expect((await reloadLetter(t.ctx, letter.slug)).countUnconfirmed).toBe(1);
   });
 
   it('when the email has an internationalised domain, then it is accepted, keyed, stored and mailed in punycode', async () => {
@@ -37,7 +37,7 @@ describe('signing a letter', () => {
 
   it('when the name has surrounding spaces and decomposed accents, then it is stored trimmed and NFC-normalised', async () => {
     await postSignature(t.app, letter.slug, signForm({ name: '  Zoe\u0301 Martin  ', email: 'zoe@example.org' }));
-    expect(signatureByEmail(t.ctx, 'zoe@example.org')?.name).toBe('Zoé Martin');
+    expect((await signatureByEmail(t.ctx, 'zoe@example.org'))?.name).toBe('Zoé Martin');
   });
 
   it('when the checkboxes are sent unticked (hidden field only), then the choices are off', async () => {
@@ -76,7 +76,7 @@ describe('validation', () => {
     expect(res.text).toMatch(new RegExp(`id="field-${field}"[^>]*aria-invalid="true"`));
     expect(res.text).toContain(`href="#field-${field}"`);
     expect(outboxFor(t.ctx)).toHaveLength(0);
-    expect(reloadLetter(t.ctx, letter.slug).countUnconfirmed).toBe(0);
+    expect((await reloadLetter(t.ctx, letter.slug)).countUnconfirmed).toBe(0);
   });
 
   it('when the form is invalid, then the values are refilled and escaped', async () => {
@@ -105,7 +105,7 @@ describe('validation', () => {
 
 describe('letters that cannot be signed', () => {
   it('when the letter is closed, then the page shows a notice instead of the form and a POST gets 409', async () => {
-    const closed = buildLetter(t.ctx, { status: 'closed' });
+    const closed = await buildLetter(t.ctx, { status: 'closed' });
     const page = await request(t.app).get(`/letters/${closed.slug}`);
     expect(page.status).toBe(200);
     expect(page.text).toContain('This letter is closed');
@@ -116,14 +116,14 @@ describe('letters that cannot be signed', () => {
   });
 
   it('when the closing time has passed, then signing is refused with 409', async () => {
-    const closing = buildLetter(t.ctx, { closesAt: new Date(t.clock.now().getTime() + 60_000) });
+    const closing = await buildLetter(t.ctx, { closesAt: new Date(t.clock.now().getTime() + 60_000) });
     expect((await postSignature(t.app, closing.slug, signForm())).status).toBe(303);
     t.clock.advance(61_000);
     expect((await postSignature(t.app, closing.slug, signForm())).status).toBe(409);
   });
 
   it('when the slug is unknown or a draft, then 404 page', async () => {
-    const draft = buildLetter(t.ctx, { status: 'draft' });
+    const draft = await buildLetter(t.ctx, { status: 'draft' });
     for (const slug of ['no-such-letter', draft.slug]) {
       const res = await request(t.app).get(`/letters/${slug}`);
       expect(res.status).toBe(404);

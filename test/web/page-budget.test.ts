@@ -12,9 +12,9 @@ let html: string;
 let assetUrls: string[];
 
 beforeAll(async () => {
-  t = buildTestApp();
-  const letter = buildLetter(t.ctx, { ...DEMO_LETTER, slug: 'budget' });
-  for (let i = 0; i < 25; i += 1) buildSignature(t.ctx, letter, { state: 'approved' });
+  t = await buildTestApp();
+  const letter = await buildLetter(t.ctx, { ...DEMO_LETTER, slug: 'budget' });
+  for (let i = 0; i < 25; i += 1) await buildSignature(t.ctx, letter, { state: 'approved' });
   html = (await request(t.app).get('/letters/budget').expect(200)).text;
   assetUrls = [...html.matchAll(/<(?:link rel="stylesheet"|script) (?:href|src)="([^"]+)"/g)].map((match) => match[1] ?? '');
 });
