@@ -69,7 +69,10 @@ export const signatureByEmail = (ctx: Pick<Context, 'db'>, email: string): Promi
 
 const keyOf = (email: string): string => parseEmailAddress(email)?.key ?? email.toLowerCase();
 
-export const outboxFor = (ctx: Pick<Context, 'db'>, to?: string) => (to ? ctx.db.select().from(outbox).where(eq(outbox.toAddress, to)).orderBy(outbox.id) : ctx.db.select().from(outbox).orderBy(outbox.id));
+/** The outbox's rows (those to one address), oldest first. */
+export async function outboxFor(ctx: Pick<Context, 'db'>, to?: string): Promise<Array<typeof outbox.$inferSelect>> {
+  return ctx.db.select().from(outbox).where(to ? eq(outbox.toAddress, to) : undefined).orderBy(outbox.id);
+}
 
 /** The confirm or withdraw token in the newest queued mail to an address (as typed in a form: mail goes to its normalised spelling). */
 export async function tokenFromOutbox(ctx: Pick<Context, 'db'>, to: string, purpose: 'confirm' | 'withdraw'): Promise<string> {

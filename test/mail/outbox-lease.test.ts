@@ -50,7 +50,7 @@ describe('two outbox workers on one database', () => {
     await Promise.all([a.drain(), b.drain(), a.drain(), b.drain()]);
     const mails = await shared.waitForMessages(30);
     expect(new Set(mails.map((mail) => mail.messageId)).size).toBe(30);
-    expect(outboxFor(app.ctx).every((row) => row.state === 'sent' && row.attempts === 1)).toBe(true);
+    expect((await outboxFor(app.ctx)).every((row) => row.state === 'sent' && row.attempts === 1)).toBe(true);
   });
 
   it('when a worker\'s lease lapses mid-send and another worker delivers the mail, then the first worker\'s late failure does not overwrite it, and the mail is never sent again', async () => {
@@ -60,14 +60,14 @@ describe('two outbox workers on one database', () => {
     const { app, a, b } = await twoWorkers(hung, good, { connectionTimeoutMs: 1500, greetingTimeoutMs: 1500 });
     await queueMails(app, 1);
     const slow = await a.drain(); // claims the mail, then waits for a greeting that never comes
-    expect(outboxFor(app.ctx)[0]).toMatchObject({ state: 'sending', attempts: 1 });
+    expect((await outboxFor(app.ctx))[0]).toMatchObject({ state: 'sending', attempts: 1 });
     app.clock.advance(LEASE_MS + 1);
     await b.drain();
     await good.waitForMessages(1);
-    expect(outboxFor(app.ctx)[0]).toMatchObject({ state: 'sent', attempts: 2 });
+    expect((await outboxFor(app.ctx))[0]).toMatchObject({ state: 'sent', attempts: 2 });
 
     await slow; // A's send times out now; its outcome must not be recorded over B's
-    expect(outboxFor(app.ctx)[0]).toMatchObject({ state: 'sent', attempts: 2, lastError: null });
+    expect((await outboxFor(app.ctx))[0]).toMatchObject({ state: 'sent', attempts: 2, lastError: null });
     app.clock.advance(24 * 60 * 60 * 1000);
     hung.hang = false;
     await Promise.all([a.drain(), b.drain()]);
@@ -88,6 +88,6 @@ describe('two outbox workers on one database', () => {
     await slow;
     expect(slowPeer.messages).toHaveLength(0);
     expect(good.messages).toHaveLength(2);
-    expect(outboxFor(app.ctx).map((row) => row.state)).toEqual(['sent', 'sent']);
+    expect((await outboxFor(app.ctx)).map((row) => row.state)).toEqual(['sent', 'sent']);
   });
 });

@@ -26,7 +26,7 @@ describe('the outbox worker', () => {
     await queueOneMail();
     expect(await t.worker.drain()).toBe(1);
     const [mail] = await peer.waitForMessages(1);
-    const row = outboxFor(t.ctx)[0];
+    const row = (await outboxFor(t.ctx))[0];
     expect(row).toMatchObject({ state: 'sent', attempts: 1 });
     expect(mail?.messageId).toBe(row?.messageId);
     expect(mail?.text).toContain('/signatures/confirm/');
@@ -39,7 +39,7 @@ describe('the outbox worker', () => {
     await queueOneMail();
     peer.failNext(451, 450);
     await t.worker.drain();
-    let row = outboxFor(t.ctx)[0];
+    let row = (await outboxFor(t.ctx))[0];
     expect(row).toMatchObject({ state: 'queued', attempts: 1 });
     expect(row?.lastError).toMatch(/451/);
     expect(row?.nextAttemptAt.getTime()).toBe(t.clock.now().getTime() + 30_000);
@@ -47,13 +47,13 @@ describe('the outbox worker', () => {
     expect(await t.worker.drain()).toBe(0);
     t.clock.advance(30_000);
     await t.worker.drain();
-    row = outboxFor(t.ctx)[0];
+    row = (await outboxFor(t.ctx))[0];
     expect(row).toMatchObject({ state: 'queued', attempts: 2 });
     expect(row?.nextAttemptAt.getTime()).toBe(t.clock.now().getTime() + 60_000);
 
     t.clock.advance(60_000);
     await t.worker.drain();
-    expect(outboxFor(t.ctx)[0]).toMatchObject({ state: 'sent', attempts: 3, lastError: null });
+    expect((await outboxFor(t.ctx))[0]).toMatchObject({ state: 'sent', attempts: 3, lastError: null });
     expect(peer.messages).toHaveLength(1);
     expect(peer.attempts).toBe(3);
   });
@@ -62,7 +62,7 @@ describe('the outbox worker', () => {
     await queueOneMail();
     peer.failNext(550);
     await t.worker.drain();
-    const row = outboxFor(t.ctx)[0];
+    const row = (await outboxFor(t.ctx))[0];
     expect(row).toMatchObject({ state: 'failed', attempts: 1 });
     expect(row?.lastError).toMatch(/550/);
     t.clock.advanceDays(1);
@@ -78,14 +78,14 @@ describe('the outbox worker', () => {
       await t.worker.drain();
       t.clock.advance(60 * 60 * 1000);
     }
-    const row = outboxFor(t.ctx)[0];
+    const row = (await outboxFor(t.ctx))[0];
     expect(row?.state).toBe('queued');
     expect(row?.lastError).toMatch(/ECONNREFUSED|connect/i);
     expect(t.worker.outage()?.problem).toBe('the SMTP server cannot be reached');
     peer = await startSmtpPeer(port);
     await t.worker.drain();
     await peer.waitForMessages(1);
-    expect(outboxFor(t.ctx)[0]?.state).toBe('sent');
+    expect((await outboxFor(t.ctx))[0]?.state).toBe('sent');
     expect(t.worker.outage()).toBeUndefined();
   });
 
@@ -96,6 +96,6 @@ describe('the outbox worker', () => {
     t.clock.advance(120_001);
     expect(await t.worker.drain()).toBe(1);
     await peer.waitForMessages(1);
-    expect(outboxFor(t.ctx)[0]?.state).toBe('sent');
+    expect((await outboxFor(t.ctx))[0]?.state).toBe('sent');
   });
 });

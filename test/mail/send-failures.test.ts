@@ -37,7 +37,7 @@ describe('which send failures are final', () => {
       await t.worker.drain();
       t.clock.advance(HOUR);
     }
-    const row = outboxFor(t.ctx)[0];
+    const row = (await outboxFor(t.ctx))[0];
     expect(row?.state).toBe('queued');
     expect(row?.lastError).toMatch(/535/);
     expect(t.worker.outage()?.problem).toBe('the SMTP server refused the login');
@@ -54,7 +54,7 @@ describe('which send failures are final', () => {
     t.clock.advance(HOUR);
     await t.worker.drain();
     await peer.waitForMessages(1);
-    expect(outboxFor(t.ctx)[0]?.state).toBe('sent');
+    expect((await outboxFor(t.ctx))[0]?.state).toBe('sent');
     expect(t.worker.outage()).toBeUndefined();
     const again = await loginAs(t, 'viewer'); // the first session idled out while the clock moved
     expect((await again.agent.get('/admin').expect(200)).text).not.toContain('data-mail-outage');
@@ -66,8 +66,8 @@ describe('which send failures are final', () => {
     const t = (opened.app = await appSendingTo(peer.url));
     await queueMail(t);
     await t.worker.drain();
-    expect(outboxFor(t.ctx)[0]).toMatchObject({ state: 'queued' });
-    expect(outboxFor(t.ctx)[0]?.lastError).toMatch(/530/);
+    expect((await outboxFor(t.ctx))[0]).toMatchObject({ state: 'queued' });
+    expect((await outboxFor(t.ctx))[0]?.lastError).toMatch(/530/);
     expect(t.worker.outage()?.problem).toBe('the SMTP server refused the login');
   });
 
@@ -76,7 +76,7 @@ describe('which send failures are final', () => {
     const t = (opened.app = await appSendingTo(peer.url.replace('smtp://', 'smtps://')));
     await queueMail(t);
     await t.worker.drain();
-    expect(outboxFor(t.ctx)[0]).toMatchObject({ state: 'queued' });
+    expect((await outboxFor(t.ctx))[0]).toMatchObject({ state: 'queued' });
     expect(t.worker.outage()?.problem).toMatch(/TLS|cannot be reached|did not answer/);
   });
 
@@ -87,7 +87,7 @@ describe('which send failures are final', () => {
     await queueMail(t, 'nobody@example.org');
     await queueMail(t, 'somebody@example.org');
     await t.worker.drain();
-    const byAddress = new Map(outboxFor(t.ctx).map((row) => [row.toAddress, row]));
+    const byAddress = new Map((await outboxFor(t.ctx)).map((row) => [row.toAddress, row]));
     expect(byAddress.get('nobody@example.org')).toMatchObject({ state: 'failed' });
     expect(byAddress.get('nobody@example.org')?.lastError).toMatch(/550/);
     expect(byAddress.get('somebody@example.org')).toMatchObject({ state: 'sent' });

@@ -60,7 +60,7 @@ describe('the SMTP connection pool', () => {
     expect(peer.peakConnections).toBeGreaterThan(0);
     expect(peer.peakConnections).toBeLessThanOrEqual(2);
     expect(new Set(mails.map((mail) => mail.messageId)).size).toBe(240);
-    expect(outboxFor(t.ctx).every((row) => row.state === 'sent')).toBe(true);
+    expect((await outboxFor(t.ctx)).every((row) => row.state === 'sent')).toBe(true);
   });
 
   it('when the peer accepts the connection but never greets, then the send gives up after the greeting timeout, the mail waits, and it is delivered once the peer answers', async () => {
@@ -72,7 +72,7 @@ describe('the SMTP connection pool', () => {
     await t.worker.drain();
     // Bounded by the configured timeouts, not the ten minutes a hung peer used to hold the worker.
     expect(Date.now() - started).toBeLessThan(30_000);
-    const waiting = outboxFor(t.ctx)[0];
+    const waiting = (await outboxFor(t.ctx))[0];
     expect(waiting).toMatchObject({ state: 'queued', attempts: 1 });
     expect(waiting?.lastError).toMatch(/greeting|timed? ?out/i);
     expect(t.worker.outage()?.problem).toBe('the SMTP server did not answer in time');
@@ -82,7 +82,7 @@ describe('the SMTP connection pool', () => {
     t.clock.advance(30_000);
     await t.worker.drain();
     await peer.waitForMessages(1);
-    expect(outboxFor(t.ctx)[0]).toMatchObject({ state: 'sent', attempts: 2 });
+    expect((await outboxFor(t.ctx))[0]).toMatchObject({ state: 'sent', attempts: 2 });
     expect(t.worker.outage()).toBeUndefined();
   });
 });
@@ -141,6 +141,6 @@ describe('no mail reads a file or fetches a URL', () => {
     const t = (opened.app = await buildTestApp({ transport: createDevTransport() }));
     await queueMails(t, 1);
     expect(await t.worker.drain()).toBe(1);
-    expect(outboxFor(t.ctx)[0]?.state).toBe('sent');
+    expect((await outboxFor(t.ctx))[0]?.state).toBe('sent');
   });
 });

@@ -99,7 +99,7 @@ describe('anonymising a letter', () => {
     const after = await reloadLetter(t.ctx, letter.slug);
     expect(after).toMatchObject({ countApproved: countsBefore.countApproved, countPending: countsBefore.countPending, countWithdrawn: countsBefore.countWithdrawn, countListed: 0, anonymisedAt: t.clock.now() });
     expect((await t.ctx.db.select().from(signatureTokens)).map((token) => token.signatureId)).toEqual([untouched.id]);
-    expect(outboxFor(t.ctx).map((mail) => mail.signatureId)).toEqual([untouched.id]);
+    expect((await outboxFor(t.ctx)).map((mail) => mail.signatureId)).toEqual([untouched.id]);
     expect(await first(t.ctx.db.select().from(signatures).where(eq(signatures.id, untouched.id)))).toEqual(untouched);
     expect((await request(t.app).get(`/signatures/withdraw/${withdrawToken}`)).status).toBe(404);
 

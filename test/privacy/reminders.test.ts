@@ -10,7 +10,7 @@ let t: TestApp;
 afterEach(() => t.close());
 
 const HOUR = 60 * 60 * 1000;
-const kindsTo = (email: string) => outboxFor(t.ctx, email).map((mail) => mail.kind);
+const kindsTo = async (email: string) => (await outboxFor(t.ctx, email)).map((mail) => mail.kind);
 
 describe('reminders to confirm', () => {
   it('when a backlog is sent in slices, then each slice sends at most its limit and together they send each reminder once', async () => {
@@ -35,7 +35,7 @@ describe('reminders to confirm', () => {
     t.clock.advanceDays(6);
     expect(sendDueReminders(t.ctx)).toBe(0);
     expect(kindsTo('late@example.org')).toEqual(['confirm-signature', 'confirm-reminder']);
-    const reminder = outboxFor(t.ctx, 'late@example.org')[1];
+    const reminder = (await outboxFor(t.ctx, 'late@example.org'))[1];
     expect(reminder?.subject).toBe(`Reminder: confirm your signature on ${letter.title}`);
     expect(reminder?.htmlBody).toContain('/signatures/confirm/');
     expect((await signatureByEmail(t.ctx, 'late@example.org'))?.reminderSentAt).toEqual(remindedAt);
@@ -76,7 +76,7 @@ describe('reminders to confirm', () => {
     await buildSignature(t.ctx, normal, { email: 'normal@example.org' });
     t.clock.advance(48 * HOUR);
     expect(sendDueReminders(t.ctx)).toBe(1);
-    expect(outboxFor(t.ctx).map((mail) => mail.toAddress)).toEqual(['normal@example.org']);
+    expect((await outboxFor(t.ctx)).map((mail) => mail.toAddress)).toEqual(['normal@example.org']);
   });
 
   it('when the signature has used up its mails, then no reminder; one short of the cap, the reminder is the last mail', async () => {
@@ -114,6 +114,6 @@ describe('reminders to confirm', () => {
     t.clock.advance(48 * HOUR);
     expect(sendDueReminders(t.ctx)).toBe(450);
     expect(sendDueReminders(t.ctx)).toBe(0);
-    expect(new Set(outboxFor(t.ctx).map((mail) => mail.toAddress)).size).toBe(450);
+    expect(new Set((await outboxFor(t.ctx)).map((mail) => mail.toAddress)).size).toBe(450);
   });
 });

@@ -54,7 +54,7 @@ describe('single purpose', () => {
   it('when a withdraw token is used on the confirm link, then 404 and no mail is sent', async () => {
     t = await buildTestApp();
     const { withdraw } = await signedAndConfirmed();
-    const mailsBefore = outboxFor(t.ctx).length;
+    const mailsBefore = (await outboxFor(t.ctx)).length;
     await request(t.app).get(`/signatures/confirm/${withdraw}`).expect(404);
     await request(t.app).post(`/signatures/confirm/${withdraw}`).expect(404);
     expect(outboxFor(t.ctx)).toHaveLength(mailsBefore);

@@ -25,7 +25,7 @@ describe('closing a letter', () => {
 
     expect((await signatureByEmail(t.ctx, 'in-time@example.org'))?.state).toBe('approved');
     expect(reloadLetter(t.ctx, letter.slug)).toMatchObject({ countApproved: 1, countListed: 1 });
-    expect(outboxFor(t.ctx, 'in-time@example.org').map((mail) => mail.kind)).toContain('signature-confirmed');
+    expect((await outboxFor(t.ctx, 'in-time@example.org')).map((mail) => mail.kind)).toContain('signature-confirmed');
     expect(signatureByEmail(t.ctx, 'too-late@example.org')).toBeUndefined();
   });
 

@@ -138,7 +138,7 @@ describe('a repeat signer', () => {
     expect(second.text).toBe(first.text);
     for (let i = 0; i < 6; i += 1) await postSignature(t.app, letter.slug, signForm({ email: 'repeat@example.org' })).expect(303);
     // Each mail goes to the address as the submission that caused it spelt it.
-    const mails = outboxFor(t.ctx).filter((mail) => mail.toAddress.toLowerCase() === 'repeat@example.org');
+    const mails = (await outboxFor(t.ctx)).filter((mail) => mail.toAddress.toLowerCase() === 'repeat@example.org');
     expect(mails).toHaveLength(5);
     expect(mails.every((mail) => mail.kind === 'confirm-signature')).toBe(true);
     expect((await reloadLetter(t.ctx, letter.slug)).countUnconfirmed).toBe(1);
@@ -153,7 +153,7 @@ describe('a repeat signer', () => {
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(fresh.headers.location);
     expect(res.text).toBe(fresh.text);
-    const mails = outboxFor(t.ctx, 'done@example.org');
+    const mails = await outboxFor(t.ctx, 'done@example.org');
     expect(mails.map((mail) => mail.kind)).toEqual(['confirm-signature', 'signature-confirmed', 'already-signed']);
     expect(mails[2]?.textBody).toMatch(/\/signatures\/withdraw\//);
     expect((await reloadLetter(t.ctx, letter.slug)).countPending).toBe(1);

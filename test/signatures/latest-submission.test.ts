@@ -89,7 +89,7 @@ describe('an unconfirmed address signed again', () => {
     expect(outboxFor(t.ctx, VICTIM)).toHaveLength(t.config.maxMailsPerSignature);
     expect(signatureByEmail(t.ctx, VICTIM)).toEqual(mailedLast);
     const newest = await tokenFromOutbox(t.ctx, VICTIM, 'confirm');
-    const mails = outboxFor(t.ctx, VICTIM);
+    const mails = await outboxFor(t.ctx, VICTIM);
     const first = /\/signatures\/confirm\/([A-Za-z0-9_-]+)/.exec(mails[0]!.textBody)![1]!;
     expect(first).not.toBe(newest);
     await request(t.app).post(`/signatures/confirm/${first}`).expect(410);

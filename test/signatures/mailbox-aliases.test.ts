@@ -31,7 +31,7 @@ describe('one mailbox, one signer', () => {
     ['a +tag at any domain', 'troll@example.net', 'troll+again@example.net'],
   ])('when a rejected signer signs again with %s, then it is the same rejected signature: nothing new is stored, mailed or listed', async (_alias, email, alias) => {
     const letter = await rejected(email);
-    const mailsBefore = outboxFor(t.ctx).length;
+    const mailsBefore = (await outboxFor(t.ctx)).length;
 
     await postSignature(t.app, letter.slug, signForm({ email: alias, name: 'Jane Again' })).expect(303);
 

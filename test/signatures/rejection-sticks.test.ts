@@ -102,7 +102,7 @@ describe('a moderator rejection', () => {
 
     expect(signatureByEmail(t.ctx, EMAIL)).toMatchObject({ state: 'withdrawn', name: '', comment: '', organisationText: '', rejectionNote: 'Impersonates a minister' });
     expect((await signatureByEmail(t.ctx, EMAIL))?.rejectedAt).toBeInstanceOf(Date);
-    expect(outboxFor(t.ctx, EMAIL).filter((mail) => mail.kind === 'confirm-signature')).toHaveLength(0);
+    expect((await outboxFor(t.ctx, EMAIL)).filter((mail) => mail.kind === 'confirm-signature')).toHaveLength(0);
     await signAndConfirm(letter.slug, 'Troll Four');
     expect(signatureByEmail(t.ctx, EMAIL)).toMatchObject({ state: 'pending', name: 'Troll Four' });
     expect(await publicListText(letter.slug)).not.toContain('Troll Four');

@@ -64,7 +64,7 @@ describe('a signature is bound to the version read', () => {
     await publishNewText(letter.slug);
     await request(t.app).post(`/signatures/confirm/${await tokenFromOutbox(t.ctx, 'early@example.org', 'confirm')}`).expect(200);
 
-    const thanks = outboxFor(t.ctx, 'early@example.org').find((mail) => mail.kind === 'signature-confirmed');
+    const thanks = (await outboxFor(t.ctx, 'early@example.org')).find((mail) => mail.kind === 'signature-confirmed');
     expect(thanks?.textBody).toContain(firstVersion.sha256);
     expect((await signatureByEmail(t.ctx, 'early@example.org'))?.versionId).toBe(firstVersion.id);
   });

@@ -22,7 +22,7 @@ describe('signing a letter', () => {
     const signature = await signatureByEmail(t.ctx, 'grace.hopper@example.org');
     expect(signature).toMatchObject({ state: 'unconfirmed', name: fields.name, email: 'Grace.Hopper@example.org', emailDomain: 'example.org', versionId: letter.currentVersionId, showPublic: true, contactUpdates: false, mailsSent: 1 });
     expect(signature?.ipHash).toMatch(/^[0-9a-f]{64}$/);
-    const mails = outboxFor(t.ctx, 'Grace.Hopper@example.org');
+    const mails = await outboxFor(t.ctx, 'Grace.Hopper@example.org');
     expect(mails).toHaveLength(1);
     expect(mails[0]?.textBody).toMatch(/http:\/\/127\.0\.0\.1\/signatures\/confirm\/[A-Za-z0-9_-]{43}/);
     expect(mails[0]?.htmlBody).toContain('<!doctype html>');
