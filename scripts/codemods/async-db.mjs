@@ -57,6 +57,13 @@ function isProjectCall(checker, node) {
   return file !== undefined && file.startsWith(root) && !file.includes('/node_modules/');
 }
 
+/** `expect(X).toBe…`: X is compared as a value (unlike `expect(X).rejects…`), so it is awaited first. */
+function isExpectSubject(call, argument) {
+  if (!ts.isCallExpression(call) || !ts.isIdentifier(call.expression) || call.expression.text !== 'expect' || call.arguments[0] !== argument) return false;
+  const use = call.parent;
+  return !(use && ts.isPropertyAccessExpression(use) && ['rejects', 'resolves'].includes(use.name.text));
+}
+
 /** True where a promise may stay a promise: awaited, returned, handed to a call, kept in an array, voided. */
 function promiseIsHandled(node) {
   let current = node;
@@ -70,6 +77,7 @@ function promiseIsHandled(node) {
   if (ts.isPropertyAccessExpression(parent) && ['then', 'catch', 'finally'].includes(parent.name.text)) return true;
   if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.QuestionQuestionEqualsToken) return true;
   if (ts.isArrowFunction(parent) && parent.body === current) return true;
+  if (isExpectSubject(parent, current)) return false;
   if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.arguments?.includes(current)) return true;
   if (ts.isArrayLiteralExpression(parent) || ts.isSpreadElement(parent)) return true;
   if (ts.isPropertyAssignment(parent) || ts.isShorthandPropertyAssignment(parent)) return true;

@@ -44,10 +44,10 @@ describe('previewing a block', () => {
     ['an IPv6 /32', { letterId: 'this', kind: 'cidr', value: '2001:DB8::/32' }, { matching: 1, counted: 1 }],
     ['an email domain and its subdomains', { letterId: 'this', kind: 'email_domain', value: '@Spam.Example' }, { matching: 2, counted: 2 }],
     ['a domain that is only a suffix of the text', { letterId: 'this', kind: 'email_domain', value: 'pam.example' }, { matching: 0, counted: 0 }],
-  ] as const)('when the rule names %s, then it counts the signatures in play it would catch', (_case, target, expected) => {
+  ] as const)('when the rule names %s, then it counts the signatures in play it would catch', async (_case, target, expected) => {
     const value = target.value.startsWith('hash:') ? ipHashOf(target.value.slice(5)) : target.value;
     const letterId = target.letterId === 'this' ? letter.id : null;
-    expect(previewBlock(t.ctx, { letterId, kind: target.kind, value })).toEqual(expected);
+    expect(await previewBlock(t.ctx, { letterId, kind: target.kind, value })).toEqual(expected);
   });
 
   it.each([
@@ -71,15 +71,15 @@ describe('applying a block', () => {
     const approved = await buildSignature(t.ctx, letter, { state: 'approved', email: 'a@spam.example', emailDomain: 'spam.example' });
     const unconfirmed = await buildSignature(t.ctx, letter, { state: 'unconfirmed', email: 'b@spam.example', emailDomain: 'spam.example' });
     const bystander = await buildSignature(t.ctx, letter, { state: 'approved', email: 'c@example.org' });
-    expect(reloadLetter(t.ctx, letter.slug)).toMatchObject({ countApproved: 2, countUnconfirmed: 1 });
+    expect(await reloadLetter(t.ctx, letter.slug)).toMatchObject({ countApproved: 2, countUnconfirmed: 1 });
 
     const result = await applyBlock(t.ctx, { letterId: letter.id, kind: 'email_domain', value: 'spam.example', actor: moderator });
 
     expect(result).toMatchObject({ rejected: 1, blocked: 1 });
-    expect(signatureByEmail(t.ctx, approved.email)).toMatchObject({ state: 'rejected', blocked: true });
-    expect(signatureByEmail(t.ctx, unconfirmed.email)).toMatchObject({ state: 'unconfirmed', blocked: true });
-    expect(signatureByEmail(t.ctx, bystander.email)).toMatchObject({ state: 'approved', blocked: false });
-    expect(reloadLetter(t.ctx, letter.slug)).toMatchObject({ countApproved: 1, countRejected: 1, countUnconfirmed: 1 });
+    expect(await signatureByEmail(t.ctx, approved.email)).toMatchObject({ state: 'rejected', blocked: true });
+    expect(await signatureByEmail(t.ctx, unconfirmed.email)).toMatchObject({ state: 'unconfirmed', blocked: true });
+    expect(await signatureByEmail(t.ctx, bystander.email)).toMatchObject({ state: 'approved', blocked: false });
+    expect(await reloadLetter(t.ctx, letter.slug)).toMatchObject({ countApproved: 1, countRejected: 1, countUnconfirmed: 1 });
     expect(await t.ctx.db.select().from(blockRules)).toEqual([expect.objectContaining({ id: result.ruleId, letterId: letter.id, kind: 'email_domain', value: 'spam.example', createdBy: 'moderator-test' })]);
     expect(await t.ctx.db.select().from(auditEvents)).toEqual([
       expect.objectContaining({ actor: 'moderator-test', action: 'signatures.block', subject: `block_rule:${result.ruleId}`, details: { letterId: letter.id, kind: 'email_domain', value: 'spam.example', rejected: 1, blocked: 1 } }),
@@ -127,16 +127,16 @@ describe('a blocked signer', () => {
     }
     expect(caught.signed.headers.location).toBe(free.signed.headers.location);
     expect(caught.confirmed.text).toContain('Thank you for signing');
-    expect(outboxFor(t.ctx, email)).toHaveLength(2);
-    expect(signatureByEmail(t.ctx, email)).toMatchObject({ blocked: true, state: 'rejected' });
-    expect(signatureByEmail(t.ctx, 'free@example.org')).toMatchObject({ blocked: false, state: 'approved' });
-    expect(reloadLetter(t.ctx, letter.slug)).toMatchObject({ countApproved: 1, countRejected: 1, countListed: 1 });
+    expect(await outboxFor(t.ctx, email)).toHaveLength(2);
+    expect(await signatureByEmail(t.ctx, email)).toMatchObject({ blocked: true, state: 'rejected' });
+    expect(await signatureByEmail(t.ctx, 'free@example.org')).toMatchObject({ blocked: false, state: 'approved' });
+    expect(await reloadLetter(t.ctx, letter.slug)).toMatchObject({ countApproved: 1, countRejected: 1, countListed: 1 });
   });
 
   it('when the rule is for another letter, then signing this one is unaffected', async () => {
     const other = await buildLetter(t.ctx);
     await applyBlock(t.ctx, { letterId: other.id, kind: 'cidr', value: '198.51.100.0/24', actor: moderator });
     await signFrom('198.51.100.77', signForm({ email: 'new@example.org' })).expect(303);
-    expect(signatureByEmail(t.ctx, 'new@example.org')).toMatchObject({ blocked: false });
+    expect(await signatureByEmail(t.ctx, 'new@example.org')).toMatchObject({ blocked: false });
   });
 });

@@ -42,7 +42,7 @@ describe('signing with a famous name', () => {
     const letter = await buildLetter(t.ctx, { moderation: 'post' });
     expect(await signAndConfirm(t, letter.slug, 'ÉLON  musk', 'prank@example.org')).toMatchObject({ state: 'pending', holdReason: 'famous_name' });
     expect(await signAndConfirm(t, letter.slug, 'Elon Muskrat', 'real@example.org')).toMatchObject({ state: 'approved', holdReason: null });
-    expect(reloadLetter(t.ctx, letter.slug)).toMatchObject({ countPending: 1, countApproved: 1, countListed: 1 });
+    expect(await reloadLetter(t.ctx, letter.slug)).toMatchObject({ countPending: 1, countApproved: 1, countListed: 1 });
   });
 
   it('when FAMOUS_NAMES_FILE names another list, then that list is used', async () => {

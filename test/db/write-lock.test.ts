@@ -57,7 +57,7 @@ describe('writes while another process holds the write lock', () => {
     const statuses = [...signed, ...confirmed, moderated].map((res) => res.status);
     expect(statuses.filter((status) => status >= 500)).toEqual([]);
     expect(signed.map((res) => res.status)).toEqual(signing.map(() => 303));
-    for (const email of signing) expect(signatureByEmail(app.ctx, email), email).toBeDefined();
+    for (const email of signing) expect(await signatureByEmail(app.ctx, email), email).toBeDefined();
     expect(confirmed.map((res) => res.status)).toEqual(tokens.map(() => 200));
     for (let i = 0; i < 4; i += 1) expect((await signatureByEmail(app.ctx, `confirming-${i}@example.org`))?.state).toBe('pending');
     expect(moderated.status).toBe(303);

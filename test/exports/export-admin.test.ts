@@ -67,7 +67,7 @@ describe('downloading the signatures CSV', () => {
     expect(res.status).toBe(403);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
     expect(res.headers['content-disposition']).toBeUndefined();
-    expect(exportEvents()).toEqual([]);
+    expect(await exportEvents()).toEqual([]);
   });
 
   it('when nobody is signed in, then a browser is sent to sign in and a script gets 401', async () => {
@@ -75,7 +75,7 @@ describe('downloading the signatures CSV', () => {
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`/admin/login?next=${encodeURIComponent(csvPath('?state=approved'))}`);
     expect((await request(t.app).get(csvPath()).set('Accept', 'application/json')).status).toBe(401);
-    expect(exportEvents()).toEqual([]);
+    expect(await exportEvents()).toEqual([]);
   });
 
   it('when filters come in the query string, then only matching signatures are exported', async () => {
@@ -98,7 +98,7 @@ describe('downloading the signatures CSV', () => {
       expect(res.headers['content-disposition']).toBeUndefined();
       expect(res.text).toContain(query.slice(1, query.indexOf('=')));
     }
-    expect(exportEvents()).toEqual([]);
+    expect(await exportEvents()).toEqual([]);
   });
 
   it('when the letter does not exist, then a 404 page', async () => {
@@ -130,7 +130,7 @@ describe('downloading the signatures CSV', () => {
   it('when an export is downloaded, then the audit log has who, the filters and the row count', async () => {
     const moderator = await loginAs(t, 'moderator');
     await downloadCsv(moderator, '?state=approved&verified=yes&since=2026-10-01&bom=1');
-    expect(exportEvents()).toEqual([
+    expect(await exportEvents()).toEqual([
       expect.objectContaining({
         organiserId: moderator.organiser.id,
         actor: `${moderator.organiser.name} <${moderator.organiser.email}>`,
@@ -145,7 +145,7 @@ describe('downloading the signatures CSV', () => {
     const res = await owner.agent.head(csvPath());
     expect(res.status).toBe(200);
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="keep-defensive-ai-open-signatures-/);
-    expect(exportEvents()).toEqual([]);
+    expect(await exportEvents()).toEqual([]);
   });
 });
 

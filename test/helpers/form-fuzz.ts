@@ -86,7 +86,7 @@ export async function fuzzForm<F>(fuzz: FormFuzzCase<F>, numRuns: number): Promi
       expect(fuzz.statuses).toContain(res.status);
       expect(reflectsMarkup(res.body)).toBe(false);
       if (res.status !== 303) {
-        expect(snapshotTables(fuzz.t, except)).toEqual(before);
+        expect(await snapshotTables(fuzz.t, except)).toEqual(before);
         return;
       }
       expect(String(res.headers.location)).toMatch(/^\/(?![/\\])[^\s]*$/);
@@ -94,7 +94,7 @@ export async function fuzzForm<F>(fuzz: FormFuzzCase<F>, numRuns: number): Promi
     }),
     { numRuns },
   );
-  expect(integrityCheck(fuzz.t)).toBe('ok');
+  expect(await integrityCheck(fuzz.t)).toBe('ok');
 }
 
 /** GETs a page with the session and checks that nothing on it was reflected unescaped. */

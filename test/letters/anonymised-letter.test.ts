@@ -54,7 +54,7 @@ describe('an anonymised letter', () => {
 
     expect(res.status).toBe(409);
     expect(res.text).toContain('signatories were anonymised');
-    expect(reloadLetter(t.ctx, letter.slug)).toMatchObject({ title: letter.title, closesAt: letter.closesAt });
+    expect(await reloadLetter(t.ctx, letter.slug)).toMatchObject({ title: letter.title, closesAt: letter.closesAt });
   });
 
   it('when `letter import --update` would open it again, then the command refuses with the reason and the letter is unchanged', async () => {
@@ -66,7 +66,7 @@ describe('an anonymised letter', () => {
 
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('signatories were anonymised');
-    expect(reloadLetter(t.ctx, letter.slug)).toMatchObject({ status: 'closed', title: letter.title, currentVersionId: letter.currentVersionId });
+    expect(await reloadLetter(t.ctx, letter.slug)).toMatchObject({ status: 'closed', title: letter.title, currentVersionId: letter.currentVersionId });
   }, 60_000);
 
   it('when an owner edits the text of a closed anonymised letter without reopening it, then that is allowed', async () => {

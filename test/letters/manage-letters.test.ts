@@ -35,7 +35,7 @@ describe('creating a letter', () => {
     const res = await create();
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/admin/letters/stop-the-rule');
-    expect(reloadLetter(t.ctx, 'stop-the-rule')).toMatchObject({ status: 'draft', moderation: 'pre', title: 'Stop the rule' });
+    expect(await reloadLetter(t.ctx, 'stop-the-rule')).toMatchObject({ status: 'draft', moderation: 'pre', title: 'Stop the rule' });
     expect((await request(t.app).get('/letters/stop-the-rule')).status).toBe(404);
     expect((await request(t.app).get('/letters/stop-the-rule/versions')).status).toBe(404);
     expect((await request(t.app).get('/letters/stop-the-rule/versions/1')).status).toBe(404);
@@ -130,7 +130,7 @@ describe('editing and publishing', () => {
     expect(all[0]?.sha256).not.toBe(all[1]?.sha256);
     const versionIds = t.database.sqlite.prepare('SELECT id, number FROM letter_versions WHERE letter_id = ?').all(letter.id) as Array<{ id: number; number: number }>;
     const idOf = (n: number) => versionIds.find((version) => version.number === n)?.id;
-    expect(signatureByEmail(t.ctx, 'early@example.org')).toMatchObject({ versionId: idOf(1), state: 'approved' });
+    expect(await signatureByEmail(t.ctx, 'early@example.org')).toMatchObject({ versionId: idOf(1), state: 'approved' });
     expect((await signatureByEmail(t.ctx, 'late@example.org'))?.versionId).toBe(idOf(2));
     expect((await request(t.app).get(`/letters/${letter.slug}`)).text).toContain('With a new paragraph.');
   });

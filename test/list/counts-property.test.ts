@@ -87,7 +87,7 @@ async function checkInvariants(t: TestApp, slug: string, letterId: number): Prom
     (await db.select({ state: signatures.state, n: sql<number>`count(*)` }).from(signatures).where(eq(signatures.letterId, letterId)).groupBy(signatures.state)).map((row) => [row.state, row.n]),
   );
   const listed = (await first(db.select({ n: sql<number>`count(*)` }).from(signatures).where(sql`${signatures.letterId} = ${letterId} AND ${signatures.state} = 'approved' AND ${signatures.showPublic} = 1`)))?.n ?? 0;
-  expect(reloadLetter(t.ctx, slug)).toMatchObject({
+  expect(await reloadLetter(t.ctx, slug)).toMatchObject({
     countUnconfirmed: byState.unconfirmed ?? 0,
     countPending: byState.pending ?? 0,
     countApproved: byState.approved ?? 0,

@@ -27,7 +27,7 @@ async function buildLetterWithSignatures() {
 describe('counts repair', () => {
   it('when nothing was tampered with, then it reports no drift and changes nothing', async () => {
     await buildLetterWithSignatures();
-    expect(repairCounts(t.ctx, { actor: SYSTEM_ACTOR })).toEqual({ letters: 1, drifted: [], repaired: false });
+    expect(await repairCounts(t.ctx, { actor: SYSTEM_ACTOR })).toEqual({ letters: 1, drifted: [], repaired: false });
     expect(await t.ctx.db.select().from(auditEvents)).toEqual([]);
   });
 
@@ -48,7 +48,7 @@ describe('counts repair', () => {
     expect(repair).toMatchObject({ code: 0, stderr: '' });
     expect(repair.stdout).toContain('1 of 2 letters drifted; repaired');
     expect(repair.stdout).not.toContain(intact.slug);
-    expect(reloadLetter(t.ctx, tampered.slug)).toMatchObject({ countApproved: 3, countListed: 2, countPending: 1, countUnconfirmed: 1 });
+    expect(await reloadLetter(t.ctx, tampered.slug)).toMatchObject({ countApproved: 3, countListed: 2, countPending: 1, countUnconfirmed: 1 });
     expect(await t.ctx.db.select().from(letterOrganisationCounts).where(eq(letterOrganisationCounts.letterId, tampered.id))).toMatchObject([{ organisationGroup: 'k:acme', listed: 2 }]);
     expect(await t.ctx.db.select().from(auditEvents).where(eq(auditEvents.action, 'counts.repair'))).toHaveLength(1);
 

@@ -122,8 +122,8 @@ describe('kept public pages', () => {
     await postSignature(t.app, letter.slug, genuine).expect(303);
     await postSignature(t.app, letter.slug, forged).expect(303);
     const stored = async (email: string) => (await first(t.ctx.db.select().from(signatures).where(eq(signatures.email, email))));
-    expect(stored(genuine.email!)).toBeDefined();
-    expect(stored(forged.email!)).toBeUndefined();
+    expect(await stored(genuine.email!)).toBeDefined();
+    expect(await stored(forged.email!)).toBeUndefined();
   });
 
   it('when a stamp is fresh, then a form sent sooner than the minimum wait is discarded, however the second was rounded', async () => {
@@ -165,11 +165,11 @@ describe('kept public pages', () => {
 describe('page cache', () => {
   const htmlOf = async (cache: ReturnType<typeof createPageCache>, key: string, fingerprint: string, html: string) => (await cache.get(key, fingerprint, () => html)).html;
 
-  it('when a fingerprint is unchanged, then the kept page is returned; when it moves, then the page is rendered again', () => {
+  it('when a fingerprint is unchanged, then the kept page is returned; when it moves, then the page is rendered again', async () => {
     const cache = createPageCache();
-    expect(htmlOf(cache, 'letter:1', 'a', 'first')).toBe('first');
-    expect(htmlOf(cache, 'letter:1', 'a', 'second')).toBe('first');
-    expect(htmlOf(cache, 'letter:1', 'b', 'third')).toBe('third');
+    expect(await htmlOf(cache, 'letter:1', 'a', 'first')).toBe('first');
+    expect(await htmlOf(cache, 'letter:1', 'a', 'second')).toBe('first');
+    expect(await htmlOf(cache, 'letter:1', 'b', 'third')).toBe('third');
   });
 
   it('when more pages are kept than the limit, then the least recently read one goes first', async () => {
@@ -178,8 +178,8 @@ describe('page cache', () => {
     await htmlOf(cache, 'b', '1', 'B');
     await htmlOf(cache, 'a', '1', 'A again');
     await htmlOf(cache, 'c', '1', 'C');
-    expect(htmlOf(cache, 'a', '1', 'A rendered')).toBe('A');
-    expect(htmlOf(cache, 'b', '1', 'B rendered')).toBe('B rendered');
+    expect(await htmlOf(cache, 'a', '1', 'A rendered')).toBe('A');
+    expect(await htmlOf(cache, 'b', '1', 'B rendered')).toBe('B rendered');
   });
 
   it('when a kept list page is asked for again with its entity tag, then the answer is 304 with no body', async () => {

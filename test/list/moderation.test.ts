@@ -35,11 +35,11 @@ describe('moderating signatures', () => {
     const result = await moderateSignatures(t.ctx, { letterId: letter.id, ids: [pending.id, rejected.id, approved.id, unconfirmed.id, withdrawn.id, elsewhere.id, pending.id], action: 'approve', note: ' checked ', actor });
 
     expect(result).toEqual({ action: 'approve', changed: [pending.id, rejected.id], unchanged: 1, skipped: 2, notFound: 1 });
-    expect(reload(pending.id)).toMatchObject({ state: 'approved', moderatedAt: t.clock.now(), moderationNote: 'checked' });
+    expect(await reload(pending.id)).toMatchObject({ state: 'approved', moderatedAt: t.clock.now(), moderationNote: 'checked' });
     expect((await reload(unconfirmed.id)).state).toBe('unconfirmed');
     expect((await reload(withdrawn.id)).state).toBe('withdrawn');
     expect((await reload(elsewhere.id)).state).toBe('pending');
-    expect(reloadLetter(t.ctx, letter.slug)).toMatchObject({ countApproved: 3, countPending: 0, countRejected: 0, countListed: 3 });
+    expect(await reloadLetter(t.ctx, letter.slug)).toMatchObject({ countApproved: 3, countPending: 0, countRejected: 0, countListed: 3 });
     expect((await listedNames(letter.slug)).sort()).toEqual(['Approved Abe', 'Pending Pia', 'Rejected Rae']);
     const audit = await t.ctx.db.select().from(auditEvents);
     expect(audit).toHaveLength(1);
@@ -54,13 +54,13 @@ describe('moderating signatures', () => {
     expect(await page()).toContain('Back And Forth');
 
     await moderateSignatures(t.ctx, { letterId: letter.id, ids: [signature.id], action: 'reject', actor });
-    expect(reloadLetter(t.ctx, letter.slug)).toMatchObject({ countApproved: 0, countRejected: 1, countListed: 0 });
-    expect(reload(signature.id)).toMatchObject({ state: 'rejected', featured: false });
+    expect(await reloadLetter(t.ctx, letter.slug)).toMatchObject({ countApproved: 0, countRejected: 1, countListed: 0 });
+    expect(await reload(signature.id)).toMatchObject({ state: 'rejected', featured: false });
     expect(await page()).not.toContain('Back And Forth');
     expect(await page()).toMatch(/<strong>0<\/strong> people have signed/);
 
     await moderateSignatures(t.ctx, { letterId: letter.id, ids: [signature.id], action: 'approve', actor });
-    expect(reloadLetter(t.ctx, letter.slug)).toMatchObject({ countApproved: 1, countRejected: 0, countListed: 1 });
+    expect(await reloadLetter(t.ctx, letter.slug)).toMatchObject({ countApproved: 1, countRejected: 0, countListed: 1 });
     expect(await page()).toContain('Back And Forth');
   });
 
@@ -70,13 +70,13 @@ describe('moderating signatures', () => {
     for (let i = 0; i < 3; i += 1) await buildSignature(t.ctx, letter, { state: 'approved', name: `Ordinary ${i}` });
     const rejected = await buildSignature(t.ctx, letter, { state: 'rejected' });
     const unconfirmed = await buildSignature(t.ctx, letter, { state: 'unconfirmed' });
-    expect(moderateSignatures(t.ctx, { letterId: letter.id, ids: [star.id, rejected.id, unconfirmed.id], action: 'feature', actor })).toMatchObject({ changed: [star.id], skipped: 2 });
+    expect(await moderateSignatures(t.ctx, { letterId: letter.id, ids: [star.id, rejected.id, unconfirmed.id], action: 'feature', actor })).toMatchObject({ changed: [star.id], skipped: 2 });
     const api = (await request(t.app).get(`/api/letters/${letter.slug}/signatories`)).body;
     expect(api.featured.map((s: { name: string }) => s.name)).toEqual(['Star Signer']);
     expect(api.signatories.at(-1).name).toBe('Star Signer');
     const page = (await request(t.app).get(`/letters/${letter.slug}`)).text;
     expect(page.indexOf('Star Signer')).toBeLessThan(page.indexOf('Ordinary 2'));
-    expect(moderateSignatures(t.ctx, { letterId: letter.id, ids: [star.id], action: 'unfeature', actor })).toMatchObject({ changed: [star.id] });
+    expect(await moderateSignatures(t.ctx, { letterId: letter.id, ids: [star.id], action: 'unfeature', actor })).toMatchObject({ changed: [star.id] });
     expect((await request(t.app).get(`/api/letters/${letter.slug}/signatories`)).body.featured).toEqual([]);
   });
 
@@ -115,16 +115,16 @@ describe('the moderation queue', () => {
     const b = await buildSignature(t.ctx, letter, { state: 'approved', name: 'Joan Clarke', email: 'joan@hut8.example', organisationText: 'Team Green', organisationId: nvidia.id });
     const c = await buildSignature(t.ctx, letter, { state: 'pending', name: 'Gordon Welchman', email: 'gw@bletchley.example', organisationText: 'GC&CS' });
     const ids = async (query: Partial<Parameters<typeof listModerationQueue>[1]>) => (await listModerationQueue(t.ctx, { letterId: letter.id, limit: 10, ...query })).items.map((row) => row.id);
-    expect(ids({})).toEqual([c.id, b.id, a.id]);
-    expect(ids({ state: 'pending' })).toEqual([c.id, a.id]);
-    expect(ids({ q: 'turing' })).toEqual([a.id]);
-    expect(ids({ q: 'JOAN@hut8' })).toEqual([b.id]);
-    expect(ids({ q: 'bletchley.example' })).toEqual([c.id, a.id]);
-    expect(ids({ q: 'nvidia' })).toEqual([b.id]);
-    expect(ids({ q: 'GC&CS' })).toEqual([c.id]);
+    expect(await ids({})).toEqual([c.id, b.id, a.id]);
+    expect(await ids({ state: 'pending' })).toEqual([c.id, a.id]);
+    expect(await ids({ q: 'turing' })).toEqual([a.id]);
+    expect(await ids({ q: 'JOAN@hut8' })).toEqual([b.id]);
+    expect(await ids({ q: 'bletchley.example' })).toEqual([c.id, a.id]);
+    expect(await ids({ q: 'nvidia' })).toEqual([b.id]);
+    expect(await ids({ q: 'GC&CS' })).toEqual([c.id]);
     const first = await listModerationQueue(t.ctx, { letterId: letter.id, limit: 2 });
     expect(first.items.map((row) => row.id)).toEqual([c.id, b.id]);
     expect(first.items[1]).toMatchObject({ email: 'joan@hut8.example', organisationName: 'NVIDIA', organisationText: 'Team Green' });
-    expect(ids({ cursor: first.nextCursor ?? undefined, limit: 2 })).toEqual([a.id]);
+    expect(await ids({ cursor: first.nextCursor ?? undefined, limit: 2 })).toEqual([a.id]);
   });
 });

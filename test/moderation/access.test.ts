@@ -70,10 +70,10 @@ describe.each(['viewer', 'moderator', 'owner'] as const)('a %s', (role) => {
       const res = await action.attempt(who, fixture, who.csrfToken);
       if (allowed) {
         expect(res.status).toBe(action.post ? 303 : 200);
-        if (action.post) expect(snapshot()).not.toBe(before);
+        if (action.post) expect(await snapshot()).not.toBe(before);
       } else {
         expect(res.status).toBe(403);
-        expect(snapshot()).toBe(before);
+        expect(await snapshot()).toBe(before);
       }
     });
   }
@@ -90,7 +90,7 @@ describe('CSRF on the new forms', () => {
         expect(res.status).toBe(403);
         expect(res.text).toContain('did not come from this site');
       }
-      expect(snapshot()).toBe(before);
+      expect(await snapshot()).toBe(before);
     });
   }
 });

@@ -41,9 +41,9 @@ describe('bulk moderation through the queue', () => {
     const res = await moderate(moderator, letter.slug, { ids: [String(ada.id), String(bob.id), String(una.id)], action: 'approve', note: 'known to us', state: 'all', q: 'approved' }).expect(303);
 
     expect(res.headers.location).toBe(`/admin/letters/${letter.slug}/signatures?state=all&q=approved&done=approve&changed=2&skipped=1`);
-    expect(counts(letter.slug)).toEqual({ pending: 1, approved: 2, rejected: 0, listed: 2 });
+    expect(await counts(letter.slug)).toEqual({ pending: 1, approved: 2, rejected: 0, listed: 2 });
     expect(await publicNames(letter.slug)).toEqual(['Ada Approved', 'Bob Approved']);
-    expect(signatureStates(t, letter.id)).toEqual({ [ada.id]: 'approved', [bob.id]: 'approved', [una.id]: 'unconfirmed', [stays.id]: 'pending' });
+    expect(await signatureStates(t, letter.id)).toEqual({ [ada.id]: 'approved', [bob.id]: 'approved', [una.id]: 'unconfirmed', [stays.id]: 'pending' });
     const page = await moderator.agent.get(res.headers.location!).expect(200);
     expect(statusMessage(page.text)).toBe('2 signatures approved, 1 skipped because unconfirmed or withdrawn.');
     expect(signatureIdsOnPage(page.text)).toEqual([bob.id, ada.id]);
@@ -58,23 +58,23 @@ describe('bulk moderation through the queue', () => {
     const owner = await loginAs(t, 'owner');
 
     await moderate(owner, letter.slug, { ids: [String(a!.id), String(b!.id)], action: 'reject', state: 'approved' }).expect(303);
-    expect(counts(letter.slug)).toEqual({ pending: 0, approved: 1, rejected: 2, listed: 1 });
+    expect(await counts(letter.slug)).toEqual({ pending: 0, approved: 1, rejected: 2, listed: 1 });
     expect(await publicNames(letter.slug)).toEqual(['Cat']);
     expect((await request(t.app).get(`/letters/${letter.slug}`).expect(200)).text).toMatch(/<strong>1<\/strong> (person has|people have) signed/);
 
     const featured = await moderate(owner, letter.slug, { ids: [String(a!.id), String(c!.id)], action: 'feature', state: 'all' }).expect(303);
     expect(statusMessage((await owner.agent.get(featured.headers.location!)).text)).toBe('1 signature featured, 1 skipped because not pending or approved.');
-    expect(signatureStates(t, letter.id)).toEqual({ [a!.id]: 'rejected', [b!.id]: 'rejected', [c!.id]: 'approved+featured' });
+    expect(await signatureStates(t, letter.id)).toEqual({ [a!.id]: 'rejected', [b!.id]: 'rejected', [c!.id]: 'approved+featured' });
     const api = (await request(t.app).get(`/api/letters/${letter.slug}/signatories`).expect(200)).body;
     expect(api.featured.map((s: { name: string }) => s.name)).toEqual(['Cat']);
 
     await moderate(owner, letter.slug, { ids: String(a!.id), action: 'approve', state: 'rejected' }).expect(303);
-    expect(counts(letter.slug)).toEqual({ pending: 0, approved: 2, rejected: 1, listed: 2 });
+    expect(await counts(letter.slug)).toEqual({ pending: 0, approved: 2, rejected: 1, listed: 2 });
     expect(await publicNames(letter.slug)).toEqual(['Ann', 'Cat']);
 
     const again = await moderate(owner, letter.slug, { ids: [String(a!.id), String(c!.id)], action: 'unfeature' }).expect(303);
     expect(statusMessage((await owner.agent.get(again.headers.location!)).text)).toBe('1 signature no longer featured, 1 already not featured.');
-    expect(auditRows(t, 'signatures.moderate')).toHaveLength(4);
+    expect(await auditRows(t, 'signatures.moderate')).toHaveLength(4);
   });
 
   it('when a whole page of 200 is approved at once, then all 200 are', async () => {
@@ -82,7 +82,7 @@ describe('bulk moderation through the queue', () => {
     const ids = Array.from({ length: 200 }, async () => String((await buildSignature(t.ctx, letter, { state: 'pending' })).id));
     const moderator = await loginAs(t, 'moderator');
     await moderate(moderator, letter.slug, { ids, action: 'approve', state: 'pending', limit: '200' }).expect(303);
-    expect(counts(letter.slug)).toMatchObject({ pending: 0, approved: 200 });
+    expect(await counts(letter.slug)).toMatchObject({ pending: 0, approved: 200 });
   });
 });
 
@@ -147,8 +147,8 @@ describe('approve all pending from verified affiliations', () => {
 
     const res = await moderator.agent.post(`/admin/letters/${letter.slug}/signatures/approve-verified`).type('form').send({ _csrf: moderator.csrfToken, note: 'domains checked' }).expect(303);
     expect(statusMessage((await moderator.agent.get(res.headers.location!).expect(200)).text)).toBe('2 signatures from verified affiliations approved.');
-    expect(signatureStates(t, letter.id)).toEqual({ [verified[0]!.id]: 'approved', [verified[1]!.id]: 'approved', [held.id]: 'pending', [unverified.id]: 'pending' });
-    expect(counts(letter.slug)).toMatchObject({ pending: 2, approved: 2, listed: 2 });
+    expect(await signatureStates(t, letter.id)).toEqual({ [verified[0]!.id]: 'approved', [verified[1]!.id]: 'approved', [held.id]: 'pending', [unverified.id]: 'pending' });
+    expect(await counts(letter.slug)).toMatchObject({ pending: 2, approved: 2, listed: 2 });
     expect((await auditRows(t, 'signatures.approve_verified'))[0]?.details).toMatchObject({ approved: verified.map((s) => s.id), note: 'domains checked' });
 
     const none = await moderator.agent.get(`/admin/letters/${letter.slug}/signatures/approve-verified`).expect(200);

@@ -88,7 +88,7 @@ describe('changing an organisation through its page', () => {
     expect(taken.text).toContain('already matches the organisation Globex');
     expect(taken.text).toContain('value="globex"');
     expect((await allOrganisations()).map((o) => o.name).sort()).toEqual(['Acme Group', 'Globex']);
-    expect(auditRows(t, 'organisation.rename')).toHaveLength(1);
+    expect(await auditRows(t, 'organisation.rename')).toHaveLength(1);
   });
 
   it('when an alias is added, then the page says how many more signatures match', async () => {
@@ -142,7 +142,7 @@ describe('merging two organisations', () => {
     expect(preview.text).toContain('data-count="moving">2<');
     expect(preview.text).toContain('its aliases (NVR)');
     expect(preview.text).toContain('nvresearch.example');
-    expect(allOrganisations()).toHaveLength(2);
+    expect(await allOrganisations()).toHaveLength(2);
 
     expect(await outcomeOf(await post('/admin/organisations/merge', { keep: String(keep.id), remove: String(remove.id) }))).toBe('Merged: 2 signatures moved to this organisation.');
     expect((await allOrganisations()).map((o) => o.name)).toEqual(['Nvidia']);
@@ -164,7 +164,7 @@ describe('merging two organisations', () => {
     await post('/admin/organisations/merge', { keep: String(a.id), remove: 'x' }).expect(422);
     await post('/admin/organisations/merge', { keep: String(a.id), remove: '424242' }).expect(404);
     expect((await allOrganisations()).map((o) => o.id).sort()).toEqual([a.id, b.id].sort());
-    expect(auditRows(t, 'organisation.merge')).toEqual([]);
+    expect(await auditRows(t, 'organisation.merge')).toEqual([]);
   });
 });
 

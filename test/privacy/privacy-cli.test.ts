@@ -58,7 +58,7 @@ describe('undersigned privacy', () => {
     const usage = await runCliCommand(['privacy', 'erase'], env);
 
     expect(erased).toMatchObject({ code: 0, stdout: '1 signature erased, 0 mails deleted\n' });
-    expect(reloadLetter(t.ctx, letter.slug)).toMatchObject({ countApproved: 0, countWithdrawn: 1 });
+    expect(await reloadLetter(t.ctx, letter.slug)).toMatchObject({ countApproved: 0, countWithdrawn: 1 });
     expect(usage).toMatchObject({ code: 1, stderr: 'undersigned privacy: Usage: undersigned privacy run | anonymise SLUG | erase EMAIL\n' });
   });
 });

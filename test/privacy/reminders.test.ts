@@ -19,7 +19,7 @@ describe('reminders to confirm', () => {
     for (const email of ['a@example.org', 'b@example.org', 'c@example.org']) await postSignature(t.app, letter.slug, signForm({ email })).expect(303);
     t.clock.advance(48 * HOUR);
     expect([sendDueReminders(t.ctx, 2), sendDueReminders(t.ctx, 2), sendDueReminders(t.ctx, 2)]).toEqual([2, 1, 0]);
-    for (const email of ['a@example.org', 'b@example.org', 'c@example.org']) expect(kindsTo(email)).toEqual(['confirm-signature', 'confirm-reminder']);
+    for (const email of ['a@example.org', 'b@example.org', 'c@example.org']) expect(await kindsTo(email)).toEqual(['confirm-signature', 'confirm-reminder']);
   });
 
   it('when 48 hours pass without confirming, then exactly one reminder with a working link is sent, and never another', async () => {
@@ -27,14 +27,14 @@ describe('reminders to confirm', () => {
     const letter = await buildLetter(t.ctx);
     await postSignature(t.app, letter.slug, signForm({ email: 'late@example.org' })).expect(303);
     t.clock.advance(48 * HOUR - 1);
-    expect(sendDueReminders(t.ctx)).toBe(0);
+    expect(await sendDueReminders(t.ctx)).toBe(0);
     t.clock.advance(1);
-    expect(sendDueReminders(t.ctx)).toBe(1);
-    expect(sendDueReminders(t.ctx)).toBe(0);
+    expect(await sendDueReminders(t.ctx)).toBe(1);
+    expect(await sendDueReminders(t.ctx)).toBe(0);
     const remindedAt = t.clock.now();
     t.clock.advanceDays(6);
-    expect(sendDueReminders(t.ctx)).toBe(0);
-    expect(kindsTo('late@example.org')).toEqual(['confirm-signature', 'confirm-reminder']);
+    expect(await sendDueReminders(t.ctx)).toBe(0);
+    expect(await kindsTo('late@example.org')).toEqual(['confirm-signature', 'confirm-reminder']);
     const reminder = (await outboxFor(t.ctx, 'late@example.org'))[1];
     expect(reminder?.subject).toBe(`Reminder: confirm your signature on ${letter.title}`);
     expect(reminder?.htmlBody).toContain('/signatures/confirm/');
@@ -51,8 +51,8 @@ describe('reminders to confirm', () => {
     const letter = await buildLetter(t.ctx);
     await buildSignature(t.ctx, letter, { state: 'pending', email: 'prompt@example.org' });
     t.clock.advanceDays(3);
-    expect(sendDueReminders(t.ctx)).toBe(0);
-    expect(outboxFor(t.ctx)).toEqual([]);
+    expect(await sendDueReminders(t.ctx)).toBe(0);
+    expect(await outboxFor(t.ctx)).toEqual([]);
   });
 
   it('when the letter has closed, or closes before the reminder is due, then no reminder', async () => {
@@ -63,8 +63,8 @@ describe('reminders to confirm', () => {
     await buildSignature(t.ctx, closingSoon, { email: 'b@example.org' });
     t.ctx.db.update(letters).set({ status: 'closed' }).where(eq(letters.id, closedByHand.id)).run();
     t.clock.advance(48 * HOUR);
-    expect(sendDueReminders(t.ctx)).toBe(0);
-    expect(outboxFor(t.ctx)).toEqual([]);
+    expect(await sendDueReminders(t.ctx)).toBe(0);
+    expect(await outboxFor(t.ctx)).toEqual([]);
   });
 
   it('when the organisers turned reminders off for the letter, then no reminder there, but still on other letters', async () => {
@@ -75,7 +75,7 @@ describe('reminders to confirm', () => {
     await buildSignature(t.ctx, quiet, { email: 'quiet@example.org' });
     await buildSignature(t.ctx, normal, { email: 'normal@example.org' });
     t.clock.advance(48 * HOUR);
-    expect(sendDueReminders(t.ctx)).toBe(1);
+    expect(await sendDueReminders(t.ctx)).toBe(1);
     expect((await outboxFor(t.ctx)).map((mail) => mail.toAddress)).toEqual(['normal@example.org']);
   });
 
@@ -86,9 +86,9 @@ describe('reminders to confirm', () => {
     await buildSignature(t.ctx, letter, { email: 'capped@example.org', mailsSent: max });
     await buildSignature(t.ctx, letter, { email: 'almost@example.org', mailsSent: max - 1 });
     t.clock.advance(48 * HOUR);
-    expect(sendDueReminders(t.ctx)).toBe(1);
-    expect(kindsTo('capped@example.org')).toEqual([]);
-    expect(kindsTo('almost@example.org')).toEqual(['confirm-reminder']);
+    expect(await sendDueReminders(t.ctx)).toBe(1);
+    expect(await kindsTo('capped@example.org')).toEqual([]);
+    expect(await kindsTo('almost@example.org')).toEqual(['confirm-reminder']);
     expect((await signatureByEmail(t.ctx, 'almost@example.org'))?.mailsSent).toBe(max);
   });
 
@@ -97,14 +97,14 @@ describe('reminders to confirm', () => {
     const letter = await buildLetter(t.ctx);
     await buildSignature(t.ctx, letter);
     t.clock.advanceDays(5);
-    expect(sendDueReminders(t.ctx)).toBe(0);
+    expect(await sendDueReminders(t.ctx)).toBe(0);
     await t.close();
 
     t = await buildTestApp({ env: { REMINDER_HOURS: '2' } });
     const other = await buildLetter(t.ctx);
     await buildSignature(t.ctx, other);
     t.clock.advance(2 * HOUR);
-    expect(sendDueReminders(t.ctx)).toBe(1);
+    expect(await sendDueReminders(t.ctx)).toBe(1);
   });
 
   it('when many signers are due at once, then each gets one reminder across batches', async () => {
@@ -112,8 +112,8 @@ describe('reminders to confirm', () => {
     const letter = await buildLetter(t.ctx);
     for (let i = 0; i < 450; i += 1) await buildSignature(t.ctx, letter, { email: `bulk${i}@example.org` });
     t.clock.advance(48 * HOUR);
-    expect(sendDueReminders(t.ctx)).toBe(450);
-    expect(sendDueReminders(t.ctx)).toBe(0);
+    expect(await sendDueReminders(t.ctx)).toBe(450);
+    expect(await sendDueReminders(t.ctx)).toBe(0);
     expect(new Set((await outboxFor(t.ctx)).map((mail) => mail.toAddress)).size).toBe(450);
   });
 });

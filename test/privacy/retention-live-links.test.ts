@@ -19,7 +19,7 @@ describe('retention and the links in people’s inboxes', () => {
     const letter = await buildLetter(t.ctx);
     await postSignature(t.app, letter.slug, signForm({ email: 'late@example.org' })).expect(303);
     t.clock.advanceDays(2);
-    expect(sendDueReminders(t.ctx)).toBe(1);
+    expect(await sendDueReminders(t.ctx)).toBe(1);
     const reminderLink = await tokenFromOutbox(t.ctx, 'late@example.org', 'confirm');
 
     t.clock.advanceDays(6);
@@ -36,6 +36,6 @@ describe('retention and the links in people’s inboxes', () => {
     await sendDueReminders(t.ctx);
     t.clock.advanceDays(7);
     expect((await runPrivacyJobs(t.ctx)).unconfirmedDeleted).toBe(1);
-    expect(signatureByEmail(t.ctx, 'gone@example.org')).toBeUndefined();
+    expect(await signatureByEmail(t.ctx, 'gone@example.org')).toBeUndefined();
   });
 });

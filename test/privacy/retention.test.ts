@@ -44,7 +44,7 @@ describe('retention of unconfirmed signatures', () => {
     const withdrawnOld = await buildSignature(t.ctx, letter, { state: 'withdrawn', signedAt: daysAgo(400) });
     const rejectedOld = await buildSignature(t.ctx, letter, { state: 'rejected', signedAt: daysAgo(400) });
     t.ctx.db.update(outbox).set({ state: 'sent' }).where(eq(outbox.signatureId, day31.id)).run();
-    expect(reloadLetter(t.ctx, letter.slug)).toMatchObject({ countUnconfirmed: 3, countApproved: 1 });
+    expect(await reloadLetter(t.ctx, letter.slug)).toMatchObject({ countUnconfirmed: 3, countApproved: 1 });
 
     const summary = await runPrivacyJobs(t.ctx);
 
@@ -53,7 +53,7 @@ describe('retention of unconfirmed signatures', () => {
     expect(ids(after.signatures)).toEqual(ids([day29, confirmedOld, withdrawnOld, rejectedOld]));
     expect(after.tokens.map((token) => token.signatureId).sort()).toEqual([day29.id, confirmedOld.id].sort());
     expect(after.outbox.map((mail) => mail.signatureId).sort()).toEqual([day29.id, confirmedOld.id].sort());
-    expect(reloadLetter(t.ctx, letter.slug)).toMatchObject({ countUnconfirmed: 1, countApproved: 1, countWithdrawn: 1, countRejected: 1 });
+    expect(await reloadLetter(t.ctx, letter.slug)).toMatchObject({ countUnconfirmed: 1, countApproved: 1, countWithdrawn: 1, countRejected: 1 });
     expect(ids(after.signatures)).not.toContain(day30.id);
   });
 
@@ -109,7 +109,7 @@ describe('the privacy job runner', () => {
 
     expect(first).toEqual({ unconfirmedDeleted: 1, unconfirmedWithdrawn: 0, mailsDeleted: 1, addressesForgotten: 1, blockRulesForgotten: 0 });
     expect(second).toEqual({ unconfirmedDeleted: 0, unconfirmedWithdrawn: 0, mailsDeleted: 0, addressesForgotten: 0, blockRulesForgotten: 0 });
-    expect(tableSnapshot()).toEqual(afterFirst);
+    expect(await tableSnapshot()).toEqual(afterFirst);
     const events = await t.ctx.db.select().from(auditEvents);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
@@ -125,7 +125,7 @@ describe('the privacy job runner', () => {
     await buildSignature(t.ctx, letter);
     await buildSignature(t.ctx, letter, { state: 'approved', ipHash: 'x', ipNetwork: 'n' });
     const before = await tableSnapshot();
-    expect(runPrivacyJobs(t.ctx)).toEqual({ unconfirmedDeleted: 0, unconfirmedWithdrawn: 0, mailsDeleted: 0, addressesForgotten: 0, blockRulesForgotten: 0 });
-    expect(tableSnapshot()).toEqual(before);
+    expect(await runPrivacyJobs(t.ctx)).toEqual({ unconfirmedDeleted: 0, unconfirmedWithdrawn: 0, mailsDeleted: 0, addressesForgotten: 0, blockRulesForgotten: 0 });
+    expect(await tableSnapshot()).toEqual(before);
   });
 });

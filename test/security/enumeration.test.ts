@@ -32,8 +32,8 @@ describe('whether an address has signed', () => {
     expect(reference?.status).toBe(303);
     for (const [history, answer] of answers) expect(answer, history).toEqual(reference);
     // The difference is only in the mail: a new address gets a confirmation, a rejected one nothing.
-    expect(outboxFor(t.ctx, 'new@example.org')).toHaveLength(1);
-    expect(outboxFor(t.ctx, 'rejected@example.org')).toHaveLength(0);
+    expect(await outboxFor(t.ctx, 'new@example.org')).toHaveLength(1);
+    expect(await outboxFor(t.ctx, 'rejected@example.org')).toHaveLength(0);
   });
 });
 

@@ -60,7 +60,7 @@ describe('fuzzing the sign form', () => {
         expect([303, 400, 413, 422]).toContain(res.status);
         expect(reflectsMarkup(res.body)).toBe(false);
         if (res.status !== 303) {
-          expect(rowCounts()).toEqual(before);
+          expect(await rowCounts()).toEqual(before);
           return;
         }
         const queued = await newMails(mailsBefore);

@@ -56,7 +56,7 @@ describe('fuzzing confirm and withdraw links', () => {
       }),
       { numRuns: Number(process.env.FUZZ_RUNS ?? 300) },
     );
-    expect(snapshot()).toEqual(before);
+    expect(await snapshot()).toEqual(before);
     expect(t.database.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
   });
 

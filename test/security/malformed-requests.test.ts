@@ -30,7 +30,7 @@ const storedRows = async () => ({ signatures: (await t.ctx.db.select().from(sign
 async function sendStoringNothing(send: () => ReturnType<RawClient['send']>) {
   const before = await storedRows();
   const res = await send();
-  expect(storedRows()).toEqual(before);
+  expect(await storedRows()).toEqual(before);
   return res;
 }
 

@@ -52,7 +52,7 @@ describe('CSRF on every organiser form', () => {
       expect(res.status, `${route.method} ${path}`).toBe(403);
       expect(res.body, `${route.method} ${path}`).toEqual({ error: { id: 'csrf_invalid', message: expect.any(String) } });
     }
-    expect(snapshotTables(t)).toEqual(before);
+    expect(await snapshotTables(t)).toEqual(before);
     // The session survived every refused request, sign-out included.
     expect((await owner.agent.get('/admin')).status).toBe(200);
   });

@@ -57,7 +57,7 @@ describe('single purpose', () => {
     const mailsBefore = (await outboxFor(t.ctx)).length;
     await request(t.app).get(`/signatures/confirm/${withdraw}`).expect(404);
     await request(t.app).post(`/signatures/confirm/${withdraw}`).expect(404);
-    expect(outboxFor(t.ctx)).toHaveLength(mailsBefore);
+    expect(await outboxFor(t.ctx)).toHaveLength(mailsBefore);
   });
 });
 

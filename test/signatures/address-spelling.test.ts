@@ -42,6 +42,6 @@ describe.each([
     await sign(letter.slug, address);
 
     expect((await received(before + 2)).slice(before)).toEqual([address, address]);
-    expect(signatureByEmail(site.ctx, address)).toMatchObject({ email: address, emailKey: address.toLowerCase() });
+    expect(await signatureByEmail(site.ctx, address)).toMatchObject({ email: address, emailKey: address.toLowerCase() });
   });
 });

@@ -24,9 +24,9 @@ describe('closing a letter', () => {
     await request(t.app).post(`/signatures/confirm/${await tokenFromOutbox(t.ctx, 'in-time@example.org', 'confirm')}`).expect(200);
 
     expect((await signatureByEmail(t.ctx, 'in-time@example.org'))?.state).toBe('approved');
-    expect(reloadLetter(t.ctx, letter.slug)).toMatchObject({ countApproved: 1, countListed: 1 });
+    expect(await reloadLetter(t.ctx, letter.slug)).toMatchObject({ countApproved: 1, countListed: 1 });
     expect((await outboxFor(t.ctx, 'in-time@example.org')).map((mail) => mail.kind)).toContain('signature-confirmed');
-    expect(signatureByEmail(t.ctx, 'too-late@example.org')).toBeUndefined();
+    expect(await signatureByEmail(t.ctx, 'too-late@example.org')).toBeUndefined();
   });
 
   it('when a signature was stored after the letter closed (a request racing the close), then confirming it is refused with 409 and it stays out of the count', async () => {
@@ -40,7 +40,7 @@ describe('closing a letter', () => {
     expect(res.status).toBe(409);
     expect(res.text).toContain('had closed before this signature was made');
     expect((await signatureByEmail(t.ctx, 'raced@example.org'))?.state).toBe('unconfirmed');
-    expect(reloadLetter(t.ctx, letter.slug)).toMatchObject({ countApproved: 0, countPending: 0 });
+    expect(await reloadLetter(t.ctx, letter.slug)).toMatchObject({ countApproved: 0, countPending: 0 });
   });
 
   it('when a reader opens a closed letter, then the page says that signatures made before it closed still count once confirmed', async () => {
@@ -79,7 +79,7 @@ describe('when a letter closed is history', () => {
     t.clock.advance(3 * HOUR);
     expect((await edit(letter.slug, { closes_at: utcInput(new Date(t.clock.now().getTime() - 2.5 * HOUR)) })).status).toBe(422);
     expect((await edit(letter.slug, { summary: 'A corrected summary' })).status).toBe(303);
-    expect(reloadLetter(t.ctx, letter.slug)).toMatchObject({ summary: 'A corrected summary', closesAt: letter.closesAt });
+    expect(await reloadLetter(t.ctx, letter.slug)).toMatchObject({ summary: 'A corrected summary', closesAt: letter.closesAt });
   });
 
   it('when a letter is closed by hand before its scheduled closing time, then a signature stored after the close (a racing request) is refused on confirmation', async () => {
@@ -94,6 +94,6 @@ describe('when a letter closed is history', () => {
     t.clock.advance(2 * HOUR);
 
     expect((await request(t.app).post(`/signatures/confirm/${token}`)).status).toBe(409);
-    expect(reloadLetter(t.ctx, letter.slug)).toMatchObject({ countApproved: 0, countPending: 0 });
+    expect(await reloadLetter(t.ctx, letter.slug)).toMatchObject({ countApproved: 0, countPending: 0 });
   });
 });

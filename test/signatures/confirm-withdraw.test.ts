@@ -26,7 +26,7 @@ describe('confirming', () => {
       expect(page.headers['referrer-policy']).toBe('no-referrer');
     }
     expect((await signatureByEmail(t.ctx, 'signer@example.org'))?.state).toBe('unconfirmed');
-    expect(outboxFor(t.ctx)).toHaveLength(1);
+    expect(await outboxFor(t.ctx)).toHaveLength(1);
   });
 
   it('when a pre-moderated letter is confirmed, then the signature is pending, counted, and a thank-you mail with a withdraw link is queued', async () => {
@@ -42,7 +42,7 @@ describe('confirming', () => {
     expect(after).toMatchObject({ countUnconfirmed: 0, countPending: 1, countListed: 0 });
     const page = await request(t.app).get(`/letters/${letter.slug}`);
     expect(page.text).toMatch(/<strong>1<\/strong> person has signed/);
-    expect(tokenFromOutbox(t.ctx, 'signer@example.org', 'withdraw')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(await tokenFromOutbox(t.ctx, 'signer@example.org', 'withdraw')).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
   it('when a post-moderated letter is confirmed, then the signature is approved and listed', async () => {
@@ -50,7 +50,7 @@ describe('confirming', () => {
     const token = await signAndGetToken(letter.slug);
     await request(t.app).post(`/signatures/confirm/${token}`).expect(200);
     expect((await signatureByEmail(t.ctx, 'signer@example.org'))?.state).toBe('approved');
-    expect(reloadLetter(t.ctx, letter.slug)).toMatchObject({ countApproved: 1, countListed: 1 });
+    expect(await reloadLetter(t.ctx, letter.slug)).toMatchObject({ countApproved: 1, countListed: 1 });
   });
 
   it('when the same link is confirmed twice, then the second is a no-op with no second mail', async () => {
@@ -59,7 +59,7 @@ describe('confirming', () => {
     await request(t.app).post(`/signatures/confirm/${token}`).expect(200);
     const second = await request(t.app).post(`/signatures/confirm/${token}`);
     expect(second.status).toBe(200);
-    expect(outboxFor(t.ctx)).toHaveLength(2);
+    expect(await outboxFor(t.ctx)).toHaveLength(2);
     expect((await reloadLetter(t.ctx, letter.slug)).countPending).toBe(1);
     expect((await request(t.app).get(`/signatures/confirm/${token}`)).text).toContain('already confirmed');
   });
@@ -102,8 +102,8 @@ describe('withdrawing', () => {
     expect((await signatureByEmail(t.ctx, 'signer@example.org'))?.state).toBe('approved');
     const res = await request(t.app).post(`/signatures/withdraw/${withdrawToken}`);
     expect(res.status).toBe(200);
-    expect(signatureByEmail(t.ctx, 'signer@example.org')).toMatchObject({ state: 'withdrawn', name: '', organisationText: '', title: '', comment: '' });
-    expect(reloadLetter(t.ctx, letter.slug)).toMatchObject({ countApproved: 0, countListed: 0, countWithdrawn: 1 });
+    expect(await signatureByEmail(t.ctx, 'signer@example.org')).toMatchObject({ state: 'withdrawn', name: '', organisationText: '', title: '', comment: '' });
+    expect(await reloadLetter(t.ctx, letter.slug)).toMatchObject({ countApproved: 0, countListed: 0, countWithdrawn: 1 });
     expect((await request(t.app).post(`/signatures/withdraw/${withdrawToken}`)).status).toBe(200);
   });
 
@@ -115,11 +115,11 @@ describe('withdrawing', () => {
     await request(t.app).post(`/signatures/withdraw/${withdrawToken}`).expect(200);
     const again = await postSignature(t.app, letter.slug, signForm({ email: 'signer@example.org', name: 'Returning Signer' }));
     expect(again.status).toBe(303);
-    expect(signatureByEmail(t.ctx, 'signer@example.org')).toMatchObject({ state: 'unconfirmed', name: 'Returning Signer' });
+    expect(await signatureByEmail(t.ctx, 'signer@example.org')).toMatchObject({ state: 'unconfirmed', name: 'Returning Signer' });
     expect((await request(t.app).post(`/signatures/withdraw/${withdrawToken}`)).status).toBe(404);
     const fresh = await tokenFromOutbox(t.ctx, 'signer@example.org', 'confirm');
     await request(t.app).post(`/signatures/confirm/${fresh}`).expect(200);
-    expect(reloadLetter(t.ctx, letter.slug)).toMatchObject({ countPending: 1, countWithdrawn: 0 });
+    expect(await reloadLetter(t.ctx, letter.slug)).toMatchObject({ countPending: 1, countWithdrawn: 0 });
   });
 });
 
@@ -165,7 +165,7 @@ describe('a repeat signer', () => {
     t.database.sqlite.prepare("UPDATE signatures SET state = 'rejected' WHERE email_key = 'rejected@example.org'").run();
     const res = await postSignature(t.app, letter.slug, signForm({ email: 'rejected@example.org' }));
     expect(res.status).toBe(303);
-    expect(outboxFor(t.ctx, 'rejected@example.org')).toHaveLength(1);
+    expect(await outboxFor(t.ctx, 'rejected@example.org')).toHaveLength(1);
   });
 });
 

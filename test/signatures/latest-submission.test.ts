@@ -30,7 +30,7 @@ describe('an unconfirmed address signed again', () => {
 
     expect([second.status, second.headers.location, second.text]).toEqual([first.status, first.headers.location, first.text]);
     const current = (await reloadLetter(t.ctx, letter.slug)).currentVersionId;
-    expect(signatureByEmail(t.ctx, VICTIM)).toMatchObject({
+    expect(await signatureByEmail(t.ctx, VICTIM)).toMatchObject({
       name: 'Grace B. Hopper',
       organisationText: 'Navy Lab',
       title: 'Rear admiral',
@@ -40,10 +40,10 @@ describe('an unconfirmed address signed again', () => {
       versionId: current,
       state: 'unconfirmed',
     });
-    expect(outboxFor(t.ctx, VICTIM)).toHaveLength(2);
+    expect(await outboxFor(t.ctx, VICTIM)).toHaveLength(2);
 
     await request(t.app).post(`/signatures/confirm/${await tokenFromOutbox(t.ctx, VICTIM, 'confirm')}`).expect(200);
-    expect(signatureByEmail(t.ctx, VICTIM)).toMatchObject({ state: 'approved', name: 'Grace B. Hopper', showPublic: false, contactUpdates: false });
+    expect(await signatureByEmail(t.ctx, VICTIM)).toMatchObject({ state: 'approved', name: 'Grace B. Hopper', showPublic: false, contactUpdates: false });
     const list = (await request(t.app).get(`/letters/${letter.slug}/signatories`).expect(200)).text;
     expect(list).not.toContain('Grace');
     expect(list).not.toContain('Fake Front');
@@ -73,7 +73,7 @@ describe('an unconfirmed address signed again', () => {
       expect(res.status).toBe(410);
       expect(res.text).toContain('A newer email replaced this link');
     }
-    expect(signatureByEmail(t.ctx, VICTIM)).toMatchObject({ state: 'unconfirmed', organisationText: 'Fake Front' });
+    expect(await signatureByEmail(t.ctx, VICTIM)).toMatchObject({ state: 'unconfirmed', organisationText: 'Fake Front' });
     expect((await request(t.app).get(`/signatures/confirm/${await tokenFromOutbox(t.ctx, VICTIM, 'confirm')}`).expect(200)).text).toContain('Fake Front');
   });
 
@@ -86,15 +86,15 @@ describe('an unconfirmed address signed again', () => {
     const extra = await postSignature(t.app, letter.slug, stranger);
 
     expect([extra.status, extra.headers.location, extra.text]).toEqual([answers[0]!.status, answers[0]!.headers.location, answers[0]!.text]);
-    expect(outboxFor(t.ctx, VICTIM)).toHaveLength(t.config.maxMailsPerSignature);
-    expect(signatureByEmail(t.ctx, VICTIM)).toEqual(mailedLast);
+    expect(await outboxFor(t.ctx, VICTIM)).toHaveLength(t.config.maxMailsPerSignature);
+    expect(await signatureByEmail(t.ctx, VICTIM)).toEqual(mailedLast);
     const newest = await tokenFromOutbox(t.ctx, VICTIM, 'confirm');
     const mails = await outboxFor(t.ctx, VICTIM);
     const first = /\/signatures\/confirm\/([A-Za-z0-9_-]+)/.exec(mails[0]!.textBody)![1]!;
     expect(first).not.toBe(newest);
     await request(t.app).post(`/signatures/confirm/${first}`).expect(410);
     await request(t.app).post(`/signatures/confirm/${newest}`).expect(200);
-    expect(signatureByEmail(t.ctx, VICTIM)).toMatchObject({ state: 'approved', comment: `Mailed ${t.config.maxMailsPerSignature - 1}`, organisationText: 'Navy Lab' });
+    expect(await signatureByEmail(t.ctx, VICTIM)).toMatchObject({ state: 'approved', comment: `Mailed ${t.config.maxMailsPerSignature - 1}`, organisationText: 'Navy Lab' });
   });
 
   it('when the stored details change after the confirm page was shown, then pressing Confirm shows the page again with the current details instead of confirming', async () => {
@@ -111,7 +111,7 @@ describe('an unconfirmed address signed again', () => {
     expect(res.text).toContain('Changed Elsewhere');
     expect((await signatureByEmail(t.ctx, VICTIM))?.state).toBe('unconfirmed');
     await request(t.app).post(link).type('form').send({ details: detailsFingerprintIn(res.text) }).expect(200);
-    expect(signatureByEmail(t.ctx, VICTIM)).toMatchObject({ state: 'approved', organisationText: 'Changed Elsewhere' });
+    expect(await signatureByEmail(t.ctx, VICTIM)).toMatchObject({ state: 'approved', organisationText: 'Changed Elsewhere' });
   });
 });
 

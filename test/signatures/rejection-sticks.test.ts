@@ -43,11 +43,11 @@ describe('a moderator rejection', () => {
     const { letter } = await rejectedOnPostModeratedLetter();
 
     await withdraw();
-    expect(signatureByEmail(t.ctx, EMAIL)).toMatchObject({ state: 'withdrawn', name: '', rejectionNote: 'Impersonates a minister' });
+    expect(await signatureByEmail(t.ctx, EMAIL)).toMatchObject({ state: 'withdrawn', name: '', rejectionNote: 'Impersonates a minister' });
     await signAndConfirm(letter.slug, 'Troll Again');
 
-    expect(signatureByEmail(t.ctx, EMAIL)).toMatchObject({ state: 'pending', name: 'Troll Again' });
-    expect(reloadLetter(t.ctx, letter.slug)).toMatchObject({ countApproved: 0, countListed: 0, countPending: 1 });
+    expect(await signatureByEmail(t.ctx, EMAIL)).toMatchObject({ state: 'pending', name: 'Troll Again' });
+    expect(await reloadLetter(t.ctx, letter.slug)).toMatchObject({ countApproved: 0, countListed: 0, countPending: 1 });
     expect(await publicListText(letter.slug)).not.toContain('Troll Again');
   });
 
@@ -65,7 +65,7 @@ describe('a moderator rejection', () => {
     expect((await signatureByEmail(t.ctx, EMAIL))?.state).toBe('pending');
 
     await moderate(moderator, letter.slug, { ids: [String(signature.id)], action: 'approve', state: 'pending' });
-    expect(signatureByEmail(t.ctx, EMAIL)).toMatchObject({ state: 'approved', rejectedAt: null, rejectionNote: null });
+    expect(await signatureByEmail(t.ctx, EMAIL)).toMatchObject({ state: 'approved', rejectedAt: null, rejectionNote: null });
     expect(await publicListText(letter.slug)).toContain('Troll Again');
   });
 
@@ -100,11 +100,11 @@ describe('a moderator rejection', () => {
 
     await runPrivacyJobs(t.ctx);
 
-    expect(signatureByEmail(t.ctx, EMAIL)).toMatchObject({ state: 'withdrawn', name: '', comment: '', organisationText: '', rejectionNote: 'Impersonates a minister' });
+    expect(await signatureByEmail(t.ctx, EMAIL)).toMatchObject({ state: 'withdrawn', name: '', comment: '', organisationText: '', rejectionNote: 'Impersonates a minister' });
     expect((await signatureByEmail(t.ctx, EMAIL))?.rejectedAt).toBeInstanceOf(Date);
     expect((await outboxFor(t.ctx, EMAIL)).filter((mail) => mail.kind === 'confirm-signature')).toHaveLength(0);
     await signAndConfirm(letter.slug, 'Troll Four');
-    expect(signatureByEmail(t.ctx, EMAIL)).toMatchObject({ state: 'pending', name: 'Troll Four' });
+    expect(await signatureByEmail(t.ctx, EMAIL)).toMatchObject({ state: 'pending', name: 'Troll Four' });
     expect(await publicListText(letter.slug)).not.toContain('Troll Four');
   });
 
@@ -112,9 +112,9 @@ describe('a moderator rejection', () => {
     const { letter } = await rejectedOnPostModeratedLetter();
     const owner = await loginAs(t, 'owner');
     await owner.agent.post('/admin/privacy/erase').type('form').send({ _csrf: owner.csrfToken, email: EMAIL }).expect(303);
-    expect(signatureByEmail(t.ctx, EMAIL)).toBeUndefined();
+    expect(await signatureByEmail(t.ctx, EMAIL)).toBeUndefined();
 
     await signAndConfirm(letter.slug, 'Fresh Start');
-    expect(signatureByEmail(t.ctx, EMAIL)).toMatchObject({ state: 'approved', rejectedAt: null });
+    expect(await signatureByEmail(t.ctx, EMAIL)).toMatchObject({ state: 'approved', rejectedAt: null });
   });
 });
