@@ -4,8 +4,8 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { createApp } from '../../server/app.js';
-import { openDatabase, type DatabaseHandle } from '../../server/db/client.js';
-import { migrateDatabase, MIGRATIONS_FOLDER } from '../../server/db/migrate.js';
+import { migrateSqlite, MIGRATIONS_FOLDER } from '../../server/db/migrate.js';
+import { openSqliteDatabase, type SqliteDatabase } from '../../server/db/sqlite-database.js';
 import { eraseSigner } from '../../server/privacy/erase-signer.js';
 import { TestClock } from '../helpers/clock.js';
 import { tempDir, testConfig } from '../helpers/config.js';
@@ -22,15 +22,15 @@ function migrationsBefore(tag: string): string {
   return folder;
 }
 
-let database: DatabaseHandle | undefined;
+let database: SqliteDatabase | undefined;
 afterEach(() => database?.close());
 
 /** A database of the release before the red-team data migration, holding what that release stored. */
 function olderDatabase() {
   const config = testConfig();
-  database = openDatabase(config.databasePath);
-  migrateDatabase(database, migrationsBefore('0008_redteam_integrity_data'));
-  const { sqlite } = database;
+  database = openSqliteDatabase(config.databasePath);
+  migrateSqlite(database, migrationsBefore('0008_redteam_integrity_data'));
+  const sqlite = database.connection;
   const letter = (slug: string, status: string, updatedAt: number) => {
     const id = Number(sqlite.prepare("INSERT INTO letters (slug, title, body, status, created_at, updated_at) VALUES (?, 'T', 'B', ?, 0, ?)").run(slug, status, updatedAt).lastInsertRowid);
     const version = Number(sqlite.prepare("INSERT INTO letter_versions (letter_id, number, title, body, sha256, published_at) VALUES (?, 1, 'T', 'B', 'x', 0)").run(id).lastInsertRowid);
@@ -53,12 +53,12 @@ describe('the data migration of the red-team fixes', () => {
     const googlemail = sign(other, 'jane.troll@googlemail.com');
     const erased = sign(other, '', 'erased:99');
 
-    migrateDatabase(database!);
+    migrateSqlite(database!);
 
     const keyOf = (id: number) => (sqlite.prepare('SELECT email_key AS key FROM signatures WHERE id = ?').get(id) as { key: string }).key;
     expect([tagged, dotted, undotted, googlemail, erased].map(keyOf)).toEqual(['ann@example.org', 'jane.troll@gmail.com', 'janetroll@gmail.com', 'janetroll@gmail.com', 'erased:99']);
 
-    const { ctx } = createApp({ config, db: database!.db, logger: pino({ level: 'silent' }), now: new TestClock().now });
+    const { ctx } = createApp({ config, db: database!, logger: pino({ level: 'silent' }), now: new TestClock().now });
     expect((await eraseSigner(ctx, { email: 'Jane.Troll@gmail.com', actor: SYSTEM_ACTOR })).signatures).toBe(3);
     expect([dotted, undotted, googlemail].map(keyOf)).toEqual([`erased:${dotted}`, `erased:${undotted}`, `erased:${googlemail}`]);
     expect((await eraseSigner(ctx, { email: 'ann+other@example.org', actor: SYSTEM_ACTOR })).signatures).toBe(1);
@@ -70,7 +70,7 @@ describe('the data migration of the red-team fixes', () => {
     letter('closed-letter', 'closed', 5_000);
     letter('open-letter', 'open', 6_000);
 
-    migrateDatabase(database!);
+    migrateSqlite(database!);
 
     expect(sqlite.prepare('SELECT slug, closed_at AS closedAt FROM letters ORDER BY id').all()).toEqual([
       { slug: 'closed-letter', closedAt: 5_000 },

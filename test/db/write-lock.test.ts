@@ -42,8 +42,8 @@ describe('writes while another process holds the write lock', () => {
     const app = t;
     const letter = await buildLetter(app.ctx, { moderation: 'pre' });
     for (let i = 0; i < 4; i += 1) await postSignature(app.app, letter.slug, signForm({ email: `confirming-${i}@example.org` })).expect(303);
-    const tokens = [0, 1, 2, 3].map((i) => tokenFromOutbox(app.ctx, `confirming-${i}@example.org`, 'confirm'));
-    const pending = [0, 1, 2].map((i) => buildSignature(app.ctx, letter, { state: 'pending', email: `pending-${i}@example.org` }));
+    const tokens = await Promise.all([0, 1, 2, 3].map((i) => tokenFromOutbox(app.ctx, `confirming-${i}@example.org`, 'confirm')));
+    const pending = await Promise.all([0, 1, 2].map((i) => buildSignature(app.ctx, letter, { state: 'pending', email: `pending-${i}@example.org` })));
     const moderator = await loginAs(app, 'moderator');
 
     holder = await holdWriteLock(app.config.databasePath, 1500);

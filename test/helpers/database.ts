@@ -47,3 +47,25 @@ export async function integrityCheck(t: Pick<TestApp, 'database'>): Promise<unkn
     client.release();
   }
 }
+
+/** `?` placeholders as PostgreSQL's numbered ones. */
+const numbered = (text: string): string => {
+  let n = 0;
+  return text.replace(/\?/g, () => `$${(n += 1)}`);
+};
+
+/**
+ * Rows of a SQL statement written for both engines (`?` for each value), for tests that look at
+ * or change the stored rows behind the application's back. Booleans read as SQLite's 1/0 or
+ * PostgreSQL's true/false: compare them with Boolean() where it matters.
+ */
+export async function sqlRows<Row = Record<string, unknown>>(t: Pick<TestApp, 'database'>, text: string, ...params: unknown[]): Promise<Row[]> {
+  const { database } = t;
+  if (isSqlite(database)) {
+    const statement = database.connection.prepare(text);
+    if (statement.reader) return statement.all(...params) as Row[];
+    statement.run(...params);
+    return [];
+  }
+  return (await (database as PostgresDatabase).pool.query(numbered(text), params)).rows as Row[];
+}

@@ -10,6 +10,7 @@ import { TestClock } from '../helpers/clock.js';
 import { tempDir } from '../helpers/config.js';
 import { buildLetter, buildSignature, reloadLetter } from '../helpers/factories.js';
 import { loginAs } from '../helpers/organisers.js';
+import { sqlRows } from '../helpers/database.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -24,7 +25,7 @@ afterEach(() => t.close());
 async function anonymisedLetter(closed: 'at its closing time' | 'by hand' = 'at its closing time'): Promise<LetterRow> {
   const fortyDaysAgo = new Date(t.clock.now().getTime() - 40 * DAY);
   const letter = await buildLetter(t.ctx, { moderation: 'post', closesAt: closed === 'by hand' ? null : fortyDaysAgo });
-  if (closed === 'by hand') t.database.sqlite.prepare("UPDATE letters SET status = 'closed', updated_at = ? WHERE id = ?").run(fortyDaysAgo.getTime(), letter.id);
+  if (closed === 'by hand') await sqlRows(t, "UPDATE letters SET status = 'closed', updated_at = ? WHERE id = ?", fortyDaysAgo.getTime(), letter.id);
   await buildSignature(t.ctx, letter, { state: 'approved' });
   await anonymiseLetter(t.ctx, { letterId: letter.id, actor: SYSTEM_ACTOR });
   return reloadLetter(t.ctx, letter.slug);

@@ -25,7 +25,7 @@ describe('the dashboard', () => {
     const mail = { queued: 2, sending: 1, sent: 5, failed: 1 } as const;
     for (const [state, n] of Object.entries(mail)) {
       for (let i = 0; i < n; i += 1) {
-        t.ctx.db.insert(outbox).values({ kind: 'confirm-signature', toAddress: 'x@example.org', subject: 's', textBody: 't', htmlBody: 'h', messageId: `<${state}${i}@x>`, state: state as keyof typeof mail, nextAttemptAt: t.clock.now(), createdAt: t.clock.now() }).run();
+        await t.ctx.db.write((tx) => tx.insert(outbox).values({ kind: 'confirm-signature', toAddress: 'x@example.org', subject: 's', textBody: 't', htmlBody: 'h', messageId: `<${state}${i}@x>`, state: state as keyof typeof mail, nextAttemptAt: t.clock.now(), createdAt: t.clock.now() }));
       }
     }
     const { agent } = await loginAs(t, 'viewer');

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buildLetter, postSignature, reloadLetter, signatureByEmail, signForm, tokenFromOutbox } from '../helpers/factories.js';
 import { loginAs, type SignedIn } from '../helpers/organisers.js';
+import { sqlRows } from '../helpers/database.js';
 
 let t: TestApp;
 let owner: SignedIn;
@@ -27,8 +28,8 @@ const create = (overrides: Record<string, string> = {}) => owner.agent.post('/ad
 const edit = (slug: string, overrides: Record<string, string> = {}) => owner.agent.post(`/admin/letters/${slug}`).type('form').send({ _csrf: owner.csrfToken, ...fields({ slug, ...overrides }) });
 const setStatus = (slug: string, status: string) => owner.agent.post(`/admin/letters/${slug}/status`).type('form').send({ _csrf: owner.csrfToken, status });
 const versions = (letterId: number) =>
-  t.database.sqlite.prepare('SELECT number, title, body, sha256, published_at FROM letter_versions WHERE letter_id = ? ORDER BY number').all(letterId) as Array<{ number: number; title: string; body: string; sha256: string; published_at: number }>;
-const auditActions = () => (t.database.sqlite.prepare('SELECT action FROM audit_events ORDER BY id').all() as Array<{ action: string }>).map((row) => row.action);
+  sqlRows<{ number: number; title: string; body: string; sha256: string; published_at: number }>(t, 'SELECT number, title, body, sha256, published_at FROM letter_versions WHERE letter_id = ? ORDER BY number', letterId);
+const auditActions = async () => (await sqlRows<{ action: string }>(t, 'SELECT action FROM audit_events ORDER BY id')).map((row) => row.action);
 
 describe('creating a letter', () => {
   it('when an owner creates a letter, then it is a draft the public cannot see, and the creation is audited', async () => {
@@ -39,7 +40,7 @@ describe('creating a letter', () => {
     expect((await request(t.app).get('/letters/stop-the-rule')).status).toBe(404);
     expect((await request(t.app).get('/letters/stop-the-rule/versions')).status).toBe(404);
     expect((await request(t.app).get('/letters/stop-the-rule/versions/1')).status).toBe(404);
-    expect(auditActions()).toContain('letter.create');
+    expect(await auditActions()).toContain('letter.create');
   });
 
   it.each([
@@ -95,7 +96,7 @@ describe('editing and publishing', () => {
     await edit('stop-the-rule', { slug: 'stop-the-export-rule', body: 'Second draft.' }).expect(303);
     const letter = await reloadLetter(t.ctx, 'stop-the-export-rule');
     expect(letter.body).toBe('Second draft.');
-    expect(versions(letter.id)).toEqual([expect.objectContaining({ number: 1, body: 'Second draft.' })]);
+    expect(await versions(letter.id)).toEqual([expect.objectContaining({ number: 1, body: 'Second draft.' })]);
   });
 
   it('when a draft is opened, then it is public, version 1 is dated at opening, and the address can no longer change', async () => {
@@ -104,7 +105,7 @@ describe('editing and publishing', () => {
     await setStatus('stop-the-rule', 'open').expect(303);
     const letter = await reloadLetter(t.ctx, 'stop-the-rule');
     expect(letter.status).toBe('open');
-    expect(versions(letter.id)[0]?.published_at).toBe(t.clock.now().getTime());
+    expect((await versions(letter.id))[0]?.published_at).toBe(t.clock.now().getTime());
     expect((await request(t.app).get('/letters/stop-the-rule')).status).toBe(200);
     const res = await edit('stop-the-rule', { slug: 'another-address' });
     expect(res.status).toBe(409);
@@ -124,11 +125,11 @@ describe('editing and publishing', () => {
     // Confirming after the change does not move the early signer onto the new text.
     await request(t.app).post(`/signatures/confirm/${await tokenFromOutbox(t.ctx, 'early@example.org', 'confirm')}`).expect(200);
 
-    const all = versions(letter.id);
+    const all = await versions(letter.id);
     expect(all.map((version) => version.number)).toEqual([1, 2]);
     expect(all[0]?.body).toBe(`We, the undersigned, ask for change number ${letter.title.split(' ')[1]}.`);
     expect(all[0]?.sha256).not.toBe(all[1]?.sha256);
-    const versionIds = t.database.sqlite.prepare('SELECT id, number FROM letter_versions WHERE letter_id = ?').all(letter.id) as Array<{ id: number; number: number }>;
+    const versionIds = await sqlRows<{ id: number; number: number }>(t, 'SELECT id, number FROM letter_versions WHERE letter_id = ?', letter.id);
     const idOf = (n: number) => versionIds.find((version) => version.number === n)?.id;
     expect(await signatureByEmail(t.ctx, 'early@example.org')).toMatchObject({ versionId: idOf(1), state: 'approved' });
     expect((await signatureByEmail(t.ctx, 'late@example.org'))?.versionId).toBe(idOf(2));
@@ -139,7 +140,7 @@ describe('editing and publishing', () => {
     const letter = await buildLetter(t.ctx);
     await edit(letter.slug, { title: letter.title, summary: letter.summary, body: letter.body, moderation: 'post' }).expect(303);
     expect((await reloadLetter(t.ctx, letter.slug)).moderation).toBe('post');
-    expect(versions(letter.id)).toHaveLength(1);
+    expect(await versions(letter.id)).toHaveLength(1);
   });
 
   it('when the opening time is in the future, then the letter shows as scheduled and refuses signatures until then', async () => {
@@ -161,7 +162,7 @@ describe('editing and publishing', () => {
     expect((await postSignature(t.app, letter.slug, signForm())).status).toBe(303);
     expect((await setStatus(letter.slug, 'draft')).status).toBe(422);
     expect((await reloadLetter(t.ctx, letter.slug)).status).toBe('open');
-    const statusChanges = t.database.sqlite.prepare("SELECT details FROM audit_events WHERE action = 'letter.status' ORDER BY id").all() as Array<{ details: string }>;
+    const statusChanges = await sqlRows<{ details: string }>(t, "SELECT details FROM audit_events WHERE action = 'letter.status' ORDER BY id");
     expect(statusChanges.map((row) => JSON.parse(row.details))).toEqual([{ from: 'open', to: 'closed' }, { from: 'closed', to: 'open' }]);
   });
 

@@ -33,7 +33,7 @@ describe('closing a letter', () => {
     const letter = await buildLetter(t.ctx, { moderation: 'post', closesAt: inAnHour() });
     t.clock.advance(2 * HOUR);
     const late = await buildSignature(t.ctx, letter, { email: 'raced@example.org', state: 'unconfirmed', signedAt: t.clock.now() });
-    const token = t.ctx.db.transaction((tx) => issueToken(tx, late.id, 'confirm', 7, t.clock.now()));
+    const token = await t.ctx.db.write((tx) => issueToken(tx, late.id, 'confirm', 7, t.clock.now()));
 
     const res = await request(t.app).post(`/signatures/confirm/${token}`);
 
@@ -90,7 +90,7 @@ describe('when a letter closed is history', () => {
     expect((await reloadLetter(t.ctx, letter.slug)).closedAt).toEqual(t.clock.now());
     t.clock.advance(HOUR / 2);
     const raced = await buildSignature(t.ctx, letter, { email: 'raced@example.org', state: 'unconfirmed', signedAt: t.clock.now() });
-    const token = t.ctx.db.transaction((tx) => issueToken(tx, raced.id, 'confirm', 7, t.clock.now()));
+    const token = await t.ctx.db.write((tx) => issueToken(tx, raced.id, 'confirm', 7, t.clock.now()));
     t.clock.advance(2 * HOUR);
 
     expect((await request(t.app).post(`/signatures/confirm/${token}`)).status).toBe(409);

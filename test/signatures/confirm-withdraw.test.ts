@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buildLetter, outboxFor, postSignature, reloadLetter, signatureByEmail, signForm, tokenFromOutbox } from '../helpers/factories.js';
+import { sqlRows } from '../helpers/database.js';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -162,7 +163,7 @@ describe('a repeat signer', () => {
   it('when rejected by a moderator, then gets the identical response and no mail', async () => {
     const letter = await buildLetter(t.ctx);
     await postSignature(t.app, letter.slug, signForm({ email: 'rejected@example.org' }));
-    t.database.sqlite.prepare("UPDATE signatures SET state = 'rejected' WHERE email_key = 'rejected@example.org'").run();
+    await sqlRows(t, "UPDATE signatures SET state = 'rejected' WHERE email_key = 'rejected@example.org'");
     const res = await postSignature(t.app, letter.slug, signForm({ email: 'rejected@example.org' }));
     expect(res.status).toBe(303);
     expect(await outboxFor(t.ctx, 'rejected@example.org')).toHaveLength(1);

@@ -7,6 +7,7 @@ import { buildLetter, outboxFor, postSignature, reloadLetter, signatureByEmail, 
 import { stampFrom } from '../helpers/public-site.js';
 import { startTestSite, type TestSite } from '../helpers/site.js';
 import { linkIn } from '../helpers/smtp.js';
+import { sqlRows } from '../helpers/database.js';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -102,7 +103,7 @@ describe('an unconfirmed address signed again', () => {
     await postSignature(t.app, letter.slug, owner).expect(303);
     const link = `/signatures/confirm/${await tokenFromOutbox(t.ctx, VICTIM, 'confirm')}`;
     const shown = detailsFingerprintIn((await request(t.app).get(link).expect(200)).text);
-    t.database.sqlite.prepare("UPDATE signatures SET organisation_text = 'Changed Elsewhere' WHERE email_key = ?").run(VICTIM);
+    await sqlRows(t, "UPDATE signatures SET organisation_text = 'Changed Elsewhere' WHERE email_key = ?", VICTIM);
 
     const res = await request(t.app).post(link).type('form').send({ details: shown });
 

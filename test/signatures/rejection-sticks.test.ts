@@ -4,6 +4,7 @@ import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { runPrivacyJobs } from '../../server/privacy/run-privacy-jobs.js';
 import { buildLetter, outboxFor, postSignature, reloadLetter, signatureByEmail, signForm, tokenFromOutbox } from '../helpers/factories.js';
 import { loginAs, type SignedIn } from '../helpers/organisers.js';
+import { sqlRows } from '../helpers/database.js';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -55,7 +56,7 @@ describe('a moderator rejection', () => {
     const { letter, moderator, signature } = await rejectedOnPostModeratedLetter();
     await withdraw();
     await signAndConfirm(letter.slug, 'Troll Again');
-    t.database.sqlite.prepare('UPDATE signatures SET affiliation_verified = 1 WHERE id = ?').run(signature.id);
+    await sqlRows(t, 'UPDATE signatures SET affiliation_verified = TRUE WHERE id = ?', signature.id);
 
     const queue = await moderator.agent.get(`/admin/letters/${letter.slug}/signatures?state=pending`).expect(200);
     const row = queue.text.slice(queue.text.indexOf(`data-signature-id="${signature.id}"`));
@@ -78,7 +79,7 @@ describe('a moderator rejection', () => {
     expect((await signatureByEmail(t.ctx, EMAIL))?.state).toBe('rejected');
 
     await withdraw();
-    t.database.sqlite.prepare('DELETE FROM block_rules').run();
+    await sqlRows(t, 'DELETE FROM block_rules');
     await signAndConfirm(letter.slug, 'Troll Again');
 
     expect((await signatureByEmail(t.ctx, EMAIL))?.state).toBe('pending');
