@@ -48,3 +48,12 @@ export function jsonArrayValues(db: Reader, column: SQLWrapper, field: string, t
     ? sql`select value from json_each(${column}, ${`$.${field}`})`
     : sql`select CAST(value AS ${sql.raw(type)}) AS value from jsonb_array_elements_text(CAST(${column} AS jsonb) -> ${field})`;
 }
+
+/**
+ * A boolean column that is true, spelled as SQLite's partial indexes spell it (`= 1`: the planner
+ * uses a partial index only for a condition that matches its own, and reads `= TRUE` as another);
+ * PostgreSQL compares a boolean with no integer.
+ */
+export function isSet(db: Reader, column: SQLWrapper): SQL {
+  return engineOf(db) === 'sqlite' ? sql`${column} = 1` : sql`${column} = TRUE`;
+}

@@ -1,8 +1,9 @@
-import { and, count, eq, isNotNull, min, sql } from 'drizzle-orm';
+import { and, count, eq, isNotNull, min, sql, type SQL } from 'drizzle-orm';
 import { recordAudit, SYSTEM_ACTOR, type Actor } from '../audit/record.js';
 import { CliError, withDatabase, type Command } from '../cli/command.js';
 import type { Context } from '../context.js';
 import { first, type Tx } from '../db/database.js';
+import { isSet } from '../db/dialect.js';
 import { letters } from '../letters/table.js';
 import { letterOrganisationCounts, signatures, SIGNATURE_STATES, type SignatureState } from './table.js';
 
@@ -38,7 +39,7 @@ export interface CountsReport {
   repaired: boolean;
 }
 
-const isListed = sql`${signatures.state} = 'approved' AND ${signatures.showPublic} = TRUE`;
+const isListed = (db: Tx): SQL => sql`${signatures.state} = 'approved' AND ${isSet(db, signatures.showPublic)}`;
 
 /**
  * Recounts every letter's signatures from the rows and compares them with the counts the
@@ -87,7 +88,7 @@ async function recount(tx: Tx, letterId: number): Promise<Counts> {
   for (const row of byState) {
     if (SIGNATURE_STATES.includes(row.state)) counts[COUNT_COLUMNS[row.state]] = row.n;
   }
-  counts.countListed = (await first(tx.select({ n: count() }).from(signatures).where(and(eq(signatures.letterId, letterId), isListed))))?.n ?? 0;
+  counts.countListed = (await first(tx.select({ n: count() }).from(signatures).where(and(eq(signatures.letterId, letterId), isListed(tx)))))?.n ?? 0;
   return counts;
 }
 
@@ -96,7 +97,7 @@ const groupsOfListed = (tx: Tx, letterId: number) =>
   tx
     .select({ organisationGroup: sql<string>`${signatures.organisationGroup}`, organisationId: min(signatures.organisationId), label: min(signatures.organisationText), listed: count() })
     .from(signatures)
-    .where(and(eq(signatures.letterId, letterId), isListed, isNotNull(signatures.organisationGroup)))
+    .where(and(eq(signatures.letterId, letterId), isListed(tx), isNotNull(signatures.organisationGroup)))
     .groupBy(signatures.organisationGroup);
 
 async function countWrongOrganisationGroups(tx: Tx, letterId: number): Promise<number> {

@@ -1,6 +1,6 @@
-import { and, count, desc, eq, inArray, lt, min, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { first, type Reader } from '../db/database.js';
-import { indexedBy } from '../db/dialect.js';
+import { indexedBy, isSet } from '../db/dialect.js';
 import { coveringDomain } from '../lib/domain.js';
 import { anyColumnContains } from '../db/search.js';
 import { pageOf, type Page } from '../lib/paging.js';
@@ -36,11 +36,8 @@ export interface PublicListFilter {
 
 export const FEATURED_LIMIT = 12;
 
-/**
- * Listed rows only; the condition is spelled as the partial indexes' WHERE so SQLite uses them
- * (SQLite reads TRUE as 1, as the index condition has it).
- */
-const isListed = sql`${signatures.state} = 'approved' AND ${signatures.showPublic} = TRUE`;
+/** Listed rows only; the condition is spelled as the partial indexes' WHERE so SQLite uses them. */
+const isListed = (db: Reader): SQL => sql`${signatures.state} = 'approved' AND ${isSet(db, signatures.showPublic)}`;
 
 const selection = {
   id: signatures.id,
@@ -91,7 +88,7 @@ export async function* allPublicSignatories(db: Reader, filter: PublicListFilter
 
 /** Featured listed signatories, newest first: shown above the list and on the letter page. */
 export async function listFeaturedSignatories(db: Reader, letterId: number, limit = FEATURED_LIMIT): Promise<PublicSignatory[]> {
-  const ids = await seekIds(db, and(eq(signatures.letterId, letterId), sql`${signatures.featured} = TRUE`), limit, 'signatures_featured_idx');
+  const ids = await seekIds(db, and(eq(signatures.letterId, letterId), isSet(db, signatures.featured)), limit, 'signatures_featured_idx');
   return toPublic(db, await selectByIds(db, ids));
 }
 
@@ -143,9 +140,10 @@ type ListIndex = 'signatures_public_list_idx' | 'signatures_public_group_idx' | 
  */
 const newestListed = (db: Reader, where: SQL | undefined, limit: number, index: ListIndex) =>
   db
-    .select({ id: signatures.id })
-    .from(indexedBy(db, signatures, index) as typeof signatures)
-    .where(and(isListed, where))
+    // The id as SQL: drizzle checks that a selected column's table is the one named in FROM.
+    .select({ id: sql<number>`${signatures.id}`.as('id') })
+    .from(indexedBy(db, signatures, index))
+    .where(and(isListed(db), where))
     .orderBy(desc(signatures.id))
     .limit(limit);
 
@@ -163,7 +161,7 @@ async function searchIds(db: Reader, where: SQL | undefined, search: SQL, limit:
     .where(search)
     .orderBy(desc(signatures.id))
     .limit(limit);
-  const examined = await first(db.select({ n: count(), last: min(candidates.id) }).from(candidates));
+  const examined = await first(db.select({ n: count(), last: sql<number | null>`min(${candidates.id})` }).from(candidates));
   return { ids: rows.map((row) => row.id), windowEnd: examined && examined.n >= window ? examined.last : null };
 }
 
