@@ -38,6 +38,14 @@ const configPath = join(root, 'tsconfig.json');
 const parsed = ts.parseJsonConfigFileContent(ts.readConfigFile(configPath, ts.sys.readFile).config, ts.sys, root);
 
 const SYNC_ENDINGS = new Set(['all', 'get', 'run']);
+const WRITES = new Set(['insert', 'update', 'delete']);
+
+/** Our Database interface (server/db/database.ts), which reads but writes only through write(). */
+function isDatabase(checker, node) {
+  const type = checker.getTypeAtLocation(node);
+  const name = (type.getSymbol() ?? type.aliasSymbol)?.getName();
+  return name === 'Database' || name === 'SqliteDatabase' || name === 'PostgresDatabase';
+}
 
 function isPromiseType(checker, type) {
   const symbol = type.getSymbol() ?? type.aliasSymbol;
@@ -119,6 +127,15 @@ function runPass() {
       if (fn && !(ts.getCombinedModifierFlags(fn) & ts.ModifierFlags.Async) && !fn.asteriskToken) madeAsync.add(fn);
     };
     const visit = (node) => {
+      // A change on the Database itself (it only reads): the statement moves into a write.
+      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && WRITES.has(node.expression.name.text) && isDatabase(checker, node.expression.expression)) {
+        let chain = node;
+        while (ts.isPropertyAccessExpression(chain.parent) && ts.isCallExpression(chain.parent.parent) && chain.parent.parent.expression === chain.parent) chain = chain.parent.parent;
+        const root = node.expression.expression.getText(source);
+        const body = `tx${chain.getText(source).slice(node.expression.expression.getEnd() - chain.getStart(source))}`;
+        edits.push({ start: chain.getStart(source), end: chain.getEnd(), text: `${root}.write((tx) => ${body})` });
+        return;
+      }
       if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.arguments.length === 0 && SYNC_ENDINGS.has(node.expression.name.text)) {
         const receiver = node.expression.expression;
         if (ts.isCallExpression(receiver) && isDrizzleQuery(checker, receiver)) {

@@ -58,7 +58,7 @@ async function perform(t: TestApp, slug: string, letterId: number, step: Action)
       case 'togglePublic': {
         // No signer-facing action changes visibility yet; any write to the column must keep the counts.
         const signature = await signatureOf(step.who);
-        if (signature) ctx.db.update(signatures).set({ showPublic: !signature.showPublic }).where(eq(signatures.id, signature.id)).run();
+        if (signature) await ctx.db.write(async (tx) => (await tx.update(signatures).set({ showPublic: !signature.showPublic }).where(eq(signatures.id, signature.id))));
         return;
       }
       case 'approveVerified':

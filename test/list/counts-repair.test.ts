@@ -34,8 +34,8 @@ describe('counts repair', () => {
   it('when counts were edited by hand, then the CLI reports each drifted letter and field, fixes them, and a second run finds nothing', async () => {
     const tampered = await buildLetterWithSignatures();
     const intact = await buildLetterWithSignatures();
-    t.ctx.db.update(letters).set({ countApproved: 99, countListed: 0 }).where(eq(letters.id, tampered.id)).run();
-    t.ctx.db.update(letterOrganisationCounts).set({ listed: 7 }).where(eq(letterOrganisationCounts.letterId, tampered.id)).run();
+    await t.ctx.db.write(async (tx) => (await tx.update(letters).set({ countApproved: 99, countListed: 0 }).where(eq(letters.id, tampered.id))));
+    await t.ctx.db.write(async (tx) => (await tx.update(letterOrganisationCounts).set({ listed: 7 }).where(eq(letterOrganisationCounts.letterId, tampered.id))));
     const env = { DATABASE_PATH: t.config.databasePath };
 
     const dryRun = await runCliCommand(['counts', 'repair', '--dry-run'], env);
@@ -58,8 +58,8 @@ describe('counts repair', () => {
 
   it('when the breakdown lost a group or kept a stale one, then repair rebuilds it', async () => {
     const letter = await buildLetterWithSignatures();
-    t.ctx.db.delete(letterOrganisationCounts).run();
-    t.ctx.db.insert(letterOrganisationCounts).values({ letterId: letter.id, organisationGroup: 'k:ghost', label: 'Ghost', listed: 4 }).run();
+    await t.ctx.db.write(async (tx) => (await tx.delete(letterOrganisationCounts)));
+    await t.ctx.db.write(async (tx) => (await tx.insert(letterOrganisationCounts).values({ letterId: letter.id, organisationGroup: 'k:ghost', label: 'Ghost', listed: 4 })));
     const report = await repairCounts(t.ctx, { actor: SYSTEM_ACTOR });
     expect(report.drifted).toEqual([{ letterId: letter.id, slug: letter.slug, drift: [], organisationsWrong: 2 }]);
     expect(await t.ctx.db.select().from(letterOrganisationCounts)).toEqual([{ letterId: letter.id, organisationGroup: 'k:acme', organisationId: null, label: 'Acme', listed: 2 }]);
@@ -67,8 +67,8 @@ describe('counts repair', () => {
 
   it('when a public page was kept with a wrong breakdown, then repairing the breakdown moves the page revision and the page shows the right one', async () => {
     const letter = await buildLetterWithSignatures();
-    t.ctx.db.delete(letterOrganisationCounts).run();
-    t.ctx.db.insert(letterOrganisationCounts).values({ letterId: letter.id, organisationGroup: 'k:ghost', label: 'Ghost Industries', listed: 4 }).run();
+    await t.ctx.db.write(async (tx) => (await tx.delete(letterOrganisationCounts)));
+    await t.ctx.db.write(async (tx) => (await tx.insert(letterOrganisationCounts).values({ letterId: letter.id, organisationGroup: 'k:ghost', label: 'Ghost Industries', listed: 4 })));
     const before = await request(t.app).get(`/letters/${letter.slug}/signatories`).expect(200);
     expect(before.text).toContain('Ghost Industries');
     const revision = (await reloadLetter(t.ctx, letter.slug)).publicRevision;
@@ -83,7 +83,7 @@ describe('counts repair', () => {
   it('when several letters drifted, then each is repaired and audited on its own, so no transaction spans the whole database', async () => {
     const first = await buildLetterWithSignatures();
     const second = await buildLetterWithSignatures();
-    t.ctx.db.update(letters).set({ countPending: 40 }).run();
+    await t.ctx.db.write(async (tx) => (await tx.update(letters).set({ countPending: 40 })));
     const report = await repairCounts(t.ctx, { actor: SYSTEM_ACTOR });
     expect(report.drifted.map((letter) => letter.slug)).toEqual([first.slug, second.slug]);
     const audits = await t.ctx.db.select().from(auditEvents).where(eq(auditEvents.action, 'counts.repair'));

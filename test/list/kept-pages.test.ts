@@ -39,10 +39,10 @@ describe('kept public pages', () => {
     const signature = await buildSignature(t.ctx, letter, { state: 'approved', name: 'Grace Hopper' });
     await expectEveryPage(letter.slug, (html, path) => expect(html, path).toContain('Grace Hopper'));
 
-    t.ctx.db.update(signatures).set({ name: 'Grace B. Hopper' }).where(eq(signatures.id, signature.id)).run();
+    await t.ctx.db.write(async (tx) => (await tx.update(signatures).set({ name: 'Grace B. Hopper' }).where(eq(signatures.id, signature.id))));
     await expectEveryPage(letter.slug, (html, path) => expect(html, path).toContain('Grace B. Hopper'));
 
-    t.ctx.db.update(signatures).set({ showPublic: false }).where(eq(signatures.id, signature.id)).run();
+    await t.ctx.db.write(async (tx) => (await tx.update(signatures).set({ showPublic: false }).where(eq(signatures.id, signature.id))));
     await expectEveryPage(letter.slug, (html, path) => expect(html, path).not.toContain('Hopper'));
   });
 
@@ -87,7 +87,7 @@ describe('kept public pages', () => {
     const letter = await buildLetter(t.ctx);
     const signature = await buildSignature(t.ctx, letter, { state: 'approved', ipHash: 'ab'.repeat(32) });
     const before = (await reloadLetter(t.ctx, letter.slug)).publicRevision;
-    t.ctx.db.update(signatures).set({ ipHash: null, mailsSent: 3 }).where(eq(signatures.id, signature.id)).run();
+    await t.ctx.db.write(async (tx) => (await tx.update(signatures).set({ ipHash: null, mailsSent: 3 }).where(eq(signatures.id, signature.id))));
     expect((await reloadLetter(t.ctx, letter.slug)).publicRevision).toBe(before);
   });
 
@@ -157,7 +157,7 @@ describe('kept public pages', () => {
   it('when the letter itself is edited, then the kept page shows the edit', async () => {
     const letter = await buildLetter(t.ctx);
     await request(t.app).get(`/letters/${letter.slug}`).expect(200);
-    t.ctx.db.update(letters).set({ summary: 'A summary written later.' }).where(eq(letters.id, letter.id)).run();
+    await t.ctx.db.write(async (tx) => (await tx.update(letters).set({ summary: 'A summary written later.' }).where(eq(letters.id, letter.id))));
     expect((await request(t.app).get(`/letters/${letter.slug}`)).text).toContain('A summary written later.');
   });
 });

@@ -20,7 +20,7 @@ let owner: Actor;
 let ownerId: number;
 beforeEach(async () => {
   t = await buildTestApp();
-  const organiser = t.ctx.db.insert(organisers).values({ email: 'owner@example.org', name: 'Owner', role: 'owner', passwordHash: 'not-used' }).returning().get();
+  const organiser = await t.ctx.db.write(async (tx) => (await first(tx.insert(organisers).values({ email: 'owner@example.org', name: 'Owner', role: 'owner', passwordHash: 'not-used' }).returning())));
   ownerId = organiser.id;
   owner = { kind: 'organiser', id: ownerId, label: organiser.email };
 });
@@ -69,7 +69,7 @@ describe('anonymising a letter', () => {
 
   it('when a letter was closed by hand, then the wait counts from its last change', async () => {
     const letter = await buildLetter(t.ctx);
-    t.ctx.db.update(letters).set({ status: 'closed', updatedAt: new Date(t.clock.now().getTime() - 10 * DAY) }).where(eq(letters.id, letter.id)).run();
+    await t.ctx.db.write(async (tx) => (await tx.update(letters).set({ status: 'closed', updatedAt: new Date(t.clock.now().getTime() - 10 * DAY) }).where(eq(letters.id, letter.id))));
     expect(refusal(() => anonymiseLetter(t.ctx, { letterId: letter.id, actor: owner })).id).toBe('letter_closed_recently');
     t.clock.advanceDays(20);
     expect((await anonymiseLetter(t.ctx, { letterId: letter.id, actor: owner })).alreadyAnonymised).toBe(false);
@@ -77,7 +77,7 @@ describe('anonymising a letter', () => {
 
   it('when closed for 30 days, then names, addresses, roles, organisations, comments, links and mail are erased and the counts stay', async () => {
     const letter = closedLetter(30);
-    const organisation = t.ctx.db.insert(organisations).values({ name: 'Org', nameKey: 'org' }).returning().get();
+    const organisation = await t.ctx.db.write(async (tx) => (await first(tx.insert(organisations).values({ name: 'Org', nameKey: 'org' }).returning())));
     const approved = await buildSignature(t.ctx, letter, { state: 'approved', organisationId: organisation.id, comment: 'Signed!', ipHash: 'h', ipNetwork: 'n', moderationNote: 'known person', featured: true });
     const pending = await buildSignature(t.ctx, letter, { state: 'pending', holdReason: 'famous name' });
     const withdrawn = await buildSignature(t.ctx, letter, { state: 'withdrawn' });

@@ -61,7 +61,7 @@ describe('reminders to confirm', () => {
     const closingSoon = await buildLetter(t.ctx, { closesAt: new Date(t.clock.now().getTime() + 24 * HOUR) });
     await buildSignature(t.ctx, closedByHand, { email: 'a@example.org' });
     await buildSignature(t.ctx, closingSoon, { email: 'b@example.org' });
-    t.ctx.db.update(letters).set({ status: 'closed' }).where(eq(letters.id, closedByHand.id)).run();
+    await t.ctx.db.write(async (tx) => (await tx.update(letters).set({ status: 'closed' }).where(eq(letters.id, closedByHand.id))));
     t.clock.advance(48 * HOUR);
     expect(await sendDueReminders(t.ctx)).toBe(0);
     expect(await outboxFor(t.ctx)).toEqual([]);
@@ -71,7 +71,7 @@ describe('reminders to confirm', () => {
     t = await buildTestApp();
     const quiet = await buildLetter(t.ctx);
     const normal = await buildLetter(t.ctx);
-    t.ctx.db.update(letters).set({ remindersEnabled: false }).where(eq(letters.id, quiet.id)).run();
+    await t.ctx.db.write(async (tx) => (await tx.update(letters).set({ remindersEnabled: false }).where(eq(letters.id, quiet.id))));
     await buildSignature(t.ctx, quiet, { email: 'quiet@example.org' });
     await buildSignature(t.ctx, normal, { email: 'normal@example.org' });
     t.clock.advance(48 * HOUR);

@@ -43,7 +43,7 @@ describe('retention of unconfirmed signatures', () => {
     const confirmedOld = withMailAndToken(buildSignature(t.ctx, letter, { state: 'approved', signedAt: daysAgo(400) }));
     const withdrawnOld = await buildSignature(t.ctx, letter, { state: 'withdrawn', signedAt: daysAgo(400) });
     const rejectedOld = await buildSignature(t.ctx, letter, { state: 'rejected', signedAt: daysAgo(400) });
-    t.ctx.db.update(outbox).set({ state: 'sent' }).where(eq(outbox.signatureId, day31.id)).run();
+    await t.ctx.db.write(async (tx) => (await tx.update(outbox).set({ state: 'sent' }).where(eq(outbox.signatureId, day31.id))));
     expect(await reloadLetter(t.ctx, letter.slug)).toMatchObject({ countUnconfirmed: 3, countApproved: 1 });
 
     const summary = await runPrivacyJobs(t.ctx);
