@@ -105,7 +105,7 @@ const SHOTS: Shot[] = [
 
 async function signOnly(site: TestSite, name: string, email: string): Promise<string> {
   await fetch(`${site.url}${LETTER}/signatures`, { method: 'POST', body: new URLSearchParams({ name, email, organisation: 'Harbour Systems' }), redirect: 'manual' });
-  return `/signatures/confirm/${tokenFromOutbox(site, email, 'confirm')}`;
+  return `/signatures/confirm/${await tokenFromOutbox(site, email, 'confirm')}`;
 }
 
 const emailOf = (name: string, domain: string) => `${name.split(' ')[0]?.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase()}@${domain}`;
@@ -116,12 +116,12 @@ async function seed(site: TestSite): Promise<void> {
     await signAndConfirm(site, DEMO_LETTER.slug, { name, title, organisation, email: emailOf(name, domain), comment: '' });
   }
   for (const signer of WAITING_SIGNERS) await signAndConfirm(site, DEMO_LETTER.slug, signer);
-  for (const organisation of DEMO_ORGANISATIONS) createOrganisation(site.ctx, { ...organisation, actor: SYSTEM_ACTOR });
-  const letter = findLetterBySlug(site.db, DEMO_LETTER.slug);
+  for (const organisation of DEMO_ORGANISATIONS) await createOrganisation(site.ctx, { ...organisation, actor: SYSTEM_ACTOR });
+  const letter = await findLetterBySlug(site.db, DEMO_LETTER.slug);
   if (!letter) throw new Error('no demo letter');
-  const ids = DEMO_SIGNERS.map(([name, , , domain]) => signatureByEmail(site.ctx, emailOf(name, domain))?.id ?? 0);
-  moderateSignatures(site.ctx, { letterId: letter.id, ids, action: 'approve', actor: SYSTEM_ACTOR });
-  moderateSignatures(site.ctx, { letterId: letter.id, ids: ids.slice(0, 2), action: 'feature', actor: SYSTEM_ACTOR });
+  const ids = (await Promise.all(DEMO_SIGNERS.map(async ([name, , , domain]) => (await signatureByEmail(site.ctx, emailOf(name, domain)))?.id ?? 0)));
+  await moderateSignatures(site.ctx, { letterId: letter.id, ids, action: 'approve', actor: SYSTEM_ACTOR });
+  await moderateSignatures(site.ctx, { letterId: letter.id, ids: ids.slice(0, 2), action: 'feature', actor: SYSTEM_ACTOR });
 }
 
 const site = await startTestSite();

@@ -1,4 +1,6 @@
-import Database from 'better-sqlite3';
+import { count } from 'drizzle-orm';
+import { isSqlite, openDatabase } from '../../server/db/client.js';
+import { outbox, signatures } from '../../server/db/schema.js';
 import { BENCH_LETTER } from '../lib/datasets.js';
 
 export interface SigningOutcome {
@@ -40,15 +42,16 @@ export async function signingLoad(
   return outcome;
 }
 
-export function inspectDatabase(path: string) {
-  const db = new Database(path, { readonly: true });
+/** What a drill's database holds afterwards: every signer's key, the outbox by state, and SQLite's check of the file. */
+export async function inspectDatabase(path: string) {
+  const db = openDatabase({ databasePath: path, databaseUrl: undefined, databasePoolSize: 1 });
   try {
-    const emails = new Set((db.prepare('SELECT email_key AS email FROM signatures').all() as Array<{ email: string }>).map((row) => row.email));
-    const outbox = db.prepare('SELECT state, count(*) AS n FROM outbox GROUP BY state').all() as Array<{ state: string; n: number }>;
-    const integrity = db.pragma('integrity_check', { simple: true });
-    return { emails, outbox: Object.fromEntries(outbox.map((row) => [row.state, row.n])) as Record<string, number>, integrity };
+    const emails = new Set((await db.select({ email: signatures.emailKey }).from(signatures)).map((row) => row.email));
+    const mails = await db.select({ state: outbox.state, n: count() }).from(outbox).groupBy(outbox.state);
+    const integrity = isSqlite(db) ? db.connection.pragma('integrity_check', { simple: true }) : 'ok';
+    return { emails, outbox: Object.fromEntries(mails.map((row) => [row.state, row.n])) as Record<string, number>, integrity };
   } finally {
-    db.close();
+    await db.close();
   }
 }
 

@@ -1,4 +1,7 @@
-import Database from 'better-sqlite3';
+import { count, eq } from 'drizzle-orm';
+import { openDatabase } from '../../server/db/client.js';
+import { first } from '../../server/db/database.js';
+import { outbox, signatures } from '../../server/db/schema.js';
 import { BENCH_LETTER, freshDatabasePath } from '../lib/datasets.js';
 import { startApp } from '../lib/processes.js';
 import { verdict } from './lib.js';
@@ -21,9 +24,9 @@ export async function sameEmailDrill(): Promise<boolean> {
     }),
   );
   await app.stop();
-  const db = new Database(databasePath, { readonly: true });
-  const rows = (db.prepare("SELECT count(*) AS n FROM signatures WHERE email_key = 'same.person@drill.example'").get() as { n: number }).n;
-  const mails = (db.prepare("SELECT count(*) AS n FROM outbox WHERE to_address = 'same.person@drill.example'").get() as { n: number }).n;
-  db.close();
+  const db = openDatabase({ databasePath, databaseUrl: undefined, databasePoolSize: 1 });
+  const rows = (await first(db.select({ n: count() }).from(signatures).where(eq(signatures.emailKey, 'same.person@drill.example'))))?.n ?? 0;
+  const mails = (await first(db.select({ n: count() }).from(outbox).where(eq(outbox.toAddress, 'same.person@drill.example'))))?.n ?? 0;
+  await db.close();
   return verdict('same-email', rows === 1 && statuses['303'] === 1000 && mails <= 5, { rows, mails, statuses });
 }

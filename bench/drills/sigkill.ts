@@ -18,13 +18,13 @@ export async function sigkillDrill(): Promise<boolean> {
   app = await startApp(databasePath, env);
   const outcome = await load;
   // Rows caught mid-send by the kill are retried once their two-minute lock lapses.
-  const drained = await waitFor(() => {
-    const { outbox } = inspectDatabase(databasePath);
+  const drained = await waitFor(async () => {
+    const { outbox } = await inspectDatabase(databasePath);
     return !outbox.queued && !outbox.sending;
   }, 4 * 60_000, 1000);
   await app.stop();
   await peer.close();
-  const state = inspectDatabase(databasePath);
+  const state = await inspectDatabase(databasePath);
   const lost = outcome.accepted.filter((email) => !state.emails.has(email)).length;
   return verdict('sigkill', lost === 0 && state.integrity === 'ok' && drained && !outcome.statuses['500'], {
     answered303: outcome.accepted.length,

@@ -15,7 +15,7 @@ export async function sigtermDrill(): Promise<boolean> {
   stopping = true;
   const code = await exit;
   const outcome = await load;
-  const state = inspectDatabase(databasePath);
+  const state = await inspectDatabase(databasePath);
   const lost = outcome.accepted.filter((email) => !state.emails.has(email)).length;
   const serverErrors = Object.entries(outcome.statuses).filter(([status]) => status.startsWith('5')).reduce((sum, [, n]) => sum + n, 0);
   return verdict('sigterm', code === 0 && serverErrors === 0 && lost === 0 && state.integrity === 'ok', {

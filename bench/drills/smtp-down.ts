@@ -23,7 +23,7 @@ export async function smtpDownDrill(): Promise<boolean> {
   const recipients = peer.messages.map((mail) => (mail.to && 'text' in mail.to ? mail.to.text : ''));
   const unique = new Set(recipients);
   const missing = outcome.accepted.filter((email) => !unique.has(email)).length;
-  const state = inspectDatabase(databasePath);
+  const state = await inspectDatabase(databasePath);
   return verdict('smtp-down', delivered && missing === 0 && unique.size === recipients.length && recipients.length === outcome.accepted.length, {
     signed: outcome.accepted.length,
     delivered: recipients.length,

@@ -1,4 +1,7 @@
-import Database from 'better-sqlite3';
+import { count, eq, like } from 'drizzle-orm';
+import { openDatabase } from '../../server/db/client.js';
+import { first } from '../../server/db/database.js';
+import { outbox, signatures } from '../../server/db/schema.js';
 import { BENCH_LETTER, freshDatabasePath } from '../lib/datasets.js';
 import { load } from '../lib/load.js';
 import { startApp } from '../lib/processes.js';
@@ -12,11 +15,12 @@ export async function signAndConfirm(baseline: Baseline): Promise<Row[]> {
   const sign = await load({ url: `${app.url}/letters/${BENCH_LETTER}/signatures`, method: 'POST', headers: FORM, body: signBody, expect: [303] });
   await app.stop();
 
-  const db = new Database(databasePath, { readonly: true });
-  const stored = (db.prepare("SELECT count(*) AS n FROM signatures WHERE email LIKE 'bench.%'").get() as { n: number }).n;
-  const outbox = (db.prepare("SELECT count(*) AS n FROM outbox WHERE kind = 'confirm-signature'").get() as { n: number }).n;
-  const tokens = (db.prepare("SELECT text_body AS body FROM outbox WHERE kind = 'confirm-signature'").all() as Array<{ body: string }>).map((row) => row.body.match(/\/signatures\/confirm\/([\w-]+)/)?.[1] ?? '');
-  db.close();
+  const db = openDatabase({ databasePath, databaseUrl: undefined, databasePoolSize: 1 });
+  const stored = (await first(db.select({ n: count() }).from(signatures).where(like(signatures.email, 'bench.%'))))?.n ?? 0;
+  const confirmationMails = await db.select({ body: outbox.textBody }).from(outbox).where(eq(outbox.kind, 'confirm-signature'));
+  const queued = confirmationMails.length;
+  const tokens = confirmationMails.map((row) => row.body.match(/\/signatures\/confirm\/([\w-]+)/)?.[1] ?? '');
+  await db.close();
 
   app = await startApp(databasePath);
   let next = 0;
@@ -32,7 +36,7 @@ export async function signAndConfirm(baseline: Baseline): Promise<Row[]> {
     { scenario: 'sign', metric: 'signatures per minute', value: sign.requestsPerSecond * 60, unit: '/min' },
     // Requests still in flight when the load stops are stored but never counted as answered, so
     // stored may exceed answered; an answered 303 without its row would be a lost signature.
-    { scenario: 'sign', metric: '303 answers without a stored row', value: Math.max(0, accepted - stored), unit: 'rows', target: { op: '<', value: 1 }, note: `(${accepted} answered 303, ${stored} stored, ${outbox} confirmation mails queued; errors ${sign.errors}, other statuses ${sign.non2xx})` },
+    { scenario: 'sign', metric: '303 answers without a stored row', value: Math.max(0, accepted - stored), unit: 'rows', target: { op: '<', value: 1 }, note: `(${accepted} answered 303, ${stored} stored, ${queued} confirmation mails queued; errors ${sign.errors}, other statuses ${sign.non2xx})` },
     { scenario: 'confirm', metric: 'POST confirm req/s', value: confirm.requestsPerSecond, unit: 'req/s', note: `(${Math.min(tokens.length, confirm.total)} distinct tokens; repeats are idempotent)` },
     { scenario: 'confirm', metric: 'POST confirm p99 latency', value: confirm.p99Ms, unit: 'ms' },
   ];

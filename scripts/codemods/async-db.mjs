@@ -162,6 +162,12 @@ function runPass() {
     visit(source);
     for (const fn of madeAsync) {
       edits.push({ start: fn.getStart(source), end: fn.getStart(source), text: 'async ' });
+      // `xs.map(async (x) => …)` makes promises: the list of their values is awaited instead.
+      const call = fn.parent;
+      if (ts.isCallExpression(call) && ts.isPropertyAccessExpression(call.expression) && call.expression.name.text === 'map' && call.arguments[0] === fn && !promiseIsHandled(call)) {
+        edits.push({ start: call.getStart(source), end: call.getStart(source), text: '(await Promise.all(' });
+        edits.push({ start: call.getEnd(), end: call.getEnd(), text: '))' });
+      }
       if (fn.type && !/^Promise</.test(fn.type.getText(source))) edits.push({ start: fn.type.getStart(source), end: fn.type.getEnd(), text: `Promise<${fn.type.getText(source)}>` });
     }
     if (edits.length === 0) continue;
