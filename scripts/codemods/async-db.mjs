@@ -15,7 +15,7 @@
  *     Promise<T>), so its own callers are awaited on the next pass.
  * Passes repeat until nothing changes (or N passes). `first` is imported where it is used.
  */
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 
