@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { anonymiseLetter } from '../../server/privacy/anonymise-letter.js';
-import { buildTestApp } from '../helpers/app.js';
+import { buildTestApp, databaseEnv } from '../helpers/app.js';
 import { runCliProcess } from '../helpers/cli.js';
 import { buildLetter, buildSignature } from '../helpers/factories.js';
 
@@ -13,11 +13,11 @@ describe('undersigned seed', { timeout: 60_000 }, () => {
     await anonymiseLetter(t.ctx, { letterId: letter.id, actor: SYSTEM_ACTOR });
     await t.close();
 
-    const result = await runCliProcess(['seed', '--letter', letter.slug, '--signatures', '10'], { DATABASE_PATH: t.config.databasePath });
+    const result = await runCliProcess(['seed', '--letter', letter.slug, '--signatures', '10'], databaseEnv(t.config));
 
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('anonymised');
-    const reopened = await buildTestApp({ env: { DATABASE_PATH: t.config.databasePath } });
+    const reopened = await buildTestApp({ env: databaseEnv(t.config) });
     expect(reopened.database.sqlite.prepare('SELECT count(*) AS n FROM signatures').get()).toEqual({ n: 1 });
     await reopened.close();
   });

@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents } from '../../server/db/schema.js';
 import type { LetterRow } from '../../server/letters/table.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { buildTestApp, databaseEnv, type TestApp } from '../helpers/app.js';
 import { runCliCommand, runCliProcess } from '../helpers/cli.js';
 import { tempDir } from '../helpers/config.js';
 import { parseCsv } from '../helpers/csv.js';
@@ -20,7 +20,7 @@ beforeAll(async () => {
   letter = await buildLetter(t.ctx, { slug: 'keep-defensive-ai-open' });
   await buildSignature(t.ctx, letter, { state: 'approved', email: 'ada@example.org', name: '=Ada' });
   await buildSignature(t.ctx, letter, { state: 'pending', email: 'grace@example.org', name: 'Grace' });
-  env = { DATABASE_PATH: t.config.databasePath };
+  env = databaseEnv(t.config);
 });
 afterAll(() => t.close());
 

@@ -11,6 +11,7 @@ import { AppError } from '../../server/web/errors.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { exportToText } from '../helpers/csv.js';
 import { buildLetter, buildSignature, postSignature, signatureByEmail, signForm } from '../helpers/factories.js';
+import { sqlRows } from '../helpers/database.js';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -51,7 +52,7 @@ describe('the signatures CSV', () => {
     expect(text.split('\r\n')[0]).toBe(
       'id,state,name,role,organisation,matched_organisation,affiliation_verified,email,email_domain,comment,public,contact_me,featured,letter_version_sha256,signed_at,confirmed_at,moderated_at',
     );
-    const version = t.database.sqlite.prepare('SELECT sha256 FROM letter_versions WHERE id = ?').get(letter.currentVersionId) as { sha256: string };
+    const version = (await sqlRows<{ sha256: string }>(t, 'SELECT sha256 FROM letter_versions WHERE id = ?', letter.currentVersionId))[0]!;
     expect(rows).toEqual([
       {
         id: String(first.id),

@@ -56,3 +56,6 @@ export async function buildTestApp(options: { env?: Record<string, string>; tran
     },
   };
 }
+
+/** The settings that name a test app's database to a command or a second process: the same database, on either engine. */
+export const databaseEnv = (config: Config): Record<string, string> => (config.databaseUrl ? { DATABASE_URL: config.databaseUrl } : { DATABASE_PATH: config.databasePath });

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { anonymiseLetter } from '../../server/privacy/anonymise-letter.js';
 import type { LetterRow } from '../../server/letters/table.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { buildTestApp, databaseEnv, type TestApp } from '../helpers/app.js';
 import { runCliProcess } from '../helpers/cli.js';
 import { TestClock } from '../helpers/clock.js';
 import { tempDir } from '../helpers/config.js';
@@ -63,7 +63,7 @@ describe('an anonymised letter', () => {
     const file = join(tempDir(), 'letter.md');
     writeFileSync(file, `---\nslug: ${letter.slug}\ntitle: Reopened\nstatus: open\nmoderation: post\n---\n\nA new text.\n`);
 
-    const result = await runCliProcess(['letter', 'import', file, '--update'], { DATABASE_PATH: t.config.databasePath });
+    const result = await runCliProcess(['letter', 'import', file, '--update'], databaseEnv(t.config));
 
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('signatories were anonymised');

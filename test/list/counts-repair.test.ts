@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditEvents, letterOrganisationCounts, letters } from '../../server/db/schema.js';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { repairCounts } from '../../server/signatures/counts-command.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { buildTestApp, databaseEnv, type TestApp } from '../helpers/app.js';
 import { runCliCommand } from '../helpers/cli.js';
 import { buildLetter, buildSignature, reloadLetter } from '../helpers/factories.js';
 
@@ -36,7 +36,7 @@ describe('counts repair', () => {
     const intact = await buildLetterWithSignatures();
     await t.ctx.db.write(async (tx) => (await tx.update(letters).set({ countApproved: 99, countListed: 0 }).where(eq(letters.id, tampered.id))));
     await t.ctx.db.write(async (tx) => (await tx.update(letterOrganisationCounts).set({ listed: 7 }).where(eq(letterOrganisationCounts.letterId, tampered.id))));
-    const env = { DATABASE_PATH: t.config.databasePath };
+    const env = databaseEnv(t.config);
 
     const dryRun = await runCliCommand(['counts', 'repair', '--dry-run'], env);
     expect(dryRun.stderr).toBe('');
@@ -91,7 +91,7 @@ describe('counts repair', () => {
   });
 
   it('when the command is misspelt, then it exits non-zero and says what it expected', async () => {
-    const result = await runCliCommand(['counts', 'fix'], { DATABASE_PATH: t.config.databasePath });
+    const result = await runCliCommand(['counts', 'fix'], databaseEnv(t.config));
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('expected "counts repair [--dry-run]"');
   });

@@ -3,6 +3,7 @@ import { createSmtpTransport } from '../../server/mail/transport.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buildLetter, outboxFor, postSignature, signForm } from '../helpers/factories.js';
 import { smtpSettingsFor, startSmtpPeer, type SmtpPeer } from '../helpers/smtp.js';
+import { sqlRows } from '../helpers/database.js';
 
 let peer: SmtpPeer;
 let t: TestApp;
@@ -91,7 +92,7 @@ describe('the outbox worker', () => {
 
   it('when a send was interrupted (row left "sending"), then it is sent again once its lock expires', async () => {
     await queueOneMail();
-    t.database.sqlite.prepare("UPDATE outbox SET state = 'sending', locked_until = ? ").run(t.clock.now().getTime() + 120_000);
+    await sqlRows(t, "UPDATE outbox SET state = 'sending', locked_until = ? ", t.clock.now().getTime() + 120_000);
     expect(await t.worker.drain()).toBe(0);
     t.clock.advance(120_001);
     expect(await t.worker.drain()).toBe(1);

@@ -4,6 +4,7 @@ import { recordAudit, SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buildLetter } from '../helpers/factories.js';
 import { loginAs, TEST_PASSWORD } from '../helpers/organisers.js';
+import { sqlRows } from '../helpers/database.js';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -12,7 +13,7 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 const events = () =>
-  t.database.sqlite.prepare('SELECT organiser_id, actor, action, subject, details FROM audit_events ORDER BY id').all() as Array<{ organiser_id: number | null; actor: string; action: string; subject: string | null; details: string | null }>;
+  (await sqlRows<{ organiser_id: number | null; actor: string; action: string; subject: string | null; details: string | null }>(t, 'SELECT organiser_id, actor, action, subject, details FROM audit_events ORDER BY id'));
 
 describe('the audit trail', () => {
   it('when an organiser signs in, fails, changes a letter and signs out, then each action is recorded with who and what, and no password', async () => {

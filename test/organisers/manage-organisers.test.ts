@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { loginAs, type SignedIn } from '../helpers/organisers.js';
+import { sqlRows } from '../helpers/database.js';
 
 let t: TestApp;
 let owner: SignedIn;
@@ -10,7 +11,7 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const organiserRows = () => t.database.sqlite.prepare('SELECT email, role, password_hash FROM organisers ORDER BY id').all() as Array<{ email: string; role: string; password_hash: string }>;
+const organiserRows = () => (await sqlRows<{ email: string; role: string; password_hash: string }>(t, 'SELECT email, role, password_hash FROM organisers ORDER BY id'));
 const add = (fields: Record<string, string>) => owner.agent.post('/admin/organisers').type('form').send({ _csrf: owner.csrfToken, name: 'Grace', role: 'moderator', password: 'a long enough password', ...fields });
 
 describe('owners managing organisers', () => {

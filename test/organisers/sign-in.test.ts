@@ -4,6 +4,7 @@ import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { createOrganiser, loginAs, TEST_PASSWORD } from '../helpers/organisers.js';
+import { sqlRows } from '../helpers/database.js';
 
 let t: TestApp;
 afterEach(() => t.close());
@@ -18,7 +19,7 @@ const cookieValue = (res: request.Response, name: string): string | undefined =>
 const postLogin = (app: TestApp['app'], email: string, password: string) => request(app).post('/admin/login').type('form').send({ email, password });
 const postLoginFrom = (app: TestApp['app'], ip: string, email: string, password: string) =>
   request(app).post('/admin/login').set('X-Forwarded-For', ip).type('form').send({ email, password });
-const sessionRows = () => t.database.sqlite.prepare('SELECT id_hash, csrf_token FROM sessions').all() as Array<{ id_hash: string; csrf_token: string }>;
+const sessionRows = () => (await sqlRows<{ id_hash: string; csrf_token: string }>(t, 'SELECT id_hash, csrf_token FROM sessions'));
 
 describe('signing in', () => {
   it('when the password is right, then a session cookie is set HttpOnly, SameSite=Lax, not Secure outside production, and only its hash is stored', async () => {

@@ -2,7 +2,7 @@ import { first } from '../../server/db/database.js';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditEvents, signatures } from '../../server/db/schema.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { buildTestApp, databaseEnv, type TestApp } from '../helpers/app.js';
 import { runCliCommand } from '../helpers/cli.js';
 import { buildLetter, buildSignature, reloadLetter } from '../helpers/factories.js';
 
@@ -14,7 +14,7 @@ let t: TestApp;
 let env: Record<string, string>;
 beforeEach(async () => {
   t = await buildTestApp();
-  env = { DATABASE_PATH: t.config.databasePath };
+  env = databaseEnv(t.config);
 });
 afterEach(() => t.close());
 

@@ -4,6 +4,7 @@ import type { LetterRow } from '../../server/letters/table.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buildLetter } from '../helpers/factories.js';
 import { rawClient, type RawClient } from '../helpers/raw-http.js';
+import { integrityCheck } from '../helpers/database.js';
 
 let t: TestApp;
 let client: RawClient;
@@ -129,6 +130,6 @@ describe('paths', () => {
 
 describe('afterwards', () => {
   it('when all of the above has been sent, then the database is intact', () => {
-    expect(t.database.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(await integrityCheck(t)).toBe('ok');
   });
 });

@@ -5,6 +5,7 @@ import request from 'supertest';
 import { sha256Hex } from '../../server/lib/hash.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buildLetter, outboxFor, postSignature, signatureByEmail, signForm, tokenFromOutbox } from '../helpers/factories.js';
+import { sqlRows } from '../helpers/database.js';
 
 let t: TestApp;
 afterEach(() => t.close());
@@ -31,9 +32,9 @@ describe('token shape and storage', () => {
   it('when tokens are stored, then only their SHA-256 is kept, and the token itself is nowhere in the database but the queued mail', async () => {
     t = await buildTestApp();
     const tokens = await signedAndConfirmed();
-    const stored = t.database.sqlite.prepare('SELECT token_hash AS hash, purpose FROM signature_tokens').all() as Array<{ hash: string; purpose: string }>;
+    const stored = (await sqlRows<{ hash: string; purpose: string }>(t, 'SELECT token_hash AS hash, purpose FROM signature_tokens'));
     expect(stored).toContainEqual({ hash: sha256Hex(tokens.withdraw), purpose: 'withdraw' });
-    const tables = (t.database.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('outbox', 'sqlite_sequence')").all() as Array<{ name: string }>).map((row) => row.name);
+    const tables = (await sqlRows<{ name: string }>(t, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('outbox', 'sqlite_sequence')")).map((row) => row.name);
     expect(tables).toContain('signatures');
     for (const table of tables) {
       const dump = JSON.stringify(t.database.sqlite.prepare(`SELECT * FROM "${table}"`).all());
