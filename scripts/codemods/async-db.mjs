@@ -148,6 +148,15 @@ function runPass() {
           return; // the receiver is rewritten as part of this edit
         }
       }
+      // `xs.map((x) => buildSignature(…))`: a list of promises whose values are meant.
+      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'map' && !promiseIsHandled(node)) {
+        const listed = checker.typeToString(checker.getTypeAtLocation(node));
+        if (/^Promise<.*>\[\]$/.test(listed)) {
+          edits.push({ start: node.getStart(source), end: node.getEnd(), text: `(await Promise.all(${node.getText(source)}))` });
+          awaitIn(node);
+          return;
+        }
+      }
       if (ts.isCallExpression(node) && !promiseIsHandled(node) && isProjectCall(checker, node)) {
         const type = checker.getTypeAtLocation(node);
         if (isPromiseType(checker, type)) {

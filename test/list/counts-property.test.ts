@@ -51,7 +51,7 @@ async function perform(t: TestApp, slug: string, letterId: number, step: Action)
         return;
       }
       case 'moderate': {
-        const ids = step.whos.map(async (who) => (await signatureOf(who))?.id).filter((id): id is number => id !== undefined);
+        const ids = (await Promise.all(step.whos.map(async (who) => (await signatureOf(who))?.id))).filter((id): id is number => id !== undefined);
         if (ids.length > 0) await moderateSignatures(ctx, { letterId, ids, action: step.action, actor: SYSTEM_ACTOR });
         return;
       }

@@ -102,7 +102,7 @@ describe('moderating signatures', () => {
     const unconfirmed = await at('unconfirmed', 'e@nvidia.com');
     const result = await approveVerifiedPending(t.ctx, { letterId: letter.id, actor });
     expect(result.approved).toEqual([verified.id, subdomain.id]);
-    expect([held, unverified, unconfirmed].map(async (s) => (await reload(s.id)).state)).toEqual(['pending', 'pending', 'unconfirmed']);
+    expect((await Promise.all([held, unverified, unconfirmed].map(async (s) => (await reload(s.id)).state)))).toEqual(['pending', 'pending', 'unconfirmed']);
     expect((await first(t.ctx.db.select().from(auditEvents).where(eq(auditEvents.action, 'signatures.approve_verified'))))?.details).toMatchObject({ approved: [verified.id, subdomain.id] });
   });
 });

@@ -14,9 +14,9 @@ const HIDDEN_STATES: SignatureState[] = ['unconfirmed', 'pending', 'rejected', '
 
 /** One signature per hidden kind with a unique name (featured too, where it could leak through the featured block), and one that must show. */
 async function buildEveryKind(letter: ReturnType<typeof buildLetter>) {
-  const hidden = HIDDEN_STATES.map((state) =>
+  const hidden = (await Promise.all(HIDDEN_STATES.map((state) =>
     buildSignature(t.ctx, letter, { state, name: `Hidden ${state} Person`, organisationText: `Secret ${state} Org`, featured: state !== 'unconfirmed' && state !== 'withdrawn' }),
-  );
+  )));
   hidden.push(buildSignature(t.ctx, letter, { state: 'approved', showPublic: false, featured: true, name: 'Hidden Private Person', organisationText: 'Secret Private Org' }));
   const shown = await buildSignature(t.ctx, letter, { state: 'approved', name: 'Visible Public Person', organisationText: 'Open Org', email: 'visible.person@open-org.example' });
   return { hidden, shown };

@@ -54,7 +54,7 @@ describe('bulk moderation through the queue', () => {
 
   it('when an owner rejects and features in bulk, then rejected ones leave the count and the list, featured ones lead it, and approving a rejected one brings it back', async () => {
     const letter = await buildLetter(t.ctx);
-    const [a, b, c] = ['Ann', 'Ben', 'Cat'].map((name) => buildSignature(t.ctx, letter, { state: 'approved', name }));
+    const [a, b, c] = (await Promise.all(['Ann', 'Ben', 'Cat'].map((name) => buildSignature(t.ctx, letter, { state: 'approved', name }))));
     const owner = await loginAs(t, 'owner');
 
     await moderate(owner, letter.slug, { ids: [String(a!.id), String(b!.id)], action: 'reject', state: 'approved' }).expect(303);

@@ -44,7 +44,7 @@ describe('creating an organisation through the admin page', () => {
     expect(await outcomeOf(res)).toContain('Organisation created');
     const [acme] = await allOrganisations();
     expect(res.headers.location).toBe(`/admin/organisations/${acme!.id}?done=created`);
-    expect([byName, byAlias, elsewhere].map(async (s) => [(await reload(s.id)).organisationId, (await reload(s.id)).affiliationVerified])).toEqual([[acme!.id, true], [acme!.id, true], [acme!.id, false]]);
+    expect((await Promise.all([byName, byAlias, elsewhere].map(async (s) => [(await reload(s.id)).organisationId, (await reload(s.id)).affiliationVerified])))).toEqual([[acme!.id, true], [acme!.id, true], [acme!.id, false]]);
 
     const list = (await moderator.agent.get('/admin/organisations').expect(200)).text;
     const row = list.match(new RegExp(`<tr data-organisation-id="${acme!.id}">[\\s\\S]*?</tr>`))?.[0] ?? '';
@@ -110,7 +110,7 @@ describe('changing an organisation through its page', () => {
 
     const message = await outcomeOf(await post(`/admin/organisations/${acme.id}/domains`, { domains: 'acme.example\r\n\r\nhttps://www.acme.example/\r\n' }));
     expect(message).toBe('Domains saved: 2 signatures became verified, 1 signature no longer verified.');
-    expect([a, b, old, lookalike].map(async (s) => (await reload(s.id)).affiliationVerified)).toEqual([true, true, false, false]);
+    expect((await Promise.all([a, b, old, lookalike].map(async (s) => (await reload(s.id)).affiliationVerified)))).toEqual([true, true, false, false]);
     const page = (await moderator.agent.get(`/admin/organisations/${acme.id}`).expect(200)).text;
     expect(detailField(page, 'domains')).toBe('acme.example');
     expect(detailField(page, 'verified')).toBe('2');
@@ -136,7 +136,7 @@ describe('merging two organisations', () => {
     const moving = [signer(letter, 'a@nvresearch.example', 'NVIDIA Research'), signer(letter, 'b@nvidia.com', 'NVR')];
     const keep = await createOrganisation(t.ctx, { name: 'Nvidia', domains: ['nvidia.com'], actor: SYSTEM_ACTOR });
     const remove = await createOrganisation(t.ctx, { name: 'NVIDIA Research', aliases: ['NVR'], domains: ['nvresearch.example'], actor: SYSTEM_ACTOR });
-    expect(moving.map(async (s) => (await reload(s.id)).affiliationVerified)).toEqual([true, false]);
+    expect((await Promise.all(moving.map(async (s) => (await reload(s.id)).affiliationVerified)))).toEqual([true, false]);
 
     const preview = await moderator.agent.get(`/admin/organisations/merge?keep=${keep.id}&remove=${remove.id}`).expect(200);
     expect(preview.text).toContain('data-count="moving">2<');
@@ -146,7 +146,7 @@ describe('merging two organisations', () => {
 
     expect(await outcomeOf(await post('/admin/organisations/merge', { keep: String(keep.id), remove: String(remove.id) }))).toBe('Merged: 2 signatures moved to this organisation.');
     expect((await allOrganisations()).map((o) => o.name)).toEqual(['Nvidia']);
-    expect(moving.map(async (s) => [(await reload(s.id)).organisationId, (await reload(s.id)).affiliationVerified])).toEqual([[keep.id, true], [keep.id, true]]);
+    expect((await Promise.all(moving.map(async (s) => [(await reload(s.id)).organisationId, (await reload(s.id)).affiliationVerified])))).toEqual([[keep.id, true], [keep.id, true]]);
     const page = (await moderator.agent.get(`/admin/organisations/${keep.id}`).expect(200)).text;
     expect(detailField(page, 'aliases')).toBe('NVIDIA Research, NVR');
     expect(detailField(page, 'domains')).toBe('nvidia.com, nvresearch.example');

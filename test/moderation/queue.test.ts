@@ -84,7 +84,7 @@ describe('the moderation queue page', () => {
   it('when a moderator presses "Block this address" on a row, then its own form posts the row\'s IP hash to the block preview, which counts every signature from that network', async () => {
     const letter = await buildLetter(t.ctx);
     const ipHash = 'ab'.repeat(32);
-    const spam = [1, 2, 3].map((n) => buildSignature(t.ctx, letter, { state: 'pending', name: `Spam ${n}`, ipHash }));
+    const spam = (await Promise.all([1, 2, 3].map((n) => buildSignature(t.ctx, letter, { state: 'pending', name: `Spam ${n}`, ipHash }))));
     const honest = await buildSignature(t.ctx, letter, { state: 'pending', name: 'Honest Signer', ipHash: 'cd'.repeat(32) });
     const { agent, csrfToken } = await loginAs(t, 'moderator');
     const page = (await agent.get(queue(letter.slug)).expect(200)).text;

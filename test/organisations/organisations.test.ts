@@ -129,10 +129,10 @@ describe('verified affiliation', () => {
     const lookalike = await build('approved', 'd@nvidia.com.evil.io');
 
     expect(await setOrganisationDomains(t.ctx, { id: nvidia.id, domains: ['NVIDIA.com', '@nvidia.com'], actor })).toEqual({ domains: ['nvidia.com'], verified: 2, unverified: 0 });
-    expect([approved, pending, unconfirmed, lookalike].map(async (s) => (await reload(s.id)).affiliationVerified)).toEqual([true, true, false, false]);
+    expect((await Promise.all([approved, pending, unconfirmed, lookalike].map(async (s) => (await reload(s.id)).affiliationVerified)))).toEqual([true, true, false, false]);
 
     expect(await setOrganisationDomains(t.ctx, { id: nvidia.id, domains: ['research.nvidia.com'], actor })).toEqual({ domains: ['research.nvidia.com'], verified: 0, unverified: 1 });
-    expect([approved, pending].map(async (s) => (await reload(s.id)).affiliationVerified)).toEqual([false, true]);
+    expect((await Promise.all([approved, pending].map(async (s) => (await reload(s.id)).affiliationVerified)))).toEqual([false, true]);
     const audit = (await t.ctx.db.select().from(auditEvents).where(eq(auditEvents.action, 'organisation.domains'))).at(-1);
     expect(audit?.details).toMatchObject({ before: ['nvidia.com'], after: ['research.nvidia.com'] });
   });
