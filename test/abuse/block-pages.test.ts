@@ -189,7 +189,7 @@ describe('removing a rule', () => {
     const moderator = await loginAs(t, 'moderator');
     await post(moderator, base(), { kind: 'email_domain', value: 'spam.example' }).expect(303);
     await post(moderator, '/admin/blocks', { kind: 'email_domain', value: 'everywhere.example' }).expect(303);
-    const [siteWide, letterRule] = [...rules()].sort((a, b) => (a.letterId ?? 0) - (b.letterId ?? 0));
+    const [siteWide, letterRule] = [...(await rules())].sort((a, b) => (a.letterId ?? 0) - (b.letterId ?? 0));
     for (const path of [
       `/admin/letters/${other.slug}/blocks/${letterRule?.id}/remove`,
       `/admin/blocks/${letterRule?.id}/remove`,

@@ -32,7 +32,7 @@ describe('previewing a block', () => {
     await buildSignature(t.ctx, letter, { state: 'rejected', ipHash: ipHashOf('203.0.113.5'), ipNetwork: '203.0.113.0/24', email: 'd@spam.example', emailDomain: 'spam.example' });
     await buildSignature(t.ctx, letter, { state: 'withdrawn', ipHash: ipHashOf('203.0.113.5'), ipNetwork: '203.0.113.0/24', email: 'e@spam.example', emailDomain: 'spam.example' });
     await buildSignature(t.ctx, letter, { state: 'approved', ipHash: ipHashOf('2001:db8:1::7'), ipNetwork: '2001:db8:1::/48', email: 'f@example.org' });
-    await buildSignature(t.ctx, buildLetter(t.ctx), { state: 'approved', ipHash: ipHashOf('203.0.113.5'), ipNetwork: '203.0.113.0/24', email: 'g@spam.example', emailDomain: 'spam.example' });
+    await buildSignature(t.ctx, await buildLetter(t.ctx), { state: 'approved', ipHash: ipHashOf('203.0.113.5'), ipNetwork: '203.0.113.0/24', email: 'g@spam.example', emailDomain: 'spam.example' });
   });
 
   it.each([

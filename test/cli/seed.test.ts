@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { anonymiseLetter } from '../../server/privacy/anonymise-letter.js';
+import { sqlRows } from '../helpers/database.js';
 import { buildTestApp, databaseEnv } from '../helpers/app.js';
 import { runCliProcess } from '../helpers/cli.js';
 import { buildLetter, buildSignature } from '../helpers/factories.js';
@@ -18,7 +19,7 @@ describe('undersigned seed', { timeout: 60_000 }, () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('anonymised');
     const reopened = await buildTestApp({ env: databaseEnv(t.config) });
-    expect(reopened.database.sqlite.prepare('SELECT count(*) AS n FROM signatures').get()).toEqual({ n: 1 });
+    expect(await sqlRows(reopened, 'SELECT count(*) AS n FROM signatures')).toEqual([{ n: 1 }]);
     await reopened.close();
   });
 });

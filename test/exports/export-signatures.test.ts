@@ -1,4 +1,4 @@
-import { first } from '../../server/db/database.js';
+import { first, one } from '../../server/db/database.js';
 import { Writable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import fc from 'fast-check';
@@ -24,7 +24,7 @@ const HOUR = 60 * 60 * 1000;
 describe('the signatures CSV', () => {
   it('when exported, then there is a header row and every field of every signature round-trips through a CSV parser', async () => {
     const letter = await buildLetter(t.ctx);
-    const organisation = await t.ctx.db.write(async (tx) => (await first(tx.insert(organisations).values({ name: 'Ünïcode, "Quoted" Labs', nameKey: 'unicode-quoted-labs' }).returning())));
+    const organisation = await t.ctx.db.write(async (tx) => (await one(tx.insert(organisations).values({ name: 'Ünïcode, "Quoted" Labs', nameKey: 'unicode-quoted-labs' }).returning())));
     const signedAt = t.clock.now();
     const first = await buildSignature(t.ctx, letter, {
       name: 'Zoë "Z" O\'Brien, PhD',
@@ -102,7 +102,7 @@ describe('the signatures CSV', () => {
       ['Plain = fine', 'Plain = fine'],
       ["'already quoted", "'already quoted"],
     ];
-    const organisation = await t.ctx.db.write(async (tx) => (await first(tx.insert(organisations).values({ name: '=cmd|calc', nameKey: 'cmd-calc' }).returning())));
+    const organisation = await t.ctx.db.write(async (tx) => (await one(tx.insert(organisations).values({ name: '=cmd|calc', nameKey: 'cmd-calc' }).returning())));
     for (const [raw] of cases) await buildSignature(t.ctx, letter, { name: raw, title: raw, organisationText: raw, comment: raw, organisationId: organisation.id });
 
     const { rows } = await exportToText(t.ctx, { letterId: letter.id });

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type DatabaseHandle } from '../../server/db/client.js';
+import { openDatabase } from '../../server/db/client.js';
+import type { Database } from '../../server/db/database.js';
 import { createSmtpTransport } from '../../server/mail/transport.js';
 import { createOutboxWorker, type OutboxWorker } from '../../server/mail/worker.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
@@ -11,10 +12,10 @@ const LEASE_MS = 2 * 60 * 1000;
 
 let peers: SmtpPeer[] = [];
 let t: TestApp | undefined;
-let second: { database: DatabaseHandle; worker: OutboxWorker } | undefined;
+let second: { database: Database; worker: OutboxWorker } | undefined;
 afterEach(async () => {
   await second?.worker.stop();
-  second?.database.close();
+  await second?.database.close();
   await t?.close();
   await Promise.all(peers.map((peer) => peer.close()));
   peers = [];
@@ -28,11 +29,11 @@ async function peer(): Promise<SmtpPeer> {
   return started;
 }
 
-/** Worker A is the test app's; worker B has its own connection to the same database file, as a second process would. */
+/** Worker A is the test app's; worker B has its own connection to the same database, as a second process would. */
 async function twoWorkers(peerA: SmtpPeer, peerB: SmtpPeer, settingsA: Parameters<typeof smtpSettingsFor>[1] = {}) {
   t = await buildTestApp({ transport: createSmtpTransport(smtpSettingsFor(peerA.url, settingsA)) });
-  const database = openDatabase(t.config.databasePath);
-  const worker = createOutboxWorker({ db: database.db, transport: createSmtpTransport(smtpSettingsFor(peerB.url)), logger: pino({ level: 'silent' }), now: t.clock.now, retryHours: 24, eraseSentBodies: false });
+  const database = openDatabase(t.config);
+  const worker = createOutboxWorker({ db: database, transport: createSmtpTransport(smtpSettingsFor(peerB.url)), logger: pino({ level: 'silent' }), now: t.clock.now, retryHours: 24, eraseSentBodies: false });
   second = { database, worker };
   return { app: t, a: t.worker, b: worker };
 }

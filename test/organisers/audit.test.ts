@@ -12,7 +12,7 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const events = () =>
+const events = async () =>
   (await sqlRows<{ organiser_id: number | null; actor: string; action: string; subject: string | null; details: string | null }>(t, 'SELECT organiser_id, actor, action, subject, details FROM audit_events ORDER BY id'));
 
 describe('the audit trail', () => {
@@ -24,7 +24,7 @@ describe('the audit trail', () => {
     await owner.agent.post(`/admin/letters/${letter.slug}/status`).type('form').send({ _csrf: owner.csrfToken, status: 'closed' }).expect(303);
     await owner.agent.post('/admin/logout').type('form').send({ _csrf: owner.csrfToken }).expect(303);
 
-    const recorded = events();
+    const recorded = await events();
     expect(recorded.map((event) => event.action)).toEqual(['organiser.add', 'organiser.login', 'organiser.login_failed', 'organiser.login_failed', 'letter.status', 'organiser.logout']);
     const [, login, wrong, unknown, status, logout] = recorded;
     expect(login).toMatchObject({ organiser_id: owner.organiser.id, actor: 'Olive Owner <olive@organisers.example>', subject: 'organiser:olive@organisers.example' });
@@ -43,7 +43,7 @@ describe('the audit trail', () => {
     const owner = await loginAs(t, 'owner');
     for (let i = 1; i <= 60; i += 1) {
       t.clock.advance(1000);
-      await recordAudit(t.ctx.db, { actor: SYSTEM_ACTOR, action: 'test.event', subject: `item:${i}` }, t.clock.now());
+      await t.ctx.db.write((tx) => recordAudit(tx, { actor: SYSTEM_ACTOR, action: 'test.event', subject: `item:${i}` }, t.clock.now()));
     }
     const first = await owner.agent.get('/admin/audit').expect(200);
     const subjects = (html: string) => [...html.matchAll(/<td>item:(\d+)<\/td>/g)].map((match) => Number(match[1]));
@@ -58,7 +58,7 @@ describe('the audit trail', () => {
 
   it('when letter text contains markup, then the audit page shows it escaped', async () => {
     const owner = await loginAs(t, 'owner');
-    await recordAudit(t.ctx.db, { actor: SYSTEM_ACTOR, action: 'test.event', subject: '<img src=x onerror=alert(1)>', details: { note: '<script>' } }, t.clock.now());
+    await t.ctx.db.write((tx) => recordAudit(tx, { actor: SYSTEM_ACTOR, action: 'test.event', subject: '<img src=x onerror=alert(1)>', details: { note: '<script>' } }, t.clock.now()));
     const page = await owner.agent.get('/admin/audit').expect(200);
     expect(page.text).not.toContain('<img src=x');
     expect(page.text).toContain('&lt;img src=x onerror=alert(1)&gt;');

@@ -11,13 +11,13 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const organiserRows = () => (await sqlRows<{ email: string; role: string; password_hash: string }>(t, 'SELECT email, role, password_hash FROM organisers ORDER BY id'));
+const organiserRows = async () => (await sqlRows<{ email: string; role: string; password_hash: string }>(t, 'SELECT email, role, password_hash FROM organisers ORDER BY id'));
 const add = (fields: Record<string, string>) => owner.agent.post('/admin/organisers').type('form').send({ _csrf: owner.csrfToken, name: 'Grace', role: 'moderator', password: 'a long enough password', ...fields });
 
 describe('owners managing organisers', () => {
   it('when an owner adds an organiser, then they can sign in with that password and the hash is not the password', async () => {
     await add({ email: 'Grace@Example.org' }).expect(303);
-    const added = organiserRows().find((row) => row.email === 'grace@example.org');
+    const added = (await organiserRows()).find((row) => row.email === 'grace@example.org');
     expect(added).toMatchObject({ role: 'moderator' });
     expect(added?.password_hash).not.toContain('a long enough password');
     await owner.agent.post('/admin/login').type('form').send({ email: 'grace@example.org', password: 'a long enough password' }).expect(303);
@@ -36,7 +36,7 @@ describe('owners managing organisers', () => {
     const res = await add({ email: 'grace@example.org', password: 'too short' });
     expect(res.status).toBe(422);
     expect(res.text).toContain('Password must be at least 12 characters');
-    expect(organiserRows()).toHaveLength(1);
+    expect(await organiserRows()).toHaveLength(1);
   });
 
   it('when an owner changes a role, then the new role applies to that organiser\'s very next request', async () => {
@@ -50,7 +50,7 @@ describe('owners managing organisers', () => {
     const moderator = await loginAs(t, 'moderator');
     await owner.agent.post('/admin/organisers/remove').type('form').send({ _csrf: owner.csrfToken, email: moderator.organiser.email }).expect(303);
     expect((await moderator.agent.get('/admin')).status).toBe(303);
-    expect(organiserRows().map((row) => row.email)).not.toContain(moderator.organiser.email);
+    expect((await organiserRows()).map((row) => row.email)).not.toContain(moderator.organiser.email);
   });
 
   it('when the only owner tries to demote or remove themselves, then 409 and they stay owner', async () => {
@@ -58,6 +58,6 @@ describe('owners managing organisers', () => {
     expect(demote.status).toBe(409);
     const remove = await owner.agent.post('/admin/organisers/remove').type('form').send({ _csrf: owner.csrfToken, email: owner.organiser.email });
     expect(remove.status).toBe(409);
-    expect(organiserRows()[0]?.role).toBe('owner');
+    expect((await organiserRows())[0]?.role).toBe('owner');
   });
 });

@@ -19,7 +19,7 @@ const cookieValue = (res: request.Response, name: string): string | undefined =>
 const postLogin = (app: TestApp['app'], email: string, password: string) => request(app).post('/admin/login').type('form').send({ email, password });
 const postLoginFrom = (app: TestApp['app'], ip: string, email: string, password: string) =>
   request(app).post('/admin/login').set('X-Forwarded-For', ip).type('form').send({ email, password });
-const sessionRows = () => (await sqlRows<{ id_hash: string; csrf_token: string }>(t, 'SELECT id_hash, csrf_token FROM sessions'));
+const sessionRows = async () => (await sqlRows<{ id_hash: string; csrf_token: string }>(t, 'SELECT id_hash, csrf_token FROM sessions'));
 
 describe('signing in', () => {
   it('when the password is right, then a session cookie is set HttpOnly, SameSite=Lax, not Secure outside production, and only its hash is stored', async () => {
@@ -35,7 +35,7 @@ describe('signing in', () => {
     expect(cookie).not.toMatch(/Secure/);
     const token = cookieValue(res, 'undersigned_session') ?? '';
     expect(Buffer.from(token, 'base64url').length).toBeGreaterThanOrEqual(16);
-    const rows = sessionRows();
+    const rows = await sessionRows();
     expect(rows).toHaveLength(1);
     expect(rows[0]?.id_hash).toBe(createHash('sha256').update(token).digest('hex'));
     expect(JSON.stringify(rows)).not.toContain(token);
@@ -81,7 +81,7 @@ describe('signing in', () => {
     const renewed = cookieValue(second, 'undersigned_session');
     expect(renewed).toBeDefined();
     expect(renewed).not.toBe(first);
-    expect(sessionRows()).toHaveLength(1);
+    expect(await sessionRows()).toHaveLength(1);
     expect((await request(t.app).get('/admin').set('Cookie', `undersigned_session=${first}`)).status).toBe(303);
     expect((await request(t.app).get('/admin').set('Cookie', `undersigned_session=${renewed}`)).status).toBe(200);
   });
@@ -112,7 +112,7 @@ describe('signing in', () => {
     const organiser = await createOrganiser(t, 'viewer');
     const res = await request(t.app).post('/admin/login').set('Sec-Fetch-Site', 'cross-site').type('form').send({ email: organiser.email, password: TEST_PASSWORD });
     expect(res.status).toBe(403);
-    expect(sessionRows()).toHaveLength(0);
+    expect(await sessionRows()).toHaveLength(0);
   });
 });
 
@@ -139,7 +139,7 @@ describe('signing out', () => {
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/admin/login');
     expect(setCookies(res).some((line) => /^undersigned_session=;/.test(line))).toBe(true);
-    expect(sessionRows()).toHaveLength(0);
+    expect(await sessionRows()).toHaveLength(0);
     expect((await agent.get('/admin')).status).toBe(303);
   });
 
@@ -147,7 +147,7 @@ describe('signing out', () => {
     t = await buildTestApp();
     const { agent } = await loginAs(t, 'viewer');
     expect((await agent.post('/admin/logout').type('form').send({})).status).toBe(403);
-    expect(sessionRows()).toHaveLength(1);
+    expect(await sessionRows()).toHaveLength(1);
   });
 });
 
@@ -163,7 +163,7 @@ describe('session expiry', () => {
     const res = await agent.get('/admin');
     expect(res.status).toBe(303);
     expect(res.headers.location).toMatch(/^\/admin\/login/);
-    expect(sessionRows()).toHaveLength(0);
+    expect(await sessionRows()).toHaveLength(0);
   });
 
   it('when 12 hours have passed since sign-in, then the session ends however active it was', async () => {

@@ -1,4 +1,4 @@
-import { first } from '../../server/db/database.js';
+import { first, one } from '../../server/db/database.js';
 import { eq } from 'drizzle-orm';
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -20,7 +20,7 @@ let owner: Actor;
 let ownerId: number;
 beforeEach(async () => {
   t = await buildTestApp();
-  const organiser = await t.ctx.db.write(async (tx) => (await first(tx.insert(organisers).values({ email: 'owner@example.org', name: 'Owner', role: 'owner', passwordHash: 'not-used' }).returning())));
+  const organiser = await t.ctx.db.write(async (tx) => (await one(tx.insert(organisers).values({ email: 'owner@example.org', name: 'Owner', role: 'owner', passwordHash: 'not-used' }).returning())));
   ownerId = organiser.id;
   owner = { kind: 'organiser', id: ownerId, label: organiser.email };
 });
@@ -77,7 +77,7 @@ describe('anonymising a letter', () => {
 
   it('when closed for 30 days, then names, addresses, roles, organisations, comments, links and mail are erased and the counts stay', async () => {
     const letter = closedLetter(30);
-    const organisation = await t.ctx.db.write(async (tx) => (await first(tx.insert(organisations).values({ name: 'Org', nameKey: 'org' }).returning())));
+    const organisation = await t.ctx.db.write(async (tx) => (await one(tx.insert(organisations).values({ name: 'Org', nameKey: 'org' }).returning())));
     const approved = await buildSignature(t.ctx, letter, { state: 'approved', organisationId: organisation.id, comment: 'Signed!', ipHash: 'h', ipNetwork: 'n', moderationNote: 'known person', featured: true });
     const pending = await buildSignature(t.ctx, letter, { state: 'pending', holdReason: 'famous name' });
     const withdrawn = await buildSignature(t.ctx, letter, { state: 'withdrawn' });

@@ -19,7 +19,7 @@ beforeAll(async () => {
   await postSignature(t.app, letter.slug, signForm({ email: 'confirmed@example.org' })).expect(303);
   const confirm = await tokenFromOutbox(t.ctx, 'confirmed@example.org', 'confirm');
   await request(t.app).post(`/signatures/confirm/${confirm}`).expect(200);
-  tokens = { confirm: unconfirmed, withdraw: tokenFromOutbox(t.ctx, 'confirmed@example.org', 'withdraw') };
+  tokens = { confirm: unconfirmed, withdraw: await tokenFromOutbox(t.ctx, 'confirmed@example.org', 'withdraw') };
   client = await rawClient(t.app);
 });
 afterAll(async () => {

@@ -129,7 +129,7 @@ describe('paths', () => {
 });
 
 describe('afterwards', () => {
-  it('when all of the above has been sent, then the database is intact', () => {
+  it('when all of the above has been sent, then the database is intact', async () => {
     expect(await integrityCheck(t)).toBe('ok');
   });
 });
