@@ -148,6 +148,18 @@ function runPass() {
           return; // the receiver is rewritten as part of this edit
         }
       }
+      // `expect(() => useCase(…)).toThrow(…)`: a use case that now rejects instead of throwing.
+      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'expect' && node.arguments.length === 1) {
+        const arrow = node.arguments[0];
+        const use = node.parent;
+        if (ts.isArrowFunction(arrow) && ts.isCallExpression(arrow.body) && ts.isPropertyAccessExpression(use) && use.name.text === 'toThrow' && isPromiseType(checker, checker.getTypeAtLocation(arrow.body))) {
+          const statement = use.parent;
+          edits.push({ start: node.getStart(source), end: use.name.getStart(source), text: `await expect(${arrow.body.getText(source)}).rejects.` });
+          if (!ts.isCallExpression(statement)) return;
+          awaitIn(node);
+          return;
+        }
+      }
       // `xs.map((x) => buildSignature(…))`: a list of promises whose values are meant.
       if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'map' && !promiseIsHandled(node)) {
         const listed = checker.typeToString(checker.getTypeAtLocation(node));

@@ -59,10 +59,10 @@ describe('previewing a block', () => {
     ['email_domain', 'localhost'],
     ['email_domain', "x' OR 1=1 --"],
     ['email_domain', '%.example'],
-  ] as const)('when a %s rule is %j, then it is refused with 422', (kind, value) => {
+  ] as const)('when a %s rule is %j, then it is refused with 422', async (kind, value) => {
     const attempt = () => previewBlock(t.ctx, { kind, value });
-    expect(attempt).toThrow(AppError);
-    expect(attempt).toThrow(expect.objectContaining({ id: 'block_value_invalid', status: 422 }));
+    await expect(attempt()).rejects.toThrow(AppError);
+    await expect(attempt()).rejects.toThrow(expect.objectContaining({ id: 'block_value_invalid', status: 422 }));
   });
 });
 
@@ -97,7 +97,7 @@ describe('applying a block', () => {
 
   it('when the value is invalid, then nothing is changed or recorded', async () => {
     await buildSignature(t.ctx, letter, { state: 'approved' });
-    expect(() => applyBlock(t.ctx, { kind: 'cidr', value: 'nonsense', actor: moderator })).toThrow(AppError);
+    await expect(applyBlock(t.ctx, { kind: 'cidr', value: 'nonsense', actor: moderator })).rejects.toThrow(AppError);
     expect(await t.ctx.db.select().from(blockRules)).toHaveLength(0);
     expect(await t.ctx.db.select().from(auditEvents)).toHaveLength(0);
   });

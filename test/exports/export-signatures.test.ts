@@ -249,8 +249,8 @@ describe('export filters', () => {
     expect(await t.ctx.db.select().from(auditEvents)).toEqual([]);
   });
 
-  it('when the letter does not exist, then 404 before anything is written', () => {
-    expect(() => planSignatureExport(t.ctx, { letterId: 9999, filters: {} })).toThrow(expect.objectContaining({ status: 404 }));
+  it('when the letter does not exist, then 404 before anything is written', async () => {
+    await expect(planSignatureExport(t.ctx, { letterId: 9999, filters: {} })).rejects.toThrow(expect.objectContaining({ status: 404 }));
   });
 });
 

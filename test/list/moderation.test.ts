@@ -83,10 +83,10 @@ describe('moderating signatures', () => {
   it('when the batch is empty, too large or the note too long, then 422 and nothing changes', async () => {
     const letter = await buildLetter(t.ctx);
     const signature = await buildSignature(t.ctx, letter, { state: 'pending' });
-    expect(() => moderateSignatures(t.ctx, { letterId: letter.id, ids: [], action: 'approve', actor })).toThrow(expect.objectContaining({ status: 422 }));
-    expect(() => moderateSignatures(t.ctx, { letterId: letter.id, ids: Array.from({ length: 1001 }, (_, i) => i + 1), action: 'approve', actor })).toThrow(expect.objectContaining({ status: 422 }));
-    expect(() => moderateSignatures(t.ctx, { letterId: letter.id, ids: [signature.id], action: 'approve', note: 'x'.repeat(501), actor })).toThrow(expect.objectContaining({ status: 422 }));
-    expect(() => moderateSignatures(t.ctx, { letterId: 999, ids: [signature.id], action: 'approve', actor })).toThrow(expect.objectContaining({ status: 404 }));
+    await expect(moderateSignatures(t.ctx, { letterId: letter.id, ids: [], action: 'approve', actor })).rejects.toThrow(expect.objectContaining({ status: 422 }));
+    await expect(moderateSignatures(t.ctx, { letterId: letter.id, ids: Array.from({ length: 1001 }, (_, i) => i + 1), action: 'approve', actor })).rejects.toThrow(expect.objectContaining({ status: 422 }));
+    await expect(moderateSignatures(t.ctx, { letterId: letter.id, ids: [signature.id], action: 'approve', note: 'x'.repeat(501), actor })).rejects.toThrow(expect.objectContaining({ status: 422 }));
+    await expect(moderateSignatures(t.ctx, { letterId: 999, ids: [signature.id], action: 'approve', actor })).rejects.toThrow(expect.objectContaining({ status: 404 }));
     expect((await reload(signature.id)).state).toBe('pending');
   });
 

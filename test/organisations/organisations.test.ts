@@ -44,10 +44,10 @@ describe('matching typed organisations', () => {
   it('when a name or alias already matches another organisation, then 409 and nothing changes', async () => {
     const nvidia = await createOrganisation(t.ctx, { name: 'Nvidia', aliases: ['Team Green'], actor });
     const amd = await createOrganisation(t.ctx, { name: 'AMD', actor });
-    expect(() => createOrganisation(t.ctx, { name: 'NVIDIA Corp.', actor })).toThrow(expect.objectContaining({ status: 409, id: 'organisation_name_taken' }));
-    expect(() => addAlias(t.ctx, { id: amd.id, alias: 'team green', actor })).toThrow(expect.objectContaining({ status: 409 }));
-    expect(() => renameOrganisation(t.ctx, { id: amd.id, name: 'Nvidia Inc', actor })).toThrow(expect.objectContaining({ status: 409 }));
-    expect(() => createOrganisation(t.ctx, { name: ' ... ', actor })).toThrow(expect.objectContaining({ status: 422 }));
+    await expect(createOrganisation(t.ctx, { name: 'NVIDIA Corp.', actor })).rejects.toThrow(expect.objectContaining({ status: 409, id: 'organisation_name_taken' }));
+    await expect(addAlias(t.ctx, { id: amd.id, alias: 'team green', actor })).rejects.toThrow(expect.objectContaining({ status: 409 }));
+    await expect(renameOrganisation(t.ctx, { id: amd.id, name: 'Nvidia Inc', actor })).rejects.toThrow(expect.objectContaining({ status: 409 }));
+    await expect(createOrganisation(t.ctx, { name: ' ... ', actor })).rejects.toThrow(expect.objectContaining({ status: 422 }));
     expect((await listOrganisations(t.ctx.db)).map((o) => [o.name, o.aliases])).toEqual([['AMD', []], ['Nvidia', ['Team Green']]]);
     expect(nvidia.id).not.toBe(amd.id);
   });
@@ -89,8 +89,8 @@ describe('merging organisations', () => {
 
   it('when an organisation is merged into itself or a missing one, then 422 or 404', async () => {
     const one = await createOrganisation(t.ctx, { name: 'One', actor });
-    expect(() => mergeOrganisations(t.ctx, { keepId: one.id, removeId: one.id, actor })).toThrow(expect.objectContaining({ status: 422 }));
-    expect(() => mergeOrganisations(t.ctx, { keepId: one.id, removeId: 9999, actor })).toThrow(expect.objectContaining({ status: 404 }));
+    await expect(mergeOrganisations(t.ctx, { keepId: one.id, removeId: one.id, actor })).rejects.toThrow(expect.objectContaining({ status: 422 }));
+    await expect(mergeOrganisations(t.ctx, { keepId: one.id, removeId: 9999, actor })).rejects.toThrow(expect.objectContaining({ status: 404 }));
   });
 });
 
@@ -140,8 +140,8 @@ describe('verified affiliation', () => {
   it('when a domain belongs to another organisation or is not a domain, then nothing changes', async () => {
     const nvidia = await createOrganisation(t.ctx, { name: 'Nvidia', domains: ['nvidia.com'], actor });
     const amd = await createOrganisation(t.ctx, { name: 'AMD', domains: ['amd.com'], actor });
-    expect(() => setOrganisationDomains(t.ctx, { id: amd.id, domains: ['amd.com', 'nvidia.com'], actor })).toThrow(expect.objectContaining({ status: 409, id: 'domain_taken' }));
-    expect(() => setOrganisationDomains(t.ctx, { id: amd.id, domains: ['gmail.com'], actor })).toThrow(expect.objectContaining({ status: 422 }));
+    await expect(setOrganisationDomains(t.ctx, { id: amd.id, domains: ['amd.com', 'nvidia.com'], actor })).rejects.toThrow(expect.objectContaining({ status: 409, id: 'domain_taken' }));
+    await expect(setOrganisationDomains(t.ctx, { id: amd.id, domains: ['gmail.com'], actor })).rejects.toThrow(expect.objectContaining({ status: 422 }));
     expect((await listOrganisations(t.ctx.db)).map((o) => o.domains)).toEqual([['amd.com'], ['nvidia.com']]);
     expect(nvidia.id).toBeGreaterThan(0);
   });
