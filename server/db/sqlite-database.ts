@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { markSqliteHandles, type Database, type Tx, type WriteOptions } from './database.js';
@@ -45,7 +45,7 @@ export function openSqliteDatabase(path: string, options: SqliteOptions = {}): S
   const reader = path === ':memory:' ? writer : openSqliteConnection(path, { readonly: true, busyTimeoutMs: options.busyTimeoutMs });
   const writes = drizzle(writer, { schema }) as unknown as Tx;
   const reads = (reader === writer ? writes : drizzle(reader, { schema })) as unknown as Tx;
-  const gate = new WriteGate();
+  const gate = gateFor(path);
 
   const database: SqliteDatabase = {
     engine: 'sqlite',
@@ -59,6 +59,7 @@ export function openSqliteDatabase(path: string, options: SqliteOptions = {}): S
       await gate.idle();
       if (reader !== writer && reader.open) reader.close();
       if (writer.open) writer.close();
+      gate.release();
     },
   };
   markSqliteHandles(database, writes, reads);
@@ -80,12 +81,42 @@ async function inTransaction<T>(writer: BetterSqlite3.Database, tx: Tx, work: (t
 }
 
 /**
+ * The gate of every Database this process opened on one file. Two connections of one thread must
+ * never both be inside a transaction: the second's BEGIN IMMEDIATE would wait for the lock in
+ * SQLite's busy handler, which sleeps the thread, so the first, waiting for the same thread to run
+ * its next statement, could never commit. (Another thread or process waits harmlessly.)
+ */
+const gates = new Map<string, WriteGate>();
+
+function gateFor(path: string): WriteGate {
+  if (path === ':memory:') return new WriteGate(() => {});
+  const key = resolve(path);
+  let gate = gates.get(key);
+  if (!gate) {
+    const created = new WriteGate(() => gates.delete(key));
+    gates.set(key, created);
+    gate = created;
+  }
+  gate.users += 1;
+  return gate;
+}
+
+/**
  * One write transaction at a time on the writer connection. A write started from inside another
  * would wait for itself for ever: it is refused at once instead (pass the transaction down).
  */
 class WriteGate {
   private tail: Promise<unknown> = Promise.resolve();
   private readonly inside = new AsyncLocalStorage<true>();
+  users = 0;
+
+  constructor(private readonly forget: () => void) {}
+
+  /** One Database less on the file; the last one's leaving forgets the gate. */
+  release(): void {
+    this.users -= 1;
+    if (this.users <= 0) this.forget();
+  }
 
   run<T>(work: () => Promise<T>): Promise<T> {
     if (this.inside.getStore()) return Promise.reject(new Error('a write transaction was started inside another; pass the transaction (tx) down instead'));

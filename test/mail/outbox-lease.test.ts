@@ -38,6 +38,15 @@ async function twoWorkers(peerA: SmtpPeer, peerB: SmtpPeer, settingsA: Parameter
   return { app: t, a: t.worker, b: worker };
 }
 
+/** Waits until the outbox's first row is as `wanted` says: a drain claims its batch asynchronously. */
+async function waitForRow(app: TestApp, wanted: (row: Awaited<ReturnType<typeof outboxFor>>[number]) => boolean): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!(await outboxFor(app.ctx)).some(wanted)) {
+    if (Date.now() > deadline) throw new Error('the outbox never reached the state waited for');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 async function queueMails(app: TestApp, count: number): Promise<void> {
   const letter = await buildLetter(app.ctx);
   for (let i = 0; i < count; i += 1) await postSignature(app.app, letter.slug, signForm({ email: `lease-${i}@example.org` })).expect(303);
@@ -60,7 +69,8 @@ describe('two outbox workers on one database', () => {
     hung.hang = true;
     const { app, a, b } = await twoWorkers(hung, good, { connectionTimeoutMs: 1500, greetingTimeoutMs: 1500 });
     await queueMails(app, 1);
-    const slow = await a.drain(); // claims the mail, then waits for a greeting that never comes
+    const slow = a.drain(); // claims the mail, then waits for a greeting that never comes
+    await waitForRow(app, (row) => row.state === 'sending');
     expect((await outboxFor(app.ctx))[0]).toMatchObject({ state: 'sending', attempts: 1 });
     app.clock.advance(LEASE_MS + 1);
     await b.drain();
@@ -81,7 +91,8 @@ describe('two outbox workers on one database', () => {
     slowPeer.hang = true;
     const { app, a, b } = await twoWorkers(slowPeer, good, { maxConnections: 1, connectionTimeoutMs: 1500, greetingTimeoutMs: 1500 });
     await queueMails(app, 2);
-    const slow = await a.drain(); // one connection: the second mail waits behind the first
+    const slow = a.drain(); // one connection: the second mail waits behind the first
+    await waitForRow(app, (row) => row.state === 'sending');
     app.clock.advance(LEASE_MS + 1);
     await b.drain();
     await good.waitForMessages(2);

@@ -25,7 +25,7 @@ describe('whether an address has signed', () => {
     const letter = await buildLetter(t.ctx);
     const fields = signForm();
     const answers = new Map<string, ReturnType<typeof observable>>();
-    for (const [history, email] of Object.entries(addressesWithEveryHistory(letter))) {
+    for (const [history, email] of Object.entries(await addressesWithEveryHistory(letter))) {
       answers.set(history, observable(await postSignature(t.app, letter.slug, { ...fields, email })));
     }
     const reference = answers.get('new');
