@@ -7,7 +7,9 @@ import pino from 'pino';
 import request from 'supertest';
 import { ConfigError, loadConfig } from '../server/config.js';
 import { startServer } from '../server/server.js';
+import type { SqliteDatabase } from '../server/db/sqlite-database.js';
 import { DEMO_LETTER } from '../server/letters/demo-letter.js';
+import { countLetters } from '../server/letters/repo.js';
 import { tempDir, testConfig } from './helpers/config.js';
 
 const silent = pino({ level: 'silent' });
@@ -18,9 +20,10 @@ describe('start-up', () => {
     const running = await startServer(testConfig({ PORT: '0', DATABASE_PATH: databasePath, SEED_DEMO_LETTER: 'yes' }), silent);
     try {
       expect(existsSync(databasePath)).toBe(true);
-      expect(running.database.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(running.database.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
-      expect(running.database.sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);
+      const { connection } = running.database as SqliteDatabase;
+      expect(connection.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(connection.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(connection.pragma('busy_timeout', { simple: true })).toBe(5000);
       const home = await request(running.url).get('/').expect(200);
       expect(home.text).toContain(DEMO_LETTER.title.slice(0, 30));
       await request(running.url).get('/healthz').expect(200, { ok: true });
@@ -34,8 +37,7 @@ describe('start-up', () => {
     await (await startServer(config, silent)).stop();
     const second = await startServer(config, silent);
     try {
-      const letters = second.database.sqlite.prepare('SELECT count(*) AS n FROM letters').get() as { n: number };
-      expect(letters.n).toBe(1);
+      expect(await countLetters(second.database)).toBe(1);
     } finally {
       await second.stop();
     }
@@ -56,7 +58,7 @@ describe('start-up', () => {
     await Promise.all([once(socket, 'end'), stopped]);
     expect(response).toMatch(/^HTTP\/1\.1 200 OK/);
     expect(response).toContain(DEMO_LETTER.title.slice(0, 20));
-    expect(running.database.sqlite.open).toBe(false);
+    expect((running.database as SqliteDatabase).connection.open).toBe(false);
   });
 });
 

@@ -72,6 +72,15 @@ function isExpectSubject(call, argument) {
   return !(use && ts.isPropertyAccessExpression(use) && ['rejects', 'resolves'].includes(use.name.text));
 }
 
+let activeChecker;
+/** An argument whose parameter is declared as a plain value (a row, a string): the promise's value is meant. */
+function wantsValue(argument) {
+  const expected = activeChecker?.getContextualType(argument);
+  if (!expected || expected.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return false;
+  const text = activeChecker.typeToString(expected);
+  return !/Promise|PromiseLike|Thenable|=>/.test(text) && !(expected.flags & ts.TypeFlags.TypeParameter);
+}
+
 /** True where a promise may stay a promise: awaited, returned, handed to a call, kept in an array, voided. */
 function promiseIsHandled(node) {
   let current = node;
@@ -86,7 +95,7 @@ function promiseIsHandled(node) {
   if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.QuestionQuestionEqualsToken) return true;
   if (ts.isArrowFunction(parent) && parent.body === current) return true;
   if (isExpectSubject(parent, current)) return false;
-  if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.arguments?.includes(current)) return true;
+  if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.arguments?.includes(current)) return !wantsValue(current);
   if (ts.isArrayLiteralExpression(parent) || ts.isSpreadElement(parent)) return true;
   if (ts.isPropertyAssignment(parent) || ts.isShorthandPropertyAssignment(parent)) return true;
   if (ts.isConditionalExpression(parent) && parent.condition !== current) return promiseIsHandled(parent);
@@ -115,6 +124,7 @@ function enclosingFunction(node) {
 function runPass() {
   const program = ts.createProgram({ rootNames: parsed.fileNames, options: { ...parsed.options, noEmit: true } });
   const checker = program.getTypeChecker();
+  activeChecker = checker;
   let changedFiles = 0;
   for (const file of files) {
     const source = program.getSourceFile(file);

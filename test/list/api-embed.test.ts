@@ -113,7 +113,7 @@ describe('the CSV download', () => {
 
   it('when the list is longer than one read, then every listed signatory is in the file once', async () => {
     const letter = await buildLetter(t.ctx);
-    t.ctx.db.transaction(async (tx) => {
+    await t.ctx.db.write(async (tx) => {
       for (let i = 0; i < 1234; i += 1) await buildSignature({ ...t.ctx, db: tx }, letter, { state: 'approved', name: `Person ${i}` });
     });
     const res = await request(t.app).get(`/letters/${letter.slug}/signatories.csv`).expect(200);

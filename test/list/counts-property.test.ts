@@ -43,11 +43,11 @@ async function perform(t: TestApp, slug: string, letterId: number, step: Action)
         await signLetter(ctx, { slug, client: undefined, form: signForm.parse({ name: `Person ${step.who}`, email: emailOf(step.who), organisation: step.organisation, public: step.public ? 'yes' : 'no' }) });
         return;
       case 'confirm':
-        if ((await signatureOf(step.who))?.state === 'unconfirmed') await confirmSignature(ctx, tokenFromOutbox(ctx, emailOf(step.who), 'confirm'));
+        if ((await signatureOf(step.who))?.state === 'unconfirmed') await confirmSignature(ctx, await tokenFromOutbox(ctx, emailOf(step.who), 'confirm'));
         return;
       case 'withdraw': {
         const state = (await signatureOf(step.who))?.state;
-        if (state && state !== 'unconfirmed' && state !== 'withdrawn') await withdrawSignature(ctx, tokenFromOutbox(ctx, emailOf(step.who), 'withdraw'));
+        if (state && state !== 'unconfirmed' && state !== 'withdrawn') await withdrawSignature(ctx, await tokenFromOutbox(ctx, emailOf(step.who), 'withdraw'));
         return;
       }
       case 'moderate': {

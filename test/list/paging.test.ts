@@ -63,7 +63,7 @@ describe('searching a long list', () => {
   it('when a search is paged with a small window, then each request examines at most the window and every match still comes once', async () => {
     const letter = await buildLetter(t.ctx);
     const matches = new Set<string>();
-    t.ctx.db.transaction(async (tx) => {
+    await t.ctx.db.write(async (tx) => {
       for (let i = 0; i < 60; i += 1) {
         const name = i % 7 === 0 ? `Needle ${i}` : `Hay ${i}`;
         if (name.startsWith('Needle')) matches.add(name);

@@ -17,7 +17,7 @@ async function buildEveryKind(letter: ReturnType<typeof buildLetter>) {
   const hidden = (await Promise.all(HIDDEN_STATES.map((state) =>
     buildSignature(t.ctx, letter, { state, name: `Hidden ${state} Person`, organisationText: `Secret ${state} Org`, featured: state !== 'unconfirmed' && state !== 'withdrawn' }),
   )));
-  hidden.push(buildSignature(t.ctx, letter, { state: 'approved', showPublic: false, featured: true, name: 'Hidden Private Person', organisationText: 'Secret Private Org' }));
+  hidden.push(await buildSignature(t.ctx, letter, { state: 'approved', showPublic: false, featured: true, name: 'Hidden Private Person', organisationText: 'Secret Private Org' }));
   const shown = await buildSignature(t.ctx, letter, { state: 'approved', name: 'Visible Public Person', organisationText: 'Open Org', email: 'visible.person@open-org.example' });
   return { hidden, shown };
 }

@@ -29,8 +29,8 @@ afterEach(() => t.close());
 const DAY = 24 * 60 * 60 * 1000;
 const operator = { kind: 'system', label: 'test' } as const;
 
-function mailTo(signature: Pick<SignatureRow, 'id' | 'email' | 'name'>, kind: 'confirm-signature' | 'signature-confirmed' = 'signature-confirmed'): string {
-  return t.ctx.db.transaction(async (tx) => {
+function mailTo(signature: Pick<SignatureRow, 'id' | 'email' | 'name'>, kind: 'confirm-signature' | 'signature-confirmed' = 'signature-confirmed'): Promise<string> {
+  return t.ctx.db.write(async (tx) => {
     const token = await issueToken(tx, signature.id, 'withdraw', 365, t.clock.now());
     const data = { letterTitle: 'L', name: signature.name, withdrawUrl: `${t.config.baseUrl}/signatures/withdraw/${token}`, confirmUrl: 'u', letterUrl: 'u', expiresDays: 7, moderated: false, versionHash: 'h' };
     await enqueueMail(tx, composeMail(t.ctx.views, kind, signature.email, data, signature.id), t.clock.now(), 'example.org');
@@ -81,10 +81,10 @@ describe('anonymising a letter', () => {
     const approved = await buildSignature(t.ctx, letter, { state: 'approved', organisationId: organisation.id, comment: 'Signed!', ipHash: 'h', ipNetwork: 'n', moderationNote: 'known person', featured: true });
     const pending = await buildSignature(t.ctx, letter, { state: 'pending', holdReason: 'famous name' });
     const withdrawn = await buildSignature(t.ctx, letter, { state: 'withdrawn' });
-    const withdrawToken = mailTo(approved);
+    const withdrawToken = await mailTo(approved);
     const otherLetter = await buildLetter(t.ctx);
     const untouched = await buildSignature(t.ctx, otherLetter, { state: 'approved' });
-    mailTo(untouched);
+    await mailTo(untouched);
     const countsBefore = await reloadLetter(t.ctx, letter.slug);
 
     const result = await anonymiseLetter(t.ctx, { letterId: letter.id, actor: owner });
@@ -130,9 +130,9 @@ describe('erasing a signer', () => {
     const second = await buildLetter(t.ctx);
     await postSignature(t.app, first.slug, signForm({ email: 'Erase.Me@Example.org', name: 'Erase Me' })).expect(303);
     const onSecond = await buildSignature(t.ctx, second, { state: 'approved', email: 'erase.me@example.org', ipHash: 'h', ipNetwork: 'n', organisationId: null, affiliationVerified: true });
-    mailTo(onSecond);
+    await mailTo(onSecond);
     const bystander = await buildSignature(t.ctx, second, { state: 'approved', email: 'stay@example.org' });
-    mailTo(bystander);
+    await mailTo(bystander);
     const firstSigned = await reloadLetter(t.ctx, first.slug);
     expect(firstSigned.countUnconfirmed).toBe(1);
 
@@ -159,14 +159,14 @@ describe('erasing a signer', () => {
   });
 
   it('when mail went to the address without a signature link, then it is deleted too', async () => {
-    t.ctx.db.transaction((tx) => enqueueMail(tx, composeMail(t.ctx.views, 'already-signed', 'Someone@Example.org', { letterTitle: 'L', name: 'S', withdrawUrl: 'u', letterUrl: 'u' }), t.clock.now(), 'example.org'));
+    await t.ctx.db.write((tx) => enqueueMail(tx, composeMail(t.ctx.views, 'already-signed', 'Someone@Example.org', { letterTitle: 'L', name: 'S', withdrawUrl: 'u', letterUrl: 'u' }), t.clock.now(), 'example.org'));
     expect(await eraseSigner(t.ctx, { email: 'someone@example.org', actor: operator })).toEqual({ signatures: 0, mailsDeleted: 1 });
   });
 
   it('when the address never signed, then nothing changes but the request is still recorded', async () => {
     const letter = await buildLetter(t.ctx);
     const signature = await buildSignature(t.ctx, letter, { state: 'approved' });
-    mailTo(signature);
+    await mailTo(signature);
     const outboxBefore = await t.ctx.db.select().from(outbox);
     expect(await eraseSigner(t.ctx, { email: 'nobody@example.org', actor: operator })).toEqual({ signatures: 0, mailsDeleted: 0 });
     expect(await signatureByEmail(t.ctx, signature.email)).toEqual(signature);

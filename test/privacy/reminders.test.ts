@@ -18,7 +18,7 @@ describe('reminders to confirm', () => {
     const letter = await buildLetter(t.ctx);
     for (const email of ['a@example.org', 'b@example.org', 'c@example.org']) await postSignature(t.app, letter.slug, signForm({ email })).expect(303);
     t.clock.advance(48 * HOUR);
-    expect([sendDueReminders(t.ctx, 2), sendDueReminders(t.ctx, 2), sendDueReminders(t.ctx, 2)]).toEqual([2, 1, 0]);
+    expect([await sendDueReminders(t.ctx, 2), await sendDueReminders(t.ctx, 2), await sendDueReminders(t.ctx, 2)]).toEqual([2, 1, 0]);
     for (const email of ['a@example.org', 'b@example.org', 'c@example.org']) expect(await kindsTo(email)).toEqual(['confirm-signature', 'confirm-reminder']);
   });
 

@@ -19,8 +19,8 @@ const DAY = 24 * 60 * 60 * 1000;
 const daysAgo = (days: number): Date => new Date(t.clock.now().getTime() - days * DAY);
 
 /** A queued mail and a live token for a signature, as signing leaves them. */
-function withMailAndToken(signature: SignatureRow): SignatureRow {
-  t.ctx.db.transaction(async (tx) => {
+async function withMailAndToken(signature: SignatureRow): Promise<SignatureRow> {
+  await t.ctx.db.write(async (tx) => {
     await issueToken(tx, signature.id, 'confirm', 7, signature.signedAt);
     await enqueueMail(tx, composeMail(t.ctx.views, 'confirm-signature', signature.email, { letterTitle: 'L', name: signature.name, confirmUrl: 'u', letterUrl: 'u', expiresDays: 7 }, signature.id), t.clock.now(), 'example.org');
   });
@@ -37,10 +37,10 @@ const tableSnapshot = async () => ({
 describe('retention of unconfirmed signatures', () => {
   it('when an unconfirmed signature is 30 days old or more, then it is deleted with its links and mail; younger ones and confirmed ones stay', async () => {
     const letter = await buildLetter(t.ctx);
-    const day29 = withMailAndToken(buildSignature(t.ctx, letter, { signedAt: new Date(daysAgo(30).getTime() + 1) }));
-    const day30 = withMailAndToken(buildSignature(t.ctx, letter, { signedAt: daysAgo(30) }));
-    const day31 = withMailAndToken(buildSignature(t.ctx, letter, { signedAt: daysAgo(31) }));
-    const confirmedOld = withMailAndToken(buildSignature(t.ctx, letter, { state: 'approved', signedAt: daysAgo(400) }));
+    const day29 = await withMailAndToken(await buildSignature(t.ctx, letter, { signedAt: new Date(daysAgo(30).getTime() + 1) }));
+    const day30 = await withMailAndToken(await buildSignature(t.ctx, letter, { signedAt: daysAgo(30) }));
+    const day31 = await withMailAndToken(await buildSignature(t.ctx, letter, { signedAt: daysAgo(31) }));
+    const confirmedOld = await withMailAndToken(await buildSignature(t.ctx, letter, { state: 'approved', signedAt: daysAgo(400) }));
     const withdrawnOld = await buildSignature(t.ctx, letter, { state: 'withdrawn', signedAt: daysAgo(400) });
     const rejectedOld = await buildSignature(t.ctx, letter, { state: 'rejected', signedAt: daysAgo(400) });
     await t.ctx.db.write(async (tx) => (await tx.update(outbox).set({ state: 'sent' }).where(eq(outbox.signatureId, day31.id))));
@@ -99,7 +99,7 @@ describe('retention of address hashes', () => {
 describe('the privacy job runner', () => {
   it('when run twice, then the second run finds nothing, changes nothing and records nothing', async () => {
     const letter = await buildLetter(t.ctx);
-    withMailAndToken(buildSignature(t.ctx, letter, { signedAt: daysAgo(45) }));
+    await withMailAndToken(await buildSignature(t.ctx, letter, { signedAt: daysAgo(45) }));
     await buildSignature(t.ctx, letter, { state: 'approved', signedAt: daysAgo(120), ipHash: 'x', ipNetwork: '198.51.100.0/24' });
     await buildSignature(t.ctx, letter, { signedAt: daysAgo(3) });
 

@@ -31,9 +31,9 @@ describe('scheduled jobs in the server', () => {
     const config = await seededConfig({ PORT: '0', JOBS_INTERVAL_MINUTES: '60' }, clock);
     running = await startServer(config, pino({ level: 'silent' }), { now: clock.now });
     const server = running;
-    const emails = () => server.database.db.select({ email: signatures.email, reminded: signatures.reminderSentAt }).from(signatures).all();
-    await waitFor(() => emails().length === 1);
-    expect(emails()).toEqual([{ email: 'remind@example.org', reminded: clock.now() }]);
+    const emails = () => server.database.select({ email: signatures.email, reminded: signatures.reminderSentAt }).from(signatures);
+    await waitFor(async () => (await emails()).length === 1);
+    expect(await emails()).toEqual([{ email: 'remind@example.org', reminded: clock.now() }]);
   });
 
   it('when JOBS_INTERVAL_MINUTES is 0, then the server never runs them', async () => {
@@ -41,8 +41,8 @@ describe('scheduled jobs in the server', () => {
     const config = await seededConfig({ PORT: '0', JOBS_INTERVAL_MINUTES: '0' }, clock);
     running = await startServer(config, pino({ level: 'silent' }), { now: clock.now });
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(running.database.db.select().from(signatures).all()).toHaveLength(2);
+    expect(await running.database.select().from(signatures)).toHaveLength(2);
     await running.jobs.runOnce();
-    expect(running.database.db.select().from(signatures).all()).toHaveLength(1);
+    expect(await running.database.select().from(signatures)).toHaveLength(1);
   });
 });
