@@ -49,7 +49,7 @@ const refusal = (run: () => unknown): AppError => {
 };
 
 describe('anonymising a letter', () => {
-  const closedLetter = (daysAgo: number): LetterRow => buildLetter(t.ctx, { closesAt: new Date(t.clock.now().getTime() - daysAgo * DAY) });
+  const closedLetter = (daysAgo: number): Promise<LetterRow> => buildLetter(t.ctx, { closesAt: new Date(t.clock.now().getTime() - daysAgo * DAY) });
 
   it('when the letter is still open, then it is refused and nothing changes', async () => {
     const letter = await buildLetter(t.ctx);
@@ -59,7 +59,7 @@ describe('anonymising a letter', () => {
   });
 
   it('when the letter closed less than 30 days ago, then it is refused with the date it becomes possible', async () => {
-    const letter = closedLetter(29);
+    const letter = await closedLetter(29);
     await buildSignature(t.ctx, letter, { state: 'approved' });
     const error = refusal(() => anonymiseLetter(t.ctx, { letterId: letter.id, actor: owner }));
     expect(error).toMatchObject({ id: 'letter_closed_recently', status: 409 });
@@ -76,7 +76,7 @@ describe('anonymising a letter', () => {
   });
 
   it('when closed for 30 days, then names, addresses, roles, organisations, comments, links and mail are erased and the counts stay', async () => {
-    const letter = closedLetter(30);
+    const letter = await closedLetter(30);
     const organisation = await t.ctx.db.write(async (tx) => (await one(tx.insert(organisations).values({ name: 'Org', nameKey: 'org' }).returning())));
     const approved = await buildSignature(t.ctx, letter, { state: 'approved', organisationId: organisation.id, comment: 'Signed!', ipHash: 'h', ipNetwork: 'n', moderationNote: 'known person', featured: true });
     const pending = await buildSignature(t.ctx, letter, { state: 'pending', holdReason: 'famous name' });
@@ -110,7 +110,7 @@ describe('anonymising a letter', () => {
   });
 
   it('when asked again, then nothing more happens and nothing more is recorded', async () => {
-    const letter = closedLetter(40);
+    const letter = await closedLetter(40);
     await buildSignature(t.ctx, letter, { state: 'approved' });
     const first = await anonymiseLetter(t.ctx, { letterId: letter.id, actor: owner });
     t.clock.advanceDays(1);
@@ -150,7 +150,7 @@ describe('erasing a signer', () => {
     expect((await t.ctx.db.select().from(signatureTokens)).map((token) => token.signatureId)).toEqual([bystander.id]);
     expect(await signatureByEmail(t.ctx, 'stay@example.org')).toEqual(bystander);
 
-    const event = await first(t.ctx.db.select().from(auditEvents));
+    const [event] = await t.ctx.db.select().from(auditEvents).limit(1);
     expect(event).toMatchObject({ action: 'signer.erase', actor: 'owner@example.org', details: { signatures: 2, mailsDeleted: 2 } });
     expect(JSON.stringify(event)).not.toMatch(/erase\.me/i);
 

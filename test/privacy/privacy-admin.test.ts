@@ -145,11 +145,11 @@ describe('erasing a signer from the admin', () => {
 });
 
 describe('anonymising a letter from the admin', () => {
-  const closedDaysAgo = (days: number): LetterRow => buildLetter(t.ctx, { closesAt: new Date(t.clock.now().getTime() - days * DAY) });
+  const closedDaysAgo = (days: number): Promise<LetterRow> => buildLetter(t.ctx, { closesAt: new Date(t.clock.now().getTime() - days * DAY) });
   const anonymiseLink = (slug: string) => `href="/admin/letters/${slug}/anonymise"`;
 
   it('when a letter has been closed long enough, then an owner sees the button, confirms, and the signatories are erased with the counts kept', async () => {
-    const letter = closedDaysAgo(31);
+    const letter = await closedDaysAgo(31);
     await buildSignature(t.ctx, letter, { state: 'approved', email: 'ada@example.org', name: 'Ada' });
     const owner = await loginAs(t, 'owner');
     expect((await owner.agent.get(`/admin/letters/${letter.slug}`).expect(200)).text).toContain(anonymiseLink(letter.slug));
@@ -190,7 +190,7 @@ describe('anonymising a letter from the admin', () => {
   });
 
   it('when a moderator opens a letter that could be anonymised, then there is no button, and posting is refused with 403', async () => {
-    const letter = closedDaysAgo(31);
+    const letter = await closedDaysAgo(31);
     await buildSignature(t.ctx, letter, { state: 'approved', email: 'ada@example.org' });
     const moderator = await loginAs(t, 'moderator');
     expect((await moderator.agent.get(`/admin/letters/${letter.slug}`).expect(200)).text).not.toContain(anonymiseLink(letter.slug));
@@ -201,7 +201,7 @@ describe('anonymising a letter from the admin', () => {
   });
 
   it('when an owner posts the anonymisation without the CSRF token, then 403 and nothing changes', async () => {
-    const letter = closedDaysAgo(31);
+    const letter = await closedDaysAgo(31);
     await buildSignature(t.ctx, letter, { state: 'approved', email: 'ada@example.org' });
     const owner = await loginAs(t, 'owner');
     expect((await owner.agent.post(`/admin/letters/${letter.slug}/anonymise`).type('form').send({})).status).toBe(403);
