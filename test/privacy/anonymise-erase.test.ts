@@ -38,9 +38,9 @@ function mailTo(signature: Pick<SignatureRow, 'id' | 'email' | 'name'>, kind: 'c
   });
 }
 
-const refusal = (run: () => unknown): AppError => {
+const refusal = async (run: () => unknown): Promise<AppError> => {
   try {
-    run();
+    await run();
   } catch (error) {
     if (error instanceof AppError) return error;
     throw error;
@@ -54,14 +54,14 @@ describe('anonymising a letter', () => {
   it('when the letter is still open, then it is refused and nothing changes', async () => {
     const letter = await buildLetter(t.ctx);
     const signature = await buildSignature(t.ctx, letter, { state: 'approved' });
-    expect(refusal(() => anonymiseLetter(t.ctx, { letterId: letter.id, actor: owner }))).toMatchObject({ id: 'letter_not_closed', status: 409 });
+    expect(await refusal(() => anonymiseLetter(t.ctx, { letterId: letter.id, actor: owner }))).toMatchObject({ id: 'letter_not_closed', status: 409 });
     expect(await signatureByEmail(t.ctx, signature.email)).toEqual(signature);
   });
 
   it('when the letter closed less than 30 days ago, then it is refused with the date it becomes possible', async () => {
     const letter = await closedLetter(29);
     await buildSignature(t.ctx, letter, { state: 'approved' });
-    const error = refusal(() => anonymiseLetter(t.ctx, { letterId: letter.id, actor: owner }));
+    const error = await refusal(() => anonymiseLetter(t.ctx, { letterId: letter.id, actor: owner }));
     expect(error).toMatchObject({ id: 'letter_closed_recently', status: 409 });
     expect(error.message).toContain('2026-11-02 09:00 UTC');
     expect(await t.ctx.db.select().from(auditEvents)).toEqual([]);
@@ -70,7 +70,7 @@ describe('anonymising a letter', () => {
   it('when a letter was closed by hand, then the wait counts from its last change', async () => {
     const letter = await buildLetter(t.ctx);
     await t.ctx.db.write(async (tx) => (await tx.update(letters).set({ status: 'closed', updatedAt: new Date(t.clock.now().getTime() - 10 * DAY) }).where(eq(letters.id, letter.id))));
-    expect(refusal(() => anonymiseLetter(t.ctx, { letterId: letter.id, actor: owner })).id).toBe('letter_closed_recently');
+    expect((await refusal(() => anonymiseLetter(t.ctx, { letterId: letter.id, actor: owner }))).id).toBe('letter_closed_recently');
     t.clock.advanceDays(20);
     expect((await anonymiseLetter(t.ctx, { letterId: letter.id, actor: owner })).alreadyAnonymised).toBe(false);
   });
@@ -119,8 +119,8 @@ describe('anonymising a letter', () => {
     expect(await t.ctx.db.select().from(auditEvents)).toHaveLength(1);
   });
 
-  it('when the letter does not exist, then 404', () => {
-    expect(refusal(() => anonymiseLetter(t.ctx, { letterId: 404, actor: owner })).status).toBe(404);
+  it('when the letter does not exist, then 404', async () => {
+    expect((await refusal(() => anonymiseLetter(t.ctx, { letterId: 404, actor: owner }))).status).toBe(404);
   });
 });
 
@@ -174,7 +174,7 @@ describe('erasing a signer', () => {
     expect(await t.ctx.db.select().from(auditEvents)).toHaveLength(1);
   });
 
-  it('when the address is not an email address, then 422', () => {
-    expect(refusal(() => eraseSigner(t.ctx, { email: 'not an address', actor: operator }))).toMatchObject({ id: 'invalid_email', status: 422 });
+  it('when the address is not an email address, then 422', async () => {
+    expect(await refusal(() => eraseSigner(t.ctx, { email: 'not an address', actor: operator }))).toMatchObject({ id: 'invalid_email', status: 422 });
   });
 });
