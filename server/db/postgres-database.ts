@@ -65,6 +65,9 @@ export function openPostgresDatabase(url: string, options: PostgresOptions = {})
         }
       }
     },
-    close: () => pool.end(),
+    // Closing twice (a shutdown racing a failed start, say) is harmless, as on SQLite.
+    close: async () => {
+      if (!pool.ended) await pool.end();
+    },
   };
 }

@@ -140,8 +140,9 @@ type ListIndex = 'signatures_public_list_idx' | 'signatures_public_group_idx' | 
  */
 const newestListed = (db: Reader, where: SQL | undefined, limit: number, index: ListIndex) =>
   db
-    // The id as SQL: drizzle checks that a selected column's table is the one named in FROM.
-    .select({ id: sql<number>`${signatures.id}`.as('id') })
+    // The id as SQL: drizzle checks that a selected column's table is the one named in FROM. Its
+    // own name keeps it apart from signatures.id where the list is joined back to the table.
+    .select({ id: sql<number>`${signatures.id}`.as('listed_id') })
     .from(indexedBy(db, signatures, index))
     .where(and(isListed(db), where))
     .orderBy(desc(signatures.id))
