@@ -105,7 +105,7 @@ export async function previewBlock(ctx: Context, target: BlockTarget): Promise<B
 }
 
 /** Rejects every signature the rule catches and keeps the rule for later signers: one audited transaction. */
-export function applyBlock(ctx: Context, target: BlockTarget & { actor: Actor }): Promise<BlockResult> {
+export async function applyBlock(ctx: Context, target: BlockTarget & { actor: Actor }): Promise<BlockResult> {
   const now = ctx.now();
   const value = normaliseValue(target.kind, target.value);
   const letterId = target.letterId ?? null;
@@ -167,7 +167,7 @@ export async function listBlockRules(ctx: Pick<Context, 'db'>, letterId?: number
  * too, and undoing a ban in bulk would put every one of them back on the list unseen.
  * `letterId` is the scope the request came from: a letter's page removes only that letter's rules.
  */
-export function removeBlock(ctx: Context, input: { ruleId: number; letterId: number | null; actor: Actor }): Promise<void> {
+export async function removeBlock(ctx: Context, input: { ruleId: number; letterId: number | null; actor: Actor }): Promise<void> {
   const now = ctx.now();
   return ctx.db.write(async (tx) => {
     const rule = await first(tx.select().from(blockRules).where(eq(blockRules.id, input.ruleId)));

@@ -98,7 +98,7 @@ async function guardSlug<T>(write: () => Promise<T>): Promise<T> {
 }
 
 /** An organiser starts a letter; it stays a draft (invisible to the public) until opened. */
-export function startLetter(ctx: LetterContext, settings: LetterSettings, actor: Actor, status: LetterRow['status'] = 'draft'): Promise<LetterRow> {
+export async function startLetter(ctx: LetterContext, settings: LetterSettings, actor: Actor, status: LetterRow['status'] = 'draft'): Promise<LetterRow> {
   const now = ctx.now();
   return guardSlug(() => ctx.db.write((tx) => startLetterIn(tx, settings, actor, status, now)));
 }
@@ -125,7 +125,7 @@ export interface LetterUpdate {
  * An organiser edits a letter. Once it has been public its address is fixed, and a change of text
  * publishes a new version; signatures keep pointing at the version they signed.
  */
-export function updateLetter(ctx: LetterContext, slug: string, sent: LetterSettings, actor: Actor): Promise<LetterUpdate> {
+export async function updateLetter(ctx: LetterContext, slug: string, sent: LetterSettings, actor: Actor): Promise<LetterUpdate> {
   const now = ctx.now();
   return guardSlug(() => ctx.db.write((tx) => updateLetterIn(tx, slug, sent, actor, now)));
 }
@@ -176,7 +176,7 @@ export function checkStatusChange(letter: Pick<LetterRow, 'status'>, status: Let
 }
 
 /** draft → open → closed, and closed → open again. A letter once public never becomes a draft again. */
-export function changeLetterStatus(ctx: LetterContext, slug: string, status: LetterRow['status'], actor: Actor): Promise<LetterRow> {
+export async function changeLetterStatus(ctx: LetterContext, slug: string, status: LetterRow['status'], actor: Actor): Promise<LetterRow> {
   const now = ctx.now();
   return ctx.db.write((tx) => changeLetterStatusIn(tx, slug, status, actor, now));
 }

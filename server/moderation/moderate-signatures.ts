@@ -70,7 +70,7 @@ function rejectionRecord(action: ModerationAction, now: Date, note: string | nul
  * transaction with one audit record. Rejected signatures leave the count and the list (the count
  * triggers see to it); approving a rejected one brings it back.
  */
-export function moderateSignatures(ctx: Context, input: ModerateInput): Promise<ModerationResult> {
+export async function moderateSignatures(ctx: Context, input: ModerateInput): Promise<ModerationResult> {
   const now = ctx.now();
   return ctx.db.write((tx) => moderateSignaturesIn(tx, input, now));
 }
@@ -102,7 +102,7 @@ export async function moderateSignaturesIn(tx: Tx, input: ModerateInput, now: Da
  * an address at their organisation's domain. Signatures held for a reason (a famous name, say)
  * or by an address rejected before still wait for a moderator's own look.
  */
-export function approveVerifiedPending(ctx: Context, input: { letterId: number; actor: Actor; note?: string }): Promise<{ approved: number[] }> {
+export async function approveVerifiedPending(ctx: Context, input: { letterId: number; actor: Actor; note?: string }): Promise<{ approved: number[] }> {
   const note = cleanNote(input.note);
   const now = ctx.now();
   return ctx.db.write(async (tx) => {

@@ -61,7 +61,7 @@ export interface CreateOrganisationInput {
 }
 
 /** A new canonical organisation; signatures already typed with its name or aliases now match it. */
-export function createOrganisation(ctx: Context, input: CreateOrganisationInput): Promise<OrganisationRow> {
+export async function createOrganisation(ctx: Context, input: CreateOrganisationInput): Promise<OrganisationRow> {
   const now = ctx.now();
   return ctx.db.write(async (tx) => {
     const name = cleanName(input.name);
@@ -84,7 +84,7 @@ export function createOrganisation(ctx: Context, input: CreateOrganisationInput)
  * A new canonical name. The old name stays as an alias, so signers who type it still match; signatures
  * typed with the new name that matched nothing now match.
  */
-export function renameOrganisation(ctx: Context, input: { id: number; name: string; actor: Actor }): Promise<OrganisationRow> {
+export async function renameOrganisation(ctx: Context, input: { id: number; name: string; actor: Actor }): Promise<OrganisationRow> {
   const now = ctx.now();
   return ctx.db.write(async (tx) => {
     const before = await requireOrganisation(tx, input.id);
@@ -102,7 +102,7 @@ export function renameOrganisation(ctx: Context, input: { id: number; name: stri
 }
 
 /** Another spelling signers use for the organisation; unmatched signatures typed that way now match it. */
-export function addAlias(ctx: Context, input: { id: number; alias: string; actor: Actor }): Promise<{ linked: number }> {
+export async function addAlias(ctx: Context, input: { id: number; alias: string; actor: Actor }): Promise<{ linked: number }> {
   const now = ctx.now();
   return ctx.db.write(async (tx) => {
     const organisation = await requireOrganisation(tx, input.id);
@@ -126,7 +126,7 @@ export interface MergeResult {
  * move to the kept one, its name becomes an alias, and every moved signature's affiliation is
  * checked again against the combined domains.
  */
-export function mergeOrganisations(ctx: Context, input: { keepId: number; removeId: number; actor: Actor }): Promise<MergeResult> {
+export async function mergeOrganisations(ctx: Context, input: { keepId: number; removeId: number; actor: Actor }): Promise<MergeResult> {
   const now = ctx.now();
   return ctx.db.write(async (tx) => {
     if (input.keepId === input.removeId) throw new AppError('merge_same_organisation', 422, 'Choose two different organisations to merge.');
@@ -153,7 +153,7 @@ export function mergeOrganisations(ctx: Context, input: { keepId: number; remove
  * The email domains whose confirmed addresses verify an affiliation with the organisation
  * (subdomains included). Replaces the previous list and re-checks every signature matched to it.
  */
-export function setOrganisationDomains(ctx: Context, input: { id: number; domains: readonly string[]; actor: Actor }): Promise<{ domains: string[]; verified: number; unverified: number }> {
+export async function setOrganisationDomains(ctx: Context, input: { id: number; domains: readonly string[]; actor: Actor }): Promise<{ domains: string[]; verified: number; unverified: number }> {
   const now = ctx.now();
   return ctx.db.write(async (tx) => {
     const organisation = await requireOrganisation(tx, input.id);

@@ -105,7 +105,7 @@ export async function addOrganiser(ctx: AccountsContext, input: NewOrganiser, ac
 
 export const listOrganisers = async (ctx: Pick<Context, 'db'>): Promise<OrganiserSummary[]> => (await listOrganiserRows(ctx.db)).map(summarise);
 
-export function setOrganiserRole(ctx: AccountsContext, email: string, rawRole: string, actor: Actor): Promise<OrganiserSummary> {
+export async function setOrganiserRole(ctx: AccountsContext, email: string, rawRole: string, actor: Actor): Promise<OrganiserSummary> {
   const role = parseRole(rawRole);
   const now = ctx.now();
   return ctx.db.write(async (tx) => {
@@ -119,7 +119,7 @@ export function setOrganiserRole(ctx: AccountsContext, email: string, rawRole: s
 }
 
 /** Removes an organiser; their sessions go with them (foreign key cascade), the audit trail stays. */
-export function removeOrganiser(ctx: AccountsContext, email: string, actor: Actor): Promise<OrganiserSummary> {
+export async function removeOrganiser(ctx: AccountsContext, email: string, actor: Actor): Promise<OrganiserSummary> {
   const now = ctx.now();
   return ctx.db.write(async (tx) => {
     const organiser = await findExisting(tx, email);

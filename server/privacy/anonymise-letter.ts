@@ -32,7 +32,7 @@ export interface AnonymiseLetterResult {
  * counts, stay. Only for a letter closed at least ANONYMISE_AFTER_DAYS ago (409 otherwise), so
  * the list is not lost while it is still being handed over. Asking again changes nothing.
  */
-export function anonymiseLetter(ctx: Context, input: AnonymiseLetterInput): Promise<AnonymiseLetterResult> {
+export async function anonymiseLetter(ctx: Context, input: AnonymiseLetterInput): Promise<AnonymiseLetterResult> {
   const now = ctx.now();
   return ctx.db.write(async (tx) => {
     const letter = await findLetterById(tx, input.letterId);

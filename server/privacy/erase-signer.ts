@@ -25,7 +25,7 @@ export interface EraseSignerResult {
  * their signatures) go too, and the audit log loses the moderators'
  * notes about these signatures and those hashes. The audit record keeps the counts, never the address.
  */
-export function eraseSigner(ctx: Context, input: EraseSignerInput): Promise<EraseSignerResult> {
+export async function eraseSigner(ctx: Context, input: EraseSignerInput): Promise<EraseSignerResult> {
   const address = parseEmailAddress(input.email);
   if (!address) throw new AppError('invalid_email', 422, 'Enter an email address in the correct format, like name@example.org');
   const now = ctx.now();

@@ -31,7 +31,7 @@ async function describeWithdrawalIn(db: Reader, token: string, now: Date): Promi
  * The signer takes their name off the letter: it leaves the count and the list at once, and what
  * they told us about themselves is erased. They may sign again later.
  */
-export function withdrawSignature(ctx: Context, token: string): Promise<WithdrawalView> {
+export async function withdrawSignature(ctx: Context, token: string): Promise<WithdrawalView> {
   const now = ctx.now();
   return ctx.db.write(async (tx) => {
     const view = await describeWithdrawalIn(tx, token, now);

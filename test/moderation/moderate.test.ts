@@ -79,7 +79,8 @@ describe('bulk moderation through the queue', () => {
 
   it('when a whole page of 200 is approved at once, then all 200 are', async () => {
     const letter = await buildLetter(t.ctx);
-    const ids = Array.from({ length: 200 }, async () => String((await buildSignature(t.ctx, letter, { state: 'pending' })).id));
+    const ids: string[] = [];
+    for (let i = 0; i < 200; i += 1) ids.push(String((await buildSignature(t.ctx, letter, { state: 'pending' })).id));
     const moderator = await loginAs(t, 'moderator');
     await moderate(moderator, letter.slug, { ids, action: 'approve', state: 'pending', limit: '200' }).expect(303);
     expect(await counts(letter.slug)).toMatchObject({ pending: 0, approved: 200 });

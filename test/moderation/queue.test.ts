@@ -154,7 +154,8 @@ describe('the moderation queue page', () => {
 
   it('when there are more rows than a page, then following "next" shows every row exactly once, newest first, with the filters kept, even as new signatures arrive', async () => {
     const letter = await buildLetter(t.ctx);
-    const pending = Array.from({ length: 23 }, async (_, i) => (await buildSignature(t.ctx, letter, { state: 'pending', name: `Paged ${i}` })).id);
+    const pending: number[] = [];
+    for (let i = 0; i < 23; i += 1) pending.push((await buildSignature(t.ctx, letter, { state: 'pending', name: `Paged ${i}` })).id);
     for (let i = 0; i < 4; i += 1) await buildSignature(t.ctx, letter, { state: 'approved', name: `Paged approved ${i}` });
     const { agent } = await loginAs(t, 'moderator');
 
@@ -172,7 +173,8 @@ describe('the moderation queue page', () => {
 
   it('when a letter has more signatures than the default page, then pages of 50 cover them all', async () => {
     const letter = await buildLetter(t.ctx);
-    const ids = Array.from({ length: 120 }, async () => (await buildSignature(t.ctx, letter, { state: 'approved' })).id);
+    const ids: number[] = [];
+    for (let i = 0; i < 120; i += 1) ids.push((await buildSignature(t.ctx, letter, { state: 'approved' })).id);
     const { agent } = await loginAs(t, 'viewer');
     const pages = await allPages(agent, queue(letter.slug, '?state=approved'));
     expect(pages.map((page) => page.length)).toEqual([50, 50, 20]);
