@@ -4,9 +4,9 @@ import { CliError, type Command } from '../cli/command.js';
 import type { Context } from '../context.js';
 import type { Db } from '../db/client.js';
 import { letters } from '../letters/table.js';
-import { letterOrganisationCounts, signatures, SIGNATURE_STATES, type SignatureState } from './table.js';
+import { isListed, letterOrganisationCounts, signatures, SIGNATURE_STATES, type SignatureState } from './table.js';
 
-/** The per-letter counts the triggers keep (migrations 0001), one per state plus the listed ones. */
+/** The per-letter counts the triggers keep (migrations 0001, as 0010 re-created them), one per state plus the listed ones. */
 const COUNT_COLUMNS = {
   unconfirmed: 'countUnconfirmed',
   pending: 'countPending',
@@ -37,8 +37,6 @@ export interface CountsReport {
   drifted: LetterDrift[];
   repaired: boolean;
 }
-
-const isListed = sql`${signatures.state} = 'approved' AND ${signatures.showPublic} = 1`;
 
 /**
  * Recounts every letter's signatures from the rows and compares them with the counts the

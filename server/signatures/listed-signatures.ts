@@ -5,7 +5,7 @@ import { anyColumnContains } from '../db/search.js';
 import { pageOf, type Page } from '../lib/paging.js';
 import { domainsByOrganisation, matchOrganisation } from '../organisations/service.js';
 import { organisations } from '../organisations/table.js';
-import { letterOrganisationCounts, organisationGroupOf, signatures } from './table.js';
+import { isListed, letterOrganisationCounts, organisationGroupOf, signatures } from './table.js';
 
 /**
  * The public list of signatories: only approved signatures whose signer chose to be listed, and
@@ -34,9 +34,6 @@ export interface PublicListFilter {
 }
 
 export const FEATURED_LIMIT = 12;
-
-/** Listed rows only; the condition is spelled exactly as the partial indexes' WHERE so SQLite uses them. */
-const isListed = sql`${signatures.state} = 'approved' AND ${signatures.showPublic} = 1`;
 
 const selection = {
   id: signatures.id,
