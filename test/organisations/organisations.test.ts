@@ -1,16 +1,12 @@
 import { eq } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { auditEvents, letterOrganisationCounts, organisations, signatures } from '../../server/db/schema.js';
 import { addAlias, createOrganisation, listOrganisations, mergeOrganisations, renameOrganisation, setOrganisationDomains } from '../../server/organisations/service.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { appPerTest } from '../helpers/app.js';
 import { buildLetter, buildSignature, postSignature, signAndConfirm, signatureByEmail, signForm } from '../helpers/factories.js';
 
-let t: TestApp;
-beforeEach(() => {
-  t = buildTestApp();
-});
-afterEach(() => t.close());
+const t = appPerTest();
 
 const actor = SYSTEM_ACTOR;
 const reload = (id: number) => t.ctx.db.select().from(signatures).where(eq(signatures.id, id)).get()!;

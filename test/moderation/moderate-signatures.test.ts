@@ -1,19 +1,15 @@
 import { eq } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { SYSTEM_ACTOR, type Actor } from '../../server/audit/record.js';
 import { auditEvents, signatures } from '../../server/db/schema.js';
 import { createOrganisation } from '../../server/organisations/service.js';
 import { approveVerifiedPending, moderateSignatures } from '../../server/moderation/moderate-signatures.js';
 import { listModerationQueue } from '../../server/signatures/moderation-queue.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { appPerTest } from '../helpers/app.js';
 import { buildLetter, buildSignature, reloadLetter } from '../helpers/factories.js';
 
-let t: TestApp;
-beforeEach(() => {
-  t = buildTestApp();
-});
-afterEach(() => t.close());
+const t = appPerTest();
 
 const actor: Actor = { kind: 'system', label: 'moderation test' };
 const reload = (id: number) => t.ctx.db.select().from(signatures).where(eq(signatures.id, id)).get()!;

@@ -1,16 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { parse } from 'csv-parse/sync';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { createOrganisation } from '../../server/organisations/service.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { appPerTest } from '../helpers/app.js';
 import { buildLetter, buildSignature } from '../helpers/factories.js';
 
-let t: TestApp;
-beforeEach(() => {
-  t = buildTestApp();
-});
-afterEach(() => t.close());
+const t = appPerTest();
 
 describe('the JSON API', () => {
   it('when a letter is read, then its title, status, counts, breakdown and current version hash come with open CORS, a short public cache and an ETag', async () => {

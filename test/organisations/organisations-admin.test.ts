@@ -1,23 +1,17 @@
 import { eq } from 'drizzle-orm';
 import request from 'supertest';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { organisations, signatures } from '../../server/db/schema.js';
 import { createOrganisation } from '../../server/organisations/service.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { auditRows, statusMessage } from '../helpers/admin-pages.js';
 import { buildLetter, buildSignature } from '../helpers/factories.js';
-import { loginAs, type SignedIn } from '../helpers/organisers.js';
+import { loginAs } from '../helpers/organisers.js';
+import { signedInAs } from '../helpers/signed-in.js';
 
-let t: TestApp;
-let moderator: SignedIn;
-beforeEach(async () => {
-  t = buildTestApp();
-  moderator = await loginAs(t, 'moderator');
-});
-afterEach(() => t.close());
+const moderator = signedInAs('moderator');
+const { t } = moderator;
 
-const post = (path: string, fields: Record<string, string>) => moderator.agent.post(path).type('form').send({ _csrf: moderator.csrfToken, ...fields });
 const reload = (id: number) => t.ctx.db.select().from(signatures).where(eq(signatures.id, id)).get()!;
 const allOrganisations = () => t.ctx.db.select().from(organisations).all();
 const detailField = (html: string, name: string) => html.match(new RegExp(`data-(?:field|count)="${name}">([^<]*)<`))?.[1];
@@ -39,7 +33,7 @@ describe('creating an organisation through the admin page', () => {
     const byAlias = signer(letter, 'b@mail.acme.example', 'Road Runner Watch');
     const elsewhere = signer(letter, 'c@gmail.com', 'Acme');
 
-    const res = await post('/admin/organisations', { name: 'Acme', aliases: 'Road-Runner Watch\n\n', domains: '@acme.example\n' });
+    const res = await moderator.post('/admin/organisations', { name: 'Acme', aliases: 'Road-Runner Watch\n\n', domains: '@acme.example\n' });
     expect(await outcomeOf(res)).toContain('Organisation created');
     const [acme] = allOrganisations();
     expect(res.headers.location).toBe(`/admin/organisations/${acme!.id}?done=created`);
@@ -65,7 +59,7 @@ describe('creating an organisation through the admin page', () => {
       [{ name: 'Initech', aliases: '', domains: 'not a domain!' }, 422, 'domains', 'is not a domain name'],
     ];
     for (const [fields, status, field, message] of cases) {
-      const res = await post('/admin/organisations', fields);
+      const res = await moderator.post('/admin/organisations', fields);
       expect(res.status, JSON.stringify(fields)).toBe(status);
       expect(res.text).toMatch(new RegExp(`id="error-${field}"><span class="visually-hidden">Error:</span> [^<]*${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
       expect(res.text).toContain(`aria-invalid="true"`);
@@ -78,12 +72,12 @@ describe('changing an organisation through its page', () => {
   it('when renamed, then the old name stays an alias; a taken name is refused with nothing changed', async () => {
     const acme = createOrganisation(t.ctx, { name: 'Acme', actor: SYSTEM_ACTOR });
     createOrganisation(t.ctx, { name: 'Globex', actor: SYSTEM_ACTOR });
-    expect(await outcomeOf(await post(`/admin/organisations/${acme.id}/name`, { name: 'Acme Group' }))).toBe('Renamed. The old name stays as an alias, so signers who type it still match.');
+    expect(await outcomeOf(await moderator.post(`/admin/organisations/${acme.id}/name`, { name: 'Acme Group' }))).toBe('Renamed. The old name stays as an alias, so signers who type it still match.');
     const page = (await moderator.agent.get(`/admin/organisations/${acme.id}`).expect(200)).text;
     expect(page).toContain('<h1>Acme Group</h1>');
     expect(detailField(page, 'aliases')).toBe('Acme');
 
-    const taken = await post(`/admin/organisations/${acme.id}/name`, { name: 'globex' }).expect(409);
+    const taken = await moderator.post(`/admin/organisations/${acme.id}/name`, { name: 'globex' }).expect(409);
     expect(taken.text).toContain('already matches the organisation Globex');
     expect(taken.text).toContain('value="globex"');
     expect(allOrganisations().map((o) => o.name).sort()).toEqual(['Acme Group', 'Globex']);
@@ -94,9 +88,9 @@ describe('changing an organisation through its page', () => {
     const letter = buildLetter(t.ctx);
     const acme = createOrganisation(t.ctx, { name: 'Acme', actor: SYSTEM_ACTOR });
     const typed = signer(letter, 'x@example.org', 'Acme Rockets');
-    expect(await outcomeOf(await post(`/admin/organisations/${acme.id}/aliases`, { alias: 'ACME rockets' }))).toBe('Alias added; 1 signature more now matches this organisation.');
+    expect(await outcomeOf(await moderator.post(`/admin/organisations/${acme.id}/aliases`, { alias: 'ACME rockets' }))).toBe('Alias added; 1 signature more now matches this organisation.');
     expect(reload(typed.id).organisationId).toBe(acme.id);
-    expect((await post(`/admin/organisations/${acme.id}/aliases`, { alias: ' ' }).expect(422)).text).toContain('Enter the other name');
+    expect((await moderator.post(`/admin/organisations/${acme.id}/aliases`, { alias: ' ' }).expect(422)).text).toContain('Enter the other name');
   });
 
   it('when the domains are set, then the page says how many signatures became verified and how many lost it, and the public list follows', async () => {
@@ -107,7 +101,7 @@ describe('changing an organisation through its page', () => {
     createOrganisation(t.ctx, { name: 'Ignored', actor: SYSTEM_ACTOR });
     expect(reload(old.id).affiliationVerified).toBe(true);
 
-    const message = await outcomeOf(await post(`/admin/organisations/${acme.id}/domains`, { domains: 'acme.example\r\n\r\nhttps://www.acme.example/\r\n' }));
+    const message = await outcomeOf(await moderator.post(`/admin/organisations/${acme.id}/domains`, { domains: 'acme.example\r\n\r\nhttps://www.acme.example/\r\n' }));
     expect(message).toBe('Domains saved: 2 signatures became verified, 1 signature no longer verified.');
     expect([a, b, old, lookalike].map((s) => reload(s.id).affiliationVerified)).toEqual([true, true, false, false]);
     const page = (await moderator.agent.get(`/admin/organisations/${acme.id}`).expect(200)).text;
@@ -115,17 +109,17 @@ describe('changing an organisation through its page', () => {
     expect(detailField(page, 'verified')).toBe('2');
     expect((await request(t.app).get(`/letters/${letter.slug}/signatories`)).text.match(/confirmed an address at acme\.example</g)).toHaveLength(2);
 
-    const refused = await post(`/admin/organisations/${acme.id}/domains`, { domains: 'acme.example\nyahoo.com' }).expect(422);
+    const refused = await moderator.post(`/admin/organisations/${acme.id}/domains`, { domains: 'acme.example\nyahoo.com' }).expect(422);
     expect(refused.text).toContain('yahoo.com is a public mail service');
     expect(refused.text).toContain('acme.example\nyahoo.com</textarea>');
-    expect(await outcomeOf(await post(`/admin/organisations/${acme.id}/domains`, { domains: '' }))).toBe('Domains saved: 0 signatures became verified, 2 signatures no longer verified.');
+    expect(await outcomeOf(await moderator.post(`/admin/organisations/${acme.id}/domains`, { domains: '' }))).toBe('Domains saved: 0 signatures became verified, 2 signatures no longer verified.');
     expect(auditRows(t, 'organisation.domains').map((row) => row.details)).toMatchObject([{ after: ['acme.example'], verified: 2, unverified: 1 }, { after: [], verified: 0, unverified: 2 }]);
   });
 
   it('when the organisation does not exist or the id is not a number, then 404', async () => {
     await moderator.agent.get('/admin/organisations/999').expect(404);
     await moderator.agent.get('/admin/organisations/abc').expect(404);
-    await post('/admin/organisations/999/name', { name: 'Nope' }).expect(404);
+    await moderator.post('/admin/organisations/999/name', { name: 'Nope' }).expect(404);
   });
 });
 
@@ -143,7 +137,7 @@ describe('merging two organisations', () => {
     expect(preview.text).toContain('nvresearch.example');
     expect(allOrganisations()).toHaveLength(2);
 
-    expect(await outcomeOf(await post('/admin/organisations/merge', { keep: String(keep.id), remove: String(remove.id) }))).toBe('Merged: 2 signatures moved to this organisation.');
+    expect(await outcomeOf(await moderator.post('/admin/organisations/merge', { keep: String(keep.id), remove: String(remove.id) }))).toBe('Merged: 2 signatures moved to this organisation.');
     expect(allOrganisations().map((o) => o.name)).toEqual(['Nvidia']);
     expect(moving.map((s) => [reload(s.id).organisationId, reload(s.id).affiliationVerified])).toEqual([[keep.id, true], [keep.id, true]]);
     const page = (await moderator.agent.get(`/admin/organisations/${keep.id}`).expect(200)).text;
@@ -159,9 +153,9 @@ describe('merging two organisations', () => {
     const same = await moderator.agent.get(`/admin/organisations/merge?keep=${a.id}&remove=${a.id}`).expect(422);
     expect(same.text).toContain('Choose two different organisations to merge.');
     expect((await moderator.agent.get(`/admin/organisations/merge?keep=${a.id}`).expect(422)).text).toContain('Choose the organisation to merge into it');
-    await post('/admin/organisations/merge', { keep: String(a.id), remove: String(a.id) }).expect(422);
-    await post('/admin/organisations/merge', { keep: String(a.id), remove: 'x' }).expect(422);
-    await post('/admin/organisations/merge', { keep: String(a.id), remove: '424242' }).expect(404);
+    await moderator.post('/admin/organisations/merge', { keep: String(a.id), remove: String(a.id) }).expect(422);
+    await moderator.post('/admin/organisations/merge', { keep: String(a.id), remove: 'x' }).expect(422);
+    await moderator.post('/admin/organisations/merge', { keep: String(a.id), remove: '424242' }).expect(404);
     expect(allOrganisations().map((o) => o.id).sort()).toEqual([a.id, b.id].sort());
     expect(auditRows(t, 'organisation.merge')).toEqual([]);
   });

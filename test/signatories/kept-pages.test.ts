@@ -1,19 +1,15 @@
 import { eq } from 'drizzle-orm';
 import request from 'supertest';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CLI_ACTOR } from '../../server/cli/context.js';
 import { letters } from '../../server/letters/table.js';
 import { addAlias, createOrganisation, renameOrganisation, setOrganisationDomains } from '../../server/organisations/service.js';
 import { signatures } from '../../server/signatures/table.js';
 import { createPageCache } from '../../server/web/page-cache.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { appPerTest } from '../helpers/app.js';
 import { buildLetter, buildSignature, postSignature, reloadLetter, signForm } from '../helpers/factories.js';
 
-let t: TestApp;
-beforeEach(() => {
-  t = buildTestApp();
-});
-afterEach(() => t.close());
+const t = appPerTest();
 
 const pagesOf = (slug: string) => [`/letters/${slug}`, `/letters/${slug}/signatories`];
 
@@ -105,8 +101,7 @@ describe('kept public pages', () => {
   });
 
   it('when the page is kept, then every visitor still gets a form stamp of their own time, a form sent with it after the minimum wait is accepted and a forged one is not', async () => {
-    await t.close();
-    t = buildTestApp({ env: { SIGN_MIN_SECONDS: '5' } });
+    await t.rebuild({ env: { SIGN_MIN_SECONDS: '5' } });
     const letter = buildLetter(t.ctx);
     const stampOf = (html: string) => html.match(/name="stamp" value="([^"]+)"/)?.[1];
     const first = stampOf((await request(t.app).get(`/letters/${letter.slug}`)).text);
@@ -126,8 +121,7 @@ describe('kept public pages', () => {
   });
 
   it('when a stamp is fresh, then a form sent sooner than the minimum wait is discarded, however the second was rounded', async () => {
-    await t.close();
-    t = buildTestApp({ env: { SIGN_MIN_SECONDS: '5' } });
+    await t.rebuild({ env: { SIGN_MIN_SECONDS: '5' } });
     const letter = buildLetter(t.ctx);
     t.clock.advance(999);
     const stamp = (await request(t.app).get(`/letters/${letter.slug}`)).text.match(/name="stamp" value="([^"]+)"/)?.[1];

@@ -1,15 +1,11 @@
 import request from 'supertest';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { recordAudit, SYSTEM_ACTOR } from '../../server/audit/record.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { appPerTest } from '../helpers/app.js';
 import { buildLetter } from '../helpers/factories.js';
 import { loginAs, TEST_PASSWORD } from '../helpers/organisers.js';
 
-let t: TestApp;
-beforeEach(() => {
-  t = buildTestApp();
-});
-afterEach(() => t.close());
+const t = appPerTest();
 
 const events = () =>
   t.database.sqlite.prepare('SELECT organiser_id, actor, action, subject, details FROM audit_events ORDER BY id').all() as Array<{ organiser_id: number | null; actor: string; action: string; subject: string | null; details: string | null }>;

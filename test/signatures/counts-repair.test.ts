@@ -1,18 +1,14 @@
 import { eq } from 'drizzle-orm';
 import request from 'supertest';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditEvents, letterOrganisationCounts, letters } from '../../server/db/schema.js';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { repairCounts } from '../../server/signatures/counts-command.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { appPerTest } from '../helpers/app.js';
 import { runCliCommand } from '../helpers/cli.js';
 import { buildLetter, buildSignature, reloadLetter } from '../helpers/factories.js';
 
-let t: TestApp;
-beforeEach(() => {
-  t = buildTestApp();
-});
-afterEach(() => t.close());
+const t = appPerTest();
 
 function buildLetterWithSignatures() {
   const letter = buildLetter(t.ctx);

@@ -1,16 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { createOrganisation } from '../../server/organisations/service.js';
 import { listFeaturedSignatories, listPublicSignatories, organisationBreakdown, SEARCH_WINDOW } from '../../server/signatures/listed-signatures.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { appPerTest } from '../helpers/app.js';
 import { buildLetter, buildSignature } from '../helpers/factories.js';
 
-let t: TestApp;
-beforeEach(() => {
-  t = buildTestApp();
-});
-afterEach(() => t.close());
+const t = appPerTest();
 
 describe('paging the public list', () => {
   it('when new signatures are approved between pages, then paging still returns every earlier approved signature exactly once', async () => {

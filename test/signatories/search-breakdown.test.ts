@@ -1,15 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { addAlias, createOrganisation } from '../../server/organisations/service.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { appPerTest } from '../helpers/app.js';
 import { buildLetter, buildSignature } from '../helpers/factories.js';
 
-let t: TestApp;
-beforeEach(() => {
-  t = buildTestApp();
-});
-afterEach(() => t.close());
+const t = appPerTest();
 
 const namesIn = async (path: string): Promise<string[]> =>
   ((await request(t.app).get(path).expect(200)).body.signatories as Array<{ name: string }>).map((s) => s.name);
