@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FORMULA_START_CHARACTERS, neutraliseFormula } from '../../server/lib/csv-cell.js';
-import { CsvEncoder, csvHeader, RECORD_SEPARATOR, UNIT_SEPARATOR, type CellKind, type CellValue } from '../../server/exports/csv-encoder.js';
+import { CsvEncoder, csvHeader, FORMULA_START_CHARACTERS, neutraliseFormula, RECORD_SEPARATOR, UNIT_SEPARATOR, type CellKind, type CellValue } from '../../server/lib/csv/index.js';
 
 /** One CSV row of text cells, as the encoder writes it. */
 const textRow = (...values: string[]): string => new CsvEncoder(values.map(() => 'text')).encodeRows([values]).csv.toString('utf8');

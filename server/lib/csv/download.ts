@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import type { Response } from 'express';
-import { neutraliseFormula } from './csv-cell.js';
+import { neutraliseFormula } from './formula.js';
 
 export interface CsvColumn<T> {
   header: string;
