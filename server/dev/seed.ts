@@ -8,7 +8,8 @@ import { createLetter } from '../letters/publish-version.js';
 import type { LetterRow } from '../letters/table.js';
 import { organisationKey } from '../organisations/normalise.js';
 import { emailKeyOf } from '../lib/email-address.js';
-import { createOrganisation, matchOrganisation } from '../organisations/service.js';
+import { createOrganisation } from '../organisations/create-organisation.js';
+import { matchOrganisation } from '../organisations/match-organisation.js';
 import { COMMENTS, FIRST_NAMES, FREEMAIL_DOMAINS, LAST_NAMES, ORGANISATIONS, ROLES } from './seed-data.js';
 
 export interface SeedOptions {

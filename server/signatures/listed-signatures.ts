@@ -3,7 +3,8 @@ import type { Db } from '../db/client.js';
 import { coveringDomain } from '../lib/domain.js';
 import { anyColumnContains } from '../db/search.js';
 import { pageOf, type Page } from '../lib/paging.js';
-import { domainsByOrganisation, matchOrganisation } from '../organisations/service.js';
+import { matchOrganisation } from '../organisations/match-organisation.js';
+import { domainsByOrganisation } from '../organisations/verified-domains.js';
 import { organisations } from '../organisations/table.js';
 import { letterOrganisationCounts, organisationGroupOf, signatures } from './table.js';
 
