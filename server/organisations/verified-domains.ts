@@ -3,7 +3,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { getDomain } from 'tldts';
 import { isDisposableEmailDomain } from '../abuse/disposable-email.js';
 import type { Db } from '../db/client.js';
-import { asciiDomain } from '../lib/domain.js';
+import { asciiDomain } from '../lib/email-domain.js';
 import { AppError } from '../web/errors.js';
 import { SUPPLEMENTARY_MAIL_SERVICES } from './mail-services.js';
 import { findDomainOwner, findOrganisationById, listDomains } from './repo.js';

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { letterOrganisationCounts, signatures } from '../../server/db/schema.js';
-import { isWithinDomain } from '../../server/lib/domain.js';
+import { isWithinDomain } from '../../server/lib/email-domain.js';
 import { createOrganisation } from '../../server/organisations/create-organisation.js';
 import { mergeOrganisations } from '../../server/organisations/merge-organisations.js';
 import { listOrganisations } from '../../server/organisations/overview.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { organisationKey } from '../../server/organisations/normalise.js';
-import { coveringDomain, isWithinDomain } from '../../server/lib/domain.js';
+import { coveringDomain, isWithinDomain } from '../../server/lib/email-domain.js';
 import { normaliseOrganisationDomain } from '../../server/organisations/verified-domains.js';
 
 describe('organisationKey', () => {
