@@ -7,7 +7,7 @@ import { preparedPerConnection } from '../db/prepared.js';
 import { findBlockableSignatures, inChunks, shadowRejectSignatures, signaturesWithIpHash, type BlockableFilter } from '../signatures/block-matching.js';
 import { findLetterById } from '../letters/find-letter.js';
 import { AppError, notFound } from '../web/errors.js';
-import { asciiDomain } from '../lib/domain.js';
+import { asciiDomain } from '../lib/email-domain.js';
 import { IP_RANGE_MIN_PREFIX, ipRangeTooWide, parseIpRange, rangeContainsAddress, rangeContainsNetwork } from './ip-ranges.js';
 import { blockRules, blockRuleSignatures, type BlockKind } from './table.js';
 

@@ -3,12 +3,13 @@ import { SYSTEM_ACTOR } from '../audit/record.js';
 import type { Context } from '../context.js';
 import { AppError } from '../web/errors.js';
 import { DEMO_LETTER } from '../letters/demo-letter.js';
-import { findLetter as findLetterBySlug } from '../letters/find-letter.js';
+import { findLetter } from '../letters/find-letter.js';
 import { createLetter } from '../letters/publish-version.js';
 import type { LetterRow } from '../letters/table.js';
 import { organisationKey } from '../organisations/normalise.js';
 import { emailKeyOf } from '../lib/email-address.js';
-import { createOrganisation, matchOrganisation } from '../organisations/service.js';
+import { createOrganisation } from '../organisations/create-organisation.js';
+import { matchOrganisation } from '../organisations/match-organisation.js';
 import { COMMENTS, FIRST_NAMES, FREEMAIL_DOMAINS, LAST_NAMES, ORGANISATIONS, ROLES } from './seed-data.js';
 
 export interface SeedOptions {
@@ -42,8 +43,18 @@ function pickState(random: () => number): 'approved' | 'pending' | 'unconfirmed'
   return 'withdrawn';
 }
 
+/** The letter of that address, or undefined when there is none yet: seeding creates it then. */
+function existingLetter(ctx: Context, slug: string): LetterRow | undefined {
+  try {
+    return findLetter(ctx.db, slug);
+  } catch (error) {
+    if (error instanceof AppError && error.status === 404) return undefined;
+    throw error;
+  }
+}
+
 function ensureLetter(ctx: Context, slug: string): LetterRow {
-  const existing = findLetterBySlug(ctx.db, slug);
+  const existing = existingLetter(ctx, slug);
   // Its former signers are counted still: new signatures would count people twice, as reopening would.
   if (existing?.anonymisedAt) throw new AppError('letter_anonymised', 409, `The signatories of ${slug} were anonymised, so it takes no signatures, seeded ones included. Seed another letter.`);
   if (existing) return existing;
@@ -120,7 +131,7 @@ export function seedSignatures(ctx: Context, sqlite: Database.Database, options:
     options.onProgress?.(written);
   }
   sqlite.pragma('optimize');
-  return { letter: findLetterBySlug(ctx.db, options.slug) ?? letter, written };
+  return { letter: findLetter(ctx.db, options.slug), written };
 }
 
 /** The fictional organisations, created through the organisations service like an organiser would. */

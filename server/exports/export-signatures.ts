@@ -6,7 +6,7 @@ import type { Context } from '../context.js';
 import { openReadConnection } from '../db/read-connection.js';
 import { findLetterById } from '../letters/find-letter.js';
 import type { LetterRow } from '../letters/table.js';
-import { CsvEncoder, csvHeader, RECORD_SEPARATOR, UNIT_SEPARATOR, type CellKind, type CellValue, type LookupKind } from './csv-encoder.js';
+import { CsvEncoder, csvHeader, RECORD_SEPARATOR, UNIT_SEPARATOR, type CellKind, type CellValue, type LookupKind } from '../lib/csv/index.js';
 import { describeFilters, parseExportFilters, type ExportFilterInput, type ExportFilters } from './filters.js';
 
 export interface SignatureExportRequest {

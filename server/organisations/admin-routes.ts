@@ -18,7 +18,11 @@ import {
   renameForm,
 } from './admin-forms.js';
 import { describeOrganisation, listOrganisationsWithCounts, previewMerge } from './overview.js';
-import { addAlias, createOrganisation, mergeOrganisations, renameOrganisation, setOrganisationDomains } from './service.js';
+import { addAlias } from './add-alias.js';
+import { createOrganisation } from './create-organisation.js';
+import { mergeOrganisations } from './merge-organisations.js';
+import { renameOrganisation } from './rename-organisation.js';
+import { setOrganisationDomains } from './set-organisation-domains.js';
 
 interface FormState {
   values: Record<string, string>;

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Context } from '../context.js';
-import { sendCsv, type CsvColumn } from '../lib/csv.js';
+import { sendCsv, type CsvColumn } from '../lib/csv/index.js';
 import { param } from '../web/params.js';
 import { publicCache } from '../web/cors.js';
 import { renderPage, sendPage } from '../web/render.js';

@@ -5,7 +5,7 @@ import { findVersion } from '../letters/repo.js';
 import { closedSince } from '../letters/letter-status.js';
 import type { LetterRow, LetterVersionRow } from '../letters/table.js';
 import { composeMail, enqueueMail } from '../mail/outbox.js';
-import { organisationDomainsOf } from '../organisations/service.js';
+import { organisationDomainsOf } from '../organisations/verified-domains.js';
 import { sha256Hex } from '../lib/hash.js';
 import { AppError, notFound } from '../web/errors.js';
 import { isAffiliationVerified } from './organisation-links.js';

@@ -1,9 +1,10 @@
 import { and, count, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { coveringDomain } from '../lib/domain.js';
+import { coveringDomain } from '../lib/email-domain.js';
 import { anyColumnContains } from '../db/search.js';
 import { pageOf, type Page } from '../lib/paging.js';
-import { domainsByOrganisation, matchOrganisation } from '../organisations/service.js';
+import { matchOrganisation } from '../organisations/match-organisation.js';
+import { domainsByOrganisation } from '../organisations/verified-domains.js';
 import { organisations } from '../organisations/table.js';
 import { isListed, letterOrganisationCounts, organisationGroupOf, signatures } from './table.js';
 

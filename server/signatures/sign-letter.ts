@@ -11,7 +11,7 @@ import type { PublicLetterRow } from '../letters/table.js';
 import { findPublicLetter } from '../letters/find-letter.js';
 import { isAcceptingSignatures } from '../letters/letter-status.js';
 import { composeMail, enqueueMail } from '../mail/outbox.js';
-import { matchOrganisation } from '../organisations/service.js';
+import { matchOrganisation } from '../organisations/match-organisation.js';
 import { AppError } from '../web/errors.js';
 import type { ClientAddress } from '../lib/client-address.js';
 import type { SignForm } from './forms.js';

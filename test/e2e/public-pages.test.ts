@@ -6,7 +6,7 @@ import { DEMO_LETTER } from '../../server/letters/demo-letter.js';
 import { updateLetter } from '../../server/letters/manage-letter.js';
 import { findLetter as findLetterBySlug } from '../../server/letters/find-letter.js';
 import { MAIL_SUBJECTS } from '../../server/mail/outbox.js';
-import { createOrganisation } from '../../server/organisations/service.js';
+import { createOrganisation } from '../../server/organisations/create-organisation.js';
 import { moderateSignatures } from '../../server/moderation/moderate-signatures.js';
 import { sendConfirmationMail } from '../../server/signatures/sign-letter.js';
 import { launchBrowser } from '../helpers/browser.js';

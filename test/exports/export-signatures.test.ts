@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { auditEvents, organisations } from '../../server/db/schema.js';
-import { neutraliseFormula } from '../../server/lib/csv-cell.js';
+import { neutraliseFormula } from '../../server/lib/csv/index.js';
 import { exportFilename, exportSignatures, planSignatureExport } from '../../server/exports/export-signatures.js';
 import { AppError } from '../../server/web/errors.js';
 import { appPerTest } from '../helpers/app.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { organisationAliases, organisationDomains, organisations, signatures } from '../../server/db/schema.js';
-import { createOrganisation } from '../../server/organisations/service.js';
+import { createOrganisation } from '../../server/organisations/create-organisation.js';
 import type { OrganiserRole } from '../../server/organisers/table.js';
 import { appPerTest } from '../helpers/app.js';
 import { buildLetter, buildSignature } from '../helpers/factories.js';

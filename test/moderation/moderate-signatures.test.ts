@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { SYSTEM_ACTOR, type Actor } from '../../server/audit/record.js';
 import { auditEvents, signatures } from '../../server/db/schema.js';
-import { createOrganisation } from '../../server/organisations/service.js';
+import { createOrganisation } from '../../server/organisations/create-organisation.js';
 import { approveVerifiedPending, moderateSignatures } from '../../server/moderation/moderate-signatures.js';
 import { listModerationQueue } from '../../server/signatures/moderation-queue.js';
 import { appPerTest } from '../helpers/app.js';

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { auditEvents } from '../../server/db/schema.js';
-import { createOrganisation } from '../../server/organisations/service.js';
+import { createOrganisation } from '../../server/organisations/create-organisation.js';
 import { appPerTest } from '../helpers/app.js';
 import { auditRows, signatureIdsOnPage, signatureStates, statusMessage } from '../helpers/admin-pages.js';
 import { buildLetter, buildSignature, reloadLetter } from '../helpers/factories.js';

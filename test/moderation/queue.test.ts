@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
-import { createOrganisation } from '../../server/organisations/service.js';
+import { createOrganisation } from '../../server/organisations/create-organisation.js';
 import { appPerTest } from '../helpers/app.js';
 import { nextHref, signatureIdsOnPage } from '../helpers/admin-pages.js';
 import { buildLetter, buildSignature } from '../helpers/factories.js';

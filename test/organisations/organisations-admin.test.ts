@@ -3,7 +3,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { organisations, signatures } from '../../server/db/schema.js';
-import { createOrganisation } from '../../server/organisations/service.js';
+import { createOrganisation } from '../../server/organisations/create-organisation.js';
 import { auditRows, statusMessage } from '../helpers/admin-pages.js';
 import { buildLetter, buildSignature } from '../helpers/factories.js';
 import { loginAs } from '../helpers/organisers.js';

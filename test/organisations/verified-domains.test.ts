@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
-import { createOrganisation, organisationDomainsOf } from '../../server/organisations/service.js';
+import { createOrganisation } from '../../server/organisations/create-organisation.js';
+import { organisationDomainsOf } from '../../server/organisations/verified-domains.js';
 import { signedInAs } from '../helpers/signed-in.js';
 
 const moderator = signedInAs('moderator');

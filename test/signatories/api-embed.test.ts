@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { parse } from 'csv-parse/sync';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
-import { createOrganisation } from '../../server/organisations/service.js';
+import { createOrganisation } from '../../server/organisations/create-organisation.js';
 import { appPerTest } from '../helpers/app.js';
 import { buildLetter, buildSignature } from '../helpers/factories.js';
 

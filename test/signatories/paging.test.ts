@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
-import { createOrganisation } from '../../server/organisations/service.js';
+import { createOrganisation } from '../../server/organisations/create-organisation.js';
 import { listFeaturedSignatories, listPublicSignatories, organisationBreakdown, SEARCH_WINDOW } from '../../server/signatures/listed-signatures.js';
 import { appPerTest } from '../helpers/app.js';
 import { buildLetter, buildSignature } from '../helpers/factories.js';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
-import { addAlias, createOrganisation } from '../../server/organisations/service.js';
+import { addAlias } from '../../server/organisations/add-alias.js';
+import { createOrganisation } from '../../server/organisations/create-organisation.js';
 import { appPerTest } from '../helpers/app.js';
 import { buildLetter, buildSignature } from '../helpers/factories.js';
 

@@ -1,7 +1,20 @@
+import { parse } from 'csv-parse/sync';
+import express from 'express';
 import fc from 'fast-check';
+import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { FORMULA_START_CHARACTERS, neutraliseFormula } from '../../server/lib/csv-cell.js';
-import { CsvEncoder, csvHeader, RECORD_SEPARATOR, UNIT_SEPARATOR, type CellKind, type CellValue } from '../../server/exports/csv-encoder.js';
+import {
+  CsvEncoder,
+  csvHeader,
+  FORMULA_START_CHARACTERS,
+  neutraliseFormula,
+  RECORD_SEPARATOR,
+  sendCsv,
+  UNIT_SEPARATOR,
+  type CellKind,
+  type CellValue,
+  type CsvColumn,
+} from '../../server/lib/csv/index.js';
 
 /** One CSV row of text cells, as the encoder writes it. */
 const textRow = (...values: string[]): string => new CsvEncoder(values.map(() => 'text')).encodeRows([values]).csv.toString('utf8');
@@ -103,5 +116,39 @@ describe('packed rows', () => {
     expect(encoder.encodePacked(pack([[1, 1, '-']]), 1)).toBeNull();
     expect(encoder.encodePacked(pack([[1, 1, 5]]), 2)).toBeNull();
     expect(encoder.encodePacked(pack([[1, 1, 5]]), 1)?.csv.toString()).toBe('1,yes,1970-01-01T00:00:00.005Z\r\n');
+  });
+});
+
+describe('a CSV download', () => {
+  const columns: CsvColumn<readonly string[]>[] = [
+    { header: 'Name', value: (record) => record[0]! },
+    { header: 'Organisation', value: (record) => record[1]! },
+  ];
+  /** The download as a reader gets it: a real Express app answering over HTTP. */
+  const download = (records: readonly (readonly string[])[]) => {
+    const app = express();
+    app.get('/list.csv', (_req, res) => sendCsv(res, 'list.csv', columns, records));
+    return request(app).get('/list.csv').expect(200);
+  };
+
+  it('when a cell holds a bare line break, then it stays in its cell, so the text after it can start neither a row nor a formula', async () => {
+    const res = await download([['Ann\n=1+1', 'Acme\r@SUM(A1)'], ['Bob', 'Beta']]);
+    // Read as the spreadsheets that end a row at any line break do, not only at CRLF.
+    expect(parse(res.text, { bom: true, columns: true, record_delimiter: ['\r\n', '\n', '\r'] })).toEqual([
+      { Name: 'Ann\n=1+1', Organisation: 'Acme\r@SUM(A1)' },
+      { Name: 'Bob', Organisation: 'Beta' },
+    ]);
+  });
+
+  it('when the records run over several chunks, then the file is the header after a BOM and every record once, in order, made safe like any cell', async () => {
+    const cell = fc.string({ unit: 'grapheme', maxLength: 12 });
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(cell, cell), { maxLength: 700 }), async (records) => {
+        const res = await download(records);
+        expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+        expect(res.text).toBe(`\uFEFFName,Organisation\r\n${records.map((record) => `${record.map(expectedCell).join(',')}\r\n`).join('')}`);
+      }),
+      { numRuns: 25 },
+    );
   });
 });

@@ -1,9 +1,20 @@
 import { createRequire } from 'node:module';
+import { eq, inArray } from 'drizzle-orm';
 import { getDomain } from 'tldts';
 import { isDisposableEmailDomain } from '../abuse/disposable-email.js';
-import { asciiDomain } from '../lib/domain.js';
+import type { Db } from '../db/client.js';
+import { asciiDomain } from '../lib/email-domain.js';
 import { AppError } from '../web/errors.js';
 import { SUPPLEMENTARY_MAIL_SERVICES } from './mail-services.js';
+import { findDomainOwner, findOrganisationById, listDomains } from './repo.js';
+import { organisationDomains } from './table.js';
+
+/**
+ * An organisation's verified email domains: which domains may be one (normaliseOrganisationDomain),
+ * reading them, and replacing them.
+ */
+
+const MAX_DOMAINS = 50;
 
 const require = createRequire(import.meta.url);
 
@@ -47,4 +58,33 @@ export function normaliseOrganisationDomain(raw: string): string {
     throw new AppError('public_mail_domain', 422, `${domain} is a public mail service: anyone can open an address there, so an address there says nothing about an organisation.`);
   }
   return domain;
+}
+
+/** The verified email domains of an organisation (none for no organisation). */
+export const organisationDomainsOf = (db: Db, organisationId: number | null): string[] =>
+  organisationId === null ? [] : listDomains(db, organisationId);
+
+/** The verified domains of several organisations at once, for a page of signatures. */
+export function domainsByOrganisation(db: Db, organisationIds: readonly number[]): Map<number, string[]> {
+  const byOrganisation = new Map<number, string[]>();
+  if (organisationIds.length === 0) return byOrganisation;
+  const rows = db.select().from(organisationDomains).where(inArray(organisationDomains.organisationId, [...new Set(organisationIds)])).all();
+  for (const row of rows) byOrganisation.set(row.organisationId, [...(byOrganisation.get(row.organisationId) ?? []), row.domain]);
+  return byOrganisation;
+}
+
+/** The organisation's domains become `raw`, normalised; refused (before any write) when one is not a domain or is another organisation's. Call inside the change's transaction. */
+export function replaceVerifiedDomains(tx: Db, organisationId: number, raw: readonly string[]): string[] {
+  const domains = [...new Set(raw.map(normaliseOrganisationDomain))].sort();
+  if (domains.length > MAX_DOMAINS) throw new AppError('too_many_domains', 422, `An organisation can have at most ${MAX_DOMAINS} domains.`);
+  for (const domain of domains) {
+    const owner = findDomainOwner(tx, domain);
+    if (owner !== undefined && owner !== organisationId) {
+      const name = findOrganisationById(tx, owner)?.name ?? 'another organisation';
+      throw new AppError('domain_taken', 409, `${domain} is already a domain of ${name}.`);
+    }
+  }
+  tx.delete(organisationDomains).where(eq(organisationDomains.organisationId, organisationId)).run();
+  if (domains.length > 0) tx.insert(organisationDomains).values(domains.map((domain) => ({ organisationId, domain }))).run();
+  return domains;
 }

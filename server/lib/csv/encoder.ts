@@ -1,4 +1,4 @@
-import { FORMULA_START_CHARACTERS } from '../lib/csv-cell.js';
+import { FORMULA_START_CHARACTERS } from './formula.js';
 
 /** An integer id whose cell is the text it stands for (looked up once per id). */
 export interface LookupKind {

@@ -1,5 +1,10 @@
 import { domainToASCII } from 'node:url';
 
+/**
+ * The domain part of email addresses, as block rules, organisations' verified domains and signers'
+ * addresses are compared: its ASCII form, and whether one domain is within another.
+ */
+
 const DOMAIN_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
 /**
