@@ -1,25 +1,20 @@
 import express from 'express';
 import { createContext, type Context, type ContextDeps } from './context.js';
-import { letterRoutes } from './letters/routes.js';
-import { devMailRoutes } from './mail/dev-routes.js';
-import { privacyAdminRoutes } from './privacy/admin-routes.js';
-import { privacyRoutes } from './privacy/routes.js';
-import { blockAdminRoutes } from './abuse/admin-routes.js';
-import { auditRoutes } from './audit/routes.js';
-import { exportAdminRoutes } from './exports/admin-routes.js';
-import { letterAdminRoutes } from './letters/admin-routes.js';
-import { requireCsrf } from './organisers/access.js';
-import { organiserRoutes } from './organisers/routes.js';
-import { publicApiRoutes } from './signatories/api-routes.js';
-import { givenBackLetterPageModel } from './signatories/letter-page.js';
-import { signatoryRoutes } from './signatories/routes.js';
-import { moderationRoutes } from './moderation/routes.js';
-import { organisationAdminRoutes } from './organisations/admin-routes.js';
-import { signatureRoutes } from './signatures/routes.js';
 import { loadAssets } from './web/assets.js';
 import { createErrorHandler, notFoundHandler } from './web/error-handler.js';
 import { requestLog } from './web/request-log.js';
 import { securityHeaders, verifyFormEncoding } from './web/security.js';
+import { letterAdminRoutes, letterRoutes } from './letters/index.js';
+import { devMailRoutes } from './mail/index.js';
+import { privacyAdminRoutes, privacyRoutes } from './privacy/index.js';
+import { blockAdminRoutes } from './abuse/index.js';
+import { auditRoutes } from './audit/index.js';
+import { exportAdminRoutes } from './exports/index.js';
+import { organiserRoutes, requireCsrf } from './organisers/index.js';
+import { givenBackLetterPageModel, publicApiRoutes, signatoryRoutes } from './signatories/index.js';
+import { moderationRoutes } from './moderation/index.js';
+import { organisationAdminRoutes } from './organisations/index.js';
+import { signatureRoutes } from './signatures/index.js';
 
 export type AppDeps = ContextDeps;
 

@@ -1,16 +1,11 @@
-import type Database from 'better-sqlite3';
-import { SYSTEM_ACTOR } from '../audit/record.js';
+import type { SqliteConnection } from '../db/client.js';
 import type { Context } from '../context.js';
 import { AppError } from '../web/errors.js';
-import { DEMO_LETTER } from '../letters/demo-letter.js';
-import { findLetter } from '../letters/find-letter.js';
-import { createLetter } from '../letters/publish-version.js';
-import type { LetterRow } from '../letters/table.js';
-import { organisationKey } from '../organisations/normalise.js';
 import { emailKeyOf } from '../lib/email-address.js';
-import { createOrganisation } from '../organisations/create-organisation.js';
-import { matchOrganisation } from '../organisations/match-organisation.js';
 import { COMMENTS, FIRST_NAMES, FREEMAIL_DOMAINS, LAST_NAMES, ORGANISATIONS, ROLES } from './seed-data.js';
+import { SYSTEM_ACTOR } from '../audit/index.js';
+import { DEMO_LETTER, createLetter, findLetter, type LetterRow } from '../letters/index.js';
+import { createOrganisation, matchOrganisation, organisationKey } from '../organisations/index.js';
 
 export interface SeedOptions {
   slug: string;
@@ -66,7 +61,7 @@ function ensureLetter(ctx: Context, slug: string): LetterRow {
  * case because a million signatures through HTTP-shaped code would take minutes; the count
  * triggers still run for every row, so counts stay honest.
  */
-export function seedSignatures(ctx: Context, sqlite: Database.Database, options: SeedOptions): { letter: LetterRow; written: number } {
+export function seedSignatures(ctx: Context, sqlite: SqliteConnection, options: SeedOptions): { letter: LetterRow; written: number } {
   const letter = ensureLetter(ctx, options.slug);
   const random = mulberry32(letter.id * 7919 + options.signatures);
   const organisationIds = seedOrganisations(ctx);

@@ -34,3 +34,19 @@ export function markLetterAnonymised(tx: Db, letterId: number, now: Date): void 
   tx.update(letters).set({ anonymisedAt: now, updatedAt: now }).where(eq(letters.id, letterId)).run();
 }
 
+
+/** Every letter's id, oldest first: for commands that go through letters one transaction at a time. */
+export const listLetterIds = (db: Db): number[] =>
+  db.select({ id: letters.id }).from(letters).orderBy(letters.id).all().map((row) => row.id);
+
+export type LetterCounts = Pick<LetterRow, 'countUnconfirmed' | 'countPending' | 'countApproved' | 'countRejected' | 'countWithdrawn' | 'countListed'>;
+
+/** Overwrites the counts the triggers keep: only for a repair after a recount, inside its transaction. */
+export function writeLetterCounts(tx: Db, letterId: number, counts: LetterCounts): void {
+  tx.update(letters).set(counts).where(eq(letters.id, letterId)).run();
+}
+
+/** Moves a letter's page revision so every process renders its kept pages again. */
+export function bumpPublicRevision(tx: Db, letterId: number): void {
+  tx.update(letters).set({ publicRevision: sql`${letters.publicRevision} + 1` }).where(eq(letters.id, letterId)).run();
+}

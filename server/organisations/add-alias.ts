@@ -1,8 +1,8 @@
-import { recordAudit, type Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
-import { linkUnmatchedSignatures, reevaluateAffiliations } from '../signatures/organisation-links.js';
 import { auditSubject, insertAlias, requireOrganisation } from './organisation-changes.js';
 import { listDomains } from './repo.js';
+import { recordAudit, type Actor } from '../audit/index.js';
+import { linkUnmatchedSignatures, reevaluateAffiliations } from '../signatures/index.js';
 
 /** Another spelling signers use for the organisation; unmatched signatures typed that way now match it. */
 export function addAlias(ctx: Context, input: { id: number; alias: string; actor: Actor }): { linked: number } {

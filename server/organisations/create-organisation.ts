@@ -1,9 +1,9 @@
-import { recordAudit, type Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
-import { linkUnmatchedSignatures, reevaluateAffiliations } from '../signatures/organisation-links.js';
 import { auditSubject, claimKey, cleanName, insertAlias } from './organisation-changes.js';
 import { organisations, type OrganisationRow } from './table.js';
 import { replaceVerifiedDomains } from './verified-domains.js';
+import { recordAudit, type Actor } from '../audit/index.js';
+import { linkUnmatchedSignatures, reevaluateAffiliations } from '../signatures/index.js';
 
 export interface CreateOrganisationInput {
   name: string;

@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
-import { recordAudit, type Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
-import { moveOrganisationSignatures, reevaluateAffiliations } from '../signatures/organisation-links.js';
 import { AppError } from '../web/errors.js';
 import { auditSubject, requireOrganisation } from './organisation-changes.js';
 import { listAliases, listDomains } from './repo.js';
 import { organisationAliases, organisationDomains, organisations, type OrganisationRow } from './table.js';
+import { recordAudit, type Actor } from '../audit/index.js';
+import { moveOrganisationSignatures, reevaluateAffiliations } from '../signatures/index.js';
 
 export interface MergeResult {
   organisation: OrganisationRow;

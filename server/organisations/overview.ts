@@ -1,8 +1,8 @@
 import type { Db } from '../db/client.js';
-import { countSignaturesByOrganisation, type OrganisationSignatureCounts } from '../signatures/organisation-links.js';
 import { AppError, notFound } from '../web/errors.js';
 import { findOrganisationById, listAliases, listAllAliases, listAllDomains, listAllOrganisations, listDomains } from './repo.js';
 import type { OrganisationRow } from './table.js';
+import { countSignaturesByOrganisation, type OrganisationSignatureCounts } from '../signatures/index.js';
 
 export interface OrganisationSummary extends OrganisationRow {
   aliases: string[];

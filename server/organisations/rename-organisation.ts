@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
-import { recordAudit, type Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
-import { linkUnmatchedSignatures, reevaluateAffiliations } from '../signatures/organisation-links.js';
 import { auditSubject, claimKey, cleanName, requireOrganisation } from './organisation-changes.js';
 import { listDomains } from './repo.js';
 import { organisationAliases, organisations, type OrganisationRow } from './table.js';
+import { recordAudit, type Actor } from '../audit/index.js';
+import { linkUnmatchedSignatures, reevaluateAffiliations } from '../signatures/index.js';
 
 /**
  * A new canonical name. The old name stays as an alias, so signers who type it still match; signatures

@@ -1,9 +1,9 @@
-import { recordAudit, type Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
-import { reevaluateAffiliations } from '../signatures/organisation-links.js';
 import { auditSubject, requireOrganisation } from './organisation-changes.js';
 import { listDomains } from './repo.js';
 import { replaceVerifiedDomains } from './verified-domains.js';
+import { recordAudit, type Actor } from '../audit/index.js';
+import { reevaluateAffiliations } from '../signatures/index.js';
 
 /**
  * The email domains whose confirmed addresses verify an affiliation with the organisation

@@ -1,13 +1,13 @@
 import { createRequire } from 'node:module';
 import { eq, inArray } from 'drizzle-orm';
 import { getDomain } from 'tldts';
-import { isDisposableEmailDomain } from '../abuse/disposable-email.js';
 import type { Db } from '../db/client.js';
 import { asciiDomain } from '../lib/email-domain.js';
 import { AppError } from '../web/errors.js';
 import { SUPPLEMENTARY_MAIL_SERVICES } from './mail-services.js';
 import { findDomainOwner, findOrganisationById, listDomains } from './repo.js';
 import { organisationDomains } from './table.js';
+import { isDisposableEmailDomain } from '../abuse/index.js';
 
 /**
  * An organisation's verified email domains: which domains may be one (normaliseOrganisationDomain),

@@ -9,7 +9,7 @@ import { downloadSignatories, summariseLetter } from './browse-signatories.js';
 import { renderLetterPage } from './letter-page.js';
 import { renderSignatoriesPage } from './list-page.js';
 import { parseListQuery } from './list-query.js';
-import type { PublicSignatory } from '../signatures/listed-signatures.js';
+import type { PublicSignatory } from '../signatures/index.js';
 
 /** The CSV holds exactly what the public list shows: never an email address. */
 const CSV_COLUMNS: readonly CsvColumn<PublicSignatory>[] = [

@@ -1,10 +1,10 @@
 import { and, count, eq, isNotNull, min, sql } from 'drizzle-orm';
-import { recordAudit, SYSTEM_ACTOR, type Actor } from '../audit/record.js';
 import { CliError, type Command } from '../cli/command.js';
 import type { Context } from '../context.js';
 import type { Db } from '../db/client.js';
-import { letters } from '../letters/table.js';
 import { isListed, letterOrganisationCounts, signatures, SIGNATURE_STATES, type SignatureState } from './table.js';
+import { SYSTEM_ACTOR, recordAudit, type Actor } from '../audit/index.js';
+import { bumpPublicRevision, listLetterIds, selectLetterById, writeLetterCounts } from '../letters/index.js';
 
 /** The per-letter counts the triggers keep (migrations 0001, as 0010 re-created them), one per state plus the listed ones. */
 const COUNT_COLUMNS = {
@@ -46,9 +46,9 @@ export interface CountsReport {
  * impossible through the application; this is for a database edited by hand or restored in part.
  */
 export function repairCounts(ctx: Pick<Context, 'db' | 'now'>, options: { actor: Actor; dryRun?: boolean }): CountsReport {
-  const ids = ctx.db.select({ id: letters.id }).from(letters).orderBy(letters.id).all();
+  const ids = listLetterIds(ctx.db);
   const drifted: LetterDrift[] = [];
-  for (const { id } of ids) {
+  for (const id of ids) {
     // Immediate (as every transaction here): the recount and the fix see the same rows.
     const drift = ctx.db.transaction((tx) => repairLetter(tx, id, options, ctx.now()));
     if (drift) drifted.push(drift);
@@ -57,7 +57,7 @@ export function repairCounts(ctx: Pick<Context, 'db' | 'now'>, options: { actor:
 }
 
 function repairLetter(tx: Db, letterId: number, options: { actor: Actor; dryRun?: boolean }, now: Date): LetterDrift | undefined {
-  const letter = tx.select().from(letters).where(eq(letters.id, letterId)).get();
+  const letter = selectLetterById(tx, letterId);
   if (!letter) return undefined;
   const counts = recount(tx, letterId);
   const drift: CountDrift[] = (Object.keys(counts) as CountField[])
@@ -67,7 +67,7 @@ function repairLetter(tx: Db, letterId: number, options: { actor: Actor; dryRun?
   if (drift.length === 0 && organisationsWrong === 0) return undefined;
   const found = { letterId, slug: letter.slug, drift, organisationsWrong };
   if (options.dryRun) return found;
-  if (drift.length > 0) tx.update(letters).set(counts).where(eq(letters.id, letterId)).run();
+  if (drift.length > 0) writeLetterCounts(tx, letterId, counts);
   if (organisationsWrong > 0) rebuildOrganisationCounts(tx, letterId);
   recordAudit(tx, { actor: options.actor, action: 'counts.repair', details: { drifted: [found] } }, now);
   return found;
@@ -104,7 +104,7 @@ function countWrongOrganisationGroups(tx: Db, letterId: number): number {
 
 /** Rebuilds a letter's breakdown and moves its page revision, so pages kept with the wrong breakdown are rendered again. */
 function rebuildOrganisationCounts(tx: Db, letterId: number): void {
-  tx.update(letters).set({ publicRevision: sql`${letters.publicRevision} + 1` }).where(eq(letters.id, letterId)).run();
+  bumpPublicRevision(tx, letterId);
   tx.delete(letterOrganisationCounts).where(eq(letterOrganisationCounts.letterId, letterId)).run();
   const rows = groupsOfListed(tx, letterId).map((row) => ({ letterId, organisationGroup: row.organisationGroup, organisationId: row.organisationId, label: row.label ?? '', listed: row.listed }));
   for (let start = 0; start < rows.length; start += 500) tx.insert(letterOrganisationCounts).values(rows.slice(start, start + 500)).run();

@@ -3,10 +3,8 @@ import type { Db } from '../db/client.js';
 import { coveringDomain } from '../lib/email-domain.js';
 import { anyColumnContains } from '../db/search.js';
 import { pageOf, type Page } from '../lib/paging.js';
-import { matchOrganisation } from '../organisations/match-organisation.js';
-import { domainsByOrganisation } from '../organisations/verified-domains.js';
-import { organisations } from '../organisations/table.js';
 import { isListed, letterOrganisationCounts, organisationGroupOf, signatures } from './table.js';
+import { domainsByOrganisation, matchOrganisation, organisationsForJoins as organisations } from '../organisations/index.js';
 
 /**
  * The public list of signatories: only approved signatures whose signer chose to be listed, and

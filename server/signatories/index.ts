@@ -1,0 +1,10 @@
+/**
+ * What readers see: the letter page with its sign form, the public list of signatories with search,
+ * paging, breakdown and its CSV download, the public JSON API and the embed.
+ *
+ * Other modules import only from this file (or a *-command.ts file); see README "Where things are".
+ */
+// re-exports
+export { publicApiRoutes } from './api-routes.js';
+export { givenBackLetterPageModel } from './letter-page.js';
+export { signatoryRoutes } from './routes.js';
