@@ -5,7 +5,6 @@
  * Other modules import only from this file (or a *-command.ts file); see README "Where things are".
  */
 // re-exports
-export { blockAdminRoutes } from './admin-routes.js';
 export { forgetIpHashRules, matchingBlockRule } from './block-rules.js';
 export { checkSubmission, formStampFor, givenBackFormStamp } from './bot-checks.js';
 export { isDisposableEmailDomain } from './disposable-email.js';

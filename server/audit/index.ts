@@ -8,4 +8,3 @@
 export { type BlockedHashSelection, eraseBlockedIpHashes, eraseModerationNotes } from './erase-details.js';
 export { listAuditEvents } from './list.js';
 export { type Actor, SYSTEM_ACTOR, recordAudit } from './record.js';
-export { auditRoutes } from './routes.js';

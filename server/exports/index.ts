@@ -5,5 +5,4 @@
  * Other modules import only from this file (or a *-command.ts file); see README "Where things are".
  */
 // re-exports
-export { exportAdminRoutes } from './admin-routes.js';
 export { EXPORT_STATES } from './filters.js';

@@ -5,7 +5,6 @@
  * Other modules import only from this file (or a *-command.ts file); see README "Where things are".
  */
 // re-exports
-export { devMailRoutes } from './dev-routes.js';
 export { type MailWorker, startMailWorker } from './mail-worker.js';
 export { composeMail, deleteMailsForSignatures, deleteMailsTo, enqueueMail } from './outbox.js';
 export { countOutboxByState } from './outbox-stats.js';

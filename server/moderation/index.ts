@@ -6,4 +6,3 @@
  * Other modules import only from this file (or a *-command.ts file); see README "Where things are".
  */
 // re-exports
-export { moderationRoutes } from './routes.js';

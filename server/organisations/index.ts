@@ -7,7 +7,6 @@
  * Other modules import only from this file (or a *-command.ts file); see README "Where things are".
  */
 // re-exports
-export { organisationAdminRoutes } from './admin-routes.js';
 export { createOrganisation } from './create-organisation.js';
 export { matchOrganisation } from './match-organisation.js';
 export { organisationKey } from './normalise.js';

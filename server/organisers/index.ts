@@ -6,4 +6,3 @@
  */
 // re-exports
 export { actorFrom, currentOrganiser, hasRole, requireCsrf, requireOrganiser } from './access.js';
-export { organiserRoutes } from './routes.js';

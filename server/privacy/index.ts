@@ -6,6 +6,4 @@
  * Other modules import only from this file (or a *-command.ts file); see README "Where things are".
  */
 // re-exports
-export { privacyAdminRoutes } from './admin-routes.js';
-export { privacyRoutes } from './routes.js';
 export { runPrivacyJobs } from './run-privacy-jobs.js';

@@ -5,6 +5,4 @@
  * Other modules import only from this file (or a *-command.ts file); see README "Where things are".
  */
 // re-exports
-export { publicApiRoutes } from './api-routes.js';
 export { givenBackLetterPageModel } from './letter-page.js';
-export { signatoryRoutes } from './routes.js';

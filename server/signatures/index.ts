@@ -14,6 +14,5 @@ export { type PublicSignatory, allPublicSignatories, listFeaturedSignatories, li
 export { type ModerationChanges, type ModerationQueueItem, approveVerifiedPendingSignatures, countSignaturesOnLetter, countVerifiedPending, findModeratableSignatures, listModerationQueue, updateModeratedSignatures } from './moderation-queue.js';
 export { type OrganisationSignatureCounts, countSignaturesByOrganisation, linkUnmatchedSignatures, moveOrganisationSignatures, reevaluateAffiliations } from './organisation-links.js';
 export { sendDueReminders } from './remind-signers.js';
-export { signatureRoutes } from './routes.js';
 export { SIGNATURE_STATES, type SignatureRow, type SignatureState } from './table.js';
 export { WITHDRAW_TOKEN_DAYS } from './tokens.js';

@@ -15,7 +15,7 @@ describe('module boundaries (eslint.config.js)', () => {
     ['another module’s table', 'server/moderation/example.ts', "import { signatures } from '../signatures/table.js';"],
     ['another module’s repo', 'server/signatories/example.ts', "import { selectLetterBySlug } from '../letters/repo.js';"],
     ['another module’s internal file', 'server/privacy/example.ts', "import { eraseSignatures } from '../signatures/erasure.js';"],
-    ['a module’s internals from the server root', 'server/example.ts', "import { letterRoutes } from './letters/routes.js';"],
+    ['a module’s internals from the server root', 'server/example.ts', "import { findLetter } from './letters/find-letter.js';"],
     ['a module’s internals from a nested infrastructure folder', 'server/lib/csv/example.ts', "import { findLetter } from '../../letters/find-letter.js';"],
     ['a type from another module’s table', 'server/exports/example.ts', "import type { LetterRow } from '../letters/table.js';"],
   ])('when a file imports %s, then the lint refuses it', async (_case, filePath, code) => {
@@ -25,6 +25,7 @@ describe('module boundaries (eslint.config.js)', () => {
   it.each([
     ['another module through its index', 'server/moderation/example.ts', "import { findLetter } from '../letters/index.js';"],
     ['a command file', 'server/cli/example.ts', "import { exportCommand } from '../exports/export-command.js';"],
+    ['a routes file, from the app', 'server/example.ts', "import { letterAdminRoutes } from './letters/admin-routes.js';"],
     ['its own module’s table', 'server/signatures/example.ts', "import { signatures } from './table.js';"],
     ['infrastructure, file by file', 'server/letters/example.ts', "import { notFound } from '../web/errors.js';"],
     ['a table, from the schema', 'server/db/example.ts', "import { signatures } from '../signatures/table.js';"],
