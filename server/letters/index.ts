@@ -6,10 +6,10 @@
  * Other modules import only from this file (or a *-command.ts file); see README "Where things are".
  */
 // re-exports
+export type { LetterRow, LetterVersionRow, PublicLetterRow } from './table.js';
 export { DEMO_LETTER, seedDemoLetterIfEmpty } from './demo-letter.js';
 export { type PublicLetter, findLetter, findLetterById, findPublicLetter, findPublicLetterWithVersion, listOpenLetters, publishedVersionOf } from './find-letter.js';
 export { closedSince, effectiveStatus, isAcceptingSignatures, publicFingerprint, signatureCount } from './letter-status.js';
 export { createLetter } from './publish-version.js';
 export { bumpPublicRevision, findVersion, listLetterIds, markLetterAnonymised, selectLetterById, writeLetterCounts } from './repo.js';
-export type { LetterRow, LetterVersionRow, PublicLetterRow } from './table.js';
 export { versionHtml } from './versions.js';

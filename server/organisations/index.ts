@@ -7,8 +7,8 @@
  * Other modules import only from this file (or a *-command.ts file); see README "Where things are".
  */
 // re-exports
+export { organisations as organisationsForJoins } from './table.js';
 export { createOrganisation } from './create-organisation.js';
 export { matchOrganisation } from './match-organisation.js';
 export { organisationKey } from './normalise.js';
-export { organisations as organisationsForJoins } from './table.js';
 export { domainsByOrganisation, organisationDomainsOf } from './verified-domains.js';

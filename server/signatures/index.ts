@@ -7,6 +7,7 @@
  * Other modules import only from this file (or a *-command.ts file); see README "Where things are".
  */
 // re-exports
+export { SIGNATURE_STATES, type SignatureRow, type SignatureState } from './table.js';
 export { type BlockableFilter, findBlockableSignatures, inChunks, shadowRejectSignatures, signaturesWithIpHash } from './block-matching.js';
 export { anonymiseSignaturesOfLetter, deleteUnconfirmedSignedBefore, eraseSignatures, findSignaturesByEmailKeys, forgetClientAddressesBefore, ipHashesOfLetter, signatureIdsOfLetter, unconfirmedSignedBefore, withdrawRejectedUnconfirmedBefore } from './erasure.js';
 export { type GivenBackLetterPage, SIGN_FIELD_RULES, type SignFormState } from './forms.js';
@@ -14,5 +15,4 @@ export { type PublicSignatory, allPublicSignatories, listFeaturedSignatories, li
 export { type ModerationChanges, type ModerationQueueItem, approveVerifiedPendingSignatures, countSignaturesOnLetter, countVerifiedPending, findModeratableSignatures, listModerationQueue, updateModeratedSignatures } from './moderation-queue.js';
 export { type OrganisationSignatureCounts, countSignaturesByOrganisation, linkUnmatchedSignatures, moveOrganisationSignatures, reevaluateAffiliations } from './organisation-links.js';
 export { sendDueReminders } from './remind-signers.js';
-export { SIGNATURE_STATES, type SignatureRow, type SignatureState } from './table.js';
 export { WITHDRAW_TOKEN_DAYS } from './tokens.js';
