@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { SYSTEM_ACTOR } from '../server/audit/record.js';
 import { openDatabase } from '../server/db/client.js';
 import { migrateDatabase } from '../server/db/migrate.js';
-import { createLetter } from '../server/letters/service.js';
+import { createLetter } from '../server/letters/publish-version.js';
 import { organisationKey } from '../server/organisations/normalise.js';
-import { repairCounts } from '../server/signatures/counts.js';
-import { allPublicSignatories, listFeaturedSignatories, listPublicSignatories, organisationBreakdown } from '../server/signatures/public-list.js';
+import { repairCounts } from '../server/signatures/counts-command.js';
+import { allPublicSignatories, listFeaturedSignatories, listPublicSignatories, organisationBreakdown } from '../server/signatures/listed-signatures.js';
 
 const total = Number(process.env.BENCH_SIGNATURES ?? 1_000_000);
 const folder = mkdtempSync(join(tmpdir(), 'undersigned-bench-'));

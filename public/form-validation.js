@@ -24,7 +24,7 @@
     }
   }
 
-  /** Mirrors parseEmailAddress in server/signatures/email-address.ts. */
+  /** Mirrors parseEmailAddress in server/lib/email-address.ts. */
   function isEmailAddress(raw) {
     var email = raw.normalize('NFC').trim();
     var at = email.lastIndexOf('@');

@@ -1,5 +1,11 @@
 import express from 'express';
 import { createContext, type Context, type ContextDeps } from './context.js';
+import { loadAssets } from './web/assets.js';
+import { createErrorHandler, notFoundHandler } from './web/error-handler.js';
+import { requestLog } from './web/request-log.js';
+import { securityHeaders, verifyFormEncoding } from './web/security.js';
+import { requireCsrf } from './organisers/index.js';
+import { givenBackLetterPageModel } from './signatories/index.js';
 import { letterRoutes } from './letters/routes.js';
 import { devMailRoutes } from './mail/dev-routes.js';
 import { privacyAdminRoutes } from './privacy/admin-routes.js';
@@ -8,17 +14,12 @@ import { blockAdminRoutes } from './abuse/admin-routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { exportAdminRoutes } from './exports/admin-routes.js';
 import { letterAdminRoutes } from './letters/admin-routes.js';
-import { requireCsrf } from './organisers/access.js';
 import { organiserRoutes } from './organisers/routes.js';
-import { publicApiRoutes } from './signatures/api-routes.js';
-import { signatoryListRoutes } from './signatures/list-routes.js';
-import { moderationRoutes } from './signatures/moderation-routes.js';
+import { publicApiRoutes } from './signatories/api-routes.js';
+import { signatoryRoutes } from './signatories/routes.js';
+import { moderationRoutes } from './moderation/routes.js';
 import { organisationAdminRoutes } from './organisations/admin-routes.js';
 import { signatureRoutes } from './signatures/routes.js';
-import { loadAssets } from './web/assets.js';
-import { createErrorHandler, notFoundHandler } from './web/error-handler.js';
-import { requestLog } from './web/request-log.js';
-import { securityHeaders, verifyFormEncoding } from './web/security.js';
 
 export type AppDeps = ContextDeps;
 
@@ -46,8 +47,10 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
   app.post('/admin/letters/:slug/signatures/moderate', express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 250, verify: verifyFormEncoding }));
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50, verify: verifyFormEncoding }));
 
+  // The letter page and the list first: the busiest public pages are matched before anything else.
+  app.use(signatoryRoutes(ctx));
   app.use(letterRoutes(ctx));
-  app.use(signatureRoutes(ctx));
+  app.use(signatureRoutes(ctx, givenBackLetterPageModel));
   app.use(privacyRoutes(ctx));
   // Every organiser form posts under /admin: a request with a live session must carry its CSRF token.
   app.use('/admin', requireCsrf(ctx));
@@ -59,7 +62,6 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
   app.use(moderationRoutes(ctx));
   app.use(organisationAdminRoutes(ctx));
   app.use(blockAdminRoutes(ctx));
-  app.use(signatoryListRoutes(ctx));
   app.use(publicApiRoutes(ctx));
   if (!config.isProduction && !config.smtpUrl) app.use(devMailRoutes(ctx));
 

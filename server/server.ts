@@ -6,10 +6,9 @@ import type { Config } from './config.js';
 import { startBackgroundCheckpoints } from './db/background-checkpoints.js';
 import { openDatabase, type DatabaseHandle } from './db/client.js';
 import { migrateDatabase } from './db/migrate.js';
-import { startScheduledJobs, type ScheduledJobs } from './jobs/scheduler.js';
-import { seedDemoLetterIfEmpty } from './letters/demo-letter.js';
-import { startMailWorker, type MailWorker } from './mail/mail-worker.js';
-import type { MailTransport } from './mail/transport.js';
+import { startScheduledJobs, type ScheduledJobs } from './jobs/index.js';
+import { seedDemoLetterIfEmpty } from './letters/index.js';
+import { startMailWorker, type MailTransport, type MailWorker } from './mail/index.js';
 
 export interface RunningServer {
   server: Server;

@@ -1,15 +1,14 @@
 import { and, desc, eq, inArray, isNull, lte, or, sql, type SQLWrapper } from 'drizzle-orm';
-import { eraseBlockedIpHashes, type BlockedHashSelection } from '../audit/erase-details.js';
-import { recordAudit, type Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
 import type { Db } from '../db/client.js';
 import { preparedPerConnection } from '../db/prepared.js';
-import { findBlockableSignatures, inChunks, shadowRejectSignatures, signaturesWithIpHash, type BlockableFilter } from '../signatures/block-matching.js';
-import { findLetter } from '../letters/service.js';
 import { AppError, notFound } from '../web/errors.js';
-import { asciiDomain } from '../lib/domain.js';
+import { asciiDomain } from '../lib/email-domain.js';
 import { IP_RANGE_MIN_PREFIX, ipRangeTooWide, parseIpRange, rangeContainsAddress, rangeContainsNetwork } from './ip-ranges.js';
 import { blockRules, blockRuleSignatures, type BlockKind } from './table.js';
+import { eraseBlockedIpHashes, recordAudit, type Actor, type BlockedHashSelection } from '../audit/index.js';
+import { findBlockableSignatures, inChunks, shadowRejectSignatures, signaturesWithIpHash, type BlockableFilter } from '../signatures/index.js';
+import { findLetterById } from '../letters/index.js';
 
 /**
  * Shadow bans. An organiser names an IP hash, an address range or an email domain, sees how many
@@ -158,7 +157,7 @@ export function listBlockRules(ctx: Pick<Context, 'db'>, letterId?: number): Blo
   const letters = new Map<number, { slug: string; title: string }>();
   const letterOf = (id: number) => {
     if (!letters.has(id)) {
-      const { slug, title } = findLetter(ctx.db, { id });
+      const { slug, title } = findLetterById(ctx.db, id);
       letters.set(id, { slug, title });
     }
     return letters.get(id) ?? null;

@@ -1,5 +1,5 @@
 import { isIPv4 } from 'node:net';
-import { describeClientAddress } from '../signatures/client-address.js';
+import { describeClientAddress } from '../lib/client-address.js';
 
 /** The key a client's failures are counted under: its IPv4 address, or its IPv6 network (clients usually hold a whole range). */
 export function clientRateKey(ip: string | undefined, secret: string): string {

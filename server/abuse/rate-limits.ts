@@ -1,12 +1,12 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { rateLimit, type Options } from 'express-rate-limit';
 import type { Context } from '../context.js';
-import { findPublicLetterRow, isAcceptingSignatures } from '../letters/service.js';
-import { parseEmailAddress } from '../signatures/email-address.js';
+import { parseEmailAddress } from '../lib/email-address.js';
 import { AppError } from '../web/errors.js';
 import { clientRateKey, FailureWindow } from './failure-window.js';
 import { textValue } from '../web/forms.js';
 import { param } from '../web/params.js';
+import { findPublicLetter, isAcceptingSignatures } from '../letters/index.js';
 
 /*
  * Request rate limits, counted in memory per process (express-rate-limit's MemoryStore, on the
@@ -63,7 +63,7 @@ function letterEmailDomain(ctx: Context, req: Request): string | undefined {
   if (!address) return undefined;
   try {
     // Only letters open for signing get a counter, so made-up slugs cannot fill the store.
-    const letter = findPublicLetterRow(ctx.db, param(req, 'slug'));
+    const letter = findPublicLetter(ctx.db, param(req, 'slug'));
     return isAcceptingSignatures(letter, ctx.now()) ? `${letter.id}:${address.domain}` : undefined;
   } catch {
     return undefined;

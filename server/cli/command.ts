@@ -1,6 +1,6 @@
-import type { Actor } from '../audit/record.js';
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/client.js';
+import type { Actor } from '../audit/index.js';
 
 /** What a command gets: the parsed config and a migrated database, opened only if it asks. */
 export interface CommandEnv {

@@ -1,13 +1,12 @@
 import type { Context } from '../context.js';
-import { findLetter } from '../letters/service.js';
-import type { LetterRow } from '../letters/table.js';
 import { AppError } from '../web/errors.js';
 import { CliError } from './command.js';
+import { findLetter, type LetterRow } from '../letters/index.js';
 
 /** The letter a command names by slug, drafts included; an unknown slug is a one-line error. */
 export function letterFromArg(ctx: Context, slug: string): LetterRow {
   try {
-    return findLetter(ctx.db, { slug });
+    return findLetter(ctx.db, slug);
   } catch (error) {
     if (error instanceof AppError && error.status === 404) throw new CliError(`there is no letter "${slug}"`);
     throw error;

@@ -1,5 +1,4 @@
-import type { CommandEnv } from './command.js';
-import { CliError } from './command.js';
+import { CliError, type CommandEnv } from './command.js';
 
 type TtyInput = CommandEnv['stdin'] & { setRawMode?: (raw: boolean) => unknown };
 

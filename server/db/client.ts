@@ -6,8 +6,11 @@ import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
+/** The raw SQLite connection, for the few engine-specific fast paths (the CSV export's reader, the dev seed's bulk insert). */
+export type SqliteConnection = Database.Database;
+
 export interface DatabaseHandle {
-  sqlite: Database.Database;
+  sqlite: SqliteConnection;
   db: Db;
   close(): void;
 }

@@ -1,15 +1,11 @@
-import type Database from 'better-sqlite3';
-import { SYSTEM_ACTOR } from '../audit/record.js';
+import type { SqliteConnection } from '../db/client.js';
 import type { Context } from '../context.js';
 import { AppError } from '../web/errors.js';
-import { DEMO_LETTER } from '../letters/demo-letter.js';
-import { findLetterBySlug } from '../letters/repo.js';
-import { createLetter } from '../letters/service.js';
-import type { LetterRow } from '../letters/table.js';
-import { organisationKey } from '../organisations/normalise.js';
-import { emailKeyOf } from '../signatures/email-address.js';
-import { createOrganisation, matchOrganisation } from '../organisations/service.js';
+import { emailKeyOf } from '../lib/email-address.js';
 import { COMMENTS, FIRST_NAMES, FREEMAIL_DOMAINS, LAST_NAMES, ORGANISATIONS, ROLES } from './seed-data.js';
+import { SYSTEM_ACTOR } from '../audit/index.js';
+import { DEMO_LETTER, createLetter, findLetter, type LetterRow } from '../letters/index.js';
+import { createOrganisation, matchOrganisation, organisationKey } from '../organisations/index.js';
 
 export interface SeedOptions {
   slug: string;
@@ -42,8 +38,18 @@ function pickState(random: () => number): 'approved' | 'pending' | 'unconfirmed'
   return 'withdrawn';
 }
 
+/** The letter of that address, or undefined when there is none yet: seeding creates it then. */
+function existingLetter(ctx: Context, slug: string): LetterRow | undefined {
+  try {
+    return findLetter(ctx.db, slug);
+  } catch (error) {
+    if (error instanceof AppError && error.status === 404) return undefined;
+    throw error;
+  }
+}
+
 function ensureLetter(ctx: Context, slug: string): LetterRow {
-  const existing = findLetterBySlug(ctx.db, slug);
+  const existing = existingLetter(ctx, slug);
   // Its former signers are counted still: new signatures would count people twice, as reopening would.
   if (existing?.anonymisedAt) throw new AppError('letter_anonymised', 409, `The signatories of ${slug} were anonymised, so it takes no signatures, seeded ones included. Seed another letter.`);
   if (existing) return existing;
@@ -55,7 +61,7 @@ function ensureLetter(ctx: Context, slug: string): LetterRow {
  * case because a million signatures through HTTP-shaped code would take minutes; the count
  * triggers still run for every row, so counts stay honest.
  */
-export function seedSignatures(ctx: Context, sqlite: Database.Database, options: SeedOptions): { letter: LetterRow; written: number } {
+export function seedSignatures(ctx: Context, sqlite: SqliteConnection, options: SeedOptions): { letter: LetterRow; written: number } {
   const letter = ensureLetter(ctx, options.slug);
   const random = mulberry32(letter.id * 7919 + options.signatures);
   const organisationIds = seedOrganisations(ctx);
@@ -120,7 +126,7 @@ export function seedSignatures(ctx: Context, sqlite: Database.Database, options:
     options.onProgress?.(written);
   }
   sqlite.pragma('optimize');
-  return { letter: findLetterBySlug(ctx.db, options.slug) ?? letter, written };
+  return { letter: findLetter(ctx.db, options.slug), written };
 }
 
 /** The fictional organisations, created through the organisations service like an organiser would. */

@@ -1,10 +1,10 @@
 import { Router } from 'express';
 import type { Context } from '../context.js';
-import { findLetter } from '../letters/service.js';
-import { actorFrom, currentOrganiser, hasRole, requireOrganiser } from '../organisers/access.js';
 import { textValue } from '../web/forms.js';
 import { param } from '../web/params.js';
 import { exportSignatures, planSignatureExport } from './export-signatures.js';
+import { findLetter } from '../letters/index.js';
+import { actorFrom, currentOrganiser, hasRole, requireOrganiser } from '../organisers/index.js';
 
 /** The reader went away mid-download: there is nobody left to answer, and the export has been audited as incomplete. */
 const isClientGone = (error: unknown): boolean => (error as { code?: string } | null)?.code === 'ERR_STREAM_PREMATURE_CLOSE';
@@ -19,7 +19,7 @@ export function exportAdminRoutes(ctx: Context): Router {
 
   router.get('/admin/letters/:slug/signatures.csv', requireOrganiser(ctx, 'moderator'), async (req, res) => {
     const organiser = currentOrganiser(res);
-    const letter = findLetter(ctx.db, { slug: param(req, 'slug') });
+    const letter = findLetter(ctx.db, param(req, 'slug'));
     const filters = { state: textValue(req.query.state), verified: textValue(req.query.verified), since: textValue(req.query.since) };
     const plan = planSignatureExport(ctx, { letterId: letter.id, filters });
 

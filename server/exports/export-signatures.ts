@@ -1,14 +1,12 @@
+import type { SqliteConnection } from '../db/client.js';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type Database from 'better-sqlite3';
-import type { Actor } from '../audit/record.js';
-import { recordAudit } from '../audit/record.js';
 import type { Context } from '../context.js';
 import { openReadConnection } from '../db/read-connection.js';
-import { findLetter } from '../letters/service.js';
-import type { LetterRow } from '../letters/table.js';
-import { CsvEncoder, csvHeader, RECORD_SEPARATOR, UNIT_SEPARATOR, type CellKind, type CellValue, type LookupKind } from './csv-encoder.js';
+import { CsvEncoder, csvHeader, RECORD_SEPARATOR, UNIT_SEPARATOR, type CellKind, type CellValue, type LookupKind } from '../lib/csv/index.js';
 import { describeFilters, parseExportFilters, type ExportFilterInput, type ExportFilters } from './filters.js';
+import { recordAudit, type Actor } from '../audit/index.js';
+import { findLetterById, type LetterRow } from '../letters/index.js';
 
 export interface SignatureExportRequest {
   letterId: number;
@@ -43,7 +41,7 @@ export function exportFilename(slug: string, at: Date): string {
  * (422 otherwise). A route calls this first, so an error page is never sent as a download.
  */
 export function planSignatureExport(ctx: Context, request: Pick<SignatureExportRequest, 'letterId' | 'filters'>): SignatureExportPlan {
-  const letter = findLetter(ctx.db, { id: request.letterId });
+  const letter = findLetterById(ctx.db, request.letterId);
   const filters = parseExportFilters(request.filters);
   return { letter, filters, filename: exportFilename(letter.slug, ctx.now()) };
 }
@@ -96,7 +94,7 @@ interface ExportColumn {
   kind: CellKind;
 }
 
-function exportColumns(sqlite: Database.Database, includeEmails: boolean): ExportColumn[] {
+function exportColumns(sqlite: SqliteConnection, includeEmails: boolean): ExportColumn[] {
   const organisationName = lookup(sqlite, 'SELECT name FROM organisations WHERE id = ?');
   const versionSha256 = lookup(sqlite, 'SELECT sha256 FROM letter_versions WHERE id = ?');
   return [
@@ -122,7 +120,7 @@ function exportColumns(sqlite: Database.Database, includeEmails: boolean): Expor
 }
 
 /** Names and hashes that repeat on many rows are read once each (in the export's snapshot) instead of being joined into every row. */
-function lookup(sqlite: Database.Database, sql: string): LookupKind {
+function lookup(sqlite: SqliteConnection, sql: string): LookupKind {
   const statement = sqlite.prepare(sql).pluck();
   return { lookup: (id) => (statement.get(id) as string | undefined) ?? '' };
 }
@@ -174,7 +172,7 @@ function signaturesQueries(letterId: number, filters: ExportFilters, columns: re
  * separate queries, so one read transaction keeps them on one snapshot of the database.
  */
 function* csvChunks(
-  sqlite: Database.Database,
+  sqlite: SqliteConnection,
   queries: SignaturesQueries,
   columns: readonly ExportColumn[],
   bom: boolean,

@@ -1,18 +1,19 @@
 import { Router, type Response } from 'express';
 import type { Context } from '../context.js';
 import { renderMarkdown } from '../lib/markdown.js';
-import { EXPORT_STATES } from '../exports/filters.js';
-import { countOutboxByState } from '../mail/outbox-stats.js';
-import { actorFrom, currentOrganiser, requireOrganiser } from '../organisers/access.js';
 import { AppError } from '../web/errors.js';
 import { fieldErrorOf, parseForm, textValue, type FieldErrors } from '../web/forms.js';
 import { param } from '../web/params.js';
 import { renderPage } from '../web/render.js';
 import { LETTER_FIELDS, letterForm, letterFormValues, letterSettingsFrom, letterStatusForm } from './admin-forms.js';
-import { changeLetterStatus, startLetter, requireLetter, updateLetter } from './manage-letter.js';
+import { changeLetterStatus, startLetter, updateLetter } from './manage-letter.js';
+import { findLetter } from './find-letter.js';
 import { listAllLetters, listVersions } from './repo.js';
-import { effectiveStatus, signatureCount } from './service.js';
+import { effectiveStatus, signatureCount } from './letter-status.js';
 import type { LetterRow } from './table.js';
+import { EXPORT_STATES } from '../exports/index.js';
+import { countOutboxByState } from '../mail/index.js';
+import { actorFrom, currentOrganiser, requireOrganiser } from '../organisers/index.js';
 
 interface LetterFormPage {
   letter?: LetterRow;
@@ -66,7 +67,7 @@ export function letterAdminRoutes(ctx: Context): Router {
   });
 
   router.get('/admin/letters/:slug', anyOrganiser, (req, res) => {
-    const letter = requireLetter(ctx.db, param(req, 'slug'));
+    const letter = findLetter(ctx.db, param(req, 'slug'));
     const versions = listVersions(ctx.db, letter.id).reverse();
     const published = Number(textValue(req.query.published));
     renderPage(res, 'letters/admin/show', {
@@ -81,12 +82,12 @@ export function letterAdminRoutes(ctx: Context): Router {
   });
 
   router.get('/admin/letters/:slug/edit', owner, (req, res) => {
-    const letter = requireLetter(ctx.db, param(req, 'slug'));
+    const letter = findLetter(ctx.db, param(req, 'slug'));
     renderLetterForm(res, { letter, values: letterFormValues(letter), errors: {} });
   });
 
   router.post('/admin/letters/:slug', owner, (req, res) => {
-    const letter = requireLetter(ctx.db, param(req, 'slug'));
+    const letter = findLetter(ctx.db, param(req, 'slug'));
     const parsed = parseForm(letterForm, req.body, LETTER_FIELDS);
     const values: Record<string, string> = { ...formValues(req.body), slug: textValue(req.body?.slug) ?? letter.slug };
     const previewHtml = textValue(req.body?.intent) === 'preview' ? renderMarkdown(values.body ?? '') : undefined;

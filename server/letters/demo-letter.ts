@@ -1,6 +1,6 @@
 import type { Db } from '../db/client.js';
 import { countLetters } from './repo.js';
-import { createLetter, type NewLetter } from './service.js';
+import { createLetter, type NewLetter } from './publish-version.js';
 
 /** An original demo letter; the organisations it names are fictional. */
 export const DEMO_LETTER: NewLetter = {

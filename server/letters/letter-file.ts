@@ -1,12 +1,12 @@
-import type { Actor } from '../audit/record.js';
 import type { Db } from '../db/client.js';
 import { AppError } from '../web/errors.js';
 import { fieldErrorOf, parseForm } from '../web/forms.js';
 import { LETTER_FIELDS, letterForm, letterSettingsFrom } from './admin-forms.js';
 import { FrontMatterError, formatFrontMatter, parseFrontMatter } from './front-matter.js';
-import { changeLetterStatus, checkStatusChange, refuseReopeningAnonymised, startLetter, updateLetter, type LetterContext } from './manage-letter.js';
-import { findLetterBySlug } from './repo.js';
+import { changeLetterStatus, checkStatusChange, type LetterContext, refuseReopeningAnonymised, startLetter, updateLetter } from './manage-letter.js';
+import { selectLetterBySlug } from './repo.js';
 import { LETTER_STATUSES, type LetterRow } from './table.js';
+import type { Actor } from '../audit/index.js';
 
 const KEYS = ['slug', 'title', 'summary', 'status', 'moderation', 'opens_at', 'closes_at'] as const;
 
@@ -14,7 +14,7 @@ const invalidFile = (message: string): AppError => new AppError('invalid_letter_
 
 /** A letter as Markdown with front matter: what `letter export` prints and `letter import` reads. */
 export function exportLetter(db: Db, slug: string): string {
-  const letter = findLetterBySlug(db, slug);
+  const letter = selectLetterBySlug(db, slug);
   if (!letter) throw new AppError('letter_not_found', 404, `no letter has the slug "${slug}"`);
   const fields: Array<[string, string]> = [
     ['slug', letter.slug],
@@ -61,7 +61,7 @@ export function importLetter(ctx: LetterContext, text: string, actor: Actor, opt
     // leaves the letter exactly as it was.
     return ctx.db.transaction((tx) => {
       const scoped: LetterContext = { db: tx, now: ctx.now };
-      const existing = findLetterBySlug(tx, settings.slug);
+      const existing = selectLetterBySlug(tx, settings.slug);
       if (!existing) return { letter: startLetter(scoped, settings, actor, knownStatus), created: true };
       if (!options.update) throw new AppError('letter_exists', 409, `a letter with slug "${settings.slug}" already exists; add --update to replace its text and settings`);
       refuseReopeningAnonymised(existing, { status: knownStatus, opensAt: settings.opensAt, closesAt: settings.closesAt }, ctx.now());

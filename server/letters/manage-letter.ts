@@ -1,11 +1,13 @@
 import { eq } from 'drizzle-orm';
-import { recordAudit, type Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
 import { isUniqueViolation } from '../db/errors.js';
-import { AppError, notFound } from '../web/errors.js';
-import { findLetterBySlug, findVersion } from './repo.js';
-import { createLetter, effectiveStatus, publishVersion, rewriteDraftVersion, stampFirstPublication, type LetterText } from './service.js';
+import { AppError } from '../web/errors.js';
+import { findLetter } from './find-letter.js';
+import { findVersion, selectLetterBySlug } from './repo.js';
+import { createLetter, type LetterText, publishVersion, rewriteDraftVersion, stampFirstPublication } from './publish-version.js';
+import { effectiveStatus } from './letter-status.js';
 import { letters, type LetterRow, type LetterVersionRow } from './table.js';
+import { recordAudit, type Actor } from '../audit/index.js';
 
 /** What an organiser sets on a letter; the slug only counts while the letter is a draft. */
 export interface LetterSettings extends LetterText {
@@ -84,12 +86,6 @@ const closingTimeAsSent = (stored: Date | null, sent: Date | null): Date | null 
 
 const slugTaken = (): AppError => new AppError('slug_taken', 409, 'Another letter already has this address; choose another', { field: 'slug' });
 
-export function requireLetter(db: Context['db'], slug: string): LetterRow {
-  const letter = findLetterBySlug(db, slug);
-  if (!letter) throw notFound('letter');
-  return letter;
-}
-
 /** Runs a write that may change a slug; a concurrent letter taking the same slug becomes a field error. */
 function guardSlug<T>(write: () => T): T {
   try {
@@ -105,7 +101,7 @@ export function startLetter(ctx: LetterContext, settings: LetterSettings, actor:
   checkSlug(settings.slug);
   checkWindow(settings);
   refuseClosingInThePast(undefined, { status, closesAt: settings.closesAt }, ctx.now());
-  if (findLetterBySlug(ctx.db, settings.slug)) throw slugTaken();
+  if (selectLetterBySlug(ctx.db, settings.slug)) throw slugTaken();
   const now = ctx.now();
   return guardSlug(() =>
     ctx.db.transaction((tx) => {
@@ -132,7 +128,7 @@ export function updateLetter(ctx: LetterContext, slug: string, sent: LetterSetti
   const now = ctx.now();
   return guardSlug(() =>
     ctx.db.transaction((tx) => {
-      const letter = requireLetter(tx, slug);
+      const letter = findLetter(tx, slug);
       const settings = { ...sent, closesAt: closingTimeAsSent(letter.closesAt, sent.closesAt) };
       refuseReopeningAnonymised(letter, { status: letter.status, opensAt: settings.opensAt, closesAt: settings.closesAt }, now);
       refuseClosingInThePast(letter, { status: letter.status, closesAt: settings.closesAt }, now);
@@ -140,7 +136,7 @@ export function updateLetter(ctx: LetterContext, slug: string, sent: LetterSetti
       if (newSlug !== letter.slug) {
         if (letter.status !== 'draft') throw new AppError('slug_locked', 409, 'The address cannot change once the letter has been published', { field: 'slug' });
         checkSlug(newSlug);
-        if (findLetterBySlug(tx, newSlug)) throw slugTaken();
+        if (selectLetterBySlug(tx, newSlug)) throw slugTaken();
       }
       const before = letter.currentVersionId === null ? undefined : findVersion(tx, letter.currentVersionId);
       const text = { title: settings.title, summary: settings.summary, body: settings.body };
@@ -152,7 +148,7 @@ export function updateLetter(ctx: LetterContext, slug: string, sent: LetterSetti
       const publishedNewVersion = letter.status !== 'draft' && version.id !== before?.id;
       const changed = changedSettings(letter, { ...settings, slug: newSlug });
       recordAudit(tx, { actor, action: 'letter.update', subject: `letter:${newSlug}`, details: { changed, version: version.number, ...(newSlug !== slug ? { previousSlug: slug } : {}) } }, now);
-      return { letter: requireLetter(tx, newSlug), version, publishedNewVersion };
+      return { letter: findLetter(tx, newSlug), version, publishedNewVersion };
     }),
   );
 }
@@ -180,7 +176,7 @@ export function checkStatusChange(letter: Pick<LetterRow, 'status'>, status: Let
 export function changeLetterStatus(ctx: LetterContext, slug: string, status: LetterRow['status'], actor: Actor): LetterRow {
   const now = ctx.now();
   return ctx.db.transaction((tx) => {
-    const letter = requireLetter(tx, slug);
+    const letter = findLetter(tx, slug);
     if (letter.status === status) return letter;
     refuseReopeningAnonymised(letter, { ...letter, status }, now);
     checkStatusChange(letter, status);

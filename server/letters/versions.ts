@@ -1,10 +1,27 @@
 import { diffLines, diffWordsWithSpace } from 'diff';
 import type { Db } from '../db/client.js';
 import { notFound } from '../web/errors.js';
-import { versionHtml } from './letter-page.js';
+import { renderMarkdown } from '../lib/markdown.js';
 import { findVersionByNumber, listVersions } from './repo.js';
-import { findPublicLetter } from './service.js';
+import { findPublicLetter, findPublicLetterWithVersion } from './find-letter.js';
 import type { LetterVersionRow, PublicLetterRow } from './table.js';
+
+/**
+ * Rendered text per version: a published version never changes, so it is rendered once. The hash is
+ * part of the key because a draft's version is rewritten in place until the letter opens.
+ */
+const renderedVersions = new Map<string, string>();
+
+export function versionHtml(version: LetterVersionRow): string {
+  const key = `${version.id}:${version.sha256}`;
+  let html = renderedVersions.get(key);
+  if (html === undefined) {
+    html = renderMarkdown(version.body);
+    if (renderedVersions.size > 500) renderedVersions.clear();
+    renderedVersions.set(key, html);
+  }
+  return html;
+}
 
 export interface DiffPart {
   change: 'same' | 'added' | 'removed';
@@ -32,7 +49,7 @@ export interface VersionHistory {
 
 /** Every published version of a public letter's text. */
 export function describeVersionHistory(db: Db, slug: string): VersionHistory {
-  const { letter } = findPublicLetter(db, slug);
+  const letter = findPublicLetter(db, slug);
   return { letter, versions: listVersions(db, letter.id).reverse() };
 }
 
@@ -43,7 +60,7 @@ function publicVersion(db: Db, letter: PublicLetterRow, number: number): LetterV
 }
 
 export function describeVersion(db: Db, slug: string, number: number) {
-  const { letter, version: current } = findPublicLetter(db, slug);
+  const { letter, version: current } = findPublicLetterWithVersion(db, slug);
   const version = publicVersion(db, letter, number);
   return { letter, version, isCurrent: version.id === current.id, bodyHtml: versionHtml(version) };
 }
@@ -61,7 +78,7 @@ export interface VersionComparison {
 const comparisons = new Map<string, Omit<VersionComparison, 'letter' | 'from' | 'to'>>();
 
 export function compareVersions(db: Db, slug: string, fromNumber: number, toNumber: number): VersionComparison {
-  const { letter } = findPublicLetter(db, slug);
+  const letter = findPublicLetter(db, slug);
   const from = publicVersion(db, letter, fromNumber);
   const to = publicVersion(db, letter, toNumber);
   const key = `${from.id}:${from.sha256}:${to.id}:${to.sha256}`;

@@ -1,13 +1,13 @@
 import { eq } from 'drizzle-orm';
-import { recordAudit, type Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
 import { isUniqueViolation } from '../db/errors.js';
-import { lowerCasedAddress, parseEmailAddress } from '../signatures/email-address.js';
+import { lowerCasedAddress, parseEmailAddress } from '../lib/email-address.js';
 import { AppError } from '../web/errors.js';
 import { hashPassword, passwordProblem, scryptCostFor } from './passwords.js';
 import { countWithRole, findOrganiserByEmail, listOrganiserRows } from './repo.js';
 import { endOrganiserSessions } from './sessions.js';
 import { ORGANISER_ROLES, organisers, type OrganiserRole, type OrganiserRow } from './table.js';
+import { recordAudit, type Actor } from '../audit/index.js';
 
 /** What account changes need: the CLI has no views or logger, only the database, config and a clock. */
 export type AccountsContext = Pick<Context, 'db' | 'config' | 'now'>;

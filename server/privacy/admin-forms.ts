@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseEmailAddress } from '../signatures/email-address.js';
+import { parseEmailAddress } from '../lib/email-address.js';
 import { textValue } from '../web/forms.js';
 
 export const ERASE_SIGNER_FIELDS = ['email'] as const;

@@ -1,7 +1,5 @@
 import { Router, type Response } from 'express';
 import type { Context } from '../context.js';
-import { findLetter, signatureCount } from '../letters/service.js';
-import { actorFrom, currentOrganiser, requireOrganiser } from '../organisers/access.js';
 import { parseForm, textValue, type FieldErrors } from '../web/forms.js';
 import { param } from '../web/params.js';
 import { renderPage } from '../web/render.js';
@@ -11,6 +9,8 @@ import { eraseSigner } from './erase-signer.js';
 import { privacyPolicy } from './policy.js';
 import { recentPrivacyRuns } from './privacy-runs.js';
 import { runPrivacyJobs } from './run-privacy-jobs.js';
+import { findLetter, signatureCount } from '../letters/index.js';
+import { actorFrom, currentOrganiser, requireOrganiser } from '../organisers/index.js';
 
 interface EraseFormState {
   values: Record<string, string>;
@@ -61,7 +61,7 @@ export function privacyAdminRoutes(ctx: Context): Router {
   });
 
   router.get('/admin/letters/:slug/anonymise', owner, (req, res) => {
-    const letter = findLetter(ctx.db, { slug: param(req, 'slug') });
+    const letter = findLetter(ctx.db, param(req, 'slug'));
     if (letter.anonymisedAt) return res.redirect(303, `/admin/letters/${letter.slug}`);
     const refusal = anonymisationRefusal(letter, ctx.now(), ctx.config.anonymiseAfterDays);
     if (refusal) throw refusal;
@@ -69,7 +69,7 @@ export function privacyAdminRoutes(ctx: Context): Router {
   });
 
   router.post('/admin/letters/:slug/anonymise', owner, (req, res) => {
-    const letter = findLetter(ctx.db, { slug: param(req, 'slug') });
+    const letter = findLetter(ctx.db, param(req, 'slug'));
     anonymiseLetter(ctx, { letterId: letter.id, actor: actorFrom(currentOrganiser(res)) });
     res.redirect(303, `/admin/letters/${letter.slug}`);
   });

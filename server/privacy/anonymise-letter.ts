@@ -1,13 +1,11 @@
-import { forgetIpHashRules } from '../abuse/block-rules.js';
-import { eraseModerationNotes } from '../audit/erase-details.js';
-import { recordAudit, type Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
-import type { LetterRow } from '../letters/table.js';
-import { closedSince, findLetter, markLetterAnonymised } from '../letters/service.js';
-import { deleteMailsForSignatures } from '../mail/outbox.js';
-import { anonymiseSignaturesOfLetter, ipHashesOfLetter, signatureIdsOfLetter } from '../signatures/erasure.js';
 import { AppError } from '../web/errors.js';
 import { daysAfter } from './days.js';
+import { forgetIpHashRules } from '../abuse/index.js';
+import { eraseModerationNotes, recordAudit, type Actor } from '../audit/index.js';
+import { closedSince, findLetterById, markLetterAnonymised, type LetterRow } from '../letters/index.js';
+import { deleteMailsForSignatures } from '../mail/index.js';
+import { anonymiseSignaturesOfLetter, ipHashesOfLetter, signatureIdsOfLetter } from '../signatures/index.js';
 
 export interface AnonymiseLetterInput {
   letterId: number;
@@ -33,7 +31,7 @@ export interface AnonymiseLetterResult {
 export function anonymiseLetter(ctx: Context, input: AnonymiseLetterInput): AnonymiseLetterResult {
   const now = ctx.now();
   return ctx.db.transaction((tx) => {
-    const letter = findLetter(tx, { id: input.letterId });
+    const letter = findLetterById(tx, input.letterId);
     if (letter.anonymisedAt) {
       return { slug: letter.slug, signatures: 0, mailsDeleted: 0, anonymisedAt: letter.anonymisedAt, alreadyAnonymised: true };
     }

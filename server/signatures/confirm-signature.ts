@@ -1,10 +1,5 @@
 import { eq } from 'drizzle-orm';
 import type { Context } from '../context.js';
-import { findLetterById, findVersion } from '../letters/repo.js';
-import { closedSince } from '../letters/service.js';
-import type { LetterRow, LetterVersionRow } from '../letters/table.js';
-import { composeMail, enqueueMail } from '../mail/outbox.js';
-import { organisationDomainsOf } from '../organisations/service.js';
 import { sha256Hex } from '../lib/hash.js';
 import { AppError, notFound } from '../web/errors.js';
 import { isAffiliationVerified } from './organisation-links.js';
@@ -12,6 +7,9 @@ import { findSignatureById } from './repo.js';
 import { mailDomain } from './sign-letter.js';
 import { signatures, type SignatureRow } from './table.js';
 import { issueToken, redeemToken, WITHDRAW_TOKEN_DAYS } from './tokens.js';
+import { closedSince, findLetterById, findVersion, type LetterRow, type LetterVersionRow } from '../letters/index.js';
+import { composeMail, enqueueMail } from '../mail/index.js';
+import { organisationDomainsOf } from '../organisations/index.js';
 
 export interface ConfirmationView {
   letter: LetterRow;
@@ -39,7 +37,6 @@ const detailsChanged = (): AppError =>
 export function describeConfirmation(ctx: Context, token: string): ConfirmationView {
   const signature = signatureForToken(ctx, token);
   const letter = findLetterById(ctx.db, signature.letterId);
-  if (!letter) throw notFound('letter');
   return { letter, signature, version: findVersion(ctx.db, signature.versionId), alreadyConfirmed: signature.state !== 'unconfirmed', detailsFingerprint: detailsFingerprint(signature) };
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { checkbox, cleanText, describeFieldRules, textValue, type FieldRules } from '../web/forms.js';
-import { parseEmailAddress } from './email-address.js';
+import type { Context } from '../context.js';
+import { checkbox, cleanText, describeFieldRules, textValue, type FieldErrors, type FieldRules } from '../web/forms.js';
+import { parseEmailAddress } from '../lib/email-address.js';
 
 /** The fields sent back into a form with errors. */
 export const SIGN_FIELDS = ['name', 'email', 'organisation', 'title', 'comment', 'public', 'updates'] as const;
@@ -50,3 +51,17 @@ export const SIGN_FIELD_RULES: Record<SignTextField, FieldRules> = {
   title: describeFieldRules(signForm.shape.title, { maxChars: SIGN_FIELD_MAX.title }),
   comment: describeFieldRules(signForm.shape.comment, { maxChars: SIGN_FIELD_MAX.comment }),
 };
+
+/** The sign form as the letter page shows it: what was typed, what to correct, and why it came back. */
+export interface SignFormState {
+  values: Record<string, string | boolean>;
+  errors: FieldErrors;
+  /** Said above the form when it comes back for a reason that is no one field's (the text changed, the page was open too long). */
+  notice?: { message: string; link?: { href: string; text: string } };
+}
+
+/** The letter page's model with a sign form given back in it; the page's module builds it (see givenBackLetterPageModel). */
+export type GivenBackLetterPage = { title: string } & Record<string, unknown>;
+
+/** Builds the letter page with `form` given back, for the sign routes to render. */
+export type LetterPageWithForm = (ctx: Context, slug: string, form: SignFormState) => GivenBackLetterPage;

@@ -1,10 +1,15 @@
-import { and, count, desc, eq, lt } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNull, lt } from 'drizzle-orm';
 import type { Context } from '../context.js';
+import type { Db } from '../db/client.js';
 import { anyColumnContains } from '../db/search.js';
 import { pageOf, type Page } from '../lib/paging.js';
-import { organisations } from '../organisations/table.js';
-import { verifiedPendingOf } from './moderate-signatures.js';
-import { signatures, type SignatureState } from './table.js';
+import { signatures, type SignatureRow, type SignatureState } from './table.js';
+import { organisationsForJoins as organisations } from '../organisations/index.js';
+
+/**
+ * The signature rows as moderators see and change them: the queue of a letter, and the statements
+ * behind moderation/ (its rules decide what changes; these write it).
+ */
 
 export interface ModerationQueueQuery {
   letterId: number;
@@ -77,6 +82,40 @@ export function listModerationQueue(ctx: Context, query: ModerationQueueQuery) {
 
 export type ModerationQueueItem = ReturnType<typeof listModerationQueue> extends Page<infer T> ? T : never;
 
+/** Pending signatures "approve all verified" takes: verified affiliation, not held for a reason, never rejected before. */
+const verifiedPendingOf = (letterId: number) =>
+  and(eq(signatures.letterId, letterId), eq(signatures.state, 'pending'), eq(signatures.affiliationVerified, true), isNull(signatures.holdReason), isNull(signatures.rejectedAt));
+
 /** How many signatures "approve all pending from verified affiliations" would approve now. */
 export const countVerifiedPending = (ctx: Pick<Context, 'db'>, letterId: number): number =>
   ctx.db.select({ n: count() }).from(signatures).where(verifiedPendingOf(letterId)).get()?.n ?? 0;
+
+/** Signatures of a letter among `ids`, with what moderation rules look at. */
+export const findModeratableSignatures = (tx: Db, letterId: number, ids: readonly number[]): Pick<SignatureRow, 'id' | 'state' | 'featured'>[] =>
+  tx
+    .select({ id: signatures.id, state: signatures.state, featured: signatures.featured })
+    .from(signatures)
+    .where(and(eq(signatures.letterId, letterId), inArray(signatures.id, [...ids])))
+    .all();
+
+/** How many of `ids` are signatures of the letter. */
+export const countSignaturesOnLetter = (tx: Db, letterId: number, ids: readonly number[]): number =>
+  ids.length === 0 ? 0 : (tx.select({ n: count() }).from(signatures).where(and(eq(signatures.letterId, letterId), inArray(signatures.id, [...ids]))).get()?.n ?? 0);
+
+/** What a moderator's action may change on a signature. */
+export type ModerationChanges = Partial<Pick<SignatureRow, 'state' | 'featured' | 'rejectedAt' | 'rejectionNote' | 'moderatedAt' | 'moderationNote'>>;
+
+export function updateModeratedSignatures(tx: Db, ids: readonly number[], changes: ModerationChanges): void {
+  tx.update(signatures).set(changes).where(inArray(signatures.id, [...ids])).run();
+}
+
+/** Approves every pending signature "approve all verified" takes (see verifiedPendingOf); returns their ids, in order. */
+export const approveVerifiedPendingSignatures = (tx: Db, letterId: number, changes: Pick<ModerationChanges, 'moderatedAt' | 'moderationNote'>): number[] =>
+  tx
+    .update(signatures)
+    .set({ ...changes, state: 'approved' })
+    .where(verifiedPendingOf(letterId))
+    .returning({ id: signatures.id })
+    .all()
+    .map((row) => row.id)
+    .sort((a, b) => a - b);

@@ -1,19 +1,17 @@
 import { Router, type Request, type RequestHandler } from 'express';
-import { createRateLimits } from '../abuse/rate-limits.js';
-import { answerNoSoonerThan } from '../abuse/response-timing.js';
 import type { Context } from '../context.js';
-import { givenBackLetterPageModel, type SignFormState } from '../letters/letter-page.js';
-import { findPublicLetterRow, isAcceptingSignatures } from '../letters/service.js';
 import { AppError } from '../web/errors.js';
 import { formValues, parseForm, textValue } from '../web/forms.js';
 import { param } from '../web/params.js';
 import { renderPage } from '../web/render.js';
 import { requireFormBody, requireSameOrigin } from '../web/security.js';
-import { describeClientAddress } from './client-address.js';
+import { describeClientAddress } from '../lib/client-address.js';
 import { confirmSignature, describeConfirmation } from './confirm-signature.js';
-import { SIGN_FIELDS, signForm } from './forms.js';
+import { SIGN_FIELDS, signForm, type LetterPageWithForm, type SignFormState } from './forms.js';
 import { letterClosed, SIGN_FORM_SEND_AGAIN, signLetter } from './sign-letter.js';
 import { describeWithdrawal, withdrawSignature } from './withdraw-signature.js';
+import { answerNoSoonerThan, createRateLimits } from '../abuse/index.js';
+import { findPublicLetter, isAcceptingSignatures } from '../letters/index.js';
 
 const token = (req: Request): string => param(req, 'token');
 
@@ -31,7 +29,11 @@ function sendAgainNotice(slug: string, error: AppError): SignFormState['notice']
   return { message: error.message, link: { href: `/letters/${encodeURIComponent(slug)}/versions/${read}..${current}`, text: `See what changed since version ${read}, the one you read` } };
 }
 
-export function signatureRoutes(ctx: Context): Router {
+/**
+ * Signing, confirming and withdrawing. A sign form that comes back (errors, a changed text, a page
+ * open too long) is shown on the letter page, which `letterPageWithForm` builds.
+ */
+export function signatureRoutes(ctx: Context, letterPageWithForm: LetterPageWithForm): Router {
   const router = Router();
   const sameOrigin = requireSameOrigin(ctx.config);
   const limits = createRateLimits(ctx);
@@ -40,11 +42,11 @@ export function signatureRoutes(ctx: Context): Router {
   router.post('/letters/:slug/signatures', sameOrigin, ...limits.signingPerAddress, requireFormBody, ...limits.signingPerEmailDomain, async (req, res) => {
     const evenTiming = answerNoSoonerThan(ctx.config.signResponseMs);
     const slug = param(req, 'slug');
-    const letter = findPublicLetterRow(ctx.db, slug);
+    const letter = findPublicLetter(ctx.db, slug);
     if (!isAcceptingSignatures(letter, ctx.now())) throw letterClosed();
     const parsed = parseForm(signForm, req.body, SIGN_FIELDS);
     if (!parsed.ok) {
-      const model = givenBackLetterPageModel(ctx, slug, { values: parsed.values, errors: parsed.errors });
+      const model = letterPageWithForm(ctx, slug, { values: parsed.values, errors: parsed.errors });
       return renderPage(res, 'letters/show', { ...model, title: `Error: ${model.title}` }, 422);
     }
     try {
@@ -52,7 +54,7 @@ export function signatureRoutes(ctx: Context): Router {
     } catch (error) {
       if (!(error instanceof AppError && SIGN_FORM_SEND_AGAIN.has(error.id))) throw error;
       // The form comes back filled in, stamped for the text on the page now.
-      const model = givenBackLetterPageModel(ctx, slug, { values: formValues(req.body, SIGN_FIELDS), errors: {}, notice: sendAgainNotice(slug, error) });
+      const model = letterPageWithForm(ctx, slug, { values: formValues(req.body, SIGN_FIELDS), errors: {}, notice: sendAgainNotice(slug, error) });
       return renderPage(res, 'letters/show', { ...model, title: `Send again: ${model.title}` }, error.status);
     }
     await evenTiming();
@@ -60,7 +62,7 @@ export function signatureRoutes(ctx: Context): Router {
   });
 
   router.get('/letters/:slug/check-your-email', (req, res) => {
-    const letter = findPublicLetterRow(ctx.db, param(req, 'slug'));
+    const letter = findPublicLetter(ctx.db, param(req, 'slug'));
     renderPage(res, 'signatures/check-your-email', { title: 'Check your email', letter });
   });
 

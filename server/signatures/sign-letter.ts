@@ -1,22 +1,17 @@
 import { eq } from 'drizzle-orm';
-import { matchingBlockRule } from '../abuse/block-rules.js';
-import { checkSubmission } from '../abuse/bot-checks.js';
-import { isDisposableEmailDomain } from '../abuse/disposable-email.js';
-import { famousNameHold } from '../abuse/famous-names.js';
 import type { Context } from '../context.js';
 import type { Db } from '../db/client.js';
 import { insertReturning } from '../db/prepared.js';
-import { findVersion } from '../letters/repo.js';
-import type { PublicLetterRow } from '../letters/table.js';
-import { findPublicLetterRow, isAcceptingSignatures } from '../letters/service.js';
-import { composeMail, enqueueMail } from '../mail/outbox.js';
-import { matchOrganisation } from '../organisations/service.js';
 import { AppError } from '../web/errors.js';
-import type { ClientAddress } from './client-address.js';
+import type { ClientAddress } from '../lib/client-address.js';
 import type { SignForm } from './forms.js';
 import { findSignatureByEmailKey, isUniqueViolation, recordMailSent } from './repo.js';
 import { signatures, type SignatureRow } from './table.js';
 import { issueToken, replaceConfirmLinks, revokeTokens, WITHDRAW_TOKEN_DAYS } from './tokens.js';
+import { checkSubmission, famousNameHold, isDisposableEmailDomain, matchingBlockRule } from '../abuse/index.js';
+import { findPublicLetter, findVersion, isAcceptingSignatures, type PublicLetterRow } from '../letters/index.js';
+import { composeMail, enqueueMail } from '../mail/index.js';
+import { matchOrganisation } from '../organisations/index.js';
 
 export interface SignLetterInput {
   slug: string;
@@ -43,7 +38,7 @@ export const SIGN_FORM_SEND_AGAIN = new Set(['sign_form_expired', 'letter_text_c
  * ("check your email"): what differs is only which mail, if any, goes to that address.
  */
 export function signLetter(ctx: Context, input: SignLetterInput): void {
-  const letter = findPublicLetterRow(ctx.db, input.slug);
+  const letter = findPublicLetter(ctx.db, input.slug);
   const check = checkSubmission(ctx, { slug: letter.slug, honeypot: input.form.website, stamp: input.form.stamp });
   if (check.outcome === 'bot') return;
   if (check.outcome === 'expired') throw formExpired();
@@ -53,7 +48,7 @@ export function signLetter(ctx: Context, input: SignLetterInput): void {
     ctx.db.transaction((tx) => {
       // Read again inside the write: a letter closed or changed a moment ago takes no signature for it.
       const now = ctx.now();
-      const current = findPublicLetterRow(tx, input.slug);
+      const current = findPublicLetter(tx, input.slug);
       if (!isAcceptingSignatures(current, now)) throw letterClosed();
       const versionId = versionRead(tx, current, check.versionId);
       const existing = findSignatureByEmailKey(tx, current.id, input.form.email.key);

@@ -1,12 +1,11 @@
 import { eq } from 'drizzle-orm';
 import type { Context } from '../context.js';
-import { findLetterById } from '../letters/repo.js';
-import type { LetterRow } from '../letters/table.js';
 import { notFound } from '../web/errors.js';
 import { withdrawnForm } from './erasure.js';
 import { findSignatureById } from './repo.js';
 import { signatures, type SignatureRow } from './table.js';
 import { redeemToken, revokeTokens } from './tokens.js';
+import { findLetterById, type LetterRow } from '../letters/index.js';
 
 export interface WithdrawalView {
   letter: LetterRow;
@@ -17,8 +16,8 @@ export interface WithdrawalView {
 export function describeWithdrawal(ctx: Context, token: string): WithdrawalView {
   const signatureId = redeemToken(ctx.db, token, 'withdraw', ctx.now());
   const signature = findSignatureById(ctx.db, signatureId);
-  const letter = signature && findLetterById(ctx.db, signature.letterId);
-  if (!signature || !letter) throw notFound('signature');
+  if (!signature) throw notFound('signature');
+  const letter = findLetterById(ctx.db, signature.letterId);
   return { letter, signature, alreadyWithdrawn: signature.state === 'withdrawn' };
 }
 

@@ -1,21 +1,17 @@
 import { Writable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { auditEvents, organisations } from '../../server/db/schema.js';
-import { neutraliseFormula } from '../../server/lib/csv-cell.js';
+import { neutraliseFormula } from '../../server/lib/csv/index.js';
 import { exportFilename, exportSignatures, planSignatureExport } from '../../server/exports/export-signatures.js';
 import { AppError } from '../../server/web/errors.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { appPerTest } from '../helpers/app.js';
 import { exportToText } from '../helpers/csv.js';
 import { buildLetter, buildSignature, postSignature, signatureByEmail, signForm } from '../helpers/factories.js';
 
-let t: TestApp;
-beforeEach(() => {
-  t = buildTestApp();
-});
-afterEach(() => t.close());
+const t = appPerTest();
 
 const HOUR = 60 * 60 * 1000;
 

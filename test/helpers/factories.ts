@@ -3,11 +3,11 @@ import { eq } from 'drizzle-orm';
 import request from 'supertest';
 import type { Context } from '../../server/context.js';
 import { outbox, signatures } from '../../server/db/schema.js';
-import { findLetterBySlug } from '../../server/letters/repo.js';
-import { createLetter, type NewLetter } from '../../server/letters/service.js';
+import { findLetter as findLetterBySlug } from '../../server/letters/find-letter.js';
+import { createLetter, type NewLetter } from '../../server/letters/publish-version.js';
 import type { LetterRow } from '../../server/letters/table.js';
 import { organisationKey } from '../../server/organisations/normalise.js';
-import { parseEmailAddress } from '../../server/signatures/email-address.js';
+import { parseEmailAddress } from '../../server/lib/email-address.js';
 import type { SignatureRow } from '../../server/signatures/table.js';
 import type { TestApp } from './app.js';
 

@@ -1,18 +1,14 @@
 import request from 'supertest';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { auditEvents } from '../../server/db/schema.js';
-import { createOrganisation } from '../../server/organisations/service.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { createOrganisation } from '../../server/organisations/create-organisation.js';
+import { appPerTest } from '../helpers/app.js';
 import { auditRows, signatureIdsOnPage, signatureStates, statusMessage } from '../helpers/admin-pages.js';
 import { buildLetter, buildSignature, reloadLetter } from '../helpers/factories.js';
 import { loginAs, type SignedIn } from '../helpers/organisers.js';
 
-let t: TestApp;
-beforeEach(() => {
-  t = buildTestApp();
-});
-afterEach(() => t.close());
+const t = appPerTest();
 
 const moderate = (who: SignedIn, slug: string, fields: Record<string, string | string[]>) =>
   who.agent.post(`/admin/letters/${slug}/signatures/moderate`).type('form').send({ _csrf: who.csrfToken, ...fields });

@@ -1,25 +1,20 @@
 import { eq } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditEvents, signatures } from '../../server/db/schema.js';
 import type { LetterRow } from '../../server/letters/table.js';
 import { runPrivacyJobs } from '../../server/privacy/run-privacy-jobs.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { appPerTest } from '../helpers/app.js';
 import { buildLetter, buildSignature, reloadLetter, signatureByEmail } from '../helpers/factories.js';
 import { loginAs, type SignedIn } from '../helpers/organisers.js';
 import { observable } from '../helpers/responses.js';
 
-let t: TestApp;
-beforeEach(() => {
-  t = buildTestApp();
-});
-afterEach(() => t.close());
+const t = appPerTest();
 
 const DAY = 24 * 60 * 60 * 1000;
 const ERASED_ANSWER = 'If that address had signed, every signature and mail for it has been erased.';
 const text = (html: string): string =>
   html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
 const auditOf = (action: string) => t.ctx.db.select().from(auditEvents).where(eq(auditEvents.action, action)).all();
-const post = (who: SignedIn, path: string, fields: Record<string, string> = {}) => who.agent.post(path).type('form').send({ _csrf: who.csrfToken, ...fields });
 
 describe('the privacy page for organisers', () => {
   it.each([
@@ -49,7 +44,7 @@ describe('the forms of the privacy pages', () => {
     const owner = await loginAs(t, 'owner');
     const pages = [
       await owner.agent.get('/admin/privacy'),
-      await post(owner, '/admin/privacy/erase/confirm', { email: 'someone@example.org' }),
+      await owner.post('/admin/privacy/erase/confirm', { email: 'someone@example.org' }),
       await owner.agent.get(`/admin/letters/${letter.slug}/anonymise`),
     ];
     for (const page of pages) {
@@ -63,8 +58,8 @@ describe('the forms of the privacy pages', () => {
 
 describe('erasing a signer from the admin', () => {
   const eraseThrough = async (owner: SignedIn, email: string) => {
-    const confirm = await post(owner, '/admin/privacy/erase/confirm', { email });
-    const erase = await post(owner, '/admin/privacy/erase', { email });
+    const confirm = await owner.post('/admin/privacy/erase/confirm', { email });
+    const erase = await owner.post('/admin/privacy/erase', { email });
     const after = await owner.agent.get(erase.headers.location ?? '/admin/privacy');
     return { confirm, erase, after };
   };
@@ -74,13 +69,13 @@ describe('erasing a signer from the admin', () => {
     const signature = buildSignature(t.ctx, letter, { state: 'approved', email: 'leave.me@example.org' });
     const owner = await loginAs(t, 'owner');
 
-    const confirm = await post(owner, '/admin/privacy/erase/confirm', { email: 'Leave.Me@example.org' });
+    const confirm = await owner.post('/admin/privacy/erase/confirm', { email: 'Leave.Me@example.org' });
     expect(confirm.status).toBe(200);
     expect(confirm.text).toContain('Leave.Me@example.org');
     expect(confirm.text).toContain('action="/admin/privacy/erase"');
     expect(signatureByEmail(t.ctx, 'leave.me@example.org')).toBeDefined();
 
-    const erase = await post(owner, '/admin/privacy/erase', { email: 'Leave.Me@example.org' });
+    const erase = await owner.post('/admin/privacy/erase', { email: 'Leave.Me@example.org' });
     expect(erase.status).toBe(303);
     const after = await owner.agent.get(erase.headers.location ?? '').expect(200);
     expect(after.text).toContain(ERASED_ANSWER);
@@ -110,7 +105,7 @@ describe('erasing a signer from the admin', () => {
     const owner = await loginAs(t, 'owner');
     for (const path of ['/admin/privacy/erase/confirm', '/admin/privacy/erase']) {
       for (const email of ['', 'not an address']) {
-        const res = await post(owner, path, { email });
+        const res = await owner.post(path, { email });
         expect(res.status).toBe(422);
         expect(res.text).toContain('aria-invalid="true"');
         expect(res.text).toContain('id="error-email"');
@@ -137,8 +132,8 @@ describe('erasing a signer from the admin', () => {
     const letter = buildLetter(t.ctx);
     buildSignature(t.ctx, letter, { state: 'approved', email: 'stay@example.org' });
     const who = await loginAs(t, role);
-    expect((await post(who, '/admin/privacy/erase/confirm', { email: 'stay@example.org' })).status).toBe(403);
-    expect((await post(who, '/admin/privacy/erase', { email: 'stay@example.org' })).status).toBe(403);
+    expect((await who.post('/admin/privacy/erase/confirm', { email: 'stay@example.org' })).status).toBe(403);
+    expect((await who.post('/admin/privacy/erase', { email: 'stay@example.org' })).status).toBe(403);
     expect(signatureByEmail(t.ctx, 'stay@example.org')).toMatchObject({ state: 'approved' });
   });
 });
@@ -157,7 +152,7 @@ describe('anonymising a letter from the admin', () => {
     expect(confirm.text).toContain(`action="/admin/letters/${letter.slug}/anonymise"`);
     expect(reloadLetter(t.ctx, letter.slug).anonymisedAt).toBeNull();
 
-    const done = await post(owner, `/admin/letters/${letter.slug}/anonymise`);
+    const done = await owner.post(`/admin/letters/${letter.slug}/anonymise`);
     expect(done.status).toBe(303);
     expect(done.headers.location).toBe(`/admin/letters/${letter.slug}`);
     expect(reloadLetter(t.ctx, letter.slug)).toMatchObject({ anonymisedAt: t.clock.now(), countApproved: 1 });
@@ -178,7 +173,7 @@ describe('anonymising a letter from the admin', () => {
     buildSignature(t.ctx, letter, { state: 'approved', email: 'ada@example.org' });
     const owner = await loginAs(t, 'owner');
     expect((await owner.agent.get(`/admin/letters/${letter.slug}`)).text.includes(anonymiseLink(letter.slug))).toBe(buttonShown);
-    for (const res of [await owner.agent.get(`/admin/letters/${letter.slug}/anonymise`), await post(owner, `/admin/letters/${letter.slug}/anonymise`)]) {
+    for (const res of [await owner.agent.get(`/admin/letters/${letter.slug}/anonymise`), await owner.post(`/admin/letters/${letter.slug}/anonymise`)]) {
       expect(res.status).toBe(409);
       expect(res.headers['content-type']).toMatch(/^text\/html/);
       expect(res.text).toContain(reason);
@@ -194,7 +189,7 @@ describe('anonymising a letter from the admin', () => {
     const moderator = await loginAs(t, 'moderator');
     expect((await moderator.agent.get(`/admin/letters/${letter.slug}`).expect(200)).text).not.toContain(anonymiseLink(letter.slug));
     expect((await moderator.agent.get(`/admin/letters/${letter.slug}/anonymise`)).status).toBe(403);
-    expect((await post(moderator, `/admin/letters/${letter.slug}/anonymise`)).status).toBe(403);
+    expect((await moderator.post(`/admin/letters/${letter.slug}/anonymise`)).status).toBe(403);
     expect(reloadLetter(t.ctx, letter.slug).anonymisedAt).toBeNull();
     expect(signatureByEmail(t.ctx, 'ada@example.org')).toBeDefined();
   });
@@ -220,11 +215,11 @@ describe('running the privacy jobs from the admin', () => {
     expect(before).toContain('action="/admin/privacy/run"');
     expect(runRows(before)).toEqual([]);
 
-    const res = await post(owner, '/admin/privacy/run');
+    const res = await owner.post('/admin/privacy/run');
     expect(res.status).toBe(303);
     expect(signatureByEmail(t.ctx, 'stale@example.org')).toBeUndefined();
     t.clock.advance(60_000);
-    await post(owner, '/admin/privacy/run').expect(303);
+    await owner.post('/admin/privacy/run').expect(303);
 
     const page = (await owner.agent.get(res.headers.location ?? '').expect(200)).text;
     expect(page).toContain('The privacy jobs ran just now');
@@ -246,7 +241,7 @@ describe('running the privacy jobs from the admin', () => {
     const letter = buildLetter(t.ctx);
     buildSignature(t.ctx, letter, { email: 'stale@example.org', signedAt: new Date(t.clock.now().getTime() - 40 * DAY) });
     const who = await loginAs(t, role);
-    expect((await post(who, '/admin/privacy/run')).status).toBe(403);
+    expect((await who.post('/admin/privacy/run')).status).toBe(403);
     expect(signatureByEmail(t.ctx, 'stale@example.org')).toBeDefined();
   });
 

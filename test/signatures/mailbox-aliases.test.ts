@@ -2,7 +2,7 @@ import request from 'supertest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { signatures } from '../../server/db/schema.js';
-import { moderateSignatures } from '../../server/signatures/moderate-signatures.js';
+import { moderateSignatures } from '../../server/moderation/moderate-signatures.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buildLetter, outboxFor, postSignature, reloadLetter, signatureByEmail, signForm, signAndConfirm } from '../helpers/factories.js';
 import { startTestSite, type TestSite } from '../helpers/site.js';

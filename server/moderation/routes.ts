@@ -1,0 +1,84 @@
+import { Router, type Response } from 'express';
+import type { Context } from '../context.js';
+import { fieldErrorOf, parseForm, type FieldErrors } from '../web/forms.js';
+import { param } from '../web/params.js';
+import { renderPage } from '../web/render.js';
+import { approveVerifiedFromQueue, moderateSelectedSignatures, previewApproveVerified, QUEUE_STATES, viewModerationQueue, type QueueFilters } from './moderate-letter.js';
+import { approveVerifiedForm, describeOutcome, MODERATION_FIELDS, moderationForm, outcomeParams, parseQueueFilters, queueHref, returnFiltersOf } from './forms.js';
+import { actorFrom, currentOrganiser, hasRole, requireOrganiser } from '../organisers/index.js';
+
+interface QueueExtras {
+  outcome?: string;
+  errors?: FieldErrors;
+  note?: string;
+}
+
+function renderQueue(ctx: Context, res: Response, slug: string, filters: QueueFilters, extras: QueueExtras = {}, status = 200): void {
+  const organiser = currentOrganiser(res);
+  const canModerate = hasRole(organiser, 'moderator');
+  const view = viewModerationQueue(ctx, slug, filters, { seesEmails: canModerate });
+  const errors = extras.errors ?? {};
+  const heading = `Signatures: ${view.letter.title}`;
+  renderPage(res, 'moderation/queue', {
+    ...view,
+    title: Object.keys(errors).length > 0 ? `Error: ${heading}` : heading,
+    filters,
+    canModerate,
+    outcome: extras.outcome,
+    errors,
+    note: extras.note ?? '',
+    states: QUEUE_STATES,
+    stateHref: (state: QueueFilters['state']) => queueHref(view.letter.slug, { state, q: filters.q, limit: filters.limit }),
+    nextHref: view.nextCursor ? queueHref(view.letter.slug, { ...filters, cursor: view.nextCursor }) : null,
+    firstHref: filters.cursor ? queueHref(view.letter.slug, { ...filters, cursor: undefined }) : null,
+    scripts: canModerate ? ['select-all.js'] : [],
+  }, status);
+}
+
+/** The confirmation step of "approve all pending from verified affiliations": how many, and a button. */
+function renderApproveVerified(ctx: Context, res: Response, slug: string, extras: QueueExtras = {}, status = 200): void {
+  const preview = previewApproveVerified(ctx, slug);
+  const heading = `Approve verified affiliations: ${preview.letter.title}`;
+  const errors = extras.errors ?? {};
+  renderPage(res, 'moderation/approve-verified', { ...preview, title: Object.keys(errors).length > 0 ? `Error: ${heading}` : heading, errors, note: extras.note ?? '' }, status);
+}
+
+/** The moderation queue of a letter: every organiser may read it; moderators and owners act on it. */
+export function moderationRoutes(ctx: Context): Router {
+  const router = Router();
+  const anyOrganiser = requireOrganiser(ctx, 'viewer');
+  const moderator = requireOrganiser(ctx, 'moderator');
+
+  router.get('/admin/letters/:slug/signatures', anyOrganiser, (req, res) => {
+    renderQueue(ctx, res, param(req, 'slug'), parseQueueFilters(req.query), { outcome: describeOutcome(req.query) });
+  });
+
+  router.post('/admin/letters/:slug/signatures/moderate', moderator, (req, res) => {
+    const slug = param(req, 'slug');
+    const back = returnFiltersOf(req.body);
+    const parsed = parseForm(moderationForm, req.body, MODERATION_FIELDS);
+    if (!parsed.ok) return renderQueue(ctx, res, slug, back, { errors: parsed.errors, note: parsed.values.note }, 422);
+    try {
+      const result = moderateSelectedSignatures(ctx, { slug, ...parsed.data, actor: actorFrom(currentOrganiser(res)) });
+      res.redirect(303, queueHref(slug, back, outcomeParams(result.action, { ...result, changed: result.changed.length })));
+    } catch (error) {
+      const refused = fieldErrorOf(error);
+      if (!refused) throw error;
+      renderQueue(ctx, res, slug, back, { errors: refused.errors, note: parsed.data.note }, refused.status);
+    }
+  });
+
+  router.get('/admin/letters/:slug/signatures/approve-verified', moderator, (req, res) => {
+    renderApproveVerified(ctx, res, param(req, 'slug'));
+  });
+
+  router.post('/admin/letters/:slug/signatures/approve-verified', moderator, (req, res) => {
+    const slug = param(req, 'slug');
+    const parsed = parseForm(approveVerifiedForm, req.body, ['note']);
+    if (!parsed.ok) return renderApproveVerified(ctx, res, slug, { errors: parsed.errors, note: parsed.values.note }, 422);
+    const { approved } = approveVerifiedFromQueue(ctx, { slug, note: parsed.data.note, actor: actorFrom(currentOrganiser(res)) });
+    res.redirect(303, queueHref(slug, { state: 'pending' }, outcomeParams('approve-verified', { changed: approved.length })));
+  });
+
+  return router;
+}

@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import { sentPageOf, type KeptPage, type SentPage } from '../web/page-cache.js';
+import type { Context } from '../context.js';
+import { signatoriesPreview } from './browse-signatories.js';
+import { formStampFor, givenBackFormStamp } from '../abuse/index.js';
+import { SIGN_FIELD_RULES, type GivenBackLetterPage, type SignFormState } from '../signatures/index.js';
+import { effectiveStatus, findPublicLetter, findPublicLetterWithVersion, isAcceptingSignatures, publicFingerprint, publishedVersionOf, signatureCount, type PublicLetter, versionHtml } from '../letters/index.js';
+
+/** Enhancements only: the page and its form work the same without them (public/*.js, loaded with defer). */
+const LETTER_PAGE_SCRIPTS = ['form-validation.js', 'share.js', 'live-count.js'];
+
+const EMPTY_SIGN_FORM: SignFormState = { values: { public: true, updates: false }, errors: {} };
+
+/**
+ * Everything the letter page shows with a sign form given back to a person: errors to correct, or a
+ * notice (see givenBackFormStamp). The sign routes are handed this (see app.ts), so signing does
+ * not depend on the module that renders the letter page.
+ */
+export function givenBackLetterPageModel(ctx: Context, slug: string, form: SignFormState): GivenBackLetterPage {
+  const found = findPublicLetterWithVersion(ctx.db, slug);
+  return { ...modelOf(ctx, found, form), formStamp: givenBackFormStamp(ctx, found.letter.slug, found.version.id) };
+}
+
+/** Stands in the kept page for the form stamp, which is new on every request. Random so no letter text can contain it. */
+const FORM_STAMP_SLOT = `form-stamp-${randomBytes(12).toString('hex')}`;
+
+/**
+ * The letter page as a visitor first gets it, as HTML. It is rendered once per state of the
+ * letter (its fingerprint: text, status, counts, listed signatories) and kept; only the form
+ * stamp is filled in per request.
+ */
+export function renderLetterPage(ctx: Context, slug: string): SentPage {
+  const letter = findPublicLetter(ctx.db, slug);
+  const kept = ctx.pages.get(`letter:${letter.id}`, publicFingerprint(letter, ctx.now()), () =>
+    ctx.views.render('letters/show', { ...modelOf(ctx, { letter, version: publishedVersionOf(ctx.db, letter) }, EMPTY_SIGN_FORM), formStamp: FORM_STAMP_SLOT }),
+  );
+  // A stamp lasts a second (see formStampFor): the stamped page and its entity tag are made once
+  // per stamp. The tag covers the stamp, so a 304 never keeps an old stamp in a browser's form.
+  const stamp = formStampFor(ctx, letter.slug, letter.currentVersionId);
+  const stamped = stampedPages.get(kept);
+  if (stamped?.stamp === stamp) return stamped.page;
+  const page = sentPageOf(kept.html.replace(FORM_STAMP_SLOT, stamp));
+  stampedPages.set(kept, { stamp, page });
+  return page;
+}
+
+/** The last stamped copy of each kept page; it goes with the kept page it was made from. */
+const stampedPages = new WeakMap<KeptPage, { stamp: string; page: SentPage }>();
+
+function modelOf(ctx: Context, { letter, version }: PublicLetter, form: SignFormState) {
+  const now = ctx.now();
+  const url = `${ctx.config.baseUrl}/letters/${letter.slug}`;
+  return {
+    title: letter.title,
+    description: letter.summary,
+    canonicalUrl: url,
+    letter,
+    version,
+    bodyHtml: versionHtml(version),
+    count: signatureCount(letter),
+    listed: letter.countListed,
+    signatories: signatoriesPreview(ctx.db, letter.id),
+    status: effectiveStatus(letter, now),
+    accepting: isAcceptingSignatures(letter, now),
+    form,
+    signRules: SIGN_FIELD_RULES,
+    countUrl: `/letters/${encodeURIComponent(letter.slug)}/count.json`,
+    scripts: LETTER_PAGE_SCRIPTS,
+  };
+}
