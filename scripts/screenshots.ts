@@ -9,7 +9,7 @@ import { SYSTEM_ACTOR } from '../server/audit/record.js';
 import { DEMO_LETTER } from '../server/letters/demo-letter.js';
 import { findLetter as findLetterBySlug } from '../server/letters/find-letter.js';
 import { projectPath } from '../server/lib/project-root.js';
-import { createOrganisation } from '../server/organisations/service.js';
+import { createOrganisation } from '../server/organisations/create-organisation.js';
 import { moderateSignatures } from '../server/moderation/moderate-signatures.js';
 import { launchBrowser } from '../test/helpers/browser.js';
 import { signatureByEmail, tokenFromOutbox } from '../test/helpers/factories.js';

@@ -1,5 +1,11 @@
 import express from 'express';
 import { createContext, type Context, type ContextDeps } from './context.js';
+import { loadAssets } from './web/assets.js';
+import { createErrorHandler, notFoundHandler } from './web/error-handler.js';
+import { requestLog } from './web/request-log.js';
+import { securityHeaders, verifyFormEncoding } from './web/security.js';
+import { requireCsrf } from './organisers/index.js';
+import { givenBackLetterPageModel } from './signatories/index.js';
 import { letterRoutes } from './letters/routes.js';
 import { devMailRoutes } from './mail/dev-routes.js';
 import { privacyAdminRoutes } from './privacy/admin-routes.js';
@@ -8,18 +14,12 @@ import { blockAdminRoutes } from './abuse/admin-routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { exportAdminRoutes } from './exports/admin-routes.js';
 import { letterAdminRoutes } from './letters/admin-routes.js';
-import { requireCsrf } from './organisers/access.js';
 import { organiserRoutes } from './organisers/routes.js';
 import { publicApiRoutes } from './signatories/api-routes.js';
-import { givenBackLetterPageModel } from './signatories/letter-page.js';
 import { signatoryRoutes } from './signatories/routes.js';
 import { moderationRoutes } from './moderation/routes.js';
 import { organisationAdminRoutes } from './organisations/admin-routes.js';
 import { signatureRoutes } from './signatures/routes.js';
-import { loadAssets } from './web/assets.js';
-import { createErrorHandler, notFoundHandler } from './web/error-handler.js';
-import { requestLog } from './web/request-log.js';
-import { securityHeaders, verifyFormEncoding } from './web/security.js';
 
 export type AppDeps = ContextDeps;
 

@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
-import type { MailOutage } from './mail/worker.js';
 import { loadAssets, type Assets } from './web/assets.js';
 import { createPageCache, type PageCache } from './web/page-cache.js';
 import { createViewEngine, type ViewEngine } from './web/render.js';
+import type { MailOutage } from './mail/index.js';
 
 /** What every use case may use: passed explicitly, never read from globals, so tests build their own. */
 export interface Context {

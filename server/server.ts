@@ -4,12 +4,11 @@ import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { startBackgroundCheckpoints } from './db/background-checkpoints.js';
+import { startScheduledJobs, type ScheduledJobs } from './jobs/index.js';
+import { seedDemoLetterIfEmpty } from './letters/index.js';
+import { startMailWorker, type MailTransport, type MailWorker } from './mail/index.js';
 import { openMigratedDatabase } from './db/client.js';
 import type { Database } from './db/database.js';
-import { startScheduledJobs, type ScheduledJobs } from './jobs/scheduler.js';
-import { seedDemoLetterIfEmpty } from './letters/demo-letter.js';
-import { startMailWorker, type MailWorker } from './mail/mail-worker.js';
-import type { MailTransport } from './mail/transport.js';
 
 export interface RunningServer {
   server: Server;

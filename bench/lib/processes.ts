@@ -30,7 +30,7 @@ export interface RunningProcess {
 
 /** Benchmarks run the built server (dist/) as its own process, like production. */
 export const APP_ENTRY = join(ROOT, 'dist', 'server', 'main.js');
-export const CLI_ENTRY = join(ROOT, 'dist', 'server', 'cli.js');
+export const CLI_ENTRY = join(ROOT, 'dist', 'server', 'cli', 'main.js');
 
 export const benchEnv = (databasePath: string, extra: Record<string, string> = {}): Record<string, string> => ({
   PATH: process.env.PATH ?? '',

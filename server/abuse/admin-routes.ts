@@ -1,8 +1,5 @@
 import { Router, type Request, type Response } from 'express';
 import type { Context } from '../context.js';
-import { findLetter } from '../letters/find-letter.js';
-import type { LetterRow } from '../letters/table.js';
-import { actorFrom, currentOrganiser, requireOrganiser } from '../organisers/access.js';
 import { notFound } from '../web/errors.js';
 import { parseForm, textValue, type FieldErrors } from '../web/forms.js';
 import { param } from '../web/params.js';
@@ -10,6 +7,8 @@ import { renderPage } from '../web/render.js';
 import { BLOCK_FIELDS, BLOCK_KIND_OPTIONS, blockForm, blockRuleId, type BlockForm } from './block-forms.js';
 import { applyBlock, listBlockRules, previewBlock, removeBlock } from './block-rules.js';
 import { parseIpRange } from './ip-ranges.js';
+import { findLetter, type LetterRow } from '../letters/index.js';
+import { actorFrom, currentOrganiser, requireOrganiser } from '../organisers/index.js';
 
 /** Where a rule applies: one letter (its pages live under the letter) or every letter. */
 interface BlockScope {

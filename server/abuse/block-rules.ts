@@ -1,15 +1,14 @@
 import { and, desc, eq, inArray, isNull, lte, or, sql, type SQLWrapper } from 'drizzle-orm';
-import { eraseBlockedIpHashes, type BlockedHashSelection } from '../audit/erase-details.js';
-import { recordAudit, type Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
 import { first, one, type Reader, type Tx } from '../db/database.js';
 import { preparedQuery } from '../db/prepared.js';
-import { findBlockableSignatures, inChunks, shadowRejectSignatures, signaturesWithIpHash, type BlockableFilter } from '../signatures/block-matching.js';
-import { findLetterById } from '../letters/find-letter.js';
 import { AppError, notFound } from '../web/errors.js';
-import { asciiDomain } from '../lib/domain.js';
+import { asciiDomain } from '../lib/email-domain.js';
 import { IP_RANGE_MIN_PREFIX, ipRangeTooWide, parseIpRange, rangeContainsAddress, rangeContainsNetwork } from './ip-ranges.js';
 import { blockRules, blockRuleSignatures, type BlockKind } from './table.js';
+import { eraseBlockedIpHashes, recordAudit, type Actor, type BlockedHashSelection } from '../audit/index.js';
+import { findBlockableSignatures, inChunks, shadowRejectSignatures, signaturesWithIpHash, type BlockableFilter } from '../signatures/index.js';
+import { findLetterById } from '../letters/index.js';
 
 /**
  * Shadow bans. An organiser names an IP hash, an address range or an email domain, sees how many

@@ -1,13 +1,12 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { rateLimit, type Options } from 'express-rate-limit';
 import type { Context } from '../context.js';
-import { findPublicLetter } from '../letters/find-letter.js';
-import { isAcceptingSignatures } from '../letters/letter-status.js';
 import { parseEmailAddress } from '../lib/email-address.js';
 import { AppError } from '../web/errors.js';
 import { clientRateKey, FailureWindow } from './failure-window.js';
 import { textValue } from '../web/forms.js';
 import { param } from '../web/params.js';
+import { findPublicLetter, isAcceptingSignatures } from '../letters/index.js';
 
 /*
  * Request rate limits, counted in memory per process (express-rate-limit's MemoryStore, on the

@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import type { Context } from '../context.js';
-import { requireOrganiser } from '../organisers/access.js';
 import { textValue } from '../web/forms.js';
 import { renderPage } from '../web/render.js';
 import { listAuditEvents } from './list.js';
+import { requireOrganiser } from '../organisers/index.js';
 
 /** The audit log, for owners: who did what to which letter or account, newest first. */
 export function auditRoutes(ctx: Context): Router {

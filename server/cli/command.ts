@@ -1,5 +1,5 @@
-import type { Actor } from '../audit/record.js';
 import type { Config } from '../config.js';
+import type { Actor } from '../audit/index.js';
 import type { Database } from '../db/database.js';
 
 /** What a command gets: the parsed config and a migrated database, opened only if it asks. */

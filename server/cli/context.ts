@@ -1,9 +1,9 @@
 import pino from 'pino';
-import type { Actor } from '../audit/record.js';
 import { createContext, type Context } from '../context.js';
 import type { Database } from '../db/database.js';
 import { createLogger } from '../web/logger.js';
 import type { CommandEnv } from './command.js';
+import type { Actor } from '../audit/index.js';
 
 /** Who acts when an operator runs a command: a system actor, told apart from the scheduled jobs in the audit log. */
 export const CLI_ACTOR: Actor = { kind: 'system', label: 'cli' };

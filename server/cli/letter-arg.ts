@@ -1,8 +1,7 @@
 import type { Context } from '../context.js';
-import { findLetter } from '../letters/find-letter.js';
-import type { LetterRow } from '../letters/table.js';
 import { AppError } from '../web/errors.js';
 import { CliError } from './command.js';
+import { findLetter, type LetterRow } from '../letters/index.js';
 
 /** The letter a command names by slug, drafts included; an unknown slug is a one-line error. */
 export async function letterFromArg(ctx: Context, slug: string): Promise<LetterRow> {

@@ -3,15 +3,15 @@ import { seedCommand } from '../dev/seed-command.js';
 import { backupCommand } from './backup-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { ConfigError, loadConfig } from '../config.js';
+import { exportCommand } from '../exports/export-command.js';
+import { privacyCommand } from '../privacy/privacy-command.js';
+import { letterCommand } from '../letters/letter-command.js';
+import { organiserCommand } from '../organisers/organiser-command.js';
 import { openMigratedDatabase } from '../db/client.js';
-import { exportCommand } from '../exports/cli.js';
-import { privacyCommand } from '../privacy/cli.js';
-import { letterCommand } from '../letters/cli.js';
-import { organiserCommand } from '../organisers/cli.js';
 import { AppError } from '../web/errors.js';
 import { countsCommand } from '../signatures/counts-command.js';
 
-/** Every `undersigned <command>`; each lives next to the capability it serves. */
+/** Every `undersigned <command>`; each is a `*-command.ts` file next to the capability it serves. */
 const COMMANDS: Record<string, Command> = {
   migrate: migrateCommand,
   seed: seedCommand,

@@ -36,6 +36,8 @@ const IN_POSTGRES: Record<string, string> = {
     "CASE WHEN organisation_id IS NOT NULL THEN 'o:' || CAST(organisation_id AS text) WHEN organisation_key <> '' THEN 'k:' || organisation_key END",
   "state = 'approved' AND show_public = 1": "state = 'approved' AND show_public",
   "state = 'approved' AND show_public = 1 AND featured = 1": "state = 'approved' AND show_public AND featured",
+  'listed = 1': 'listed',
+  'listed = 1 AND featured = 1': 'listed AND featured',
   "organisation_id IS NULL AND organisation_key <> ''": "organisation_id IS NULL AND organisation_key <> ''",
 };
 

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { CliError, type Command } from '../cli/command.js';
 import { withCommandContext } from '../cli/context.js';
-import { signatureCount } from '../letters/letter-status.js';
 import { seedSignatures } from './seed.js';
+import { signatureCount } from '../letters/index.js';
 
 export const seedCommand: Command = {
   summary: 'fill a letter with realistic development signatures (not in production)',

@@ -1,17 +1,12 @@
-import { max } from 'drizzle-orm';
-import { SYSTEM_ACTOR } from '../audit/record.js';
 import type { Context } from '../context.js';
-import { first } from '../db/database.js';
+import type { Reader } from '../db/database.js';
 import { AppError } from '../web/errors.js';
-import { DEMO_LETTER } from '../letters/demo-letter.js';
-import { selectLetterBySlug } from '../letters/repo.js';
-import { createLetter } from '../letters/publish-version.js';
-import type { LetterRow } from '../letters/table.js';
-import { organisationKey } from '../organisations/normalise.js';
 import { emailKeyOf } from '../lib/email-address.js';
-import { createOrganisation, matchOrganisation } from '../organisations/service.js';
-import { signatures } from '../signatures/table.js';
 import { COMMENTS, FIRST_NAMES, FREEMAIL_DOMAINS, LAST_NAMES, ORGANISATIONS, ROLES } from './seed-data.js';
+import { SYSTEM_ACTOR } from '../audit/index.js';
+import { DEMO_LETTER, createLetter, findLetter, type LetterRow } from '../letters/index.js';
+import { createOrganisation, matchOrganisation, organisationKey } from '../organisations/index.js';
+import { highestSignatureId, insertSignatureRows, type NewSignatureRow } from '../signatures/index.js';
 
 export interface SeedOptions {
   slug: string;
@@ -44,9 +39,19 @@ function pickState(random: () => number): 'approved' | 'pending' | 'unconfirmed'
   return 'withdrawn';
 }
 
+/** The letter of that address, or undefined when there is none yet: seeding creates it then. */
+async function existingLetter(db: Reader, slug: string): Promise<LetterRow | undefined> {
+  try {
+    return await findLetter(db, slug);
+  } catch (error) {
+    if (error instanceof AppError && error.status === 404) return undefined;
+    throw error;
+  }
+}
+
 function ensureLetter(ctx: Context, slug: string): Promise<LetterRow> {
   return ctx.db.write(async (tx) => {
-    const existing = await selectLetterBySlug(tx, slug);
+    const existing = await existingLetter(tx, slug);
     // Its former signers are counted still: new signatures would count people twice, as reopening would.
     if (existing?.anonymisedAt) throw new AppError('letter_anonymised', 409, `The signatories of ${slug} were anonymised, so it takes no signatures, seeded ones included. Seed another letter.`);
     if (existing) return existing;
@@ -68,14 +73,14 @@ export async function seedSignatures(ctx: Context, options: SeedOptions): Promis
   const versionId = letter.currentVersionId;
   const random = mulberry32(letter.id * 7919 + options.signatures);
   const organisationIds = await seedOrganisations(ctx);
-  const start = (await first(ctx.db.select({ id: max(signatures.id) }).from(signatures)))?.id ?? 0;
+  const start = await highestSignatureId(ctx.db);
   const batch = options.batch ?? 20_000;
   const now = ctx.now().getTime();
   const spanMs = 14 * 24 * 60 * 60 * 1000;
   let written = 0;
 
-  const rowsOf = (count: number): Array<typeof signatures.$inferInsert> => {
-    const rows: Array<typeof signatures.$inferInsert> = [];
+  const rowsOf = (count: number): NewSignatureRow[] => {
+    const rows: NewSignatureRow[] = [];
     for (let i = 0; i < count; i += 1) {
       const n = start + written + i + 1;
       const first = pick(random, FIRST_NAMES);
@@ -120,12 +125,12 @@ export async function seedSignatures(ctx: Context, options: SeedOptions): Promis
   while (written < options.signatures) {
     const rows = rowsOf(Math.min(batch, options.signatures - written));
     await ctx.db.write(async (tx) => {
-      for (let at = 0; at < rows.length; at += ROWS_PER_INSERT) await tx.insert(signatures).values(rows.slice(at, at + ROWS_PER_INSERT)).onConflictDoNothing();
+      for (let at = 0; at < rows.length; at += ROWS_PER_INSERT) await insertSignatureRows(tx, rows.slice(at, at + ROWS_PER_INSERT));
     });
     written += rows.length;
     options.onProgress?.(written);
   }
-  return { letter: (await selectLetterBySlug(ctx.db, options.slug)) ?? letter, written };
+  return { letter: await findLetter(ctx.db, options.slug), written };
 }
 
 /** The fictional organisations, created through the organisations service like an organiser would. */

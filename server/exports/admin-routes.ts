@@ -1,10 +1,10 @@
 import { Router } from 'express';
 import type { Context } from '../context.js';
-import { findLetter } from '../letters/find-letter.js';
-import { actorFrom, currentOrganiser, hasRole, requireOrganiser } from '../organisers/access.js';
 import { textValue } from '../web/forms.js';
 import { param } from '../web/params.js';
 import { exportSignatures, planSignatureExport } from './export-signatures.js';
+import { findLetter } from '../letters/index.js';
+import { actorFrom, currentOrganiser, hasRole, requireOrganiser } from '../organisers/index.js';
 
 /** The reader went away mid-download: there is nobody left to answer, and the export has been audited as incomplete. */
 const isClientGone = (error: unknown): boolean => (error as { code?: string } | null)?.code === 'ERR_STREAM_PREMATURE_CLOSE';

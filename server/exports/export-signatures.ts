@@ -1,12 +1,11 @@
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type Actor, recordAudit } from '../audit/record.js';
 import type { Context } from '../context.js';
+import { CsvEncoder, csvHeader, RECORD_SEPARATOR, UNIT_SEPARATOR, type CellKind, type LookupKind } from '../lib/csv/index.js';
 import { openExportReader, type ExportChunk, type ExportReader } from '../db/export-reader.js';
-import { findLetterById } from '../letters/find-letter.js';
-import type { LetterRow } from '../letters/table.js';
-import { CsvEncoder, csvHeader, RECORD_SEPARATOR, UNIT_SEPARATOR, type CellKind, type LookupKind } from './csv-encoder.js';
 import { describeFilters, parseExportFilters, type ExportFilterInput, type ExportFilters } from './filters.js';
+import { recordAudit, type Actor } from '../audit/index.js';
+import { findLetterById, type LetterRow } from '../letters/index.js';
 
 export interface SignatureExportRequest {
   letterId: number;

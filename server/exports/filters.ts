@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { SIGNATURE_STATES } from '../signatures/table.js';
 import { AppError } from '../web/errors.js';
+import { SIGNATURE_STATES } from '../signatures/index.js';
 
 export const EXPORT_STATES = [...SIGNATURE_STATES, 'all'] as const;
 export type ExportState = (typeof EXPORT_STATES)[number];

@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
-import { runPrivacyJobs } from '../privacy/run-privacy-jobs.js';
-import { sendDueReminders } from '../signatures/remind-signers.js';
+import { runPrivacyJobs } from '../privacy/index.js';
+import { sendDueReminders } from '../signatures/index.js';
 
 const REMINDER_SLICE = 200;
 

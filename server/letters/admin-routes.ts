@@ -1,9 +1,6 @@
 import { Router, type Response } from 'express';
 import type { Context } from '../context.js';
 import { renderMarkdown } from '../lib/markdown.js';
-import { EXPORT_STATES } from '../exports/filters.js';
-import { countOutboxByState } from '../mail/outbox-stats.js';
-import { actorFrom, currentOrganiser, requireOrganiser } from '../organisers/access.js';
 import { AppError } from '../web/errors.js';
 import { fieldErrorOf, parseForm, textValue, type FieldErrors } from '../web/forms.js';
 import { param } from '../web/params.js';
@@ -14,6 +11,9 @@ import { findLetter } from './find-letter.js';
 import { listAllLetters, listVersions } from './repo.js';
 import { effectiveStatus, signatureCount } from './letter-status.js';
 import type { LetterRow } from './table.js';
+import { EXPORT_STATES } from '../exports/index.js';
+import { countOutboxByState } from '../mail/index.js';
+import { actorFrom, currentOrganiser, requireOrganiser } from '../organisers/index.js';
 
 interface LetterFormPage {
   letter?: LetterRow;

@@ -1,4 +1,3 @@
-import type { Actor } from '../audit/record.js';
 import type { Reader } from '../db/database.js';
 import { AppError } from '../web/errors.js';
 import { fieldErrorOf, parseForm } from '../web/forms.js';
@@ -7,6 +6,7 @@ import { FrontMatterError, formatFrontMatter, parseFrontMatter } from './front-m
 import { changeLetterStatusIn, checkStatusChange, type LetterContext, refuseReopeningAnonymised, startLetterIn, updateLetterIn } from './manage-letter.js';
 import { selectLetterBySlug } from './repo.js';
 import { LETTER_STATUSES, type LetterRow } from './table.js';
+import type { Actor } from '../audit/index.js';
 
 const KEYS = ['slug', 'title', 'summary', 'status', 'moderation', 'opens_at', 'closes_at'] as const;
 

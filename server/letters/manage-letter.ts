@@ -1,5 +1,4 @@
 import { eq } from 'drizzle-orm';
-import { recordAudit, type Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
 import { one, type Tx } from '../db/database.js';
 import { isUniqueViolation } from '../db/errors.js';
@@ -9,6 +8,7 @@ import { findVersion, selectLetterBySlug } from './repo.js';
 import { createLetter, type LetterText, publishVersion, rewriteDraftVersion, stampFirstPublication } from './publish-version.js';
 import { effectiveStatus } from './letter-status.js';
 import { letters, type LetterRow, type LetterVersionRow } from './table.js';
+import { recordAudit, type Actor } from '../audit/index.js';
 
 /** What an organiser sets on a letter; the slug only counts while the letter is a draft. */
 export interface LetterSettings extends LetterText {

@@ -32,3 +32,27 @@ export const findVersionByNumber = (db: Reader, letterId: number, number: number
 export async function markLetterAnonymised(tx: Tx, letterId: number, now: Date): Promise<void> {
   await tx.update(letters).set({ anonymisedAt: now, updatedAt: now }).where(eq(letters.id, letterId));
 }
+
+
+/** Every letter's id, oldest first: for commands that go through letters one transaction at a time. */
+export const listLetterIds = async (db: Reader): Promise<number[]> => (await db.select({ id: letters.id }).from(letters).orderBy(letters.id)).map((row) => row.id);
+
+export type LetterCounts = Pick<LetterRow, 'countUnconfirmed' | 'countPending' | 'countApproved' | 'countRejected' | 'countWithdrawn' | 'countListed'>;
+
+/**
+ * Locks the letter's row for the rest of the transaction (a no-op update): on PostgreSQL, the
+ * count triggers of concurrent signings update this row too, so they wait until a recount is done.
+ */
+export async function lockLetterRow(tx: Tx, letterId: number): Promise<void> {
+  await tx.update(letters).set({ id: letterId }).where(eq(letters.id, letterId));
+}
+
+/** Overwrites the counts the triggers keep: only for a repair after a recount, inside its transaction. */
+export async function writeLetterCounts(tx: Tx, letterId: number, counts: LetterCounts): Promise<void> {
+  await tx.update(letters).set(counts).where(eq(letters.id, letterId));
+}
+
+/** Moves a letter's page revision so every process renders its kept pages again. */
+export async function bumpPublicRevision(tx: Tx, letterId: number): Promise<void> {
+  await tx.update(letters).set({ publicRevision: sql`${letters.publicRevision} + 1` }).where(eq(letters.id, letterId));
+}

@@ -1,4 +1,4 @@
-import { asciiDomain } from './domain.js';
+import { asciiDomain } from './email-domain.js';
 
 export interface EmailAddress {
   /**

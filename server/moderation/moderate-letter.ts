@@ -1,11 +1,9 @@
-import type { Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
-import { findLetter } from '../letters/find-letter.js';
-import type { LetterRow } from '../letters/table.js';
 import { AppError } from '../web/errors.js';
 import { approveVerifiedPending, MAX_MODERATED_AT_ONCE, moderateSignaturesIn, type ModerationAction, type ModerationResult } from './moderate-signatures.js';
-import { countSignaturesOnLetter, countVerifiedPending, listModerationQueue, type ModerationQueueItem } from '../signatures/moderation-queue.js';
-import type { SignatureState } from '../signatures/table.js';
+import type { Actor } from '../audit/index.js';
+import { findLetter, type LetterRow } from '../letters/index.js';
+import { countSignaturesOnLetter, countVerifiedPending, listModerationQueue, type ModerationQueueItem, type SignatureState } from '../signatures/index.js';
 
 /**
  * The organisers' side of moderation, by letter address: what the queue page shows and what its

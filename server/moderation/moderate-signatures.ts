@@ -1,10 +1,9 @@
-import { recordAudit, type Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
 import type { Tx } from '../db/database.js';
-import { findLetterById } from '../letters/find-letter.js';
 import { AppError } from '../web/errors.js';
-import { approveVerifiedPendingSignatures, findModeratableSignatures, updateModeratedSignatures, type ModerationChanges } from '../signatures/moderation-queue.js';
-import type { SignatureRow, SignatureState } from '../signatures/table.js';
+import { recordAudit, type Actor } from '../audit/index.js';
+import { findLetterById } from '../letters/index.js';
+import { approveVerifiedPendingSignatures, findModeratableSignatures, type ModerationChanges, type SignatureRow, type SignatureState, updateModeratedSignatures } from '../signatures/index.js';
 
 export const MODERATION_ACTIONS = ['approve', 'reject', 'feature', 'unfeature'] as const;
 export type ModerationAction = (typeof MODERATION_ACTIONS)[number];

@@ -1,11 +1,11 @@
 import { Router, type Response } from 'express';
 import type { Context } from '../context.js';
-import { actorFrom, currentOrganiser, hasRole, requireOrganiser } from '../organisers/access.js';
 import { fieldErrorOf, parseForm, type FieldErrors } from '../web/forms.js';
 import { param } from '../web/params.js';
 import { renderPage } from '../web/render.js';
 import { approveVerifiedFromQueue, moderateSelectedSignatures, previewApproveVerified, QUEUE_STATES, viewModerationQueue, type QueueFilters } from './moderate-letter.js';
 import { approveVerifiedForm, describeOutcome, MODERATION_FIELDS, moderationForm, outcomeParams, parseQueueFilters, queueHref, returnFiltersOf } from './forms.js';
+import { actorFrom, currentOrganiser, hasRole, requireOrganiser } from '../organisers/index.js';
 
 interface QueueExtras {
   outcome?: string;

@@ -1,7 +1,6 @@
 import { Router, type RequestHandler, type Response } from 'express';
 import type { z } from 'zod';
 import type { Context } from '../context.js';
-import { actorFrom, currentOrganiser, hasRole, requireOrganiser } from '../organisers/access.js';
 import { parseForm, textValue, type FieldErrors } from '../web/forms.js';
 import { param } from '../web/params.js';
 import { renderPage } from '../web/render.js';
@@ -18,7 +17,12 @@ import {
   renameForm,
 } from './admin-forms.js';
 import { describeOrganisation, listOrganisationsWithCounts, previewMerge } from './overview.js';
-import { addAlias, createOrganisation, mergeOrganisations, renameOrganisation, setOrganisationDomains } from './service.js';
+import { addAlias } from './add-alias.js';
+import { createOrganisation } from './create-organisation.js';
+import { mergeOrganisations } from './merge-organisations.js';
+import { renameOrganisation } from './rename-organisation.js';
+import { setOrganisationDomains } from './set-organisation-domains.js';
+import { actorFrom, currentOrganiser, hasRole, requireOrganiser } from '../organisers/index.js';
 
 interface FormState {
   values: Record<string, string>;

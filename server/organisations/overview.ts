@@ -1,8 +1,24 @@
 import type { Reader } from '../db/database.js';
-import { countSignaturesByOrganisation, type OrganisationSignatureCounts } from '../signatures/organisation-links.js';
 import { AppError, notFound } from '../web/errors.js';
-import { findOrganisationById, listAliases, listDomains } from './repo.js';
-import { listOrganisations, type OrganisationSummary } from './service.js';
+import { findOrganisationById, listAliases, listAllAliases, listAllDomains, listAllOrganisations, listDomains } from './repo.js';
+import type { OrganisationRow } from './table.js';
+import { countSignaturesByOrganisation, type OrganisationSignatureCounts } from '../signatures/index.js';
+
+export interface OrganisationSummary extends OrganisationRow {
+  aliases: string[];
+  domains: string[];
+}
+
+/** Every organisation with its aliases and domains, by name: for the organisers' list. */
+export async function listOrganisations(db: Reader): Promise<OrganisationSummary[]> {
+  const aliases = await listAllAliases(db);
+  const domains = await listAllDomains(db);
+  return (await listAllOrganisations(db)).map((organisation) => ({
+    ...organisation,
+    aliases: aliases.filter((row) => row.organisationId === organisation.id).map((row) => row.alias),
+    domains: domains.filter((row) => row.organisationId === organisation.id).map((row) => row.domain),
+  }));
+}
 
 /** What the organisers' pages show of an organisation: names, domains and how many signatures it has. */
 export type OrganisationOverview = OrganisationSummary & OrganisationSignatureCounts;

@@ -1,6 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Actor } from '../audit/record.js';
 import type { Config } from '../config.js';
 import type { Context } from '../context.js';
 import { readCookie } from '../web/cookies.js';
@@ -8,6 +7,7 @@ import { AppError, forbidden } from '../web/errors.js';
 import { textValue } from '../web/forms.js';
 import { resumeSession, sessionPolicy } from './sessions.js';
 import type { OrganiserRole } from './table.js';
+import type { Actor } from '../audit/index.js';
 
 /** The signed-in organiser as route handlers and templates see it. */
 export interface SignedInOrganiser {

@@ -1,5 +1,4 @@
 import { eq } from 'drizzle-orm';
-import { recordAudit, type Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
 import { one, type Reader } from '../db/database.js';
 import { isUniqueViolation } from '../db/errors.js';
@@ -9,6 +8,7 @@ import { hashPassword, passwordProblem, scryptCostFor } from './passwords.js';
 import { countWithRole, findOrganiserByEmail, listOrganiserRows } from './repo.js';
 import { endOrganiserSessions } from './sessions.js';
 import { ORGANISER_ROLES, organisers, type OrganiserRole, type OrganiserRow } from './table.js';
+import { recordAudit, type Actor } from '../audit/index.js';
 
 /** What account changes need: the CLI has no views or logger, only the database, config and a clock. */
 export type AccountsContext = Pick<Context, 'db' | 'config' | 'now'>;

@@ -1,5 +1,5 @@
-import { clientRateKey, FailureWindow } from '../abuse/failure-window.js';
 import type { Config } from '../config.js';
+import { FailureWindow, clientRateKey } from '../abuse/index.js';
 
 /**
  * Addresses an account signed in from, remembered for a while: under a guessing run spread over

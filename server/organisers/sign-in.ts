@@ -1,5 +1,4 @@
 import { eq } from 'drizzle-orm';
-import { recordAudit, type Actor } from '../audit/record.js';
 import type { Config } from '../config.js';
 import type { Context } from '../context.js';
 import { describeClientAddress } from '../lib/client-address.js';
@@ -11,6 +10,7 @@ import { dummyHash, hashPassword, MAX_PASSWORD_LENGTH, needsRehash, scryptCostFo
 import { findOrganiserByEmail } from './repo.js';
 import { endSession, pruneExpiredSessions, sessionPolicy, startSession } from './sessions.js';
 import { organisers, type OrganiserRow } from './table.js';
+import { recordAudit, type Actor } from '../audit/index.js';
 
 export interface SignInInput {
   email: string;

@@ -1,8 +1,5 @@
 import { Router, type Response } from 'express';
 import type { Context } from '../context.js';
-import { findLetter } from '../letters/find-letter.js';
-import { signatureCount } from '../letters/letter-status.js';
-import { actorFrom, currentOrganiser, requireOrganiser } from '../organisers/access.js';
 import { parseForm, textValue, type FieldErrors } from '../web/forms.js';
 import { param } from '../web/params.js';
 import { renderPage } from '../web/render.js';
@@ -12,6 +9,8 @@ import { eraseSigner } from './erase-signer.js';
 import { privacyPolicy } from './policy.js';
 import { recentPrivacyRuns } from './privacy-runs.js';
 import { runPrivacyJobs } from './run-privacy-jobs.js';
+import { findLetter, signatureCount } from '../letters/index.js';
+import { actorFrom, currentOrganiser, requireOrganiser } from '../organisers/index.js';
 
 interface EraseFormState {
   values: Record<string, string>;

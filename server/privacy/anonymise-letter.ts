@@ -1,15 +1,11 @@
-import { forgetIpHashRules } from '../abuse/block-rules.js';
-import { eraseModerationNotes } from '../audit/erase-details.js';
-import { recordAudit, type Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
-import type { LetterRow } from '../letters/table.js';
-import { closedSince } from '../letters/letter-status.js';
-import { findLetterById } from '../letters/find-letter.js';
-import { markLetterAnonymised } from '../letters/repo.js';
-import { deleteMailsForSignatures } from '../mail/outbox.js';
-import { anonymiseSignaturesOfLetter, ipHashesOfLetter, signatureIdsOfLetter } from '../signatures/erasure.js';
 import { AppError } from '../web/errors.js';
 import { daysAfter } from './days.js';
+import { forgetIpHashRules } from '../abuse/index.js';
+import { eraseModerationNotes, recordAudit, type Actor } from '../audit/index.js';
+import { closedSince, findLetterById, markLetterAnonymised, type LetterRow } from '../letters/index.js';
+import { deleteMailsForSignatures } from '../mail/index.js';
+import { anonymiseSignaturesOfLetter, ipHashesOfLetter, signatureIdsOfLetter } from '../signatures/index.js';
 
 export interface AnonymiseLetterInput {
   letterId: number;

@@ -1,11 +1,10 @@
-import { eraseModerationNotes } from '../audit/erase-details.js';
-import { recordAudit, type Actor } from '../audit/record.js';
-import { forgetIpHashRules } from '../abuse/block-rules.js';
 import type { Context } from '../context.js';
-import { deleteMailsForSignatures, deleteMailsTo } from '../mail/outbox.js';
 import { lowerCasedAddress, parseEmailAddress } from '../lib/email-address.js';
-import { eraseSignatures, findSignaturesByEmailKeys } from '../signatures/erasure.js';
 import { AppError } from '../web/errors.js';
+import { eraseModerationNotes, recordAudit, type Actor } from '../audit/index.js';
+import { forgetIpHashRules } from '../abuse/index.js';
+import { deleteMailsForSignatures, deleteMailsTo } from '../mail/index.js';
+import { eraseSignatures, findSignaturesByEmailKeys } from '../signatures/index.js';
 
 export interface EraseSignerInput {
   email: string;

@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import { WITHDRAW_TOKEN_DAYS } from '../signatures/tokens.js';
+import { WITHDRAW_TOKEN_DAYS } from '../signatures/index.js';
 
 /** The periods the privacy page promises, read from the settings that enforce them. */
 export interface PrivacyPolicy {

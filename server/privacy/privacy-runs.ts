@@ -1,6 +1,6 @@
-import { listAuditEvents } from '../audit/list.js';
 import type { Reader } from '../db/database.js';
 import { PRIVACY_RUN_ACTION } from './run-privacy-jobs.js';
+import { listAuditEvents } from '../audit/index.js';
 
 export interface PrivacyRun {
   at: Date;

@@ -1,9 +1,9 @@
-import { forgetIpHashRules } from '../abuse/block-rules.js';
-import { recordAudit, SYSTEM_ACTOR, type Actor } from '../audit/record.js';
 import type { Context } from '../context.js';
-import { deleteMailsForSignatures } from '../mail/outbox.js';
-import { deleteUnconfirmedSignedBefore, forgetClientAddressesBefore, unconfirmedSignedBefore, withdrawRejectedUnconfirmedBefore } from '../signatures/erasure.js';
 import { daysBefore } from './days.js';
+import { forgetIpHashRules } from '../abuse/index.js';
+import { SYSTEM_ACTOR, recordAudit, type Actor } from '../audit/index.js';
+import { deleteMailsForSignatures } from '../mail/index.js';
+import { deleteUnconfirmedSignedBefore, forgetClientAddressesBefore, unconfirmedSignedBefore, withdrawRejectedUnconfirmedBefore } from '../signatures/index.js';
 
 export interface PrivacyJobsSummary {
   /** Unconfirmed signatures older than UNCONFIRMED_RETENTION_DAYS whose every confirm link has expired, deleted with their links. */

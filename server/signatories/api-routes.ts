@@ -4,7 +4,7 @@ import { openForReading, publicCache } from '../web/cors.js';
 import { param } from '../web/params.js';
 import { browseSignatories, summariseLetter } from './browse-signatories.js';
 import { listHref, parseListQuery } from './list-query.js';
-import type { PublicSignatory } from '../signatures/listed-signatures.js';
+import type { PublicSignatory } from '../signatures/index.js';
 
 const API_PAGE_SIZE = 50;
 const CACHE_SECONDS = 30;

@@ -1,10 +1,8 @@
 import type { Context } from '../context.js';
 import type { Reader } from '../db/database.js';
-import { effectiveStatus, isAcceptingSignatures, signatureCount } from '../letters/letter-status.js';
-import { findPublicLetter, findPublicLetterWithVersion, type PublicLetter } from '../letters/find-letter.js';
-import type { PublicLetterRow } from '../letters/table.js';
 import type { ListQuery } from './list-query.js';
-import { allPublicSignatories, listFeaturedSignatories, listPublicSignatories, organisationBreakdown, type PublicSignatory } from '../signatures/listed-signatures.js';
+import { effectiveStatus, findPublicLetter, findPublicLetterWithVersion, isAcceptingSignatures, signatureCount, type PublicLetter, type PublicLetterRow } from '../letters/index.js';
+import { allPublicSignatories, listFeaturedSignatories, listPublicSignatories, organisationBreakdown, type PublicSignatory } from '../signatures/index.js';
 
 export const PAGE_SIZE = 100;
 const NEWEST_ON_LETTER_PAGE = 10;

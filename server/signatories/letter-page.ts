@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { formStampFor, givenBackFormStamp } from '../abuse/bot-checks.js';
 import { sentPageOf, type KeptPage, type SentPage } from '../web/page-cache.js';
 import type { Context } from '../context.js';
 import { signatoriesPreview } from './browse-signatories.js';
-import { SIGN_FIELD_RULES, type GivenBackLetterPage, type SignFormState } from '../signatures/forms.js';
-import { effectiveStatus, isAcceptingSignatures, publicFingerprint, signatureCount } from '../letters/letter-status.js';
-import { findPublicLetter, findPublicLetterWithVersion, type PublicLetter, publishedVersionOf } from '../letters/find-letter.js';
-import { versionHtml } from '../letters/versions.js';
+import { formStampFor, givenBackFormStamp } from '../abuse/index.js';
+import { SIGN_FIELD_RULES, type GivenBackLetterPage, type SignFormState } from '../signatures/index.js';
+import { effectiveStatus, findPublicLetter, findPublicLetterWithVersion, isAcceptingSignatures, publicFingerprint, publishedVersionOf, signatureCount, type PublicLetter, versionHtml } from '../letters/index.js';
 
 /** Enhancements only: the page and its form work the same without them (public/*.js, loaded with defer). */
 const LETTER_PAGE_SCRIPTS = ['form-validation.js', 'share.js', 'live-count.js'];

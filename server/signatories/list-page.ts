@@ -1,9 +1,8 @@
 import type { Context } from '../context.js';
 import { sentPageOf, type SentPage } from '../web/page-cache.js';
-import { findPublicLetter, type PublicLetter, publishedVersionOf } from '../letters/find-letter.js';
-import { publicFingerprint } from '../letters/letter-status.js';
 import { browseLetterSignatories } from './browse-signatories.js';
 import { listHref, type ListQuery } from './list-query.js';
+import { findPublicLetter, publicFingerprint, publishedVersionOf, type PublicLetter } from '../letters/index.js';
 
 /**
  * A page of the public list as HTML. Pages of the whole list are kept until the letter's

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Context } from '../context.js';
-import { sendCsv, type CsvColumn } from '../lib/csv.js';
+import { sendCsv, type CsvColumn } from '../lib/csv/index.js';
 import { param } from '../web/params.js';
 import { publicCache } from '../web/cors.js';
 import { renderPage, sendPage } from '../web/render.js';
@@ -9,7 +9,7 @@ import { downloadSignatories, summariseLetter } from './browse-signatories.js';
 import { renderLetterPage } from './letter-page.js';
 import { renderSignatoriesPage } from './list-page.js';
 import { parseListQuery } from './list-query.js';
-import type { PublicSignatory } from '../signatures/listed-signatures.js';
+import type { PublicSignatory } from '../signatures/index.js';
 
 /** The CSV holds exactly what the public list shows: never an email address. */
 const CSV_COLUMNS: readonly CsvColumn<PublicSignatory>[] = [

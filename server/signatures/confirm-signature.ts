@@ -1,12 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Context } from '../context.js';
 import { one, type Reader } from '../db/database.js';
-import { findLetterById } from '../letters/find-letter.js';
-import { findVersion } from '../letters/repo.js';
-import { closedSince } from '../letters/letter-status.js';
-import type { LetterRow, LetterVersionRow } from '../letters/table.js';
-import { composeMail, enqueueMail } from '../mail/outbox.js';
-import { organisationDomainsOf } from '../organisations/service.js';
 import { sha256Hex } from '../lib/hash.js';
 import { AppError, notFound } from '../web/errors.js';
 import { isAffiliationVerified } from './organisation-links.js';
@@ -14,6 +8,9 @@ import { findSignatureById } from './repo.js';
 import { mailDomain } from './sign-letter.js';
 import { signatures, type SignatureRow } from './table.js';
 import { issueToken, redeemToken, WITHDRAW_TOKEN_DAYS } from './tokens.js';
+import { closedSince, findLetterById, findVersion, type LetterRow, type LetterVersionRow } from '../letters/index.js';
+import { composeMail, enqueueMail } from '../mail/index.js';
+import { organisationDomainsOf } from '../organisations/index.js';
 
 export interface ConfirmationView {
   letter: LetterRow;

@@ -1,13 +1,12 @@
-import { and, count, eq, isNotNull, min, sql, type SQL } from 'drizzle-orm';
-import { recordAudit, SYSTEM_ACTOR, type Actor } from '../audit/record.js';
+import { and, count, eq, isNotNull, min, sql } from 'drizzle-orm';
 import { CliError, withDatabase, type Command } from '../cli/command.js';
 import type { Context } from '../context.js';
+import { isListed, letterOrganisationCounts, signatures, SIGNATURE_STATES, type SignatureState } from './table.js';
+import { SYSTEM_ACTOR, recordAudit, type Actor } from '../audit/index.js';
+import { bumpPublicRevision, listLetterIds, lockLetterRow, selectLetterById, writeLetterCounts } from '../letters/index.js';
 import { first, type Tx } from '../db/database.js';
-import { isSet } from '../db/dialect.js';
-import { letters } from '../letters/table.js';
-import { letterOrganisationCounts, signatures, SIGNATURE_STATES, type SignatureState } from './table.js';
 
-/** The per-letter counts the triggers keep (migrations 0001), one per state plus the listed ones. */
+/** The per-letter counts the triggers keep (migrations 0001, as 0010 re-created them), one per state plus the listed ones. */
 const COUNT_COLUMNS = {
   unconfirmed: 'countUnconfirmed',
   pending: 'countPending',
@@ -39,8 +38,6 @@ export interface CountsReport {
   repaired: boolean;
 }
 
-const isListed = (db: Tx): SQL => sql`${signatures.state} = 'approved' AND ${isSet(db, signatures.showPublic)}`;
-
 /**
  * Recounts every letter's signatures from the rows and compares them with the counts the
  * triggers keep, the per-state counts and the organisation breakdown alike. Unless `dryRun`, each
@@ -49,9 +46,9 @@ const isListed = (db: Tx): SQL => sql`${signatures.state} = 'approved' AND ${isS
  * impossible through the application; this is for a database edited by hand or restored in part.
  */
 export async function repairCounts(ctx: Pick<Context, 'db' | 'now'>, options: { actor: Actor; dryRun?: boolean }): Promise<CountsReport> {
-  const ids = await ctx.db.select({ id: letters.id }).from(letters).orderBy(letters.id);
+  const ids = await listLetterIds(ctx.db);
   const drifted: LetterDrift[] = [];
-  for (const { id } of ids) {
+  for (const id of ids) {
     // A write (as every one: SQLite's immediate, PostgreSQL's with the letter's row locked): the
     // recount and the fix see the same rows.
     const drift = await ctx.db.write((tx) => repairLetter(tx, id, options, ctx.now()));
@@ -61,10 +58,10 @@ export async function repairCounts(ctx: Pick<Context, 'db' | 'now'>, options: { 
 }
 
 async function repairLetter(tx: Tx, letterId: number, options: { actor: Actor; dryRun?: boolean }, now: Date): Promise<LetterDrift | undefined> {
-  // Taking the letter's row first (a no-op update) holds back the triggers of concurrent signings
-  // on PostgreSQL until the recount is done: they update this row too.
-  await tx.update(letters).set({ id: letterId }).where(eq(letters.id, letterId));
-  const letter = await first(tx.select().from(letters).where(eq(letters.id, letterId)));
+  // Taking the letter's row first holds back the triggers of concurrent signings on PostgreSQL
+  // until the recount is done: they update this row too.
+  await lockLetterRow(tx, letterId);
+  const letter = await selectLetterById(tx, letterId);
   if (!letter) return undefined;
   const counts = await recount(tx, letterId);
   const drift: CountDrift[] = (Object.keys(counts) as CountField[])
@@ -74,7 +71,7 @@ async function repairLetter(tx: Tx, letterId: number, options: { actor: Actor; d
   if (drift.length === 0 && organisationsWrong === 0) return undefined;
   const found = { letterId, slug: letter.slug, drift, organisationsWrong };
   if (options.dryRun) return found;
-  if (drift.length > 0) await tx.update(letters).set(counts).where(eq(letters.id, letterId));
+  if (drift.length > 0) await writeLetterCounts(tx, letterId, counts);
   if (organisationsWrong > 0) await rebuildOrganisationCounts(tx, letterId);
   await recordAudit(tx, { actor: options.actor, action: 'counts.repair', details: { drifted: [found] } }, now);
   return found;
@@ -109,7 +106,7 @@ async function countWrongOrganisationGroups(tx: Tx, letterId: number): Promise<n
 
 /** Rebuilds a letter's breakdown and moves its page revision, so pages kept with the wrong breakdown are rendered again. */
 async function rebuildOrganisationCounts(tx: Tx, letterId: number): Promise<void> {
-  await tx.update(letters).set({ publicRevision: sql`${letters.publicRevision} + 1` }).where(eq(letters.id, letterId));
+  await bumpPublicRevision(tx, letterId);
   await tx.delete(letterOrganisationCounts).where(eq(letterOrganisationCounts.letterId, letterId));
   const rows = (await groupsOfListed(tx, letterId)).map((row) => ({ letterId, organisationGroup: row.organisationGroup, organisationId: row.organisationId, label: row.label ?? '', listed: row.listed }));
   for (let start = 0; start < rows.length; start += 500) await tx.insert(letterOrganisationCounts).values(rows.slice(start, start + 500));

@@ -1,12 +1,11 @@
 import { and, count, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { coveringDomain } from '../lib/email-domain.js';
 import { first, type Reader } from '../db/database.js';
 import { indexedBy, isSet } from '../db/dialect.js';
-import { coveringDomain } from '../lib/domain.js';
 import { anyColumnContains } from '../db/search.js';
 import { pageOf, type Page } from '../lib/paging.js';
-import { domainsByOrganisation, matchOrganisation } from '../organisations/service.js';
-import { organisations } from '../organisations/table.js';
-import { letterOrganisationCounts, organisationGroupOf, signatures } from './table.js';
+import { isListed, letterOrganisationCounts, organisationGroupOf, signatures } from './table.js';
+import { domainsByOrganisation, matchOrganisation, organisationsForJoins as organisations } from '../organisations/index.js';
 
 /**
  * The public list of signatories: only approved signatures whose signer chose to be listed, and
@@ -35,9 +34,6 @@ export interface PublicListFilter {
 }
 
 export const FEATURED_LIMIT = 12;
-
-/** Listed rows only; the condition is spelled as the partial indexes' WHERE so SQLite uses them. */
-const isListed = (db: Reader): SQL => sql`${signatures.state} = 'approved' AND ${isSet(db, signatures.showPublic)}`;
 
 const selection = {
   id: signatures.id,

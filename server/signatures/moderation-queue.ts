@@ -3,8 +3,8 @@ import type { Context } from '../context.js';
 import { first, type Tx } from '../db/database.js';
 import { anyColumnContains } from '../db/search.js';
 import { pageOf, type Page } from '../lib/paging.js';
-import { organisations } from '../organisations/table.js';
 import { signatures, type SignatureRow, type SignatureState } from './table.js';
+import { organisationsForJoins as organisations } from '../organisations/index.js';
 
 /**
  * The signature rows as moderators see and change them: the queue of a letter, and the statements

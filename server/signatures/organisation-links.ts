@@ -1,6 +1,6 @@
 import { and, count, eq, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
+import { coveringDomain } from '../lib/email-domain.js';
 import type { Reader, Tx } from '../db/database.js';
-import { coveringDomain } from '../lib/domain.js';
 import { signatures, type SignatureState } from './table.js';
 
 /**

@@ -1,9 +1,8 @@
 import { and, eq, gt, isNull, lt, lte } from 'drizzle-orm';
 import type { Context } from '../context.js';
-import { isAcceptingSignatures } from '../letters/letter-status.js';
-import { listOpenLetters } from '../letters/find-letter.js';
 import { sendConfirmationMail } from './sign-letter.js';
 import { signatures } from './table.js';
+import { isAcceptingSignatures, listOpenLetters } from '../letters/index.js';
 
 const HOUR = 60 * 60 * 1000;
 /** Reminders per transaction, so a backlog never holds the write lock for long. */

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, max, sql } from 'drizzle-orm';
 import { first, type Reader, type Tx } from '../db/database.js';
 import { preparedChange, preparedQuery } from '../db/prepared.js';
 import { signatures, type SignatureRow } from './table.js';
@@ -14,3 +14,13 @@ const mailSent = preparedChange((tx) => tx.update(signatures).set({ mailsSent: s
 export const recordMailSent = (tx: Tx, signatureId: number): Promise<void> => mailSent(tx, { id: signatureId });
 
 export { isUniqueViolation } from '../db/errors.js';
+
+export type NewSignatureRow = typeof signatures.$inferInsert;
+
+/** The highest signature id so far (0 when there is none): the dev seed numbers its rows after it. */
+export const highestSignatureId = async (db: Reader): Promise<number> => (await first(db.select({ id: max(signatures.id) }).from(signatures)))?.id ?? 0;
+
+/** Rows inserted as given (the count triggers still run for each), skipping any that clash with a stored one: the dev seed's bulk insert. */
+export async function insertSignatureRows(tx: Tx, rows: NewSignatureRow[]): Promise<void> {
+  await tx.insert(signatures).values(rows).onConflictDoNothing();
+}

@@ -1,9 +1,5 @@
 import { Router, type Request, type RequestHandler } from 'express';
-import { createRateLimits } from '../abuse/rate-limits.js';
-import { answerNoSoonerThan } from '../abuse/response-timing.js';
 import type { Context } from '../context.js';
-import { findPublicLetter } from '../letters/find-letter.js';
-import { isAcceptingSignatures } from '../letters/letter-status.js';
 import { AppError } from '../web/errors.js';
 import { formValues, parseForm, textValue } from '../web/forms.js';
 import { param } from '../web/params.js';
@@ -14,6 +10,8 @@ import { confirmSignature, describeConfirmation } from './confirm-signature.js';
 import { SIGN_FIELDS, signForm, type LetterPageWithForm, type SignFormState } from './forms.js';
 import { letterClosed, SIGN_FORM_SEND_AGAIN, signLetter } from './sign-letter.js';
 import { describeWithdrawal, withdrawSignature } from './withdraw-signature.js';
+import { answerNoSoonerThan, createRateLimits } from '../abuse/index.js';
+import { findPublicLetter, isAcceptingSignatures } from '../letters/index.js';
 
 const token = (req: Request): string => param(req, 'token');
 

@@ -1,23 +1,17 @@
 import { eq } from 'drizzle-orm';
-import { matchingBlockRule } from '../abuse/block-rules.js';
-import { checkSubmission } from '../abuse/bot-checks.js';
-import { isDisposableEmailDomain } from '../abuse/disposable-email.js';
-import { famousNameHold } from '../abuse/famous-names.js';
 import type { Context } from '../context.js';
 import type { Tx } from '../db/database.js';
 import { insertReturning } from '../db/prepared.js';
-import { findVersion } from '../letters/repo.js';
-import type { PublicLetterRow } from '../letters/table.js';
-import { findPublicLetter } from '../letters/find-letter.js';
-import { isAcceptingSignatures } from '../letters/letter-status.js';
-import { composeMail, enqueueMail } from '../mail/outbox.js';
-import { matchOrganisation, type OrganisationMatch } from '../organisations/service.js';
+import { matchOrganisation, type OrganisationMatch } from '../organisations/index.js';
 import { AppError } from '../web/errors.js';
 import type { ClientAddress } from '../lib/client-address.js';
 import type { SignForm } from './forms.js';
 import { findSignatureByEmailKey, isUniqueViolation, recordMailSent } from './repo.js';
 import { signatures, type SignatureRow } from './table.js';
 import { issueToken, replaceConfirmLinks, revokeTokens, WITHDRAW_TOKEN_DAYS } from './tokens.js';
+import { checkSubmission, famousNameHold, isDisposableEmailDomain, matchingBlockRule } from '../abuse/index.js';
+import { findPublicLetter, findVersion, isAcceptingSignatures, type PublicLetterRow } from '../letters/index.js';
+import { composeMail, enqueueMail } from '../mail/index.js';
 
 export interface SignLetterInput {
   slug: string;

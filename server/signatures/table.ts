@@ -1,4 +1,6 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
+import type { Reader } from '../db/database.js';
+import { isSet } from '../db/dialect.js';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { letters, letterVersions } from '../letters/table.js';
 import { organisations } from '../organisations/table.js';
@@ -30,6 +32,13 @@ export const signatures = sqliteTable('signatures', {
   showPublic: integer('show_public', { mode: 'boolean' }).notNull().default(true),
   contactUpdates: integer('contact_updates', { mode: 'boolean' }).notNull().default(false),
   state: text('state', { enum: SIGNATURE_STATES }).notNull().default('unconfirmed'),
+  /**
+   * On the public list: approved, and the signer chose to be shown. The one definition of the rule:
+   * the count triggers, the partial indexes and every query read this column, never the two it is
+   * made of. Kept a plain comparison (no SQLite-only function) so PostgreSQL (#16) can hold the
+   * same expression as a generated boolean.
+   */
+  listed: integer('listed', { mode: 'boolean' }).generatedAlwaysAs(sql`state = 'approved' AND show_public = 1`, { mode: 'virtual' }),
   featured: integer('featured', { mode: 'boolean' }).notNull().default(false),
   affiliationVerified: integer('affiliation_verified', { mode: 'boolean' }).notNull().default(false),
   disposableEmail: integer('disposable_email', { mode: 'boolean' }).notNull().default(false),
@@ -59,12 +68,12 @@ export const signatures = sqliteTable('signatures', {
   index('signatures_letter_state_idx').on(t.letterId, t.state, t.id),
   // A letter's signatures in signing order (the export), without sorting every one of them first.
   index('signatures_letter_id_idx').on(t.letterId, t.id),
-  index('signatures_public_list_idx').on(t.letterId, t.id).where(sql`state = 'approved' AND show_public = 1`),
+  index('signatures_public_list_idx').on(t.letterId, t.id).where(sql`listed = 1`),
   index('signatures_state_signed_idx').on(t.state, t.signedAt),
   index('signatures_email_key_idx').on(t.emailKey),
   index('signatures_organisation_idx').on(t.organisationId),
-  index('signatures_public_group_idx').on(t.letterId, t.organisationGroup, t.id).where(sql`state = 'approved' AND show_public = 1`),
-  index('signatures_featured_idx').on(t.letterId, t.id).where(sql`state = 'approved' AND show_public = 1 AND featured = 1`),
+  index('signatures_public_group_idx').on(t.letterId, t.organisationGroup, t.id).where(sql`listed = 1`),
+  index('signatures_featured_idx').on(t.letterId, t.id).where(sql`listed = 1 AND featured = 1`),
   index('signatures_unmatched_key_idx').on(t.organisationKey).where(sql`organisation_id IS NULL AND organisation_key <> ''`),
 ]);
 
@@ -86,6 +95,14 @@ export const signatureTokens = sqliteTable('signature_tokens', {
 }, (t) => [index('signature_tokens_signature_idx').on(t.signatureId)]);
 
 export type SignatureRow = typeof signatures.$inferSelect;
+
+/**
+ * Listed rows only, as a query condition. On SQLite the literal `= 1` (not a bound parameter)
+ * matches the partial indexes' WHERE, so SQLite can use them; PostgreSQL's column is a boolean. (A generated column in a query makes SQLite's
+ * plan say INDEX rather than COVERING INDEX, but the condition, implied by the index, is never
+ * evaluated and no table row is read for it.)
+ */
+export const isListed = (db: Reader): SQL => isSet(db, signatures.listed);
 
 /** signatures.organisation_group for a signature with this match, as the column's definition above computes it. */
 export const organisationGroupOf = (match: { organisationId: number | null; organisationKey: string }): string | null =>

@@ -1,13 +1,12 @@
 import { eq } from 'drizzle-orm';
 import type { Context } from '../context.js';
 import { one, type Reader } from '../db/database.js';
-import { findLetterById } from '../letters/find-letter.js';
-import type { LetterRow } from '../letters/table.js';
 import { notFound } from '../web/errors.js';
 import { withdrawnForm } from './erasure.js';
 import { findSignatureById } from './repo.js';
 import { signatures, type SignatureRow } from './table.js';
 import { redeemToken, revokeTokens } from './tokens.js';
+import { findLetterById, type LetterRow } from '../letters/index.js';
 
 export interface WithdrawalView {
   letter: LetterRow;

@@ -1,25 +1,22 @@
 import request from 'supertest';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { applyBlock } from '../../server/abuse/block-rules.js';
 import { auditEvents, blockRules } from '../../server/db/schema.js';
 import type { LetterRow } from '../../server/letters/table.js';
 import { describeClientAddress } from '../../server/lib/client-address.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { appPerTest } from '../helpers/app.js';
 import { buildLetter, buildSignature, reloadLetter, signatureByEmail, signForm } from '../helpers/factories.js';
-import { loginAs, type SignedIn } from '../helpers/organisers.js';
+import { loginAs } from '../helpers/organisers.js';
 
-let t: TestApp;
+const t = appPerTest({ env: { TRUST_PROXY: '1' } });
 let letter: LetterRow;
 beforeEach(async () => {
-  t = await buildTestApp({ env: { TRUST_PROXY: '1' } });
   letter = await buildLetter(t.ctx, { moderation: 'post' });
 });
-afterEach(() => t.close());
 
 const ipHashOf = (address: string): string => describeClientAddress(address, t.config.sessionSecret)?.ipHash ?? '';
 const rules = async () => (await t.ctx.db.select().from(blockRules));
 const audits = async (action: string) => (await t.ctx.db.select().from(auditEvents)).filter((event) => event.action === action);
-const post = (who: SignedIn, path: string, fields: Record<string, string> = {}) => who.agent.post(path).type('form').send({ _csrf: who.csrfToken, ...fields });
 const base = () => `/admin/letters/${letter.slug}/blocks`;
 
 /** Three spam signatures from one network and domain, and one bystander. */
@@ -37,10 +34,10 @@ describe('who may block', () => {
     await seedSpam();
     const viewer = await loginAs(t, 'viewer');
     expect((await viewer.agent.get(path)).status).toBe(403);
-    expect((await post(viewer, `${path}/preview`, { kind: 'email_domain', value: 'spam.example' })).status).toBe(403);
-    expect((await post(viewer, path, { kind: 'email_domain', value: 'spam.example' })).status).toBe(403);
+    expect((await viewer.post(`${path}/preview`, { kind: 'email_domain', value: 'spam.example' })).status).toBe(403);
+    expect((await viewer.post(path, { kind: 'email_domain', value: 'spam.example' })).status).toBe(403);
     const rule = await applyBlock(t.ctx, { kind: 'cidr', value: '198.51.100.0/24', actor: { kind: 'system', label: 'test' } });
-    expect((await post(viewer, `/admin/blocks/${rule.ruleId}/remove`)).status).toBe(403);
+    expect((await viewer.post(`/admin/blocks/${rule.ruleId}/remove`)).status).toBe(403);
     expect(await rules()).toHaveLength(1);
     expect((await signatureByEmail(t.ctx, 'a@spam.example'))?.state).toBe('approved');
   });
@@ -69,7 +66,7 @@ describe('who may block', () => {
   it('when the letter does not exist, then 404', async () => {
     const moderator = await loginAs(t, 'moderator');
     expect((await moderator.agent.get('/admin/letters/no-such-letter/blocks')).status).toBe(404);
-    expect((await post(moderator, '/admin/letters/no-such-letter/blocks', { kind: 'email_domain', value: 'spam.example' })).status).toBe(404);
+    expect((await moderator.post('/admin/letters/no-such-letter/blocks', { kind: 'email_domain', value: 'spam.example' })).status).toBe(404);
     expect(await rules()).toHaveLength(0);
   });
 });
@@ -78,7 +75,7 @@ describe('preview, then apply', () => {
   it('when a moderator previews a domain, then the page counts the matches and changes nothing', async () => {
     await seedSpam();
     const moderator = await loginAs(t, 'moderator');
-    const page = await post(moderator, `${base()}/preview`, { kind: 'email_domain', value: ' @Spam.Example ' });
+    const page = await moderator.post(`${base()}/preview`, { kind: 'email_domain', value: ' @Spam.Example ' });
     expect(page.status).toBe(200);
     expect(page.text).toContain('data-matching="3"');
     expect(page.text).toContain('2 confirmed ones will be rejected');
@@ -92,7 +89,7 @@ describe('preview, then apply', () => {
   it('when the moderator applies the previewed rule, then matches are rejected in one audited step and the page says how many', async () => {
     await seedSpam();
     const moderator = await loginAs(t, 'moderator');
-    const res = await post(moderator, base(), { kind: 'ip_hash', value: ipHashOf('203.0.113.9').toUpperCase() });
+    const res = await moderator.post(base(), { kind: 'ip_hash', value: ipHashOf('203.0.113.9').toUpperCase() });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`${base()}?rejected=2&blocked=1`);
     expect(await signatureByEmail(t.ctx, 'a@spam.example')).toMatchObject({ state: 'rejected', blocked: true });
@@ -109,7 +106,7 @@ describe('preview, then apply', () => {
 
   it('when a later signer is caught by a rule made on the page, then they see the normal answer and are stored blocked', async () => {
     const owner = await loginAs(t, 'owner');
-    await post(owner, '/admin/blocks', { kind: 'cidr', value: '198.51.100.0/24' }).expect(303);
+    await owner.post('/admin/blocks', { kind: 'cidr', value: '198.51.100.0/24' }).expect(303);
     const caught = await request(t.app).post(`/letters/${letter.slug}/signatures`).set('X-Forwarded-For', '198.51.100.20').type('form').send(signForm({ email: 'caught@example.org' }));
     const free = await request(t.app).post(`/letters/${letter.slug}/signatures`).set('X-Forwarded-For', '192.0.2.20').type('form').send(signForm({ email: 'free@example.org' }));
     expect([caught.status, caught.headers.location]).toEqual([free.status, free.headers.location]);
@@ -120,7 +117,7 @@ describe('preview, then apply', () => {
   it('when a form elsewhere posts a signature\'s IP hash straight to the preview, then the moderator lands on the preview with it', async () => {
     await seedSpam();
     const moderator = await loginAs(t, 'moderator');
-    const page = await post(moderator, `${base()}/preview`, { kind: 'ip_hash', value: ipHashOf('203.0.113.9') });
+    const page = await moderator.post(`${base()}/preview`, { kind: 'ip_hash', value: ipHashOf('203.0.113.9') });
     expect(page.status).toBe(200);
     expect(page.text).toContain('data-matching="3"');
     expect(page.text).toContain(`name="value" value="${ipHashOf('203.0.113.9')}"`);
@@ -146,7 +143,7 @@ describe('refused values', () => {
     await seedSpam();
     const moderator = await loginAs(t, 'moderator');
     for (const path of [`${base()}/preview`, base()]) {
-      const res = await post(moderator, path, { kind, value });
+      const res = await moderator.post(path, { kind, value });
       expect(res.status).toBe(422);
       expect(res.text).toMatch(new RegExp(`<p class="error-message" id="error-value">.*${message.replace(/[/]/g, '\\/')}`));
       expect(res.text).toContain('aria-invalid="true"');
@@ -159,7 +156,7 @@ describe('refused values', () => {
   it('when the kind is missing or unknown, then 422 next to the choice', async () => {
     const moderator = await loginAs(t, 'moderator');
     for (const kind of [undefined, 'everyone', 'ip_hash\u0000']) {
-      const res = await post(moderator, base(), { ...(kind === undefined ? {} : { kind }), value: 'spam.example' });
+      const res = await moderator.post(base(), { ...(kind === undefined ? {} : { kind }), value: 'spam.example' });
       expect(res.status).toBe(422);
       expect(res.text).toContain('id="error-kind"');
     }
@@ -171,9 +168,9 @@ describe('removing a rule', () => {
   it('when a moderator removes a letter rule, then it is deleted and audited, already rejected signatures stay so, and new signers are no longer caught', async () => {
     await buildSignature(t.ctx, letter, { state: 'approved', email: 'a@spam.example', emailDomain: 'spam.example' });
     const moderator = await loginAs(t, 'moderator');
-    await post(moderator, base(), { kind: 'email_domain', value: 'spam.example' }).expect(303);
+    await moderator.post(base(), { kind: 'email_domain', value: 'spam.example' }).expect(303);
     const ruleId = (await rules())[0]?.id;
-    const res = await post(moderator, `${base()}/${ruleId}/remove`);
+    const res = await moderator.post(`${base()}/${ruleId}/remove`);
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`${base()}?removed=1`);
     expect(await rules()).toHaveLength(0);
@@ -187,8 +184,8 @@ describe('removing a rule', () => {
   it('when a rule is removed through another letter\'s page, or does not exist, then 404 and it stays', async () => {
     const other = await buildLetter(t.ctx);
     const moderator = await loginAs(t, 'moderator');
-    await post(moderator, base(), { kind: 'email_domain', value: 'spam.example' }).expect(303);
-    await post(moderator, '/admin/blocks', { kind: 'email_domain', value: 'everywhere.example' }).expect(303);
+    await moderator.post(base(), { kind: 'email_domain', value: 'spam.example' }).expect(303);
+    await moderator.post('/admin/blocks', { kind: 'email_domain', value: 'everywhere.example' }).expect(303);
     const [siteWide, letterRule] = [...(await rules())].sort((a, b) => (a.letterId ?? 0) - (b.letterId ?? 0));
     for (const path of [
       `/admin/letters/${other.slug}/blocks/${letterRule?.id}/remove`,
@@ -198,7 +195,7 @@ describe('removing a rule', () => {
       `${base()}/1e3/remove`,
       `${base()}/-1/remove`,
     ]) {
-      expect((await post(moderator, path)).status, path).toBe(404);
+      expect((await moderator.post(path)).status, path).toBe(404);
     }
     expect(await rules()).toHaveLength(2);
     expect(await audits('signatures.unblock')).toHaveLength(0);
@@ -206,8 +203,8 @@ describe('removing a rule', () => {
 
   it('when the every-letter page lists rules, then it shows each letter\'s rules with a form for that letter, and a letter page shows site-wide rules without one', async () => {
     const moderator = await loginAs(t, 'moderator');
-    await post(moderator, base(), { kind: 'email_domain', value: 'spam.example' }).expect(303);
-    await post(moderator, '/admin/blocks', { kind: 'cidr', value: '2001:DB8::/32' }).expect(303);
+    await moderator.post(base(), { kind: 'email_domain', value: 'spam.example' }).expect(303);
+    await moderator.post('/admin/blocks', { kind: 'cidr', value: '2001:DB8::/32' }).expect(303);
     const overview = (await moderator.agent.get('/admin/blocks')).text;
     expect(overview).toContain('2001:db8::/32');
     expect(overview).toContain(`action="${base()}/`);

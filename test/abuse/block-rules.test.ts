@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { applyBlock, previewBlock } from '../../server/abuse/block-rules.js';
 import type { Actor } from '../../server/audit/record.js';
@@ -6,18 +6,16 @@ import { auditEvents, blockRules } from '../../server/db/schema.js';
 import type { LetterRow } from '../../server/letters/table.js';
 import { describeClientAddress } from '../../server/lib/client-address.js';
 import { AppError } from '../../server/web/errors.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { appPerTest } from '../helpers/app.js';
 import { buildLetter, buildSignature, outboxFor, reloadLetter, signatureByEmail, signForm, tokenFromOutbox } from '../helpers/factories.js';
 
-let t: TestApp;
+const t = appPerTest({ env: { TRUST_PROXY: '1' } });
 let letter: LetterRow;
 const moderator: Actor = { kind: 'system', label: 'moderator-test' };
 
 beforeEach(async () => {
-  t = await buildTestApp({ env: { TRUST_PROXY: '1' } });
   letter = await buildLetter(t.ctx, { moderation: 'post' });
 });
-afterEach(() => t.close());
 
 const ipHashOf = (address: string): string => describeClientAddress(address, t.config.sessionSecret)?.ipHash ?? '';
 

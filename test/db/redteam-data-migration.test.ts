@@ -1,26 +1,13 @@
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { createApp } from '../../server/app.js';
-import { migrateSqlite, MIGRATIONS_FOLDER } from '../../server/db/migrate.js';
+import { migrateSqlite } from '../../server/db/migrate.js';
 import { openSqliteDatabase, type SqliteDatabase } from '../../server/db/sqlite-database.js';
 import { eraseSigner } from '../../server/privacy/erase-signer.js';
 import { TestClock } from '../helpers/clock.js';
-import { tempDir, testConfig } from '../helpers/config.js';
-
-/** The migrations folder as it was before the given migration: a database made by an older release. */
-function migrationsBefore(tag: string): string {
-  const folder = join(tempDir('migrations-'), 'migrations');
-  cpSync(MIGRATIONS_FOLDER, folder, { recursive: true });
-  const journalPath = join(folder, 'meta', '_journal.json');
-  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: Array<{ tag: string }> };
-  const index = journal.entries.findIndex((entry) => entry.tag === tag);
-  if (index < 0) throw new Error(`no migration ${tag}`);
-  writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, index) }));
-  return folder;
-}
+import { testConfig } from '../helpers/config.js';
+import { migrationsBefore } from '../helpers/migrations.js';
 
 let database: SqliteDatabase | undefined;
 afterEach(() => database?.close());

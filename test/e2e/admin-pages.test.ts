@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { DEMO_LETTER } from '../../server/letters/demo-letter.js';
 import { findLetter as findLetterBySlug } from '../../server/letters/find-letter.js';
-import { createOrganisation } from '../../server/organisations/service.js';
+import { createOrganisation } from '../../server/organisations/create-organisation.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { buildLetter, buildSignature } from '../helpers/factories.js';
 import { createOrganiser, signInInBrowser, TEST_PASSWORD } from '../helpers/organisers.js';

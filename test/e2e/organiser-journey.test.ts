@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { DEMO_LETTER } from '../../server/letters/demo-letter.js';
-import { createOrganisation } from '../../server/organisations/service.js';
+import { createOrganisation } from '../../server/organisations/create-organisation.js';
 import { scrollsSideways } from '../helpers/browser.js';
 import { browserSiteForFile } from '../helpers/browser-site.js';
 import { parseCsv } from '../helpers/csv.js';

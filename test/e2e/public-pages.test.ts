@@ -6,27 +6,28 @@ import { DEMO_LETTER } from '../../server/letters/demo-letter.js';
 import { updateLetter } from '../../server/letters/manage-letter.js';
 import { findLetter as findLetterBySlug } from '../../server/letters/find-letter.js';
 import { MAIL_SUBJECTS } from '../../server/mail/outbox.js';
-import { createOrganisation } from '../../server/organisations/service.js';
+import { createOrganisation } from '../../server/organisations/create-organisation.js';
 import { moderateSignatures } from '../../server/moderation/moderate-signatures.js';
 import { sendConfirmationMail } from '../../server/signatures/sign-letter.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { buildLetter, signatureByEmail, tokenFromOutbox } from '../helpers/factories.js';
 import { auditPages, itKeepsEveryPagePromise, press, submitForm, visit, type PageAudit, type PageCase } from '../helpers/page-audit.js';
 import { signAndConfirm, startTestSite, type TestSite } from '../helpers/site.js';
+import { sqlRows } from '../helpers/database.js';
 
 const LETTER = `/letters/${DEMO_LETTER.slug}`;
 
 interface Fixtures {
-  confirm: (who: string) => string;
-  withdraw: (who: string) => string;
+  confirm: (who: string) => Promise<string>;
+  withdraw: (who: string) => Promise<string>;
   closedLetter: string;
   /** A letter whose text changes while a reader fills in its form (changeText). */
   changingLetter: string;
-  changeText: () => void;
+  changeText: () => Promise<unknown>;
   /** A confirm link that a newer mail to the same address replaced. */
   replacedConfirm: string;
   /** Changes the stored details of the 'details-changing' signer, as if they changed while its confirm page was open. */
-  changeDetails: () => void;
+  changeDetails: () => Promise<unknown>;
   mailId: number;
 }
 
@@ -35,14 +36,14 @@ const signAfterTheTextChanged: PageCase<Fixtures>['open'] = async (page, base, f
   await page.goto(base + fixtures.changingLetter);
   await page.getByLabel('Full name', { exact: true }).fill('Slow Reader');
   await page.getByLabel('Email address', { exact: true }).fill('slow-reader@example.org');
-  fixtures.changeText();
+  await fixtures.changeText();
   await Promise.all([page.waitForNavigation(), page.locator('form.sign-form').evaluate((element) => element.submit())]);
 };
 
 /** Opens a confirm page, lets the stored details change, then presses Confirm: the 409 page showing them again. */
 const confirmAfterTheDetailsChanged: PageCase<Fixtures>['open'] = async (page, base, fixtures) => {
-  await page.goto(base + fixtures.confirm('details-changing'));
-  fixtures.changeDetails();
+  await page.goto(base + (await fixtures.confirm('details-changing')));
+  await fixtures.changeDetails();
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Confirm my signature' }).click()]);
 };
 
@@ -95,8 +96,8 @@ async function sign(who: string): Promise<void> {
 /** Approves signers so that they are listed, and features one of them. */
 async function listSigners(letterId: number, who: string[], featured: string): Promise<void> {
   const idOf = async (person: string) => (await signatureByEmail(site.ctx, emailOf(person)))?.id ?? 0;
-  await moderateSignatures(site.ctx, { letterId, ids: who.map(idOf), action: 'approve', actor: SYSTEM_ACTOR });
-  await moderateSignatures(site.ctx, { letterId, ids: [idOf(featured)], action: 'feature', actor: SYSTEM_ACTOR });
+  await moderateSignatures(site.ctx, { letterId, ids: await Promise.all(who.map(idOf)), action: 'approve', actor: SYSTEM_ACTOR });
+  await moderateSignatures(site.ctx, { letterId, ids: [await idOf(featured)], action: 'feature', actor: SYSTEM_ACTOR });
 }
 
 /** Signatures in every state the pages need, and at least one mail of every kind in the outbox. */
@@ -118,7 +119,7 @@ async function prepare(): Promise<Fixtures> {
   const letter = await findLetterBySlug(site.db, DEMO_LETTER.slug);
   const waiting = await signatureByEmail(site.ctx, emailOf('unconfirmed'));
   if (!letter || !waiting) throw new Error('fixtures missing');
-  await sendConfirmationMail(site.ctx, site.db, letter, waiting, 'confirm-reminder');
+  await site.db.write((tx) => sendConfirmationMail(site.ctx, tx, letter, waiting, 'confirm-reminder'));
   await listSigners(letter.id, ['confirmed', 'about-to-withdraw', 'listed-1', 'listed-2', 'listed-3'], 'listed-1');
   // Signers at example.org become verified members of Example Org.
   await createOrganisation(site.ctx, { name: 'Example Org', domains: ['example.org'], actor: SYSTEM_ACTOR });
@@ -134,7 +135,7 @@ async function prepare(): Promise<Fixtures> {
     changingLetter: `/letters/${changing.slug}`,
     changeText: () => updateLetter(site.ctx, changing.slug, { ...changing, body: `${changing.body}\n\nA sentence added while someone read it.` }, SYSTEM_ACTOR),
     replacedConfirm,
-    changeDetails: () => site.running.database.sqlite.prepare("UPDATE signatures SET organisation_text = 'Changed Elsewhere' WHERE email_key = ?").run(emailOf('details-changing')),
+    changeDetails: () => sqlRows({ database: site.db }, "UPDATE signatures SET organisation_text = 'Changed Elsewhere' WHERE email_key = ?", emailOf('details-changing')),
     mailId: mails.at(-1)?.id ?? 0,
   };
 }

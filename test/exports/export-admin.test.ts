@@ -1,22 +1,20 @@
 import { eq } from 'drizzle-orm';
 import request from 'supertest';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { auditEvents } from '../../server/db/schema.js';
 import type { LetterRow } from '../../server/letters/table.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { appPerTest } from '../helpers/app.js';
 import { parseCsv } from '../helpers/csv.js';
 import { buildLetter, buildSignature } from '../helpers/factories.js';
 import { loginAs, type SignedIn } from '../helpers/organisers.js';
 
-let t: TestApp;
+const t = appPerTest();
 let letter: LetterRow;
 beforeEach(async () => {
-  t = await buildTestApp();
   letter = await buildLetter(t.ctx, { slug: 'keep-defensive-ai-open' });
   await buildSignature(t.ctx, letter, { state: 'approved', email: 'ada@example.org', name: '=Ada', affiliationVerified: true });
   await buildSignature(t.ctx, letter, { state: 'pending', email: 'grace@example.org', name: 'Grace' });
 });
-afterEach(() => t.close());
 
 const DAY = 24 * 60 * 60 * 1000;
 const csvPath = (query = '') => `/admin/letters/${letter.slug}/signatures.csv${query}`;

@@ -2,22 +2,19 @@ import { first, one } from '../../server/db/database.js';
 import { Writable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { auditEvents, organisations } from '../../server/db/schema.js';
-import { neutraliseFormula } from '../../server/lib/csv-cell.js';
+import { neutraliseFormula } from '../../server/lib/csv/index.js';
 import { exportFilename, exportSignatures, planSignatureExport } from '../../server/exports/export-signatures.js';
 import { AppError } from '../../server/web/errors.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { appPerTest } from '../helpers/app.js';
 import { exportToText } from '../helpers/csv.js';
 import { buildLetter, buildSignature, postSignature, signatureByEmail, signForm } from '../helpers/factories.js';
 import { sqlRows } from '../helpers/database.js';
+import { insertManySignatures } from '../helpers/bulk-signatures.js';
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await buildTestApp();
-});
-afterEach(() => t.close());
+const t = appPerTest();
 
 const HOUR = 60 * 60 * 1000;
 
@@ -273,10 +270,7 @@ describe('export records', () => {
 
   it('when the reader goes away mid-export, then the export fails, the failure is audited as incomplete, and the database stays usable', async () => {
     const letter = await buildLetter(t.ctx);
-    const insert = t.database.sqlite.prepare("INSERT INTO signatures (letter_id, version_id, name, email, email_key, email_domain, comment, signed_at) VALUES (?, ?, 'N', ?, ?, 'example.org', ?, 0)");
-    t.database.sqlite.transaction(() => {
-      for (let i = 0; i < 3000; i += 1) insert.run(letter.id, letter.currentVersionId, `s${i}@example.org`, `s${i}@example.org`, 'x'.repeat(200));
-    })();
+    await insertManySignatures(t, letter, 3000, 'x'.repeat(200));
     let chunks = 0;
     const brokenPipe = new Writable({
       write(_chunk, _encoding, callback) {
@@ -294,10 +288,7 @@ describe('export records', () => {
 
   it('when people sign while a slow download is in progress, then signing works and the export is one consistent snapshot', async () => {
     const letter = await buildLetter(t.ctx);
-    const insert = t.database.sqlite.prepare("INSERT INTO signatures (letter_id, version_id, name, email, email_key, email_domain, comment, signed_at) VALUES (?, ?, 'N', ?, ?, 'example.org', ?, 0)");
-    t.database.sqlite.transaction(() => {
-      for (let i = 0; i < 2000; i += 1) insert.run(letter.id, letter.currentVersionId, `s${i}@example.org`, `s${i}@example.org`, 'y'.repeat(200));
-    })();
+    await insertManySignatures(t, letter, 2000, 'y'.repeat(200));
     const held: Array<() => void> = [];
     let paused = true;
     let received = '';
@@ -308,7 +299,7 @@ describe('export records', () => {
         else setImmediate(callback);
       },
     });
-    const exporting = await exportSignatures(t.ctx, { letterId: letter.id, filters: {}, includeEmails: true, actor: SYSTEM_ACTOR }, slowReader);
+    const exporting = exportSignatures(t.ctx, { letterId: letter.id, filters: {}, includeEmails: true, actor: SYSTEM_ACTOR }, slowReader);
     while (held.length === 0) await new Promise((resolve) => setImmediate(resolve));
 
     const signing = await postSignature(t.app, letter.slug, signForm({ email: 'during@example.org' }));

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import { runCli } from '../../server/cli/run.js';
 import { projectPath } from '../../server/lib/project-root.js';
@@ -26,13 +27,16 @@ export function runTsProcess(file: string, args: string[], env: Record<string, s
   });
 }
 
+/** The source of the binary that package.json's `bin` names (built into dist/): the tests run what `npx undersigned` runs. */
+const CLI_SOURCE = (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { bin: { undersigned: string } }).bin.undersigned.replace(/^dist\//, '').replace(/\.js$/, '.ts');
+
 /**
  * Runs `undersigned ARGS` as a child process from the TypeScript source, against the given
  * environment: for what only a real process shows (exit codes, the binary's entry point, real
  * pipes, another process holding the database). About 2 s each; use `runCliCommand` otherwise.
  */
 export const runCliProcess = (args: string[], env: Record<string, string>, stdin?: string): Promise<CliResult> =>
-  runTsProcess('server/cli.ts', args, { PATH: process.env.PATH ?? '', ...commandEnv(env) }, stdin);
+  runTsProcess(CLI_SOURCE, args, { PATH: process.env.PATH ?? '', ...commandEnv(env) }, stdin);
 
 /** A stream that keeps what is written to it, as the text of a piped standard output. */
 function collected(): { stream: Writable; text: () => string } {

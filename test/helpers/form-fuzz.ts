@@ -1,13 +1,10 @@
-import { desc, eq } from 'drizzle-orm';
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { first } from '../../server/db/database.js';
-import { sessions } from '../../server/db/schema.js';
 import type { OrganiserRole } from '../../server/organisers/table.js';
 import type { TestApp } from './app.js';
 import { integrityCheck, snapshotTables } from './database.js';
 import { encodedValue, encodeRaw, reflectsMarkup } from './hostile-input.js';
-import { createOrganiser, TEST_PASSWORD } from './organisers.js';
+import { createOrganiser, newestCsrfToken, TEST_PASSWORD } from './organisers.js';
 import type { RawClient, RawResponse } from './raw-http.js';
 
 export const FORM_HEADERS = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -47,9 +44,9 @@ export async function signInRaw(t: Pick<TestApp, 'ctx'>, client: RawClient, role
   const organiser = await createOrganiser(t, role);
   const res = await client.send('POST', '/admin/login', { headers: FORM_HEADERS, body: new URLSearchParams({ email: organiser.email, password: TEST_PASSWORD }).toString() });
   const cookie = [res.headers['set-cookie'] ?? []].flat()[0]?.split(';')[0];
-  const session = await first(t.ctx.db.select({ csrfToken: sessions.csrfToken }).from(sessions).where(eq(sessions.organiserId, organiser.id)).orderBy(desc(sessions.createdAt)));
-  if (res.status !== 303 || !cookie || !session) throw new Error(`raw sign-in as ${role} failed with ${res.status}`);
-  return { cookie, csrfToken: session.csrfToken };
+  const csrfToken = await newestCsrfToken(t, organiser.id);
+  if (res.status !== 303 || !cookie || csrfToken === undefined) throw new Error(`raw sign-in as ${role} failed with ${res.status}`);
+  return { cookie, csrfToken };
 }
 
 export interface FormFuzzCase<F> {

@@ -29,6 +29,8 @@ export interface SignedIn {
   csrfToken: string;
   organiser: OrganiserSummary;
   password: string;
+  /** Posts a form as this organiser, with the session's CSRF token. */
+  post(path: string, fields?: Record<string, string | string[]>): request.Test;
 }
 
 /**
@@ -43,10 +45,14 @@ export async function loginAs(t: Pick<TestApp, 'app' | 'ctx'>, role: OrganiserRo
   const agent = request.agent(t.app);
   const res = await agent.post('/admin/login').type('form').send({ email: organiser.email, password });
   if (res.status !== 303) throw new Error(`sign-in as ${role} failed with ${res.status}`);
-  const session = await first(t.ctx.db.select({ csrfToken: sessions.csrfToken }).from(sessions).where(eq(sessions.organiserId, organiser.id)).orderBy(desc(sessions.createdAt)));
-  if (!session) throw new Error('no session row after sign-in');
-  return { agent, csrfToken: session.csrfToken, organiser, password };
+  const csrfToken = await newestCsrfToken(t, organiser.id);
+  if (csrfToken === undefined) throw new Error('no session row after sign-in');
+  return { agent, csrfToken, organiser, password, post: (path, fields = {}) => agent.post(path).type('form').send({ _csrf: csrfToken, ...fields }) };
 }
+
+/** The CSRF token of the organiser's newest session: what the forms of the pages they open carry. */
+export const newestCsrfToken = async (t: Pick<TestApp, 'ctx'>, organiserId: number): Promise<string | undefined> =>
+  (await first(t.ctx.db.select({ csrfToken: sessions.csrfToken }).from(sessions).where(eq(sessions.organiserId, organiserId)).orderBy(desc(sessions.createdAt))))?.csrfToken;
 
 /** Signs in through the /admin/login form in a browser page; the page's context keeps the session. */
 export async function signInInBrowser(page: Page, base: string, organiser: { email: string }, password = TEST_PASSWORD): Promise<void> {

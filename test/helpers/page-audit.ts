@@ -36,20 +36,21 @@ export interface PageAudit {
 }
 
 type Opener<F> = PageCase<F>['open'];
-type PathOf<F> = string | ((fixtures: F) => string);
-const pathOf = <F>(path: PathOf<F>, fixtures: F): string => (typeof path === 'function' ? path(fixtures) : path);
+/** A path, or how to find it from the fixtures (a token read from the outbox, say) when the page is opened. */
+type PathOf<F> = string | ((fixtures: F) => string | Promise<string>);
+const pathOf = async <F>(path: PathOf<F>, fixtures: F): Promise<string> => (typeof path === 'function' ? path(fixtures) : path);
 
 /** Opens a path. */
 export const visit =
   <F>(path: PathOf<F>): Opener<F> =>
-  (page, base, fixtures) =>
-    page.goto(base + pathOf(path, fixtures));
+  async (page, base, fixtures) =>
+    page.goto(base + (await pathOf(path, fixtures)));
 
 /** Opens a path and presses a button that posts a form (Confirm, Withdraw…). */
 export const press =
   <F>(path: PathOf<F>, button: string): Opener<F> =>
   async (page, base, fixtures) => {
-    await page.goto(base + pathOf(path, fixtures));
+    await page.goto(base + (await pathOf(path, fixtures)));
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: button }).click()]);
   };
 
@@ -60,7 +61,7 @@ export const press =
 export const submitForm =
   <F>(path: PathOf<F>, form: string, values: Record<string, string>): Opener<F> =>
   async (page, base, fixtures) => {
-    await page.goto(base + pathOf(path, fixtures));
+    await page.goto(base + (await pathOf(path, fixtures)));
     for (const [label, value] of Object.entries(values)) await page.getByLabel(label, { exact: true }).fill(value);
     await Promise.all([page.waitForNavigation(), page.locator(form).evaluate((element) => element.submit())]);
   };
@@ -130,7 +131,7 @@ export async function auditPages<F>(context: BrowserContext, base: string, fixtu
  * violation in either colour scheme, one h1, a language and a skip link (framed widgets have no
  * header to skip); then one Nu HTML Checker run (one JVM start) over every page and `moreDocuments`.
  */
-export function itKeepsEveryPagePromise<F>(cases: ReadonlyArray<PageCase<F>>, audits: () => Map<string, PageAudit>, moreDocuments: () => Record<string, string> = () => ({})): void {
+export function itKeepsEveryPagePromise<F>(cases: ReadonlyArray<PageCase<F>>, audits: () => Map<string, PageAudit>, moreDocuments: () => Record<string, string> | Promise<Record<string, string>> = () => ({})): void {
   it.each(cases)('$name: answers $status and has no WCAG 2.2 AA violation in the light or the dark scheme', ({ name, status }) => {
     const audit = audits().get(name);
     expect(audit?.status).toBe(status);
@@ -144,6 +145,6 @@ export function itKeepsEveryPagePromise<F>(cases: ReadonlyArray<PageCase<F>>, au
   it('when checked by the Nu HTML Checker, then every page has no error', async () => {
     const documents: Record<string, string> = {};
     for (const [name, audit] of audits()) documents[`page ${name}`] = audit.html;
-    expect(validatorErrors(await checkHtml({ ...documents, ...moreDocuments() }))).toEqual([]);
+    expect(validatorErrors(await checkHtml({ ...documents, ...(await moreDocuments()) }))).toEqual([]);
   }, 120_000);
 }

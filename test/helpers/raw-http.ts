@@ -1,6 +1,7 @@
 import { request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { TestApp } from './app.js';
+import { afterAll, beforeAll } from 'vitest';
+import { appPerFile, type TestApp, type TestAppOptions, type LiveTestApp } from './app.js';
 
 export interface RawResponse {
   status: number;
@@ -38,4 +39,28 @@ export async function rawClient(app: TestApp['app']): Promise<RawClient> {
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * For a test file that sends raw requests: one app for the file and a raw client on it, both
+ * started before its first test and closed after its last.
+ *
+ *     const { t, client } = rawSitePerFile({ env: { ... } });
+ */
+export function rawSitePerFile(options: TestAppOptions = {}): { t: LiveTestApp; client: RawClient } {
+  const t = appPerFile(options);
+  let opened: RawClient | undefined;
+  beforeAll(async () => {
+    opened = await rawClient(t.app);
+  });
+  afterAll(async () => {
+    const closing = opened;
+    opened = undefined;
+    await closing?.close();
+  });
+  const current = (): RawClient => {
+    if (!opened) throw new Error('the raw client of rawSitePerFile() is open only while the tests of its file run');
+    return opened;
+  };
+  return { t, client: { send: (method, path, options) => current().send(method, path, options), close: () => current().close() } };
 }

@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { anonymiseLetter } from '../../server/privacy/anonymise-letter.js';
 import type { LetterRow } from '../../server/letters/table.js';
-import { buildTestApp, databaseEnv, type TestApp } from '../helpers/app.js';
+import { appPerTest, databaseEnv } from '../helpers/app.js';
 import { runCliProcess } from '../helpers/cli.js';
 import { TestClock } from '../helpers/clock.js';
 import { tempDir } from '../helpers/config.js';
@@ -14,12 +14,8 @@ import { sqlRows } from '../helpers/database.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
-let t: TestApp;
-beforeEach(async () => {
-  // The command line reads the real clock: the test's starts there too.
-  t = await buildTestApp({ clock: new TestClock(Date.now()) });
-});
-afterEach(() => t.close());
+// The command line reads the real clock: the test's starts there too.
+const t = appPerTest(() => ({ clock: new TestClock(Date.now()) }));
 
 /** A letter that closed 40 days ago (at its closing time, or by hand) and whose signatories were anonymised since. */
 async function anonymisedLetter(closed: 'at its closing time' | 'by hand' = 'at its closing time'): Promise<LetterRow> {

@@ -1,14 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { outbox } from '../../server/db/schema.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { appPerTest } from '../helpers/app.js';
 import { buildLetter, buildSignature } from '../helpers/factories.js';
 import { loginAs } from '../helpers/organisers.js';
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await buildTestApp();
-});
-afterEach(() => t.close());
+const t = appPerTest();
 
 const cell = (html: string, slug: string, state: string): number => {
   const row = html.match(new RegExp(`<tr data-letter-slug="${slug}">[\\s\\S]*?</tr>`))?.[0] ?? '';

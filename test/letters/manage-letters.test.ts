@@ -1,17 +1,11 @@
 import request from 'supertest';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { describe, expect, it } from 'vitest';
 import { buildLetter, postSignature, reloadLetter, signatureByEmail, signForm, tokenFromOutbox } from '../helpers/factories.js';
-import { loginAs, type SignedIn } from '../helpers/organisers.js';
+import { signedInAs } from '../helpers/signed-in.js';
 import { sqlRows } from '../helpers/database.js';
 
-let t: TestApp;
-let owner: SignedIn;
-beforeEach(async () => {
-  t = await buildTestApp();
-  owner = await loginAs(t, 'owner');
-});
-afterEach(() => t.close());
+const owner = signedInAs('owner');
+const { t } = owner;
 
 const fields = (overrides: Record<string, string> = {}) => ({
   slug: 'stop-the-rule',
@@ -24,9 +18,9 @@ const fields = (overrides: Record<string, string> = {}) => ({
   intent: 'save',
   ...overrides,
 });
-const create = (overrides: Record<string, string> = {}) => owner.agent.post('/admin/letters').type('form').send({ _csrf: owner.csrfToken, ...fields(overrides) });
-const edit = (slug: string, overrides: Record<string, string> = {}) => owner.agent.post(`/admin/letters/${slug}`).type('form').send({ _csrf: owner.csrfToken, ...fields({ slug, ...overrides }) });
-const setStatus = (slug: string, status: string) => owner.agent.post(`/admin/letters/${slug}/status`).type('form').send({ _csrf: owner.csrfToken, status });
+const create = (overrides: Record<string, string> = {}) => owner.post('/admin/letters', fields(overrides));
+const edit = (slug: string, overrides: Record<string, string> = {}) => owner.post(`/admin/letters/${slug}`, fields({ slug, ...overrides }));
+const setStatus = (slug: string, status: string) => owner.post(`/admin/letters/${slug}/status`, { status });
 const versions = (letterId: number) =>
   sqlRows<{ number: number; title: string; body: string; sha256: string; published_at: number }>(t, 'SELECT number, title, body, sha256, published_at FROM letter_versions WHERE letter_id = ? ORDER BY number', letterId);
 const auditActions = async () => (await sqlRows<{ action: string }>(t, 'SELECT action FROM audit_events ORDER BY id')).map((row) => row.action);

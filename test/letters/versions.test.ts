@@ -1,17 +1,13 @@
 import request from 'supertest';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { updateLetter } from '../../server/letters/manage-letter.js';
 import type { LetterRow } from '../../server/letters/table.js';
 import { diffText } from '../../server/letters/versions.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { appPerTest } from '../helpers/app.js';
 import { buildLetter } from '../helpers/factories.js';
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await buildTestApp();
-});
-afterEach(() => t.close());
+const t = appPerTest();
 
 const reviseText = (letter: LetterRow, changes: Partial<Pick<LetterRow, 'title' | 'summary' | 'body'>>) => {
   t.clock.advanceDays(1);

@@ -1,19 +1,15 @@
-import { first } from '../../server/db/database.js';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { organisationAliases, organisationDomains, organisations, signatures } from '../../server/db/schema.js';
-import { createOrganisation } from '../../server/organisations/service.js';
+import { createOrganisation } from '../../server/organisations/create-organisation.js';
 import type { OrganiserRole } from '../../server/organisers/table.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { appPerTest } from '../helpers/app.js';
 import { buildLetter, buildSignature } from '../helpers/factories.js';
 import { loginAs, type SignedIn } from '../helpers/organisers.js';
+import { first } from '../../server/db/database.js';
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await buildTestApp();
-});
-afterEach(() => t.close());
+const t = appPerTest();
 
 interface Fixture {
   slug: string;

@@ -1,18 +1,14 @@
 import request from 'supertest';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { auditEvents } from '../../server/db/schema.js';
-import { createOrganisation } from '../../server/organisations/service.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { createOrganisation } from '../../server/organisations/create-organisation.js';
+import { appPerTest } from '../helpers/app.js';
 import { auditRows, signatureIdsOnPage, signatureStates, statusMessage } from '../helpers/admin-pages.js';
 import { buildLetter, buildSignature, reloadLetter } from '../helpers/factories.js';
 import { loginAs, type SignedIn } from '../helpers/organisers.js';
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await buildTestApp();
-});
-afterEach(() => t.close());
+const t = appPerTest();
 
 const moderate = (who: SignedIn, slug: string, fields: Record<string, string | string[]>) =>
   who.agent.post(`/admin/letters/${slug}/signatures/moderate`).type('form').send({ _csrf: who.csrfToken, ...fields });
@@ -136,7 +132,7 @@ describe('approve all pending from verified affiliations', () => {
     const nvidia = await createOrganisation(t.ctx, { name: 'NVIDIA', domains: ['nvidia.com'], actor: SYSTEM_ACTOR });
     const at = (email: string, overrides: Parameters<typeof buildSignature>[2] = {}) =>
       buildSignature(t.ctx, letter, { state: 'pending', email, emailDomain: email.split('@')[1], organisationText: 'Nvidia', organisationId: nvidia.id, affiliationVerified: email.endsWith('nvidia.com'), ...overrides });
-    const verified = [at('a@nvidia.com'), at('b@research.nvidia.com')];
+    const verified = [await at('a@nvidia.com'), await at('b@research.nvidia.com')];
     const held = await at('c@nvidia.com', { holdReason: 'famous name' });
     const unverified = await at('d@gmail.com');
     const moderator = await loginAs(t, 'moderator');

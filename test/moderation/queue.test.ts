@@ -1,16 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
-import { createOrganisation } from '../../server/organisations/service.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { createOrganisation } from '../../server/organisations/create-organisation.js';
+import { appPerTest } from '../helpers/app.js';
 import { nextHref, signatureIdsOnPage } from '../helpers/admin-pages.js';
 import { buildLetter, buildSignature } from '../helpers/factories.js';
 import { loginAs } from '../helpers/organisers.js';
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await buildTestApp();
-});
-afterEach(() => t.close());
+const t = appPerTest();
 
 const rowOf = (html: string, id: number): string => html.match(new RegExp(`<tr data-signature-id="${id}">[\\s\\S]*?</tr>`))?.[0] ?? '';
 const queue = (slug: string, query = '') => `/admin/letters/${slug}/signatures${query}`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { organisationKey } from '../../server/organisations/normalise.js';
-import { coveringDomain, isWithinDomain } from '../../server/lib/domain.js';
-import { normaliseOrganisationDomain } from '../../server/organisations/domains.js';
+import { coveringDomain, isWithinDomain } from '../../server/lib/email-domain.js';
+import { normaliseOrganisationDomain } from '../../server/organisations/verified-domains.js';
 
 describe('organisationKey', () => {
   it.each([

@@ -1,17 +1,18 @@
 import { first } from '../../server/db/database.js';
 import { eq } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { auditEvents, letterOrganisationCounts, organisations, signatures } from '../../server/db/schema.js';
-import { addAlias, createOrganisation, listOrganisations, mergeOrganisations, renameOrganisation, setOrganisationDomains } from '../../server/organisations/service.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { addAlias } from '../../server/organisations/add-alias.js';
+import { createOrganisation } from '../../server/organisations/create-organisation.js';
+import { mergeOrganisations } from '../../server/organisations/merge-organisations.js';
+import { listOrganisations } from '../../server/organisations/overview.js';
+import { renameOrganisation } from '../../server/organisations/rename-organisation.js';
+import { setOrganisationDomains } from '../../server/organisations/set-organisation-domains.js';
+import { appPerTest } from '../helpers/app.js';
 import { buildLetter, buildSignature, postSignature, signAndConfirm, signatureByEmail, signForm } from '../helpers/factories.js';
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await buildTestApp();
-});
-afterEach(() => t.close());
+const t = appPerTest();
 
 const actor = SYSTEM_ACTOR;
 const reload = async (id: number) => (await first(t.ctx.db.select().from(signatures).where(eq(signatures.id, id))))!;

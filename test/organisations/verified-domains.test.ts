@@ -1,18 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
-import { createOrganisation, organisationDomainsOf } from '../../server/organisations/service.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
-import { loginAs, type SignedIn } from '../helpers/organisers.js';
+import { createOrganisation } from '../../server/organisations/create-organisation.js';
+import { organisationDomainsOf } from '../../server/organisations/verified-domains.js';
+import { signedInAs } from '../helpers/signed-in.js';
 
-let t: TestApp;
-let moderator: SignedIn;
-beforeEach(async () => {
-  t = await buildTestApp();
-  moderator = await loginAs(t, 'moderator');
-});
-afterEach(() => t.close());
+const moderator = signedInAs('moderator');
+const { t } = moderator;
 
-const setDomains = (id: number, domains: string) => moderator.agent.post(`/admin/organisations/${id}/domains`).type('form').send({ _csrf: moderator.csrfToken, domains });
+const setDomains = (id: number, domains: string) => moderator.post(`/admin/organisations/${id}/domains`, { domains });
 const domainsOf = async (id: number) => [...(await organisationDomainsOf(t.ctx.db, id))].sort();
 
 describe("an organisation's verified domains", () => {

@@ -1,18 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
-import { loginAs, type SignedIn } from '../helpers/organisers.js';
+import { describe, expect, it } from 'vitest';
 import { sqlRows } from '../helpers/database.js';
+import { loginAs } from '../helpers/organisers.js';
+import { signedInAs } from '../helpers/signed-in.js';
 
-let t: TestApp;
-let owner: SignedIn;
-beforeEach(async () => {
-  t = await buildTestApp();
-  owner = await loginAs(t, 'owner');
-});
-afterEach(() => t.close());
+const owner = signedInAs('owner');
+const { t } = owner;
 
-const organiserRows = async () => (await sqlRows<{ email: string; role: string; password_hash: string }>(t, 'SELECT email, role, password_hash FROM organisers ORDER BY id'));
-const add = (fields: Record<string, string>) => owner.agent.post('/admin/organisers').type('form').send({ _csrf: owner.csrfToken, name: 'Grace', role: 'moderator', password: 'a long enough password', ...fields });
+const organiserRows = () => sqlRows<{ email: string; role: string; password_hash: string }>(t, 'SELECT email, role, password_hash FROM organisers ORDER BY id');
+const add = (fields: Record<string, string>) => owner.post('/admin/organisers', { name: 'Grace', role: 'moderator', password: 'a long enough password', ...fields });
 
 describe('owners managing organisers', () => {
   it('when an owner adds an organiser, then they can sign in with that password and the hash is not the password', async () => {

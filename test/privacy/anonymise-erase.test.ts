@@ -1,7 +1,7 @@
 import { first, one } from '../../server/db/database.js';
 import { eq } from 'drizzle-orm';
 import request from 'supertest';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Actor } from '../../server/audit/record.js';
 import { auditEvents, letters, organisations, organisers, outbox, signatures, signatureTokens } from '../../server/db/schema.js';
 import type { LetterRow } from '../../server/letters/table.js';
@@ -11,20 +11,18 @@ import { eraseSigner } from '../../server/privacy/erase-signer.js';
 import type { SignatureRow } from '../../server/signatures/table.js';
 import { issueToken } from '../../server/signatures/tokens.js';
 import { AppError } from '../../server/web/errors.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { appPerTest } from '../helpers/app.js';
 import { exportToText } from '../helpers/csv.js';
 import { buildLetter, buildSignature, outboxFor, postSignature, reloadLetter, signatureByEmail, signForm } from '../helpers/factories.js';
 
-let t: TestApp;
+const t = appPerTest();
 let owner: Actor;
 let ownerId: number;
 beforeEach(async () => {
-  t = await buildTestApp();
-  const organiser = await t.ctx.db.write(async (tx) => (await one(tx.insert(organisers).values({ email: 'owner@example.org', name: 'Owner', role: 'owner', passwordHash: 'not-used' }).returning())));
+  const organiser = await t.ctx.db.write(async (tx) => one(tx.insert(organisers).values({ email: 'owner@example.org', name: 'Owner', role: 'owner', passwordHash: 'not-used' }).returning()));
   ownerId = organiser.id;
   owner = { kind: 'organiser', id: ownerId, label: organiser.email };
 });
-afterEach(() => t.close());
 
 const DAY = 24 * 60 * 60 * 1000;
 const operator = { kind: 'system', label: 'test' } as const;

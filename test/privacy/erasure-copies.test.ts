@@ -1,19 +1,14 @@
 import request from 'supertest';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditEvents, blockRules } from '../../server/db/schema.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { appPerTest } from '../helpers/app.js';
 import { buildLetter, postSignature, signatureByEmail, signForm, tokenFromOutbox } from '../helpers/factories.js';
-import { loginAs, type SignedIn } from '../helpers/organisers.js';
+import { loginAs } from '../helpers/organisers.js';
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await buildTestApp();
-});
-afterEach(() => t.close());
+const t = appPerTest();
 
 const DAY = 24 * 60 * 60 * 1000;
 const NOTE = 'Known troll, lives at 1 Example Street';
-const post = (who: SignedIn, path: string, fields: Record<string, string | string[]>) => who.agent.post(path).type('form').send({ _csrf: who.csrfToken, ...fields });
 
 /** Everything the audit log and the block rules hold, as one text to search. */
 const kept = async () => JSON.stringify([await t.ctx.db.select().from(auditEvents), await t.ctx.db.select().from(blockRules)]);
@@ -25,8 +20,8 @@ async function rejectedAndBlocked(email: string) {
   await postSignature(t.app, letter.slug, signForm({ email })).expect(303);
   await request(t.app).post(`/signatures/confirm/${await tokenFromOutbox(t.ctx, email, 'confirm')}`).expect(200);
   const signature = (await signatureByEmail(t.ctx, email))!;
-  await post(owner, `/admin/letters/${letter.slug}/signatures/moderate`, { ids: [String(signature.id)], action: 'reject', note: NOTE, state: 'pending' }).expect(303);
-  await post(owner, `/admin/letters/${letter.slug}/blocks`, { kind: 'ip_hash', value: signature.ipHash! }).expect(303);
+  await owner.post(`/admin/letters/${letter.slug}/signatures/moderate`, { ids: [String(signature.id)], action: 'reject', note: NOTE, state: 'pending' }).expect(303);
+  await owner.post(`/admin/letters/${letter.slug}/blocks`, { kind: 'ip_hash', value: signature.ipHash! }).expect(303);
   expect(await kept()).toContain(NOTE);
   expect(await kept()).toContain(signature.ipHash);
   return { letter, owner, ipHash: signature.ipHash! };
@@ -36,7 +31,7 @@ describe('copies of what erasure erases', () => {
   it('when an owner erases a signer, then the moderation note in the audit log, the block rule by their address hash and its audit details go too', async () => {
     const { owner, ipHash } = await rejectedAndBlocked('troll@example.org');
 
-    await post(owner, '/admin/privacy/erase', { email: 'troll@example.org' }).expect(303);
+    await owner.post('/admin/privacy/erase', { email: 'troll@example.org' }).expect(303);
 
     expect(await kept()).not.toContain(NOTE);
     expect(await kept()).not.toContain(ipHash);
@@ -47,11 +42,11 @@ describe('copies of what erasure erases', () => {
 
   it('when a letter is anonymised, then the moderation notes about its signatures leave the audit log', async () => {
     const { letter, owner } = await rejectedAndBlocked('troll@example.org');
-    await post(owner, `/admin/letters/${letter.slug}/status`, { status: 'closed' }).expect(303);
+    await owner.post(`/admin/letters/${letter.slug}/status`, { status: 'closed' }).expect(303);
     t.clock.advanceDays(31);
     const later = await loginAs(t, 'owner');
 
-    await post(later, `/admin/letters/${letter.slug}/anonymise`, { confirm: letter.slug }).expect(303);
+    await later.post(`/admin/letters/${letter.slug}/anonymise`, { confirm: letter.slug }).expect(303);
     expect((await t.ctx.db.select().from(auditEvents)).map((event) => event.action)).toContain('letter.anonymise');
 
     expect(await kept()).not.toContain(NOTE);
@@ -59,14 +54,14 @@ describe('copies of what erasure erases', () => {
 
   it('when an IP-hash block rule is older than IP_RETENTION_DAYS, then the privacy run deletes it and erases the hash from the audit log; address ranges and younger rules stay', async () => {
     const { letter, owner, ipHash } = await rejectedAndBlocked('troll@example.org');
-    await post(owner, `/admin/letters/${letter.slug}/blocks`, { kind: 'cidr', value: '203.0.113.0/24' }).expect(303);
+    await owner.post(`/admin/letters/${letter.slug}/blocks`, { kind: 'cidr', value: '203.0.113.0/24' }).expect(303);
     t.clock.advance(t.config.ipRetentionDays * DAY - 1);
     const later = await loginAs(t, 'owner');
     const younger = 'f'.repeat(64);
-    await post(later, `/admin/letters/${letter.slug}/blocks`, { kind: 'ip_hash', value: younger }).expect(303);
+    await later.post(`/admin/letters/${letter.slug}/blocks`, { kind: 'ip_hash', value: younger }).expect(303);
     t.clock.advance(1);
 
-    await post(later, '/admin/privacy/run', {}).expect(303);
+    await later.post('/admin/privacy/run', {}).expect(303);
     expect((await t.ctx.db.select().from(auditEvents)).map((event) => event.action)).toContain('privacy.retention');
 
     expect(await kept()).not.toContain(ipHash);

@@ -1,11 +1,11 @@
 import { first } from '../../server/db/database.js';
 import request from 'supertest';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditEvents, blockRules } from '../../server/db/schema.js';
 import { runPrivacyJobs } from '../../server/privacy/run-privacy-jobs.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buildLetter, signatureByEmail, signForm, tokenFromOutbox } from '../helpers/factories.js';
-import { loginAs, type SignedIn } from '../helpers/organisers.js';
+import { loginAs } from '../helpers/organisers.js';
+import { signedInAs } from '../helpers/signed-in.js';
 
 /*
  * What erasure and retention must find beyond the obvious: a block rule made from a hash the
@@ -13,16 +13,9 @@ import { loginAs, type SignedIn } from '../helpers/organisers.js';
  * hash copied into the audit log by a later action on its rule.
  */
 
-let t: TestApp;
-let owner: SignedIn;
-beforeEach(async () => {
-  // Behind one proxy, so each test chooses the address a signer comes from.
-  t = await buildTestApp({ env: { TRUST_PROXY: '1' } });
-  owner = await loginAs(t, 'owner');
-});
-afterEach(() => t.close());
-
-const post = (path: string, fields: Record<string, string | string[]>) => owner.agent.post(path).type('form').send({ _csrf: owner.csrfToken, ...fields });
+// Behind one proxy, so each test chooses the address a signer comes from.
+const owner = signedInAs('owner', { app: { env: { TRUST_PROXY: '1' } } });
+const { t } = owner;
 
 /** Everything the audit log and the block rules hold, as one text to search. */
 const kept = async () => JSON.stringify([await t.ctx.db.select().from(auditEvents), await t.ctx.db.select().from(blockRules)]);
@@ -39,7 +32,7 @@ async function blockedThenMoved(email = 'ivan@example.org') {
   await signFrom(letter.slug, email, '203.0.113.3');
   await confirm(email);
   const firstHash = (await signatureByEmail(t.ctx, email))!.ipHash!;
-  await post(`/admin/letters/${letter.slug}/blocks`, { kind: 'ip_hash', value: firstHash }).expect(303);
+  await owner.post(`/admin/letters/${letter.slug}/blocks`, { kind: 'ip_hash', value: firstHash }).expect(303);
   await withdraw(email);
   await signFrom(letter.slug, email, '198.51.100.4');
   expect((await signatureByEmail(t.ctx, email))!.ipHash).not.toBe(firstHash);
@@ -50,21 +43,21 @@ async function blockedThenMoved(email = 'ivan@example.org') {
 describe('a block rule made from a hash the signer no longer carries', () => {
   it('when the signer is erased, then the rule and every audit record of it lose the hash', async () => {
     const { firstHash } = await blockedThenMoved();
-    await post('/admin/privacy/erase', { email: 'ivan@example.org' }).expect(303);
+    await owner.post('/admin/privacy/erase', { email: 'ivan@example.org' }).expect(303);
     expect(await t.ctx.db.select().from(blockRules)).toEqual([]);
     expect(await kept()).not.toContain(firstHash);
   });
 
   it('when the rule was removed before the signer is erased, then its audit records lose the hash too', async () => {
     const { letter, firstHash, ruleId } = await blockedThenMoved();
-    await post(`/admin/letters/${letter.slug}/blocks/${ruleId}/remove`, {}).expect(303);
-    await post('/admin/privacy/erase', { email: 'ivan@example.org' }).expect(303);
+    await owner.post(`/admin/letters/${letter.slug}/blocks/${ruleId}/remove`, {}).expect(303);
+    await owner.post('/admin/privacy/erase', { email: 'ivan@example.org' }).expect(303);
     expect(await kept()).not.toContain(firstHash);
   });
 
   it('when the letter is anonymised, then the rule and its audit records go with its signatures', async () => {
     const { letter, firstHash } = await blockedThenMoved();
-    await post(`/admin/letters/${letter.slug}/status`, { status: 'closed' }).expect(303);
+    await owner.post(`/admin/letters/${letter.slug}/status`, { status: 'closed' }).expect(303);
     t.clock.advanceDays(t.config.anonymiseAfterDays + 1);
     const later = await loginAs(t, 'owner');
     await later.agent.post(`/admin/letters/${letter.slug}/anonymise`).type('form').send({ _csrf: later.csrfToken, confirm: letter.slug }).expect(303);
@@ -84,11 +77,11 @@ describe('a note written against a signature the action did not change', () => {
     await signFrom(letter.slug, 'grace@example.org', '203.0.113.9');
     await confirm('grace@example.org');
     const id = String((await signatureByEmail(t.ctx, 'grace@example.org'))!.id);
-    await post(`/admin/letters/${letter.slug}/signatures/moderate`, { ids: [id], action: first, note: 'first note' }).expect(303);
-    await post(`/admin/letters/${letter.slug}/signatures/moderate`, { ids: [id], action: second, note: NOTE }).expect(303);
+    await owner.post(`/admin/letters/${letter.slug}/signatures/moderate`, { ids: [id], action: first, note: 'first note' }).expect(303);
+    await owner.post(`/admin/letters/${letter.slug}/signatures/moderate`, { ids: [id], action: second, note: NOTE }).expect(303);
     expect(await kept()).toContain(NOTE);
 
-    await post('/admin/privacy/erase', { email: 'grace@example.org' }).expect(303);
+    await owner.post('/admin/privacy/erase', { email: 'grace@example.org' }).expect(303);
 
     expect(await kept()).not.toContain(NOTE);
     expect(await kept()).not.toContain('first note');
@@ -98,8 +91,8 @@ describe('a note written against a signature the action did not change', () => {
     const letter = await buildLetter(t.ctx);
     await signFrom(letter.slug, 'grace@example.org', '203.0.113.9');
     const id = String((await signatureByEmail(t.ctx, 'grace@example.org'))!.id);
-    await post(`/admin/letters/${letter.slug}/signatures/moderate`, { ids: [id], action: 'reject', note: NOTE }).expect(303);
-    await post('/admin/privacy/erase', { email: 'grace@example.org' }).expect(303);
+    await owner.post(`/admin/letters/${letter.slug}/signatures/moderate`, { ids: [id], action: 'reject', note: NOTE }).expect(303);
+    await owner.post('/admin/privacy/erase', { email: 'grace@example.org' }).expect(303);
     expect(await kept()).not.toContain(NOTE);
   });
 });
@@ -109,7 +102,7 @@ describe('a hash in the audit log of a later action on its rule', () => {
     const letter = await buildLetter(t.ctx);
     await signFrom(letter.slug, 'peggy@example.org', '203.0.113.20');
     const hash = (await signatureByEmail(t.ctx, 'peggy@example.org'))!.ipHash!;
-    await post(`/admin/letters/${letter.slug}/blocks`, { kind: 'ip_hash', value: hash }).expect(303);
+    await owner.post(`/admin/letters/${letter.slug}/blocks`, { kind: 'ip_hash', value: hash }).expect(303);
     const ruleId = (await first(t.ctx.db.select().from(blockRules)))!.id;
     t.clock.advanceDays(t.config.ipRetentionDays + 10);
     const later = await loginAs(t, 'owner');
@@ -125,7 +118,7 @@ describe('a hash in the audit log of a later action on its rule', () => {
     const letter = await buildLetter(t.ctx);
     await signFrom(letter.slug, 'peggy@example.org', '203.0.113.20');
     const hash = (await signatureByEmail(t.ctx, 'peggy@example.org'))!.ipHash!;
-    await post(`/admin/letters/${letter.slug}/blocks`, { kind: 'ip_hash', value: hash }).expect(303);
+    await owner.post(`/admin/letters/${letter.slug}/blocks`, { kind: 'ip_hash', value: hash }).expect(303);
     t.clock.advanceDays(t.config.ipRetentionDays - 10);
     const later = await loginAs(t, 'owner');
     await later.agent.post(`/admin/letters/${letter.slug}/blocks`).type('form').send({ _csrf: later.csrfToken, kind: 'ip_hash', value: hash }).expect(303);

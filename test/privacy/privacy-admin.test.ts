@@ -1,26 +1,21 @@
 import { first } from '../../server/db/database.js';
 import { eq } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditEvents, signatures } from '../../server/db/schema.js';
 import type { LetterRow } from '../../server/letters/table.js';
 import { runPrivacyJobs } from '../../server/privacy/run-privacy-jobs.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { appPerTest } from '../helpers/app.js';
 import { buildLetter, buildSignature, reloadLetter, signatureByEmail } from '../helpers/factories.js';
 import { loginAs, type SignedIn } from '../helpers/organisers.js';
 import { observable } from '../helpers/responses.js';
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await buildTestApp();
-});
-afterEach(() => t.close());
+const t = appPerTest();
 
 const DAY = 24 * 60 * 60 * 1000;
 const ERASED_ANSWER = 'If that address had signed, every signature and mail for it has been erased.';
 const text = (html: string): string =>
   html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
 const auditOf = async (action: string) => (await t.ctx.db.select().from(auditEvents).where(eq(auditEvents.action, action)));
-const post = (who: SignedIn, path: string, fields: Record<string, string> = {}) => who.agent.post(path).type('form').send({ _csrf: who.csrfToken, ...fields });
 
 describe('the privacy page for organisers', () => {
   it.each([
@@ -50,7 +45,7 @@ describe('the forms of the privacy pages', () => {
     const owner = await loginAs(t, 'owner');
     const pages = [
       await owner.agent.get('/admin/privacy'),
-      await post(owner, '/admin/privacy/erase/confirm', { email: 'someone@example.org' }),
+      await owner.post('/admin/privacy/erase/confirm', { email: 'someone@example.org' }),
       await owner.agent.get(`/admin/letters/${letter.slug}/anonymise`),
     ];
     for (const page of pages) {
@@ -64,8 +59,8 @@ describe('the forms of the privacy pages', () => {
 
 describe('erasing a signer from the admin', () => {
   const eraseThrough = async (owner: SignedIn, email: string) => {
-    const confirm = await post(owner, '/admin/privacy/erase/confirm', { email });
-    const erase = await post(owner, '/admin/privacy/erase', { email });
+    const confirm = await owner.post('/admin/privacy/erase/confirm', { email });
+    const erase = await owner.post('/admin/privacy/erase', { email });
     const after = await owner.agent.get(erase.headers.location ?? '/admin/privacy');
     return { confirm, erase, after };
   };
@@ -75,13 +70,13 @@ describe('erasing a signer from the admin', () => {
     const signature = await buildSignature(t.ctx, letter, { state: 'approved', email: 'leave.me@example.org' });
     const owner = await loginAs(t, 'owner');
 
-    const confirm = await post(owner, '/admin/privacy/erase/confirm', { email: 'Leave.Me@example.org' });
+    const confirm = await owner.post('/admin/privacy/erase/confirm', { email: 'Leave.Me@example.org' });
     expect(confirm.status).toBe(200);
     expect(confirm.text).toContain('Leave.Me@example.org');
     expect(confirm.text).toContain('action="/admin/privacy/erase"');
     expect(await signatureByEmail(t.ctx, 'leave.me@example.org')).toBeDefined();
 
-    const erase = await post(owner, '/admin/privacy/erase', { email: 'Leave.Me@example.org' });
+    const erase = await owner.post('/admin/privacy/erase', { email: 'Leave.Me@example.org' });
     expect(erase.status).toBe(303);
     const after = await owner.agent.get(erase.headers.location ?? '').expect(200);
     expect(after.text).toContain(ERASED_ANSWER);
@@ -111,7 +106,7 @@ describe('erasing a signer from the admin', () => {
     const owner = await loginAs(t, 'owner');
     for (const path of ['/admin/privacy/erase/confirm', '/admin/privacy/erase']) {
       for (const email of ['', 'not an address']) {
-        const res = await post(owner, path, { email });
+        const res = await owner.post(path, { email });
         expect(res.status).toBe(422);
         expect(res.text).toContain('aria-invalid="true"');
         expect(res.text).toContain('id="error-email"');
@@ -138,8 +133,8 @@ describe('erasing a signer from the admin', () => {
     const letter = await buildLetter(t.ctx);
     await buildSignature(t.ctx, letter, { state: 'approved', email: 'stay@example.org' });
     const who = await loginAs(t, role);
-    expect((await post(who, '/admin/privacy/erase/confirm', { email: 'stay@example.org' })).status).toBe(403);
-    expect((await post(who, '/admin/privacy/erase', { email: 'stay@example.org' })).status).toBe(403);
+    expect((await who.post('/admin/privacy/erase/confirm', { email: 'stay@example.org' })).status).toBe(403);
+    expect((await who.post('/admin/privacy/erase', { email: 'stay@example.org' })).status).toBe(403);
     expect(await signatureByEmail(t.ctx, 'stay@example.org')).toMatchObject({ state: 'approved' });
   });
 });
@@ -158,7 +153,7 @@ describe('anonymising a letter from the admin', () => {
     expect(confirm.text).toContain(`action="/admin/letters/${letter.slug}/anonymise"`);
     expect((await reloadLetter(t.ctx, letter.slug)).anonymisedAt).toBeNull();
 
-    const done = await post(owner, `/admin/letters/${letter.slug}/anonymise`);
+    const done = await owner.post(`/admin/letters/${letter.slug}/anonymise`);
     expect(done.status).toBe(303);
     expect(done.headers.location).toBe(`/admin/letters/${letter.slug}`);
     expect(await reloadLetter(t.ctx, letter.slug)).toMatchObject({ anonymisedAt: t.clock.now(), countApproved: 1 });
@@ -179,7 +174,7 @@ describe('anonymising a letter from the admin', () => {
     await buildSignature(t.ctx, letter, { state: 'approved', email: 'ada@example.org' });
     const owner = await loginAs(t, 'owner');
     expect((await owner.agent.get(`/admin/letters/${letter.slug}`)).text.includes(anonymiseLink(letter.slug))).toBe(buttonShown);
-    for (const res of [await owner.agent.get(`/admin/letters/${letter.slug}/anonymise`), await post(owner, `/admin/letters/${letter.slug}/anonymise`)]) {
+    for (const res of [await owner.agent.get(`/admin/letters/${letter.slug}/anonymise`), await owner.post(`/admin/letters/${letter.slug}/anonymise`)]) {
       expect(res.status).toBe(409);
       expect(res.headers['content-type']).toMatch(/^text\/html/);
       expect(res.text).toContain(reason);
@@ -195,7 +190,7 @@ describe('anonymising a letter from the admin', () => {
     const moderator = await loginAs(t, 'moderator');
     expect((await moderator.agent.get(`/admin/letters/${letter.slug}`).expect(200)).text).not.toContain(anonymiseLink(letter.slug));
     expect((await moderator.agent.get(`/admin/letters/${letter.slug}/anonymise`)).status).toBe(403);
-    expect((await post(moderator, `/admin/letters/${letter.slug}/anonymise`)).status).toBe(403);
+    expect((await moderator.post(`/admin/letters/${letter.slug}/anonymise`)).status).toBe(403);
     expect((await reloadLetter(t.ctx, letter.slug)).anonymisedAt).toBeNull();
     expect(await signatureByEmail(t.ctx, 'ada@example.org')).toBeDefined();
   });
@@ -221,11 +216,11 @@ describe('running the privacy jobs from the admin', () => {
     expect(before).toContain('action="/admin/privacy/run"');
     expect(runRows(before)).toEqual([]);
 
-    const res = await post(owner, '/admin/privacy/run');
+    const res = await owner.post('/admin/privacy/run');
     expect(res.status).toBe(303);
     expect(await signatureByEmail(t.ctx, 'stale@example.org')).toBeUndefined();
     t.clock.advance(60_000);
-    await post(owner, '/admin/privacy/run').expect(303);
+    await owner.post('/admin/privacy/run').expect(303);
 
     const page = (await owner.agent.get(res.headers.location ?? '').expect(200)).text;
     expect(page).toContain('The privacy jobs ran just now');
@@ -247,7 +242,7 @@ describe('running the privacy jobs from the admin', () => {
     const letter = await buildLetter(t.ctx);
     await buildSignature(t.ctx, letter, { email: 'stale@example.org', signedAt: new Date(t.clock.now().getTime() - 40 * DAY) });
     const who = await loginAs(t, role);
-    expect((await post(who, '/admin/privacy/run')).status).toBe(403);
+    expect((await who.post('/admin/privacy/run')).status).toBe(403);
     expect(await signatureByEmail(t.ctx, 'stale@example.org')).toBeDefined();
   });
 

@@ -1,8 +1,8 @@
 import { first } from '../../server/db/database.js';
 import { eq } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { auditEvents, signatures } from '../../server/db/schema.js';
-import { buildTestApp, databaseEnv, type TestApp } from '../helpers/app.js';
+import { appPerTest } from '../helpers/app.js';
 import { runCliCommand } from '../helpers/cli.js';
 import { buildLetter, buildSignature, reloadLetter } from '../helpers/factories.js';
 
@@ -10,13 +10,11 @@ import { buildLetter, buildSignature, reloadLetter } from '../helpers/factories.
 const DAY = 24 * 60 * 60 * 1000;
 const daysAgo = (days: number): Date => new Date(Date.now() - days * DAY);
 
-let t: TestApp;
+const t = appPerTest();
 let env: Record<string, string>;
-beforeEach(async () => {
-  t = await buildTestApp();
-  env = databaseEnv(t.config);
+beforeEach(() => {
+  env = { DATABASE_PATH: t.config.databasePath };
 });
-afterEach(() => t.close());
 
 describe('undersigned privacy', () => {
   it('when run, then due rows are deleted and the summary printed; run again, then nothing is left to do', async () => {

@@ -1,19 +1,15 @@
 import { first } from '../../server/db/database.js';
 import { eq } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditEvents, outbox, signatures, signatureTokens } from '../../server/db/schema.js';
 import { composeMail, enqueueMail } from '../../server/mail/outbox.js';
 import { runPrivacyJobs } from '../../server/privacy/run-privacy-jobs.js';
 import type { SignatureRow } from '../../server/signatures/table.js';
 import { issueToken } from '../../server/signatures/tokens.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { appPerTest } from '../helpers/app.js';
 import { buildLetter, buildSignature, reloadLetter } from '../helpers/factories.js';
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await buildTestApp();
-});
-afterEach(() => t.close());
+const t = appPerTest();
 
 const DAY = 24 * 60 * 60 * 1000;
 const daysAgo = (days: number): Date => new Date(t.clock.now().getTime() - days * DAY);
@@ -70,8 +66,7 @@ describe('retention of unconfirmed signatures', () => {
   });
 
   it('when UNCONFIRMED_RETENTION_DAYS is set, then that is the period', async () => {
-    await t.close();
-    t = await buildTestApp({ env: { UNCONFIRMED_RETENTION_DAYS: '10' } });
+    await t.rebuild({ env: { UNCONFIRMED_RETENTION_DAYS: '10' } });
     const letter = await buildLetter(t.ctx);
     await buildSignature(t.ctx, letter, { signedAt: daysAgo(9) });
     await buildSignature(t.ctx, letter, { signedAt: daysAgo(10) });

@@ -60,7 +60,7 @@ describe('how long the answer takes', () => {
   it('when SIGN_RESPONSE_MS is set, then no accepted form is answered sooner, whatever the address', async () => {
     t = await buildTestApp({ env: { SIGN_RESPONSE_MS: String(FLOOR_MS) } });
     const letter = await buildLetter(t.ctx);
-    for (const email of Object.values(addressesWithEveryHistory(letter))) {
+    for (const email of Object.values(await addressesWithEveryHistory(letter))) {
       expect(await timedSign(letter.slug, email)).toBeGreaterThanOrEqual(FLOOR_MS);
     }
   });

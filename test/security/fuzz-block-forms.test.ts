@@ -1,29 +1,21 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { blockRules } from '../../server/db/schema.js';
 import type { LetterRow } from '../../server/letters/table.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buildLetter, buildSignature } from '../helpers/factories.js';
 import { expectSafePage, fuzzForm, fuzzRuns, mutatedForm, signInRaw, type RawSession } from '../helpers/form-fuzz.js';
 import { encodedValue, encodeRaw } from '../helpers/hostile-input.js';
-import { rawClient, type RawClient } from '../helpers/raw-http.js';
+import { rawSitePerFile } from '../helpers/raw-http.js';
 
-let t: TestApp;
-let client: RawClient;
+const { t, client } = rawSitePerFile();
 let moderator: RawSession;
 let letter: LetterRow;
 beforeAll(async () => {
-  t = await buildTestApp();
-  client = await rawClient(t.app);
   moderator = await signInRaw(t, client, 'moderator');
   letter = await buildLetter(t.ctx);
   for (let i = 0; i < 20; i += 1) {
     await buildSignature(t.ctx, letter, { state: i % 3 === 0 ? 'unconfirmed' : 'approved', ipNetwork: `203.0.${i}.0/24`, email: `s${i}@d${i % 4}.example`, emailDomain: `d${i % 4}.example` });
   }
-});
-afterAll(async () => {
-  await client.close();
-  await t.close();
 });
 
 /** Values that are nearly right: where a lax check would let something odd through. */

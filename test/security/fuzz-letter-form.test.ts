@@ -1,27 +1,19 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { letters } from '../../server/db/schema.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buildLetter } from '../helpers/factories.js';
 import { expectSafePage, fuzzForm, fuzzRuns, mutatedForm, signInRaw, type RawSession } from '../helpers/form-fuzz.js';
 import { encodedValue, encodeRaw, hostileText } from '../helpers/hostile-input.js';
-import { rawClient, type RawClient } from '../helpers/raw-http.js';
+import { rawSitePerFile } from '../helpers/raw-http.js';
 
-let t: TestApp;
-let client: RawClient;
+const { t, client } = rawSitePerFile();
 let owner: RawSession;
 let draftSlug: string;
 let openSlug: string;
 beforeAll(async () => {
-  t = await buildTestApp();
-  client = await rawClient(t.app);
   owner = await signInRaw(t, client, 'owner');
   draftSlug = (await buildLetter(t.ctx, { status: 'draft' })).slug;
   openSlug = (await buildLetter(t.ctx, { status: 'open' })).slug;
-});
-afterAll(async () => {
-  await client.close();
-  await t.close();
 });
 
 /** Markdown that would become active markup if the renderer let raw HTML or script links through. */

@@ -1,23 +1,15 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, sessions } from '../../server/db/schema.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { fuzzForm, fuzzRuns } from '../helpers/form-fuzz.js';
 import { encodedValue, encodeRaw } from '../helpers/hostile-input.js';
 import { createOrganiser, TEST_PASSWORD } from '../helpers/organisers.js';
-import { rawClient, type RawClient } from '../helpers/raw-http.js';
+import { rawSitePerFile } from '../helpers/raw-http.js';
 
-let t: TestApp;
-let client: RawClient;
+const { t, client } = rawSitePerFile({ env: { LOGIN_LIMIT_PER_ACCOUNT: '0', LOGIN_LIMIT_PER_IP: '0', LOGIN_LIMIT_PER_ACCOUNT_ALL_SOURCES: '0' } });
 let email: string;
 beforeAll(async () => {
-  t = await buildTestApp({ env: { LOGIN_LIMIT_PER_ACCOUNT: '0', LOGIN_LIMIT_PER_IP: '0', LOGIN_LIMIT_PER_ACCOUNT_ALL_SOURCES: '0' } });
-  client = await rawClient(t.app);
   email = (await createOrganiser(t, 'viewer')).email;
-});
-afterAll(async () => {
-  await client.close();
-  await t.close();
 });
 
 /** Hostile values in every field; the real email and password often enough that some attempts sign in with a hostile `next`. */

@@ -1,27 +1,19 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { organisers } from '../../server/db/schema.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { expectSafePage, fuzzForm, fuzzRuns, mutatedForm, signInRaw, type RawSession } from '../helpers/form-fuzz.js';
 import { encodedValue } from '../helpers/hostile-input.js';
 import { createOrganiser } from '../helpers/organisers.js';
-import { rawClient, type RawClient } from '../helpers/raw-http.js';
+import { rawSitePerFile } from '../helpers/raw-http.js';
 
-let t: TestApp;
-let client: RawClient;
+const { t, client } = rawSitePerFile();
 let owner: RawSession;
 let targets: string[];
 beforeAll(async () => {
-  t = await buildTestApp();
-  client = await rawClient(t.app);
   owner = await signInRaw(t, client, 'owner');
   // Accounts the role and remove forms may act on; the fuzzing owner is never among them, so it keeps its rights.
   targets = [];
   for (const role of ['viewer', 'moderator', 'owner', 'viewer'] as const) targets.push((await createOrganiser(t, role)).email);
-});
-afterAll(async () => {
-  await client.close();
-  await t.close();
 });
 
 let fresh = 0;

@@ -1,24 +1,16 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { outbox, signatures } from '../../server/db/schema.js';
 import type { LetterRow } from '../../server/letters/table.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buildLetter, postSignature, signForm } from '../helpers/factories.js';
 import { encodedValue, encodeRaw, hostileText, PAYLOADS, reflectsMarkup } from '../helpers/hostile-input.js';
-import { rawClient, type RawClient } from '../helpers/raw-http.js';
+import { rawSitePerFile } from '../helpers/raw-http.js';
 import { integrityCheck } from '../helpers/database.js';
 
-let t: TestApp;
-let client: RawClient;
+const { t, client } = rawSitePerFile({ env: { MAX_MAILS_PER_SIGNATURE: '50' } });
 let letter: LetterRow;
 beforeAll(async () => {
-  t = await buildTestApp({ env: { MAX_MAILS_PER_SIGNATURE: '50' } });
   letter = await buildLetter(t.ctx, { moderation: 'post' });
-  client = await rawClient(t.app);
-});
-afterAll(async () => {
-  await client.close();
-  await t.close();
 });
 
 const FIELDS = ['name', 'email', 'organisation', 'title', 'comment', 'public', 'updates', 'website', 'stamp'] as const;

@@ -1,18 +1,15 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { outbox, signatures } from '../../server/db/schema.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buildLetter, postSignature, signForm, tokenFromOutbox } from '../helpers/factories.js';
 import { BROKEN_ESCAPES, encodedValue, encodeRaw, hostileText, reflectsMarkup } from '../helpers/hostile-input.js';
-import { rawClient, type RawClient } from '../helpers/raw-http.js';
+import { rawSitePerFile } from '../helpers/raw-http.js';
 import { integrityCheck } from '../helpers/database.js';
 
-let t: TestApp;
-let client: RawClient;
+const { t, client } = rawSitePerFile();
 let tokens: { confirm: string; withdraw: string };
 beforeAll(async () => {
-  t = await buildTestApp();
   const letter = await buildLetter(t.ctx);
   await postSignature(t.app, letter.slug, signForm({ email: 'unconfirmed@example.org' })).expect(303);
   const unconfirmed = await tokenFromOutbox(t.ctx, 'unconfirmed@example.org', 'confirm');
@@ -20,11 +17,6 @@ beforeAll(async () => {
   const confirm = await tokenFromOutbox(t.ctx, 'confirmed@example.org', 'confirm');
   await request(t.app).post(`/signatures/confirm/${confirm}`).expect(200);
   tokens = { confirm: unconfirmed, withdraw: await tokenFromOutbox(t.ctx, 'confirmed@example.org', 'withdraw') };
-  client = await rawClient(t.app);
-});
-afterAll(async () => {
-  await client.close();
-  await t.close();
 });
 
 /** Everything the token routes could change. */

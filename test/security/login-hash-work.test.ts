@@ -1,8 +1,7 @@
 import type * as crypto from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { describe, expect, it, vi } from 'vitest';
 import { createOrganiser, TEST_PASSWORD } from '../helpers/organisers.js';
-import { rawClient, type RawClient } from '../helpers/raw-http.js';
+import { rawSitePerFile } from '../helpers/raw-http.js';
 
 /**
  * Counts the scrypt runs behind each sign-in answer. The spy wraps Node's own scrypt and changes
@@ -19,17 +18,8 @@ vi.mock('node:crypto', async (importOriginal) => {
   return { ...actual, default: { ...actual, scrypt }, scrypt };
 });
 
-let t: TestApp;
-let client: RawClient;
+const { t, client } = rawSitePerFile({ env: { LOGIN_LIMIT_PER_ACCOUNT: '0', LOGIN_LIMIT_PER_IP: '0', LOGIN_LIMIT_PER_ACCOUNT_ALL_SOURCES: '0' } });
 let known: string;
-beforeAll(async () => {
-  t = await buildTestApp({ env: { LOGIN_LIMIT_PER_ACCOUNT: '0', LOGIN_LIMIT_PER_IP: '0', LOGIN_LIMIT_PER_ACCOUNT_ALL_SOURCES: '0' } });
-  client = await rawClient(t.app);
-});
-afterAll(async () => {
-  await client.close();
-  await t.close();
-});
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const signIn = (email: string, password: string) =>

@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { outbox, signatures } from '../../server/db/schema.js';
 import type { LetterRow } from '../../server/letters/table.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buildLetter } from '../helpers/factories.js';
-import { rawClient, type RawClient } from '../helpers/raw-http.js';
+import { rawSitePerFile, type RawClient } from '../helpers/raw-http.js';
 import { integrityCheck } from '../helpers/database.js';
 
-let t: TestApp;
-let client: RawClient;
+const { t, client } = rawSitePerFile();
 let letter: LetterRow;
 beforeAll(async () => {
-  t = await buildTestApp();
   letter = await buildLetter(t.ctx);
-  client = await rawClient(t.app);
-});
-afterAll(async () => {
-  await client.close();
-  await t.close();
 });
 
 const FORM = 'application/x-www-form-urlencoded';

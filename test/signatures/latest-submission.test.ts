@@ -2,18 +2,14 @@ import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { updateLetter } from '../../server/letters/manage-letter.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { appPerTest } from '../helpers/app.js';
 import { buildLetter, outboxFor, postSignature, reloadLetter, signatureByEmail, tokenFromOutbox } from '../helpers/factories.js';
 import { stampFrom } from '../helpers/public-site.js';
 import { startTestSite, type TestSite } from '../helpers/site.js';
 import { linkIn } from '../helpers/smtp.js';
 import { sqlRows } from '../helpers/database.js';
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await buildTestApp();
-});
-afterEach(() => t.close());
+const t = appPerTest();
 
 const VICTIM = 'grace@example.org';
 

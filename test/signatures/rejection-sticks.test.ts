@@ -1,16 +1,12 @@
 import request from 'supertest';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { appPerTest } from '../helpers/app.js';
 import { runPrivacyJobs } from '../../server/privacy/run-privacy-jobs.js';
 import { buildLetter, outboxFor, postSignature, reloadLetter, signatureByEmail, signForm, tokenFromOutbox } from '../helpers/factories.js';
 import { loginAs, type SignedIn } from '../helpers/organisers.js';
 import { sqlRows } from '../helpers/database.js';
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await buildTestApp();
-});
-afterEach(() => t.close());
+const t = appPerTest();
 
 const EMAIL = 'troll@example.org';
 

@@ -1,17 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { appPerTest } from '../helpers/app.js';
 import { buildLetter, outboxFor, postSignature, reloadLetter, signatureByEmail, signForm } from '../helpers/factories.js';
 import type { LetterRow } from '../../server/letters/table.js';
 
-let t: TestApp;
+const t = appPerTest();
 let letter: LetterRow;
 
 beforeEach(async () => {
-  t = await buildTestApp();
   letter = await buildLetter(t.ctx);
 });
-afterEach(() => t.close());
 
 describe('signing a letter', () => {
   it('when the form is valid, then it stores an unconfirmed signature with the version and queues one confirmation mail', async () => {

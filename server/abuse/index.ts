@@ -1,0 +1,14 @@
+/**
+ * Abuse controls: sign-up rate limits, bot checks, disposable and famous-name screening, block rules
+ * made by moderators, and the failure windows that throttle token guessing.
+ *
+ * Other modules import only from this file (or a *-command.ts file); see README "Where things are".
+ */
+// re-exports
+export { forgetIpHashRules, matchingBlockRule } from './block-rules.js';
+export { checkSubmission, formStampFor, givenBackFormStamp } from './bot-checks.js';
+export { isDisposableEmailDomain } from './disposable-email.js';
+export { FailureWindow, clientRateKey } from './failure-window.js';
+export { famousNameHold } from './famous-names.js';
+export { createRateLimits } from './rate-limits.js';
+export { answerNoSoonerThan } from './response-timing.js';

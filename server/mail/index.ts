@@ -1,0 +1,12 @@
+/**
+ * The outbox: mail is queued in the caller's transaction and sent by a worker thread through the SMTP
+ * transport; outage state for the dashboard; the dev outbox pages.
+ *
+ * Other modules import only from this file (or a *-command.ts file); see README "Where things are".
+ */
+// re-exports
+export { type MailWorker, startMailWorker } from './mail-worker.js';
+export { composeMail, deleteMailsForSignatures, deleteMailsTo, enqueueMail } from './outbox.js';
+export { countOutboxByState } from './outbox-stats.js';
+export type { MailTransport } from './transport.js';
+export type { MailOutage } from './worker.js';

@@ -1,0 +1,41 @@
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../server/lib/project-root.js';
+
+const eslint = new ESLint({ cwd: PROJECT_ROOT });
+
+/** The import-boundary messages ESLint reports for `code` as if it were the file at `filePath`. */
+async function boundaryErrors(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  return (result?.messages ?? []).filter((message) => message.ruleId === 'no-restricted-imports').map((message) => message.message);
+}
+
+describe('module boundaries (eslint.config.js)', () => {
+  it.each([
+    ['another module’s table', 'server/moderation/example.ts', "import { signatures } from '../signatures/table.js';"],
+    ['another module’s repo', 'server/signatories/example.ts', "import { selectLetterBySlug } from '../letters/repo.js';"],
+    ['another module’s internal file', 'server/privacy/example.ts', "import { eraseSignatures } from '../signatures/erasure.js';"],
+    ['a module’s internals from the server root', 'server/example.ts', "import { findLetter } from './letters/find-letter.js';"],
+    ['a module’s internals from a nested infrastructure folder', 'server/lib/csv/example.ts', "import { findLetter } from '../../letters/find-letter.js';"],
+    ['a type from another module’s table', 'server/exports/example.ts', "import type { LetterRow } from '../letters/table.js';"],
+  ])('when a file imports %s, then the lint refuses it', async (_case, filePath, code) => {
+    expect(await boundaryErrors(filePath, `${code}\nexport {};\n`)).toEqual([expect.stringMatching(/through its index\.ts/)]);
+  });
+
+  it.each([
+    ['another module through its index', 'server/moderation/example.ts', "import { findLetter } from '../letters/index.js';"],
+    ['a command file', 'server/cli/example.ts', "import { exportCommand } from '../exports/export-command.js';"],
+    ['a routes file, from the app', 'server/example.ts', "import { letterAdminRoutes } from './letters/admin-routes.js';"],
+    ['its own module’s table', 'server/signatures/example.ts', "import { signatures } from './table.js';"],
+    ['infrastructure, file by file', 'server/letters/example.ts', "import { notFound } from '../web/errors.js';"],
+    ['a table, from the schema', 'server/db/example.ts', "import { signatures } from '../signatures/table.js';"],
+    ['a table, from another table (a foreign key)', 'server/mail/table.ts', "import { signatures } from '../signatures/table.js';"],
+  ])('when a file imports %s, then the lint accepts it', async (_case, filePath, code) => {
+    expect(await boundaryErrors(filePath, `${code}\nexport {};\n`)).toEqual([]);
+  });
+
+  it.each(['better-sqlite3', 'drizzle-orm/better-sqlite3'])('when a module outside server/db imports %s, then the lint refuses it', async (driver) => {
+    expect(await boundaryErrors('server/exports/example.ts', `import Database from '${driver}';\nexport default Database;\n`)).toEqual([expect.stringMatching(/server\/db\/ only/)]);
+    expect(await boundaryErrors('server/db/example.ts', `import Database from '${driver}';\nexport default Database;\n`)).toEqual([]);
+  });
+});
