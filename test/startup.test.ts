@@ -51,7 +51,7 @@ describe('start-up', () => {
     // Half a request: the server has accepted the connection and is waiting for the rest.
     socket.write(`GET /letters/${DEMO_LETTER.slug} HTTP/1.1\r\nHost: 127.0.0.1\r\n`);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const stopped = await running.stop();
+    const stopped = running.stop();
     let response = '';
     socket.on('data', (chunk: Buffer) => (response += chunk.toString()));
     socket.write('Connection: close\r\n\r\n');

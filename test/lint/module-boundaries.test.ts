@@ -34,8 +34,9 @@ describe('module boundaries (eslint.config.js)', () => {
     expect(await boundaryErrors(filePath, `${code}\nexport {};\n`)).toEqual([]);
   });
 
-  it.each(['better-sqlite3', 'drizzle-orm/better-sqlite3'])('when a module outside server/db imports %s, then the lint refuses it', async (driver) => {
-    expect(await boundaryErrors('server/exports/example.ts', `import Database from '${driver}';\nexport default Database;\n`)).toEqual([expect.stringMatching(/server\/db\/ only/)]);
+  it.each(['better-sqlite3', 'drizzle-orm/better-sqlite3', 'pg', 'drizzle-orm/node-postgres'])('when a module outside server/db imports %s, then the lint refuses it', async (driver) => {
+    expect(await boundaryErrors('server/exports/example.ts', `import Database from '${driver}';\nexport default Database;\n`)).toEqual([expect.stringMatching(/server\/db/)]);
+    expect(await boundaryErrors('server/exports/table.ts', `import Database from '${driver}';\nexport default Database;\n`)).toEqual([expect.stringMatching(/server\/db/)]);
     expect(await boundaryErrors('server/db/example.ts', `import Database from '${driver}';\nexport default Database;\n`)).toEqual([]);
   });
 });

@@ -69,7 +69,7 @@ describe('two outbox workers on one database', () => {
     hung.hang = true;
     const { app, a, b } = await twoWorkers(hung, good, { connectionTimeoutMs: 1500, greetingTimeoutMs: 1500 });
     await queueMails(app, 1);
-    const slow = await a.drain(); // claims the mail, then waits for a greeting that never comes
+    const slow = a.drain(); // claims the mail, then waits for a greeting that never comes
     await waitForRow(app, (row) => row.state === 'sending');
     expect((await outboxFor(app.ctx))[0]).toMatchObject({ state: 'sending', attempts: 1 });
     app.clock.advance(LEASE_MS + 1);
@@ -91,7 +91,7 @@ describe('two outbox workers on one database', () => {
     slowPeer.hang = true;
     const { app, a, b } = await twoWorkers(slowPeer, good, { maxConnections: 1, connectionTimeoutMs: 1500, greetingTimeoutMs: 1500 });
     await queueMails(app, 2);
-    const slow = await a.drain(); // one connection: the second mail waits behind the first
+    const slow = a.drain(); // one connection: the second mail waits behind the first
     await waitForRow(app, (row) => row.state === 'sending');
     app.clock.advance(LEASE_MS + 1);
     await b.drain();

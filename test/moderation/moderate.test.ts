@@ -90,7 +90,7 @@ describe('bad moderation input', () => {
     const mine = await buildSignature(t.ctx, letter, { state: 'pending', name: 'Mine' });
     const theirs = await buildSignature(t.ctx, other, { state: 'pending', name: 'Theirs' });
     const moderator = await loginAs(t, 'moderator');
-    const before = [signatureStates(t, letter.id), signatureStates(t, other.id)];
+    const before = [await signatureStates(t, letter.id), await signatureStates(t, other.id)];
     const cases: Array<[Record<string, string | string[]>, number, string]> = [
       [{ ids: String(mine.id), action: 'delete' }, 422, 'Choose what to do with the selected signatures'],
       [{ ids: String(mine.id) }, 422, 'Choose what to do with the selected signatures'],
@@ -112,7 +112,7 @@ describe('bad moderation input', () => {
       expect(signatureIdsOnPage(res.text)).toEqual([mine.id]);
     }
     await moderate(moderator, 'no-such-letter', { ids: String(mine.id), action: 'approve' }).expect(404);
-    expect([signatureStates(t, letter.id), signatureStates(t, other.id)]).toEqual(before);
+    expect([await signatureStates(t, letter.id), await signatureStates(t, other.id)]).toEqual(before);
     expect((await t.ctx.db.select().from(auditEvents)).filter((event) => event.action.startsWith('signatures.'))).toEqual([]);
   });
 
