@@ -8,7 +8,7 @@ import { auditEvents, organisations } from '../../server/db/schema.js';
 import { neutraliseFormula } from '../../server/lib/csv/index.js';
 import { exportFilename, exportSignatures, planSignatureExport } from '../../server/exports/export-signatures.js';
 import { AppError } from '../../server/web/errors.js';
-import { appPerTest } from '../helpers/app.js';
+import { appPerTest, testEngine } from '../helpers/app.js';
 import { exportToText } from '../helpers/csv.js';
 import { buildLetter, buildSignature, postSignature, signatureByEmail, signForm } from '../helpers/factories.js';
 import { sqlRows } from '../helpers/database.js';
@@ -95,7 +95,9 @@ describe('the signatures CSV', () => {
       ['@SUM(A1)', "'@SUM(A1)"],
       ['\tTabbed', "'\tTabbed"],
       ['\rReturn', "'\rReturn"],
-      ['\0Null', "'\0Null"],
+      // PostgreSQL's text holds no NUL (it refuses the row), so a stored NUL exists on SQLite alone;
+      // the encoder's own test (test/lib/csv.test.ts) covers it on every start character.
+      ...(testEngine() === 'sqlite' ? [['\0Null', "'\0Null"] as [string, string]] : []),
       ['Plain = fine', 'Plain = fine'],
       ["'already quoted", "'already quoted"],
     ];
@@ -110,8 +112,10 @@ describe('the signatures CSV', () => {
 
   it('when any text is exported, then the parser gets back exactly the neutralised text', async () => {
     const letter = await buildLetter(t.ctx);
+    // Any text the engine can hold: PostgreSQL's text holds no NUL.
+    const storable = (text: string) => testEngine() === 'sqlite' || !text.includes('\0');
     await fc.assert(
-      fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 40 }), async (name, comment) => {
+      fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 40 }).filter(storable), fc.string({ unit: 'grapheme', maxLength: 40 }).filter(storable), async (name, comment) => {
         const signature = await buildSignature(t.ctx, letter, { name, comment });
         const { rows } = await exportToText(t.ctx, { letterId: letter.id, filters: { state: 'unconfirmed' } });
         const row = rows.find((candidate) => candidate.id === String(signature.id));

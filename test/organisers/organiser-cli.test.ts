@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { buildTestApp } from '../helpers/app.js';
+import { buildTestApp, databaseEnv } from '../helpers/app.js';
 import { runCliCommand, runCliProcess } from '../helpers/cli.js';
 import { tempDir } from '../helpers/config.js';
 
@@ -37,10 +37,9 @@ describe('undersigned organiser', () => {
   });
 
   it('when an organiser was added with a piped password, then that password signs in on the web', async () => {
-    const env = { DATABASE_PATH: join(tempDir(), 'cli.db') };
-    expect(await runCliProcess(['organiser', 'add', '--email', 'ada@example.org', '--name', 'Ada', '--role', 'moderator'], env, `${PASSWORD}\r\nignored second line\n`)).toMatchObject({ code: 0 });
-    const t = await buildTestApp({ env });
+    const t = await buildTestApp();
     try {
+      expect(await runCliProcess(['organiser', 'add', '--email', 'ada@example.org', '--name', 'Ada', '--role', 'moderator'], databaseEnv(t.config), `${PASSWORD}\r\nignored second line\n`)).toMatchObject({ code: 0 });
       await request(t.app).post('/admin/login').type('form').send({ email: 'ada@example.org', password: PASSWORD }).expect(303);
     } finally {
       await t.close();

@@ -2,7 +2,7 @@ import { first } from '../../server/db/database.js';
 import { eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { auditEvents, signatures } from '../../server/db/schema.js';
-import { appPerTest } from '../helpers/app.js';
+import { appPerTest, databaseEnv } from '../helpers/app.js';
 import { runCliCommand } from '../helpers/cli.js';
 import { buildLetter, buildSignature, reloadLetter } from '../helpers/factories.js';
 
@@ -13,7 +13,7 @@ const daysAgo = (days: number): Date => new Date(Date.now() - days * DAY);
 const t = appPerTest();
 let env: Record<string, string>;
 beforeEach(() => {
-  env = { DATABASE_PATH: t.config.databasePath };
+  env = databaseEnv(t.config);
 });
 
 describe('undersigned privacy', () => {
