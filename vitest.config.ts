@@ -15,16 +15,10 @@ const POSTGRES_RUN = [...EVERY_RUN, 'test/setup/postgres.ts'];
 
 /**
  * Tests about one engine only: `*.sqlite.test.ts` (WAL checkpoints, the write lock another process
- * holds, SQLite backups and migrations) stay out of the PostgreSQL lane, `*.postgres.test.ts` out
- * of the SQLite one. Files to be renamed so (the rename waits for the layout merge) are listed.
+ * holds, SQLite backups, migrations and query plans) stay out of the PostgreSQL lane,
+ * `*.postgres.test.ts` out of the SQLite one.
  */
-const SQLITE_ONLY = [
-  'test/**/*.sqlite.test.ts',
-  'test/db/background-checkpoints.test.ts',
-  'test/db/write-lock.test.ts',
-  'test/db/redteam-data-migration.test.ts',
-  'test/cli/backup.test.ts',
-];
+const SQLITE_ONLY = ['test/**/*.sqlite.test.ts'];
 const POSTGRES_ONLY = ['test/**/*.postgres.test.ts'];
 
 /** Browsers, the Nu HTML Checker and the set-up's own tests (which need a real browser to find). */
