@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 /** Names the PostgreSQL server the run's global set-up started (test/setup/postgres.ts), as JSON. */
@@ -20,6 +21,11 @@ export function testPostgres(): TestPostgres {
 
 let admin: Promise<pg.Client> | undefined;
 let made = 0;
+/**
+ * This copy of the module's own part of the names: a worker process may load the module afresh
+ * (a file that resets its modules), and a counter starting at 1 again must not repeat a name.
+ */
+const instance = randomBytes(3).toString('hex');
 
 /** A new, migrated, empty database of its own: its connection URL. */
 export async function createTestPostgresDatabase(): Promise<string> {
@@ -29,7 +35,7 @@ export async function createTestPostgresDatabase(): Promise<string> {
     await client.connect();
     return client;
   })();
-  const name = `${server.run}_${process.pid}_${(made += 1)}`;
+  const name = `${server.run}_${process.pid}_${instance}_${(made += 1)}`;
   // FILE_COPY copies the template's files as they are: for a small database much less work than
   // writing every page of it to the write-ahead log (the default strategy).
   await (await admin).query(`CREATE DATABASE "${name}" TEMPLATE "${server.template}" STRATEGY FILE_COPY`);
