@@ -11,5 +11,5 @@ export { DEMO_LETTER, seedDemoLetterIfEmpty } from './demo-letter.js';
 export { type PublicLetter, findLetter, findLetterById, findPublicLetter, findPublicLetterWithVersion, listOpenLetters, publishedVersionOf } from './find-letter.js';
 export { closedSince, effectiveStatus, isAcceptingSignatures, publicFingerprint, signatureCount } from './letter-status.js';
 export { createLetter } from './publish-version.js';
-export { bumpPublicRevision, findVersion, listLetterIds, markLetterAnonymised, selectLetterById, writeLetterCounts } from './repo.js';
+export { bumpPublicRevision, findVersion, listLetterIds, markLetterAnonymised, writeLetterCounts } from './repo.js';
 export { versionHtml } from './versions.js';

@@ -4,7 +4,7 @@ import type { Context } from '../context.js';
 import type { Db } from '../db/client.js';
 import { isListed, letterOrganisationCounts, signatures, SIGNATURE_STATES, type SignatureState } from './table.js';
 import { SYSTEM_ACTOR, recordAudit, type Actor } from '../audit/index.js';
-import { bumpPublicRevision, listLetterIds, selectLetterById, writeLetterCounts } from '../letters/index.js';
+import { bumpPublicRevision, findLetterById, listLetterIds, writeLetterCounts } from '../letters/index.js';
 
 /** The per-letter counts the triggers keep (migrations 0001, as 0010 re-created them), one per state plus the listed ones. */
 const COUNT_COLUMNS = {
@@ -57,8 +57,7 @@ export function repairCounts(ctx: Pick<Context, 'db' | 'now'>, options: { actor:
 }
 
 function repairLetter(tx: Db, letterId: number, options: { actor: Actor; dryRun?: boolean }, now: Date): LetterDrift | undefined {
-  const letter = selectLetterById(tx, letterId);
-  if (!letter) return undefined;
+  const letter = findLetterById(tx, letterId);
   const counts = recount(tx, letterId);
   const drift: CountDrift[] = (Object.keys(counts) as CountField[])
     .filter((field) => letter[field] !== counts[field])
