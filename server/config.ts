@@ -15,6 +15,7 @@ const schema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().min(1).default('127.0.0.1'),
     DATABASE_PATH: z.string().min(1).default('data/undersigned.db'),
+    DATABASE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
     BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
     SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
     MAIL_FROM: z.string().min(3).default('Undersigned <no-reply@undersigned.localhost>'),
@@ -71,6 +72,8 @@ export interface Config {
   port: number;
   host: string;
   databasePath: string;
+  /** How long a write waits for another connection's write lock before it is refused (503 for a request). */
+  databaseBusyTimeoutMs: number;
   baseUrl: string;
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -159,6 +162,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     port: env.PORT,
     host: env.HOST,
     databasePath: env.DATABASE_PATH,
+    databaseBusyTimeoutMs: env.DATABASE_BUSY_TIMEOUT_MS,
     baseUrl: (env.BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM,

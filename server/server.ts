@@ -29,7 +29,7 @@ export interface StartOptions {
 /** config → database → migrations → app → listen. */
 export async function startServer(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
   const now = options.now ?? (() => new Date());
-  const database = openDatabase(config.databasePath);
+  const database = openDatabase(config.databasePath, { busyTimeoutMs: config.databaseBusyTimeoutMs });
   try {
     migrateDatabase(database);
     if (config.seedDemoLetter && seedDemoLetterIfEmpty(database.db, now())) logger.info('seeded the demo letter');

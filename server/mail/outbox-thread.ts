@@ -22,7 +22,7 @@ export type ToOutboxThread = 'notify' | 'stop';
 const port = parentPort;
 if (!port) throw new Error('outbox-thread runs in a worker thread');
 const { config, pollMs } = workerData as OutboxThreadData;
-const database = openDatabase(config.databasePath);
+const database = openDatabase(config.databasePath, { busyTimeoutMs: config.databaseBusyTimeoutMs });
 // The server's checkpoint thread copies the WAL back (see background-checkpoints): a commit here
 // should not stop to do it and wait for the disk.
 database.sqlite.pragma('wal_autocheckpoint = 0');

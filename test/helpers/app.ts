@@ -32,7 +32,7 @@ export interface TestAppOptions {
 export function buildTestApp(options: TestAppOptions = {}): TestApp {
   const config = testConfig(options.env);
   const clock = options.clock ?? new TestClock();
-  const database = openDatabase(config.databasePath);
+  const database = openDatabase(config.databasePath, { busyTimeoutMs: config.databaseBusyTimeoutMs });
   migrateDatabase(database);
   const logger = options.logger ?? pino({ level: 'silent' });
   const worker = createOutboxWorker({ db: database.db, transport: options.transport ?? createDevTransport(), logger, now: clock.now, retryHours: config.mailRetryHours, eraseSentBodies: false });
