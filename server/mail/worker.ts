@@ -2,6 +2,7 @@ import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
+import { isDatabaseBusy } from '../db/errors.js';
 import { preparedPerConnection } from '../db/prepared.js';
 import { outbox, type OutboxRow } from './table.js';
 import { classifySendFailure } from './failures.js';
@@ -17,8 +18,15 @@ export interface OutboxWorkerOptions {
   eraseSentBodies: boolean;
   pollMs?: number;
   batchSize?: number;
-  /** Told when an outage starts, changes or ends (undefined), for a process that shows it elsewhere. */
-  onOutageChange?: (outage: MailOutage | undefined) => void;
+  /** Told when an outage or a wait for the database starts, changes or ends, for a process that shows it elsewhere. */
+  onStateChange?: (state: OutboxWorkerState) => void;
+}
+
+/** What the worker last saw: for the dashboard and /healthz, wherever the worker runs. */
+export interface OutboxWorkerState {
+  outage: MailOutage | undefined;
+  /** Since when another connection's write lock has kept the worker from claiming or recording mail. */
+  waitingForDatabaseSince: Date | undefined;
 }
 
 /** An outage of the mail server as the worker last saw it; undefined while mail flows. */
@@ -38,6 +46,7 @@ export interface OutboxWorker {
   drain(): Promise<number>;
   stop(): Promise<void>;
   outage(): MailOutage | undefined;
+  state(): OutboxWorkerState;
 }
 
 const LOCK_MS = 2 * 60 * 1000;
@@ -49,6 +58,12 @@ const LONGEST_RETRY_MS = 60 * 60 * 1000;
  */
 const FIRST_PAUSE_MS = 5 * 1000;
 const LONGEST_PAUSE_MS = 5 * 60 * 1000;
+/**
+ * While another process holds the write lock past busy_timeout (a long CLI job), the worker waits
+ * and tries again: 1 s, doubling up to 15 s, each try itself waiting up to busy_timeout.
+ */
+const FIRST_DATABASE_RETRY_MS = 1000;
+const LONGEST_DATABASE_RETRY_MS = 15 * 1000;
 
 /**
  * Moves up to `limit` rows matching `due` to "sending", oldest due first, and returns them.
@@ -93,6 +108,31 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let outage: MailOutage | undefined;
   let outageBatches = 0;
   let pausedUntil = 0;
+  let databaseWait: { since: Date; tries: number; retryAt: number } | undefined;
+
+  const state = (): OutboxWorkerState => ({ outage, waitingForDatabaseSince: databaseWait?.since });
+  const stateChanged = () => options.onStateChange?.(state());
+
+  /** The write lock is held elsewhere: wait and try again, logged once per episode. Returns the wait. */
+  const databaseBusy = (error: unknown): number => {
+    const at = now();
+    const tries = (databaseWait?.tries ?? 0) + 1;
+    const waitMs = Math.min(FIRST_DATABASE_RETRY_MS * 2 ** (tries - 1), LONGEST_DATABASE_RETRY_MS);
+    const starts = databaseWait === undefined;
+    databaseWait = { since: databaseWait?.since ?? at, tries, retryAt: at.getTime() + waitMs };
+    if (starts) {
+      logger.warn({ reason: error instanceof Error ? error.message : String(error) }, 'mail is waiting for the database');
+      stateChanged();
+    }
+    return waitMs;
+  };
+
+  const databaseAvailable = () => {
+    if (!databaseWait) return;
+    logger.info({ since: databaseWait.since }, 'mail is being processed again: the database is available');
+    databaseWait = undefined;
+    stateChanged();
+  };
 
   /**
    * Claims due rows, so two workers (or a restarted one) never send a row twice at once. Each
@@ -101,10 +141,12 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const claim = (): OutboxRow[] => {
     const at = now();
     const claimed = { lockedUntil: at.getTime() + LOCK_MS, at: at.getTime() };
-    return db.transaction((tx) => {
+    const rows = db.transaction((tx) => {
       const stale = claimStale(tx).all({ ...claimed, limit: batchSize });
       return stale.length < batchSize ? [...stale, ...claimQueued(tx).all({ ...claimed, limit: batchSize - stale.length })] : stale;
     });
+    databaseAvailable();
+    return rows;
   };
 
   const stillHeld = (mail: OutboxRow): boolean => leaseHeld(db).get({ id: mail.id, attempts: mail.attempts }) !== undefined;
@@ -115,15 +157,16 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const starts = outage === undefined;
     outage = { problem, since: outage?.since ?? at, lastError };
     if (starts) logger.error({ problem, reason: lastError }, `mail is failing: ${problem}`);
-    options.onOutageChange?.(outage);
+    stateChanged();
   };
 
   const outageEnds = () => {
-    if (outage) {
-      logger.info({ since: outage.since }, 'mail is being delivered again');
-      options.onOutageChange?.(undefined);
-    }
+    const ended = outage;
     outage = undefined;
+    if (ended) {
+      logger.info({ since: ended.since }, 'mail is being delivered again');
+      stateChanged();
+    }
     outageBatches = 0;
     pausedUntil = 0;
   };
@@ -149,18 +192,46 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   // "sending" for the slowest of its batch, where a restart would send it again. It is stored
   // only while this worker still holds the row: a worker whose lease lapsed and was claimed
   // again elsewhere must not overwrite the newer holder's outcome.
-  const record = (mail: OutboxRow, error: unknown): void => {
+  //
+  // A mail that was handed over must have its outcome stored, or it is sent again once its lease
+  // lapses: while the database is locked elsewhere, the worker keeps trying (until it stops).
+  const record = async (mail: OutboxRow, error: unknown): Promise<void> => {
     const at = now();
     const outcome = outcomeOf(mail, error, at);
-    const changed = db
-      .update(outbox)
-      .set(outcome)
-      .where(and(eq(outbox.id, mail.id), eq(outbox.state, 'sending'), eq(outbox.attempts, mail.attempts)))
-      .run().changes;
+    const store = () =>
+      db
+        .update(outbox)
+        .set(outcome)
+        .where(and(eq(outbox.id, mail.id), eq(outbox.state, 'sending'), eq(outbox.attempts, mail.attempts)))
+        .run().changes;
+    let changed: number | undefined;
+    while (changed === undefined) {
+      try {
+        changed = store();
+      } catch (failure) {
+        if (!isDatabaseBusy(failure) || stopped) throw failure;
+        const waitMs = databaseBusy(failure);
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+      }
+    }
+    databaseAvailable();
     if (changed === 0) logger.warn({ outboxId: mail.id }, 'mail outcome not recorded: another worker claimed it meanwhile');
     if (error === undefined) return outageEnds();
     const { outage: problem, reason } = classifySendFailure(error);
     if (problem) outageBegins(problem, reason, at);
+  };
+
+  /** The next batch, or none while stopped, paused by an outage, or waiting to retry the database. */
+  const claimIfDue = (): OutboxRow[] => {
+    const at = now().getTime();
+    if (stopped || at < pausedUntil || at < (databaseWait?.retryAt ?? 0)) return [];
+    try {
+      return claim();
+    } catch (error) {
+      if (!isDatabaseBusy(error)) throw error;
+      databaseBusy(error);
+      return [];
+    }
   };
 
   const sendOne = async (mail: OutboxRow): Promise<void> => {
@@ -173,7 +244,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     } catch (caught) {
       error = caught ?? new Error('unknown send failure');
     }
-    record(mail, error);
+    await record(mail, error);
   };
 
   /**
@@ -187,7 +258,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     let exhausted = false;
     const next = (): OutboxRow | undefined => {
       if (waiting.length === 0 && !exhausted) {
-        const batch = stopped || now().getTime() < pausedUntil ? [] : claim();
+        const batch = claimIfDue();
         exhausted = batch.length < batchSize;
         waiting.push(...batch);
       }
@@ -199,10 +270,18 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         await sendOne(mail);
       }
     };
-    await Promise.all(Array.from({ length: transport.concurrency }, lane));
+    // Every lane finishes its mail (and records it) before the run ends, even when another failed.
+    const lanes = await Promise.allSettled(Array.from({ length: transport.concurrency }, lane));
+    const failed = lanes.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
     return attempted;
   };
 
+  /**
+   * One run at a time; a call during a run asks for another pass and shares the run's result. The
+   * run never rejects: every caller (the poll, notify, stop) may be waiting on it, and a rejection
+   * none of them handled would end the thread it runs in.
+   */
   const drain = async (): Promise<number> => {
     if (running) {
       again = true;
@@ -210,17 +289,19 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     }
     running = (async () => {
       let total = 0;
-      do {
-        again = false;
-        total += await sendDue();
-      } while (again && !stopped && outage === undefined);
+      try {
+        do {
+          again = false;
+          total += await sendDue();
+        } while (again && !stopped && outage === undefined);
+      } catch (error) {
+        if (isDatabaseBusy(error)) databaseBusy(error);
+        else logger.error({ err: error }, 'outbox worker run failed');
+      }
       return total;
     })();
     try {
       return await running;
-    } catch (error) {
-      logger.error({ err: error }, 'outbox worker run failed');
-      return 0;
     } finally {
       running = undefined;
     }
@@ -245,5 +326,6 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       transport.close();
     },
     outage: () => outage,
+    state,
   };
 }

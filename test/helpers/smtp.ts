@@ -17,6 +17,8 @@ export interface SmtpPeer {
   hang: boolean;
   /** Recipients the peer refuses at RCPT TO with 550. */
   refusedRecipients: Set<string>;
+  /** Milliseconds the peer waits before answering each message's DATA (a slow relay): sends stay in flight. */
+  dataDelayMs: number;
   /** Answer the next deliveries with these SMTP codes (e.g. [451]) before accepting again. */
   failNext(...codes: number[]): void;
   waitForMessages(count: number, timeoutMs?: number): Promise<ParsedMail[]>;
@@ -56,7 +58,8 @@ export async function startSmtpPeer(port = 0, options: { login?: { user: string;
       const code = failures.shift();
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
+      stream.on('end', async () => {
+        if (peer.dataDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, peer.dataDelayMs));
         if (code) {
           const error = Object.assign(new Error(code >= 500 ? 'Mailbox unavailable' : 'Try again later'), { responseCode: code });
           return callback(error);
@@ -87,6 +90,7 @@ export async function startSmtpPeer(port = 0, options: { login?: { user: string;
     },
     hang: false,
     refusedRecipients: new Set(),
+    dataDelayMs: 0,
     failNext: (...codes) => failures.push(...codes),
     async waitForMessages(count, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
