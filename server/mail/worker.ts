@@ -53,8 +53,9 @@ const LOCK_MS = 2 * 60 * 1000;
 const FIRST_RETRY_MS = 30 * 1000;
 const LONGEST_RETRY_MS = 60 * 60 * 1000;
 /**
- * While the mail server is out the worker pauses, then probes it with the oldest due mail: after
- * 5 s, doubling up to 5 minutes, so mail resumes soon after a fix without hammering a dead server.
+ * While the mail server is out the worker sends one probe at a time (the next due mail): after
+ * 5 s, doubling per failed probe up to 5 minutes, so mail resumes soon after a fix without
+ * hammering a dead server. The first probe that goes through ends the outage and everything due goes.
  */
 const FIRST_PAUSE_MS = 5 * 1000;
 const LONGEST_PAUSE_MS = 5 * 60 * 1000;
@@ -106,7 +107,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let again = false;
   let stopped = false;
   let outage: MailOutage | undefined;
-  let outageBatches = 0;
+  let failedProbes = 0;
   let pausedUntil = 0;
   let databaseWait: { since: Date; tries: number; retryAt: number } | undefined;
 
@@ -138,12 +139,12 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
    * Claims due rows, so two workers (or a restarted one) never send a row twice at once. Each
    * claim adds one to `attempts`: that number is the claim's lease, and only its holder records.
    */
-  const claim = (): OutboxRow[] => {
+  const claim = (limit: number): OutboxRow[] => {
     const at = now();
     const claimed = { lockedUntil: at.getTime() + LOCK_MS, at: at.getTime() };
     const rows = db.transaction((tx) => {
-      const stale = claimStale(tx).all({ ...claimed, limit: batchSize });
-      return stale.length < batchSize ? [...stale, ...claimQueued(tx).all({ ...claimed, limit: batchSize - stale.length })] : stale;
+      const stale = claimStale(tx).all({ ...claimed, limit });
+      return stale.length < limit ? [...stale, ...claimQueued(tx).all({ ...claimed, limit: limit - stale.length })] : stale;
     });
     databaseAvailable();
     return rows;
@@ -151,10 +152,17 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   const stillHeld = (mail: OutboxRow): boolean => leaseHeld(db).get({ id: mail.id, attempts: mail.attempts }) !== undefined;
 
-  const outageBegins = (problem: string, lastError: string, at: Date) => {
-    outageBatches += 1;
-    pausedUntil = at.getTime() + Math.min(FIRST_PAUSE_MS * 2 ** (outageBatches - 1), LONGEST_PAUSE_MS);
+  /**
+   * A send failed because the server is out. The wait before the next probe doubles only when the
+   * outage starts or a probe fails: the other mails of a batch that were in flight when it started
+   * are one discovery, not several.
+   */
+  const outageSeen = (problem: string, lastError: string, at: Date, probe: boolean) => {
     const starts = outage === undefined;
+    if (starts || probe) {
+      failedProbes += 1;
+      pausedUntil = at.getTime() + Math.min(FIRST_PAUSE_MS * 2 ** (failedProbes - 1), LONGEST_PAUSE_MS);
+    }
     outage = { problem, since: outage?.since ?? at, lastError };
     if (starts) logger.error({ problem, reason: lastError }, `mail is failing: ${problem}`);
     stateChanged();
@@ -167,7 +175,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       logger.info({ since: ended.since }, 'mail is being delivered again');
       stateChanged();
     }
-    outageBatches = 0;
+    failedProbes = 0;
     pausedUntil = 0;
   };
 
@@ -195,7 +203,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   //
   // A mail that was handed over must have its outcome stored, or it is sent again once its lease
   // lapses: while the database is locked elsewhere, the worker keeps trying (until it stops).
-  const record = async (mail: OutboxRow, error: unknown): Promise<void> => {
+  const record = async (mail: OutboxRow, error: unknown, probe: boolean): Promise<void> => {
     const at = now();
     const outcome = outcomeOf(mail, error, at);
     const store = () =>
@@ -218,15 +226,38 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     if (changed === 0) logger.warn({ outboxId: mail.id }, 'mail outcome not recorded: another worker claimed it meanwhile');
     if (error === undefined) return outageEnds();
     const { outage: problem, reason } = classifySendFailure(error);
-    if (problem) outageBegins(problem, reason, at);
+    if (problem) outageSeen(problem, reason, at, probe);
+  };
+
+  /**
+   * Gives back claimed rows that were never tried (an outage began before their turn): queued as
+   * they were, with the attempt their claim counted taken back, so an outage they were never tried
+   * in does not advance their own retry schedule. Only rows this worker still holds.
+   */
+  const release = (mails: OutboxRow[]): void => {
+    if (mails.length === 0) return;
+    try {
+      db.transaction((tx) => {
+        for (const mail of mails) {
+          tx.update(outbox)
+            .set({ state: 'queued', lockedUntil: null, attempts: mail.attempts - 1 })
+            .where(and(eq(outbox.id, mail.id), eq(outbox.state, 'sending'), eq(outbox.attempts, mail.attempts)))
+            .run();
+        }
+      });
+    } catch (error) {
+      // They are claimed again once their lease lapses, then charged the attempt.
+      if (!isDatabaseBusy(error)) throw error;
+      databaseBusy(error);
+    }
   };
 
   /** The next batch, or none while stopped, paused by an outage, or waiting to retry the database. */
-  const claimIfDue = (): OutboxRow[] => {
+  const claimIfDue = (limit: number): OutboxRow[] => {
     const at = now().getTime();
     if (stopped || at < pausedUntil || at < (databaseWait?.retryAt ?? 0)) return [];
     try {
-      return claim();
+      return claim(limit);
     } catch (error) {
       if (!isDatabaseBusy(error)) throw error;
       databaseBusy(error);
@@ -234,7 +265,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     }
   };
 
-  const sendOne = async (mail: OutboxRow): Promise<void> => {
+  const sendOne = async (mail: OutboxRow, probe = false): Promise<void> => {
     // A mail waits here for a free connection; by then its lease may have lapsed and another
     // worker may hold it: then it is that worker's to send, never sent twice on purpose.
     if (stopped || !stillHeld(mail)) return;
@@ -244,21 +275,23 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     } catch (caught) {
       error = caught ?? new Error('unknown send failure');
     }
-    await record(mail, error);
+    await record(mail, error, probe);
   };
 
   /**
    * Sends everything due, `transport.concurrency` mails at a time. Each lane takes the next
    * claimed mail as soon as its last one is done, and a lane that finds none claims the next
-   * batch: no lane waits for the slowest mail of a batch before the next batch starts.
+   * batch: no lane waits for the slowest mail of a batch before the next batch starts. Once an
+   * outage shows (or the worker stops), lanes take no more, and what was claimed but not tried is given back.
    */
-  const sendDue = async (): Promise<number> => {
+  const sendAll = async (): Promise<number> => {
     const waiting: OutboxRow[] = [];
     let attempted = 0;
     let exhausted = false;
     const next = (): OutboxRow | undefined => {
+      if (outage || stopped) return undefined;
       if (waiting.length === 0 && !exhausted) {
-        const batch = claimIfDue();
+        const batch = claimIfDue(batchSize);
         exhausted = batch.length < batchSize;
         waiting.push(...batch);
       }
@@ -272,9 +305,19 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     };
     // Every lane finishes its mail (and records it) before the run ends, even when another failed.
     const lanes = await Promise.allSettled(Array.from({ length: transport.concurrency }, lane));
+    release(waiting.splice(0));
     const failed = lanes.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
     return attempted;
+  };
+
+  /** During an outage: one probe when its wait is over; if it goes through, everything due. */
+  const sendDue = async (): Promise<number> => {
+    if (!outage) return sendAll();
+    const [probe] = claimIfDue(1);
+    if (!probe) return 0;
+    await sendOne(probe, true);
+    return outage ? 1 : 1 + (await sendAll());
   };
 
   /**

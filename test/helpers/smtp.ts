@@ -13,6 +13,8 @@ export interface SmtpPeer {
   attempts: number;
   /** The most TCP connections that were open at once. */
   peakConnections: number;
+  /** How many TCP connections were opened in all, greeted or not. */
+  connections: number;
   /** While true, the peer accepts connections but never sends its greeting (a hung server). */
   hang: boolean;
   /** Recipients the peer refuses at RCPT TO with 550. */
@@ -32,6 +34,7 @@ export async function startSmtpPeer(port = 0, options: { login?: { user: string;
   let attempts = 0;
   let open = 0;
   let peakConnections = 0;
+  let connections = 0;
   const { login } = options;
   const server = new SMTPServer({
     authOptional: !login,
@@ -73,6 +76,7 @@ export async function startSmtpPeer(port = 0, options: { login?: { user: string;
   });
   server.server.on('connection', (socket) => {
     open += 1;
+    connections += 1;
     peakConnections = Math.max(peakConnections, open);
     socket.once('close', () => (open -= 1));
   });
@@ -87,6 +91,9 @@ export async function startSmtpPeer(port = 0, options: { login?: { user: string;
     },
     get peakConnections() {
       return peakConnections;
+    },
+    get connections() {
+      return connections;
     },
     hang: false,
     refusedRecipients: new Set(),
