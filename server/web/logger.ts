@@ -34,10 +34,38 @@ function safeDecode(text: string): string {
   }
 }
 
+/**
+ * Something shaped like an email address: a local part (without the URL delimiters = & ?), an at sign (`@`, its full-width form, or
+ * percent-encoded once or twice), and a domain ending in a name (so `pkg@1.2.3` is not one).
+ */
+const EMAIL_LIKE = /[\p{L}\p{N}._%+!#$'*^`{|}~-]+(?:@|\uFF20|%(?:25)?40)(?:[\p{L}\p{N}-]+\.)+(?:\p{L}{2,}|xn--[\p{L}\p{N}-]+)/giu;
+/** A cheap test first: most lines hold no at sign in any spelling. */
+const MAY_HOLD_ADDRESS = /@|\uFF20|%(?:25)?40/i;
+
+export const redactAddresses = (text: string): string => text.replace(EMAIL_LIKE, '[email]');
+
+function redactDeep(value: unknown): unknown {
+  if (typeof value === 'string') return redactAddresses(value);
+  if (Array.isArray(value)) return value.map(redactDeep);
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, inner]) => [redactAddresses(key), redactDeep(inner)]));
+  return value;
+}
+
+/**
+ * The last step before a line is written: every string in it (the message, each field, an
+ * error's message and stack, keys too) with addresses replaced. Central, so no call site (an SMTP
+ * reply quoting the recipient, an error naming an address) can leak one.
+ */
+export function redactLogLine(line: string): string {
+  if (!MAY_HOLD_ADDRESS.test(line)) return line;
+  return `${JSON.stringify(redactDeep(JSON.parse(line)))}\n`;
+}
+
 /** Logs to stdout by default; CLI commands log to stderr so their output stays clean. */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino({
     level,
+    hooks: { streamWrite: redactLogLine },
     redact: {
       paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]', '*.email', '*.password', 'email', 'password', 'to'],
       censor: '[redacted]',

@@ -1,9 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { SMTPServer } from 'smtp-server';
 import { afterEach } from 'vitest';
 import type { SmtpSettings } from '../../server/mail/transport.js';
+import { createLogger } from '../../server/web/logger.js';
 
 export interface SmtpPeer {
   url: string;
@@ -17,8 +18,10 @@ export interface SmtpPeer {
   connections: number;
   /** While true, the peer accepts connections but never sends its greeting (a hung server). */
   hang: boolean;
-  /** Recipients the peer refuses at RCPT TO with 550. */
+  /** Recipients the peer refuses at RCPT TO with 550, quoting the address as Postfix does. */
   refusedRecipients: Set<string>;
+  /** Recipients the peer defers at RCPT TO with 450 (greylisting), quoting the address. */
+  greylistedRecipients: Set<string>;
   /** Milliseconds the peer waits before answering each message's DATA (a slow relay): sends stay in flight. */
   dataDelayMs: number;
   /** Answer the next deliveries with these SMTP codes (e.g. [451]) before accepting again. */
@@ -49,7 +52,12 @@ export async function startSmtpPeer(port = 0, options: { login?: { user: string;
       if (!peer.hang) callback();
     },
     onRcptTo(address, _session, callback) {
-      if (peer.refusedRecipients.has(address.address)) return callback(Object.assign(new Error('No such user here'), { responseCode: 550 }));
+      if (peer.refusedRecipients.has(address.address)) {
+        return callback(Object.assign(new Error(`5.1.1 <${address.address}>: Recipient address rejected: User unknown`), { responseCode: 550 }));
+      }
+      if (peer.greylistedRecipients.has(address.address)) {
+        return callback(Object.assign(new Error(`4.2.0 <${address.address}>: Recipient address rejected: Greylisted, try again later`), { responseCode: 450 }));
+      }
       callback();
     },
     onAuth(auth, _session, callback) {
@@ -97,6 +105,7 @@ export async function startSmtpPeer(port = 0, options: { login?: { user: string;
     },
     hang: false,
     refusedRecipients: new Set(),
+    greylistedRecipients: new Set(),
     dataDelayMs: 0,
     failNext: (...codes) => failures.push(...codes),
     async waitForMessages(count, timeoutMs = 10_000) {
@@ -130,10 +139,10 @@ export const smtpSettingsFor = (url: string, overrides: Partial<SmtpSettings> = 
   ...overrides,
 });
 
-/** A pino logger whose lines the test reads. */
+/** The server's own logger (with its redaction), writing lines the test reads. */
 export function capturedLogger(): { logger: Logger; lines: Array<{ level: number; msg: string } & Record<string, unknown>> } {
   const lines: Array<{ level: number; msg: string } & Record<string, unknown>> = [];
-  const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+  const logger = createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line)) });
   return { logger, lines };
 }
 
