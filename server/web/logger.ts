@@ -6,14 +6,21 @@ const TOKEN_IN_PATH = /\/(signatures\/(?:confirm|withdraw))\/[^/?#]+/g;
 /** Query keys whose values are personal whatever they hold: searches (names, addresses) and return paths. */
 const PERSONAL_KEYS = new Set(['token', 'email', 'q', 'next']);
 
-/** A value that is or holds an email address, raw or percent-encoded (`%40`). */
-const looksLikeAddress = (value: string): boolean => /@|%40/i.test(value);
+/** An at sign, its full-width form, or the spellings people use to dodge address harvesters. */
+const ADDRESS_MARK = /@|\uFF20|\(at\)|\[at\]/i;
+
+/** A path segment, query key or value that is or holds an email address, however often percent-encoded. */
+const looksLikeAddress = (value: string): boolean => ADDRESS_MARK.test(decodeRepeatedly(value));
 
 export function redactUrl(url: string): string {
-  const path = url.replace(TOKEN_IN_PATH, '/$1/[token]');
-  const query = path.indexOf('?');
+  const tokensHidden = url.replace(TOKEN_IN_PATH, '/$1/[token]');
+  const query = tokensHidden.indexOf('?');
+  const path = (query < 0 ? tokensHidden : tokensHidden.slice(0, query))
+    .split('/')
+    .map((segment) => (looksLikeAddress(segment) ? '[redacted]' : segment))
+    .join('/');
   if (query < 0) return path;
-  const redacted = path
+  const redacted = tokensHidden
     .slice(query + 1)
     .split('&')
     .map((pair) => {
@@ -23,7 +30,18 @@ export function redactUrl(url: string): string {
       if (looksLikeAddress(key)) return '[redacted]';
       return PERSONAL_KEYS.has(safeDecode(key).toLowerCase()) || looksLikeAddress(value) ? `${key}=[redacted]` : pair;
     });
-  return `${path.slice(0, query)}?${redacted.join('&')}`;
+  return `${path}?${redacted.join('&')}`;
+}
+
+/** Decodes until nothing changes (at most three times: `%2540` is `%40` is `@`). */
+function decodeRepeatedly(text: string): string {
+  let decoded = text;
+  for (let round = 0; round < 3; round += 1) {
+    const next = safeDecode(decoded);
+    if (next === decoded) break;
+    decoded = next;
+  }
+  return decoded;
 }
 
 function safeDecode(text: string): string {
