@@ -29,7 +29,7 @@ export interface StartOptions {
 /** config → database → migrations → app → listen. */
 export async function startServer(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
   const now = options.now ?? (() => new Date());
-  const database = openDatabase(config.databasePath);
+  const database = openDatabase(config.databasePath, { busyTimeoutMs: config.databaseBusyTimeoutMs });
   try {
     migrateDatabase(database);
     if (config.seedDemoLetter && seedDemoLetterIfEmpty(database.db, now())) logger.info('seeded the demo letter');
@@ -40,7 +40,15 @@ export async function startServer(config: Config, logger: Logger, options: Start
 
   // The worker starts once the server listens; requests before that leave mail for its first run.
   const mail: { worker?: MailWorker } = {};
-  const { app, ctx } = createApp({ config, db: database.db, logger, now, notifyOutbox: () => mail.worker?.notify(), mailOutage: () => mail.worker?.outage() });
+  const { app, ctx } = createApp({
+    config,
+    db: database.db,
+    logger,
+    now,
+    notifyOutbox: () => mail.worker?.notify(),
+    mailOutage: () => mail.worker?.outage(),
+    mailWorkerState: () => mail.worker?.state() ?? { state: 'running' },
+  });
 
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));

@@ -23,7 +23,7 @@ describe('start-up', () => {
       expect(running.database.sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);
       const home = await request(running.url).get('/').expect(200);
       expect(home.text).toContain(DEMO_LETTER.title.slice(0, 30));
-      await request(running.url).get('/healthz').expect(200, { ok: true });
+      await request(running.url).get('/healthz').expect(200, { ok: true, mail: { state: 'running' } });
     } finally {
       await running.stop();
     }

@@ -49,7 +49,7 @@ export async function runCli(argv: string[], io: Pick<CommandEnv, 'stdout' | 'st
   try {
     const config = loadConfig(source);
     const openMigrated = () => {
-      const database = openDatabase(config.databasePath);
+      const database = openDatabase(config.databasePath, { busyTimeoutMs: config.databaseBusyTimeoutMs });
       migrateDatabase(database);
       return database;
     };

@@ -15,14 +15,19 @@ export interface DatabaseHandle {
   close(): void;
 }
 
+export interface DatabaseOptions {
+  /** How long a write waits for the write lock another connection holds (DATABASE_BUSY_TIMEOUT_MS). */
+  busyTimeoutMs?: number;
+}
+
 /** Opens (and creates, with its folder) the SQLite file with the pragmas every connection needs. */
-export function openDatabase(path: string): DatabaseHandle {
+export function openDatabase(path: string, options: DatabaseOptions = {}): DatabaseHandle {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   const db = drizzle(sqlite, { schema });
   beginWritesImmediately(db);
   return {
@@ -39,7 +44,8 @@ export function openDatabase(path: string): DatabaseHandle {
  * reads first and takes the write lock only at its first write; if another process (a CLI
  * command, a second server) holds the lock then, or wrote since the read began, SQLite answers
  * SQLITE_BUSY at once without waiting for busy_timeout, and the request fails with a 500.
- * Taking the lock at BEGIN makes every writer wait its turn for up to busy_timeout.
+ * Taking the lock at BEGIN makes every writer wait its turn for up to busy_timeout; past it the
+ * error is SQLITE_BUSY (see isDatabaseBusy), which a request answers 503 and the mail worker waits out.
  */
 function beginWritesImmediately(db: Db): void {
   const transaction = db.transaction.bind(db);

@@ -9,20 +9,21 @@ import type { Config } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { createLogger } from '../web/logger.js';
 import { createMailTransport } from './transport.js';
-import { createOutboxWorker } from './worker.js';
+import { createOutboxWorker, type OutboxWorkerState } from './worker.js';
 
 export interface OutboxThreadData {
   config: Config;
   pollMs: number | undefined;
 }
 
-export type FromOutboxThread = { outage: import('./worker.js').MailOutage | undefined } | 'stopped';
+/** The worker's state, sent once when the thread is up and again whenever it changes; 'stopped' answers 'stop'. */
+export type FromOutboxThread = OutboxWorkerState | 'stopped';
 export type ToOutboxThread = 'notify' | 'stop';
 
 const port = parentPort;
 if (!port) throw new Error('outbox-thread runs in a worker thread');
 const { config, pollMs } = workerData as OutboxThreadData;
-const database = openDatabase(config.databasePath);
+const database = openDatabase(config.databasePath, { busyTimeoutMs: config.databaseBusyTimeoutMs });
 // The server's checkpoint thread copies the WAL back (see background-checkpoints): a commit here
 // should not stop to do it and wait for the disk.
 database.sqlite.pragma('wal_autocheckpoint = 0');
@@ -35,9 +36,10 @@ const worker = createOutboxWorker({
   retryHours: config.mailRetryHours,
   eraseSentBodies: transport.kind === 'smtp' && config.isProduction,
   ...(pollMs === undefined ? {} : { pollMs }),
-  onOutageChange: (outage) => port.postMessage({ outage } satisfies FromOutboxThread),
+  onStateChange: (state) => port.postMessage(state satisfies FromOutboxThread),
 });
 worker.start();
+port.postMessage(worker.state() satisfies FromOutboxThread);
 
 port.on('message', (message: ToOutboxThread) => {
   if (message === 'notify') return worker.notify();

@@ -5,6 +5,7 @@ import type { Config } from '../../server/config.js';
 import type { Context } from '../../server/context.js';
 import { openDatabase, type DatabaseHandle } from '../../server/db/client.js';
 import { migrateDatabase } from '../../server/db/migrate.js';
+import { mailWorkerStateOf } from '../../server/mail/mail-worker.js';
 import { createDevTransport, type MailTransport } from '../../server/mail/transport.js';
 import { createOutboxWorker, type OutboxWorker } from '../../server/mail/worker.js';
 import { TestClock } from './clock.js';
@@ -32,11 +33,11 @@ export interface TestAppOptions {
 export function buildTestApp(options: TestAppOptions = {}): TestApp {
   const config = testConfig(options.env);
   const clock = options.clock ?? new TestClock();
-  const database = openDatabase(config.databasePath);
+  const database = openDatabase(config.databasePath, { busyTimeoutMs: config.databaseBusyTimeoutMs });
   migrateDatabase(database);
   const logger = options.logger ?? pino({ level: 'silent' });
   const worker = createOutboxWorker({ db: database.db, transport: options.transport ?? createDevTransport(), logger, now: clock.now, retryHours: config.mailRetryHours, eraseSentBodies: false });
-  const { app, ctx } = createApp({ config, db: database.db, logger, now: clock.now, mailOutage: worker.outage });
+  const { app, ctx } = createApp({ config, db: database.db, logger, now: clock.now, mailOutage: worker.outage, mailWorkerState: () => mailWorkerStateOf(worker.state()) });
   return {
     app,
     ctx,
