@@ -6,6 +6,7 @@ import { requestLog } from './web/request-log.js';
 import { securityHeaders, verifyFormEncoding } from './web/security.js';
 import { requireCsrf } from './organisers/index.js';
 import { givenBackLetterPageModel } from './signatories/index.js';
+import { mailHealth } from './mail/index.js';
 import { letterRoutes } from './letters/routes.js';
 import { devMailRoutes } from './mail/dev-routes.js';
 import { privacyAdminRoutes } from './privacy/admin-routes.js';
@@ -36,8 +37,11 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
 
   app.use(requestLog(deps.logger));
   app.use(securityHeaders(config));
+  // Reads no database: it answers while another process holds the write lock.
   app.get('/healthz', (_req, res) => {
-    res.json({ ok: true });
+    const health = mailHealth(ctx.mailWorkerState(), ctx.mailOutage(), ctx.now());
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(health.ok ? 200 : 503).json(health);
   });
   app.use(assets.serve);
   // Letter texts run to tens of kilobytes; only the letter form gets room for them, every other

@@ -7,23 +7,33 @@ import { projectPath } from './lib/project-root.js';
  * Every setting the server reads, parsed once at start-up. Each key is documented in the
  * README's configuration table; keep the two in step.
  */
-const whole = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+/**
+ * Numbers as people write them in a setting: decimal digits only. `Number()` (z.coerce) would also
+ * read `0x10` as 16, `1e3` as 1000 and ` 16` as 16, which nobody means in a configuration file.
+ */
+const integer = (min: number, max: number, fallback: number) =>
+  z.string().regex(/^\d+$/, 'must be a whole number written in decimal digits').transform(Number).pipe(z.number().int().min(min).max(max)).default(fallback);
+/** Seconds or hours, where a fraction makes sense: `2.5`, never `.5`, `1e1` or `0x10`. */
+const decimal = (max: number, fallback: number) =>
+  z.string().regex(/^\d+(\.\d+)?$/, 'must be a number written in decimal digits').transform(Number).pipe(z.number().positive().max(max)).default(fallback);
+const whole = (fallback: number) => integer(0, Number.MAX_SAFE_INTEGER, fallback);
 
 const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PORT: integer(0, 65535, 3000),
     HOST: z.string().min(1).default('127.0.0.1'),
     DATABASE_PATH: z.string().min(1).default('data/undersigned.db'),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    DATABASE_BUSY_TIMEOUT_MS: integer(0, 600_000, 5000),
     BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
     SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
     MAIL_FROM: z.string().min(3).default('Undersigned <no-reply@undersigned.localhost>'),
-    SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(50).default(4),
-    SMTP_CONNECTION_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(10),
-    SMTP_GREETING_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(10),
-    SMTP_SOCKET_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(60),
+    SMTP_MAX_CONNECTIONS: integer(1, 50, 4),
+    SMTP_CONNECTION_TIMEOUT_SECONDS: decimal(600, 10),
+    SMTP_GREETING_TIMEOUT_SECONDS: decimal(600, 10),
+    SMTP_SOCKET_TIMEOUT_SECONDS: decimal(600, 60),
     SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     TRUST_PROXY: z.string().default('false'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -32,24 +42,24 @@ const schema = z
     SIGN_MIN_SECONDS: whole(3),
     SIGN_LIMIT_PER_DOMAIN_PER_HOUR: whole(200),
     TOKEN_LIMIT_PER_HOUR: whole(30),
-    SIGN_RESPONSE_MS: z.coerce.number().int().min(0).max(5000).default(250),
+    SIGN_RESPONSE_MS: integer(0, 5000, 250),
     FAMOUS_NAMES_FILE: z.string().min(1).optional(),
-    CONFIRM_TOKEN_DAYS: z.coerce.number().int().min(1).max(90).default(7),
-    MAX_MAILS_PER_SIGNATURE: z.coerce.number().int().min(1).max(50).default(5),
-    MAIL_RETRY_HOURS: z.coerce.number().positive().max(168).default(24),
+    CONFIRM_TOKEN_DAYS: integer(1, 90, 7),
+    MAX_MAILS_PER_SIGNATURE: integer(1, 50, 5),
+    MAIL_RETRY_HOURS: decimal(168, 24),
     SEED_DEMO_LETTER: z.enum(['auto', 'yes', 'no']).default('auto'),
     REMINDER_HOURS: whole(48),
-    UNCONFIRMED_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
-    IP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    UNCONFIRMED_RETENTION_DAYS: integer(1, 3650, 30),
+    IP_RETENTION_DAYS: integer(1, 3650, 90),
     ANONYMISE_AFTER_DAYS: whole(30),
     // Node runs a timer longer than 2^31 ms (24.8 days) after 1 ms: a day is the useful maximum.
-    JOBS_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(1440).default(60),
+    JOBS_INTERVAL_MINUTES: integer(0, 1440, 60),
     LOGIN_LIMIT_PER_ACCOUNT: whole(5),
     LOGIN_LIMIT_PER_ACCOUNT_ALL_SOURCES: whole(50),
     LOGIN_LIMIT_PER_IP: whole(20),
-    LOGIN_LIMIT_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
-    SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
-    SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(720).default(12),
+    LOGIN_LIMIT_WINDOW_MINUTES: integer(1, 1440, 15),
+    SESSION_IDLE_MINUTES: integer(1, 1440, 30),
+    SESSION_MAX_HOURS: integer(1, 720, 12),
   })
   .superRefine((env, ctx) => {
     // A confirmation link must never outlive the signature it confirms.
@@ -78,6 +88,8 @@ export interface Config {
   databaseUrl: string | undefined;
   /** PostgreSQL connections this process keeps at most. */
   databasePoolSize: number;
+  /** How long a write waits for another connection's write lock before it is refused (503 for a request). */
+  databaseBusyTimeoutMs: number;
   baseUrl: string;
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -168,6 +180,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     databasePath: env.DATABASE_PATH,
     databaseUrl: env.DATABASE_URL,
     databasePoolSize: env.DATABASE_POOL_SIZE,
+    databaseBusyTimeoutMs: env.DATABASE_BUSY_TIMEOUT_MS,
     baseUrl: (env.BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM,

@@ -4,7 +4,7 @@ import type { Database } from './db/database.js';
 import { loadAssets, type Assets } from './web/assets.js';
 import { createPageCache, type PageCache } from './web/page-cache.js';
 import { createViewEngine, type ViewEngine } from './web/render.js';
-import type { MailOutage } from './mail/index.js';
+import type { MailOutage, MailWorkerState } from './mail/index.js';
 
 /** What every use case may use: passed explicitly, never read from globals, so tests build their own. */
 export interface Context {
@@ -19,6 +19,8 @@ export interface Context {
   notifyOutbox: () => void;
   /** The mail server outage the outbox worker in this process is living through, if any. */
   mailOutage: () => MailOutage | undefined;
+  /** Whether the outbox worker is processing mail (or waiting for the database, or being restarted). */
+  mailWorkerState: () => MailWorkerState;
 }
 
 export interface ContextDeps {
@@ -28,6 +30,7 @@ export interface ContextDeps {
   now?: () => Date;
   notifyOutbox?: () => void;
   mailOutage?: () => MailOutage | undefined;
+  mailWorkerState?: () => MailWorkerState;
 }
 
 /** One way to build a Context, for the web app and the CLI alike. */
@@ -47,5 +50,6 @@ export function createContext(deps: ContextDeps, assets: Assets = loadAssets()):
     pages: createPageCache(),
     notifyOutbox: deps.notifyOutbox ?? (() => {}),
     mailOutage: deps.mailOutage ?? (() => undefined),
+    mailWorkerState: deps.mailWorkerState ?? (() => ({ state: 'running' })),
   };
 }

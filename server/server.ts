@@ -39,7 +39,15 @@ export async function startServer(config: Config, logger: Logger, options: Start
 
   // The worker starts once the server listens; requests before that leave mail for its first run.
   const mail: { worker?: MailWorker } = {};
-  const { app, ctx } = createApp({ config, db: database, logger, now, notifyOutbox: () => mail.worker?.notify(), mailOutage: () => mail.worker?.outage() });
+  const { app, ctx } = createApp({
+    config,
+    db: database,
+    logger,
+    now,
+    notifyOutbox: () => mail.worker?.notify(),
+    mailOutage: () => mail.worker?.outage(),
+    mailWorkerState: () => mail.worker?.state() ?? { state: 'running' },
+  });
 
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));

@@ -26,7 +26,7 @@ describe('start-up', () => {
       expect(connection.pragma('busy_timeout', { simple: true })).toBe(5000);
       const home = await request(running.url).get('/').expect(200);
       expect(home.text).toContain(DEMO_LETTER.title.slice(0, 30));
-      await request(running.url).get('/healthz').expect(200, { ok: true });
+      await request(running.url).get('/healthz').expect(200, { ok: true, mail: { state: 'running' } });
     } finally {
       await running.stop();
     }
@@ -51,7 +51,7 @@ describe('start-up', () => {
     // Half a request: the server has accepted the connection and is waiting for the rest.
     socket.write(`GET /letters/${DEMO_LETTER.slug} HTTP/1.1\r\nHost: 127.0.0.1\r\n`);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const stopped = running.stop();
+    const stopped = await running.stop();
     let response = '';
     socket.on('data', (chunk: Buffer) => (response += chunk.toString()));
     socket.write('Connection: close\r\n\r\n');

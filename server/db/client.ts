@@ -5,7 +5,7 @@ import { migrateSqlite } from './migrate.js';
 import { openPostgresDatabase, type PostgresDatabase } from './postgres-database.js';
 import { openSqliteDatabase, type SqliteDatabase } from './sqlite-database.js';
 
-export type DatabaseConfig = Pick<Config, 'databasePath' | 'databaseUrl' | 'databasePoolSize'>;
+export type DatabaseConfig = Pick<Config, 'databasePath' | 'databaseUrl' | 'databasePoolSize'> & Partial<Pick<Config, 'databaseBusyTimeoutMs'>>;
 
 /**
  * The database the configuration names: PostgreSQL when DATABASE_URL is set, else the SQLite file
@@ -14,7 +14,7 @@ export type DatabaseConfig = Pick<Config, 'databasePath' | 'databaseUrl' | 'data
  */
 export function openDatabase(config: DatabaseConfig, options: { applicationName?: string } = {}): Database {
   if (config.databaseUrl) return openPostgresDatabase(config.databaseUrl, { maxConnections: config.databasePoolSize, applicationName: options.applicationName });
-  return openSqliteDatabase(config.databasePath);
+  return openSqliteDatabase(config.databasePath, { busyTimeoutMs: config.databaseBusyTimeoutMs });
 }
 
 /** Applies the engine's pending migrations. */

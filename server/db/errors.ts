@@ -15,3 +15,13 @@ const UNIQUE_VIOLATIONS = new Set(['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAIN
 /** True for a UNIQUE constraint failure: the last guard against a race between a check and an insert. */
 export const isUniqueViolation = (error: unknown): boolean => UNIQUE_VIOLATIONS.has(databaseErrorCode(error) ?? '');
 
+/**
+ * True when the database could not get a lock in time (SQLite: another connection or process held
+ * the write lock past busy_timeout; PostgreSQL: lock_timeout): nothing was written, and the same
+ * work can succeed a moment later.
+ */
+export function isDatabaseBusy(error: unknown): boolean {
+  const code = databaseErrorCode(error) ?? '';
+  return /^SQLITE_(BUSY|LOCKED)(_|$)/.test(code) || code === '55P03';
+}
+

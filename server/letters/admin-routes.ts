@@ -38,7 +38,7 @@ export function letterAdminRoutes(ctx: Context): Router {
   router.get('/admin', anyOrganiser, async (_req, res) => {
     const now = ctx.now();
     const letters = (await listAllLetters(ctx.db)).map((letter) => ({ letter, status: effectiveStatus(letter, now), count: signatureCount(letter) }));
-    renderPage(res, 'letters/admin/dashboard', { title: 'Dashboard', letters, outbox: await countOutboxByState(ctx.db), mailOutage: ctx.mailOutage() });
+    renderPage(res, 'letters/admin/dashboard', { title: 'Dashboard', letters, outbox: await countOutboxByState(ctx.db), mailOutage: ctx.mailOutage(), mailWorker: ctx.mailWorkerState() });
   });
 
   router.get('/admin/letters', anyOrganiser, async (_req, res) => {

@@ -5,7 +5,8 @@
  * Other modules import only from this file (or a *-command.ts file); see README "Where things are".
  */
 // re-exports
-export { type MailWorker, startMailWorker } from './mail-worker.js';
+export { mailHealth } from './health.js';
+export { type MailWorker, type MailWorkerState, mailWorkerStateOf, startMailWorker } from './mail-worker.js';
 export { composeMail, deleteMailsForSignatures, deleteMailsTo, enqueueMail } from './outbox.js';
 export { countOutboxByState } from './outbox-stats.js';
 export type { MailTransport } from './transport.js';

@@ -6,7 +6,15 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { FromOutboxThread, OutboxThreadData, ToOutboxThread } from './outbox-thread.js';
 import { createMailTransport, type MailTransport } from './transport.js';
-import { createOutboxWorker, type MailOutage } from './worker.js';
+import { createOutboxWorker, type MailOutage, type OutboxWorkerState } from './worker.js';
+
+/** Whether mail is being processed, for the dashboard and /healthz (an SMTP outage is told apart: see `outage`). */
+export type MailWorkerState =
+  | { state: 'running' }
+  /** Another process has held the database's write lock past busy_timeout: mail waits for it. */
+  | { state: 'waiting-for-database'; since: Date }
+  /** The worker's thread failed and is being started again. */
+  | { state: 'stopped'; since: Date; problem: string };
 
 /** The server's view of its outbox worker, wherever it runs. */
 export interface MailWorker {
@@ -16,6 +24,9 @@ export interface MailWorker {
   /** A mail was queued: send soon rather than at the next poll. */
   notify(): void;
   outage(): MailOutage | undefined;
+  state(): MailWorkerState;
+  /** The thread it runs in now: undefined in the main thread, or while a failed thread waits to be started again. */
+  currentThread(): Worker | undefined;
   stop(): Promise<void>;
 }
 
@@ -25,6 +36,9 @@ export interface MailWorkerOptions {
   transport?: MailTransport;
   pollMs?: number;
 }
+
+export const mailWorkerStateOf = (seen: OutboxWorkerState): MailWorkerState =>
+  seen.waitingForDatabaseSince ? { state: 'waiting-for-database', since: seen.waitingForDatabaseSince } : { state: 'running' };
 
 /** The thread's entry: the built JavaScript, or the TypeScript source loaded through tsx. */
 function threadEntry(): { file: URL; entry?: string } {
@@ -54,36 +68,91 @@ function startInMainThread(config: Config, logger: Logger, options: MailWorkerOp
     ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
   });
   worker.start();
-  return { kind: transport.kind, runsIn: 'main', notify: worker.notify, outage: worker.outage, stop: worker.stop };
+  return {
+    kind: transport.kind,
+    runsIn: 'main',
+    notify: worker.notify,
+    outage: worker.outage,
+    state: () => mailWorkerStateOf(worker.state()),
+    currentThread: () => undefined,
+    stop: worker.stop,
+  };
 }
 
+/**
+ * A thread that fails is started again after 1 s, doubling up to a minute while it keeps failing;
+ * one that ran for a minute before it failed starts the sequence afresh.
+ */
+const FIRST_RESTART_MS = 1000;
+const LONGEST_RESTART_MS = 60_000;
+const STEADY_MS = 60_000;
+
+const NOTHING_SEEN: OutboxWorkerState = { outage: undefined, waitingForDatabaseSince: undefined };
+
+/** Runs the worker in a thread, and starts a new thread whenever one ends without being asked to: mail never stops silently. */
 function startInThread(config: Config, logger: Logger, pollMs: number | undefined): MailWorker {
   const { file, entry } = threadEntry();
-  const thread = new Worker(file, { workerData: { config, pollMs, entry } satisfies OutboxThreadData & { entry?: string } });
-  let outage: MailOutage | undefined;
-  let stopped: Promise<void> | undefined;
-  const send = (message: ToOutboxThread) => thread.postMessage(message);
-  thread.on('message', (message: FromOutboxThread) => {
-    if (typeof message === 'object') outage = message.outage;
-  });
-  thread.on('error', (error) => logger.error({ err: error }, 'the mail worker thread failed'));
+  let thread: Worker | undefined;
+  let seen = NOTHING_SEEN;
+  let down: { since: Date; problem: string } | undefined;
+  let failures = 0;
+  let restart: NodeJS.Timeout | undefined;
+  let stopping: Promise<void> | undefined;
+
+  const launch = () => {
+    restart = undefined;
+    const startedAt = Date.now();
+    let failure: Error | undefined;
+    const current = new Worker(file, { workerData: { config, pollMs, entry } satisfies OutboxThreadData & { entry?: string } });
+    thread = current;
+    current.on('message', (message: FromOutboxThread) => {
+      if (typeof message !== 'object') return;
+      seen = message;
+      if (!down) return;
+      logger.info({ since: down.since }, 'the mail worker thread is running again');
+      down = undefined;
+    });
+    current.on('error', (error) => {
+      failure = error;
+    });
+    current.on('exit', (exitCode) => {
+      if (thread === current) thread = undefined;
+      if (stopping) return;
+      if (Date.now() - startedAt >= STEADY_MS) failures = 0;
+      failures += 1;
+      const waitMs = Math.min(FIRST_RESTART_MS * 2 ** (failures - 1), LONGEST_RESTART_MS);
+      const problem = failure ? `its thread failed (${failure.message})` : 'its thread ended unexpectedly';
+      down = { since: down?.since ?? new Date(), problem };
+      seen = NOTHING_SEEN;
+      logger.error({ err: failure, exitCode, restartInMs: waitMs }, `the mail worker thread stopped: ${problem}; starting it again in ${waitMs / 1000} s`);
+      restart = setTimeout(launch, waitMs);
+      restart.unref();
+    });
+  };
+  launch();
+
   return {
     kind: config.smtpUrl ? 'smtp' : 'dev',
     runsIn: 'thread',
     notify: () => {
-      if (!stopped) send('notify');
+      if (!stopping) thread?.postMessage('notify' satisfies ToOutboxThread);
     },
-    outage: () => outage,
+    outage: () => seen.outage,
+    state: () => (down ? { state: 'stopped', ...down } : mailWorkerStateOf(seen)),
+    currentThread: () => thread,
     stop: () =>
-      (stopped ??= new Promise<void>((resolve) => {
+      (stopping ??= new Promise<void>((resolve) => {
+        clearTimeout(restart);
+        const current = thread;
+        if (!current) return resolve();
         // Sends in flight finish and record their outcome; a thread that cannot is ended after 10 s.
-        const force = setTimeout(() => void thread.terminate(), 10_000);
-        thread.once('exit', () => {
+        const force = setTimeout(() => void current.terminate(), 10_000);
+        current.once('exit', () => {
           clearTimeout(force);
           resolve();
         });
-        thread.on('message', (message: FromOutboxThread) => message === 'stopped' && void thread.terminate());
-        send('stop');
+        current.on('message', (message: FromOutboxThread) => message === 'stopped' && void current.terminate());
+        current.postMessage('stop' satisfies ToOutboxThread);
       })),
   };
 }

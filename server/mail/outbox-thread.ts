@@ -10,14 +10,15 @@ import { leaveCheckpointsToServer } from '../db/background-checkpoints.js';
 import { openDatabase } from '../db/client.js';
 import { createLogger } from '../web/logger.js';
 import { createMailTransport } from './transport.js';
-import { createOutboxWorker } from './worker.js';
+import { createOutboxWorker, type OutboxWorkerState } from './worker.js';
 
 export interface OutboxThreadData {
   config: Config;
   pollMs: number | undefined;
 }
 
-export type FromOutboxThread = { outage: import('./worker.js').MailOutage | undefined } | 'stopped';
+/** The worker's state, sent once when the thread is up and again whenever it changes; 'stopped' answers 'stop'. */
+export type FromOutboxThread = OutboxWorkerState | 'stopped';
 export type ToOutboxThread = 'notify' | 'stop';
 
 const port = parentPort;
@@ -34,9 +35,10 @@ const worker = createOutboxWorker({
   retryHours: config.mailRetryHours,
   eraseSentBodies: transport.kind === 'smtp' && config.isProduction,
   ...(pollMs === undefined ? {} : { pollMs }),
-  onOutageChange: (outage) => port.postMessage({ outage } satisfies FromOutboxThread),
+  onStateChange: (state) => port.postMessage(state satisfies FromOutboxThread),
 });
 worker.start();
+port.postMessage(worker.state() satisfies FromOutboxThread);
 
 port.on('message', (message: ToOutboxThread) => {
   if (message === 'notify') return worker.notify();

@@ -2,6 +2,7 @@ import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Logger } from 'pino';
 import type { Database, Tx } from '../db/database.js';
+import { isDatabaseBusy } from '../db/errors.js';
 import { skipLocked } from '../db/dialect.js';
 import { preparedQuery } from '../db/prepared.js';
 import { outbox, type OutboxRow } from './table.js';
@@ -18,8 +19,15 @@ export interface OutboxWorkerOptions {
   eraseSentBodies: boolean;
   pollMs?: number;
   batchSize?: number;
-  /** Told when an outage starts, changes or ends (undefined), for a process that shows it elsewhere. */
-  onOutageChange?: (outage: MailOutage | undefined) => void;
+  /** Told when an outage or a wait for the database starts, changes or ends, for a process that shows it elsewhere. */
+  onStateChange?: (state: OutboxWorkerState) => void;
+}
+
+/** What the worker last saw: for the dashboard and /healthz, wherever the worker runs. */
+export interface OutboxWorkerState {
+  outage: MailOutage | undefined;
+  /** Since when another connection's write lock has kept the worker from claiming or recording mail. */
+  waitingForDatabaseSince: Date | undefined;
 }
 
 /** An outage of the mail server as the worker last saw it; undefined while mail flows. */
@@ -39,17 +47,25 @@ export interface OutboxWorker {
   drain(): Promise<number>;
   stop(): Promise<void>;
   outage(): MailOutage | undefined;
+  state(): OutboxWorkerState;
 }
 
 const LOCK_MS = 2 * 60 * 1000;
 const FIRST_RETRY_MS = 30 * 1000;
 const LONGEST_RETRY_MS = 60 * 60 * 1000;
 /**
- * While the mail server is out the worker pauses, then probes it with the oldest due mail: after
- * 5 s, doubling up to 5 minutes, so mail resumes soon after a fix without hammering a dead server.
+ * While the mail server is out the worker sends one probe at a time (the next due mail): after
+ * 5 s, doubling per failed probe up to 5 minutes, so mail resumes soon after a fix without
+ * hammering a dead server. The first probe that goes through ends the outage and everything due goes.
  */
 const FIRST_PAUSE_MS = 5 * 1000;
 const LONGEST_PAUSE_MS = 5 * 60 * 1000;
+/**
+ * While another process holds the write lock past busy_timeout (a long CLI job), the worker waits
+ * and tries again: 1 s, doubling up to 15 s, each try itself waiting up to busy_timeout.
+ */
+const FIRST_DATABASE_RETRY_MS = 1000;
+const LONGEST_DATABASE_RETRY_MS = 15 * 1000;
 
 /**
  * Moves up to `limit` rows matching `due` to "sending", oldest due first, and returns them.
@@ -90,40 +106,75 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let again = false;
   let stopped = false;
   let outage: MailOutage | undefined;
-  let outageBatches = 0;
+  let failedProbes = 0;
   let pausedUntil = 0;
+  let databaseWait: { since: Date; tries: number; retryAt: number } | undefined;
+
+  const state = (): OutboxWorkerState => ({ outage, waitingForDatabaseSince: databaseWait?.since });
+  const stateChanged = () => options.onStateChange?.(state());
+
+  /** The write lock is held elsewhere: wait and try again, logged once per episode. Returns the wait. */
+  const databaseBusy = (error: unknown): number => {
+    const at = now();
+    const tries = (databaseWait?.tries ?? 0) + 1;
+    const waitMs = Math.min(FIRST_DATABASE_RETRY_MS * 2 ** (tries - 1), LONGEST_DATABASE_RETRY_MS);
+    const starts = databaseWait === undefined;
+    databaseWait = { since: databaseWait?.since ?? at, tries, retryAt: at.getTime() + waitMs };
+    if (starts) {
+      logger.warn({ reason: error instanceof Error ? error.message : String(error) }, 'mail is waiting for the database');
+      stateChanged();
+    }
+    return waitMs;
+  };
+
+  const databaseAvailable = () => {
+    if (!databaseWait) return;
+    logger.info({ since: databaseWait.since }, 'mail is being processed again: the database is available');
+    databaseWait = undefined;
+    stateChanged();
+  };
 
   /**
    * Claims due rows, so two workers (or a restarted one) never send a row twice at once. Each
    * claim adds one to `attempts`: that number is the claim's lease, and only its holder records.
    */
-  const claim = (): Promise<OutboxRow[]> => {
+  const claim = async (limit: number): Promise<OutboxRow[]> => {
     const at = now();
     const claimed = { lockedUntil: at.getTime() + LOCK_MS, at: at.getTime() };
-    return db.write(async (tx) => {
-      const stale = await claimStale.rows(tx, { ...claimed, limit: batchSize });
-      return stale.length < batchSize ? [...stale, ...(await claimQueued.rows(tx, { ...claimed, limit: batchSize - stale.length }))] : stale;
+    const rows = await db.write(async (tx) => {
+      const stale = await claimStale.rows(tx, { ...claimed, limit });
+      return stale.length < limit ? [...stale, ...(await claimQueued.rows(tx, { ...claimed, limit: limit - stale.length }))] : stale;
     });
+    databaseAvailable();
+    return rows;
   };
 
   const stillHeld = async (mail: OutboxRow): Promise<boolean> => (await leaseHeld.first(db, { id: mail.id, attempts: mail.attempts })) !== undefined;
 
-  const outageBegins = (problem: string, lastError: string, at: Date) => {
-    outageBatches += 1;
-    pausedUntil = at.getTime() + Math.min(FIRST_PAUSE_MS * 2 ** (outageBatches - 1), LONGEST_PAUSE_MS);
+  /**
+   * A send failed because the server is out. The wait before the next probe doubles only when the
+   * outage starts or a probe fails: the other mails of a batch that were in flight when it started
+   * are one discovery, not several.
+   */
+  const outageSeen = (problem: string, lastError: string, at: Date, probe: boolean) => {
     const starts = outage === undefined;
+    if (starts || probe) {
+      failedProbes += 1;
+      pausedUntil = at.getTime() + Math.min(FIRST_PAUSE_MS * 2 ** (failedProbes - 1), LONGEST_PAUSE_MS);
+    }
     outage = { problem, since: outage?.since ?? at, lastError };
     if (starts) logger.error({ problem, reason: lastError }, `mail is failing: ${problem}`);
-    options.onOutageChange?.(outage);
+    stateChanged();
   };
 
   const outageEnds = () => {
-    if (outage) {
-      logger.info({ since: outage.since }, 'mail is being delivered again');
-      options.onOutageChange?.(undefined);
-    }
+    const ended = outage;
     outage = undefined;
-    outageBatches = 0;
+    if (ended) {
+      logger.info({ since: ended.since }, 'mail is being delivered again');
+      stateChanged();
+    }
+    failedProbes = 0;
     pausedUntil = 0;
   };
 
@@ -148,23 +199,76 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   // "sending" for the slowest of its batch, where a restart would send it again. It is stored
   // only while this worker still holds the row: a worker whose lease lapsed and was claimed
   // again elsewhere must not overwrite the newer holder's outcome.
-  const record = async (mail: OutboxRow, error: unknown): Promise<void> => {
+  //
+  // A mail that was handed over must have its outcome stored, or it is sent again once its lease
+  // lapses: while the database is locked elsewhere, the worker keeps trying (until it stops).
+  const record = async (mail: OutboxRow, error: unknown, probe: boolean): Promise<void> => {
     const at = now();
     const outcome = outcomeOf(mail, error, at);
-    const changed = await db.write((tx) =>
-      tx
-        .update(outbox)
-        .set(outcome)
-        .where(and(eq(outbox.id, mail.id), eq(outbox.state, 'sending'), eq(outbox.attempts, mail.attempts)))
-        .returning({ id: outbox.id }),
-    );
-    if (changed.length === 0) logger.warn({ outboxId: mail.id }, 'mail outcome not recorded: another worker claimed it meanwhile');
+    const store = async () =>
+      (
+        await db.write((tx) =>
+          tx
+            .update(outbox)
+            .set(outcome)
+            .where(and(eq(outbox.id, mail.id), eq(outbox.state, 'sending'), eq(outbox.attempts, mail.attempts)))
+            .returning({ id: outbox.id }),
+        )
+      ).length;
+    let changed: number | undefined;
+    while (changed === undefined) {
+      try {
+        changed = await store();
+      } catch (failure) {
+        if (!isDatabaseBusy(failure) || stopped) throw failure;
+        const waitMs = databaseBusy(failure);
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+      }
+    }
+    databaseAvailable();
+    if (changed === 0) logger.warn({ outboxId: mail.id }, 'mail outcome not recorded: another worker claimed it meanwhile');
     if (error === undefined) return outageEnds();
     const { outage: problem, reason } = classifySendFailure(error);
-    if (problem) outageBegins(problem, reason, at);
+    if (problem) outageSeen(problem, reason, at, probe);
   };
 
-  const sendOne = async (mail: OutboxRow): Promise<void> => {
+  /**
+   * Gives back claimed rows that were never tried (an outage began before their turn): queued as
+   * they were, with the attempt their claim counted taken back, so an outage they were never tried
+   * in does not advance their own retry schedule. Only rows this worker still holds.
+   */
+  const release = async (mails: OutboxRow[]): Promise<void> => {
+    if (mails.length === 0) return;
+    try {
+      await db.write(async (tx) => {
+        for (const mail of mails) {
+          await tx
+            .update(outbox)
+            .set({ state: 'queued', lockedUntil: null, attempts: mail.attempts - 1 })
+            .where(and(eq(outbox.id, mail.id), eq(outbox.state, 'sending'), eq(outbox.attempts, mail.attempts)));
+        }
+      });
+    } catch (error) {
+      // They are claimed again once their lease lapses, then charged the attempt.
+      if (!isDatabaseBusy(error)) throw error;
+      databaseBusy(error);
+    }
+  };
+
+  /** The next batch, or none while stopped, paused by an outage, or waiting to retry the database. */
+  const claimIfDue = async (limit: number): Promise<OutboxRow[]> => {
+    const at = now().getTime();
+    if (stopped || at < pausedUntil || at < (databaseWait?.retryAt ?? 0)) return [];
+    try {
+      return await claim(limit);
+    } catch (error) {
+      if (!isDatabaseBusy(error)) throw error;
+      databaseBusy(error);
+      return [];
+    }
+  };
+
+  const sendOne = async (mail: OutboxRow, probe = false): Promise<void> => {
     // A mail waits here for a free connection; by then its lease may have lapsed and another
     // worker may hold it: then it is that worker's to send, never sent twice on purpose.
     if (stopped || !(await stillHeld(mail))) return;
@@ -174,24 +278,25 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     } catch (caught) {
       error = caught ?? new Error('unknown send failure');
     }
-    await record(mail, error);
+    await record(mail, error, probe);
   };
 
   /**
    * Sends everything due, `transport.concurrency` mails at a time. Each lane takes the next
    * claimed mail as soon as its last one is done, and a lane that finds none claims the next
-   * batch: no lane waits for the slowest mail of a batch before the next batch starts.
+   * batch: no lane waits for the slowest mail of a batch before the next batch starts. Once an
+   * outage shows (or the worker stops), lanes take no more, and what was claimed but not tried is given back.
    */
-  const sendDue = async (): Promise<number> => {
+  const sendAll = async (): Promise<number> => {
     const waiting: OutboxRow[] = [];
     let attempted = 0;
     let exhausted = false;
     // One claim at a time: lanes that find the queue empty together wait for the same batch.
     let claiming: Promise<void> | undefined;
     const next = async (): Promise<OutboxRow | undefined> => {
-      while (waiting.length === 0 && !exhausted) {
+      while (waiting.length === 0 && !exhausted && !outage && !stopped) {
         claiming ??= (async () => {
-          const batch = stopped || now().getTime() < pausedUntil ? [] : await claim();
+          const batch = await claimIfDue(batchSize);
           exhausted = batch.length < batchSize;
           waiting.push(...batch);
         })().finally(() => {
@@ -199,6 +304,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         });
         await claiming;
       }
+      if (outage || stopped) return undefined;
       return waiting.shift();
     };
     const lane = async () => {
@@ -207,10 +313,28 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         await sendOne(mail);
       }
     };
-    await Promise.all(Array.from({ length: transport.concurrency }, lane));
+    // Every lane finishes its mail (and records it) before the run ends, even when another failed.
+    const lanes = await Promise.allSettled(Array.from({ length: transport.concurrency }, lane));
+    await release(waiting.splice(0));
+    const failed = lanes.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
     return attempted;
   };
 
+  /** During an outage: one probe when its wait is over; if it goes through, everything due. */
+  const sendDue = async (): Promise<number> => {
+    if (!outage) return sendAll();
+    const [probe] = await claimIfDue(1);
+    if (!probe) return 0;
+    await sendOne(probe, true);
+    return outage ? 1 : 1 + (await sendAll());
+  };
+
+  /**
+   * One run at a time; a call during a run asks for another pass and shares the run's result. The
+   * run never rejects: every caller (the poll, notify, stop) may be waiting on it, and a rejection
+   * none of them handled would end the thread it runs in.
+   */
   const drain = async (): Promise<number> => {
     if (running) {
       again = true;
@@ -218,17 +342,19 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     }
     running = (async () => {
       let total = 0;
-      do {
-        again = false;
-        total += await sendDue();
-      } while (again && !stopped && outage === undefined);
+      try {
+        do {
+          again = false;
+          total += await sendDue();
+        } while (again && !stopped && outage === undefined);
+      } catch (error) {
+        if (isDatabaseBusy(error)) databaseBusy(error);
+        else logger.error({ err: error }, 'outbox worker run failed');
+      }
       return total;
     })();
     try {
       return await running;
-    } catch (error) {
-      logger.error({ err: error }, 'outbox worker run failed');
-      return 0;
     } finally {
       running = undefined;
     }
@@ -253,5 +379,6 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       transport.close();
     },
     outage: () => outage,
+    state,
   };
 }

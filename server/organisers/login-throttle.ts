@@ -34,9 +34,13 @@ export interface LoginAttempt {
   account: string;
   clientIp: string | undefined;
   at: Date;
+  /** A device the account signed in from (its device cookie), while `trusts` says it may count as one. */
+  device?: string | undefined;
 }
 
 export interface LoginThrottle {
+  /** False once attempts from this device have failed the per-account limit: then it is treated like anyone. */
+  trusts(account: string, device: string, at: Date): boolean;
   /** Seconds to wait before trying again, or 0. */
   retryAfterSeconds(attempt: LoginAttempt): number;
   /**
@@ -57,6 +61,9 @@ const KNOWN_SOURCE_DAYS = 30;
  * - per account from all addresses (`loginLimitPerAccountAllSources`): a run spread over many
  *   addresses. Past it, only addresses the account signed in from lately may still try.
  * None of them looks at whether the account exists, so the answers stay the same for made-up ones.
+ * An attempt from a device the account signed in from (a device cookie) is held back by none of
+ * them, since what others did does not concern it; its own failures are counted per device, and
+ * past the per-account limit it is trusted no more.
  */
 export function createLoginThrottle(
   config: Pick<Config, 'loginLimitPerAccount' | 'loginLimitPerAccountAllSources' | 'loginLimitPerIp' | 'loginLimitWindowMinutes' | 'sessionSecret'>,
@@ -65,13 +72,17 @@ export function createLoginThrottle(
   const perAccountAndSource = new FailureWindow(config.loginLimitPerAccount, windowMs);
   const perClient = new FailureWindow(config.loginLimitPerIp, windowMs);
   const perAccount = new FailureWindow(config.loginLimitPerAccountAllSources, windowMs);
+  const perDevice = new FailureWindow(config.loginLimitPerAccount, windowMs);
   const knownSources = new KnownSources(KNOWN_SOURCE_DAYS * 24 * 60 * 60_000);
   const keysOf = (attempt: LoginAttempt) => {
     const client = clientRateKey(attempt.clientIp, config.sessionSecret);
     return { client, pair: `${attempt.account}\u0000${client}`, now: attempt.at.getTime() };
   };
+  const deviceKey = (account: string, device: string) => `${account}\u0000${device}`;
   return {
+    trusts: (account, device, at) => perDevice.waitMs(deviceKey(account, device), at.getTime()) === 0,
     retryAfterSeconds(attempt) {
+      if (attempt.device) return 0;
       const { client, pair, now } = keysOf(attempt);
       const waits = [perAccountAndSource.waitMs(pair, now), perClient.waitMs(client, now)];
       if (!knownSources.knows(attempt.account, client, now)) waits.push(perAccount.waitMs(attempt.account, now));
@@ -80,16 +91,18 @@ export function createLoginThrottle(
     },
     begin(attempt) {
       const { client, pair, now } = keysOf(attempt);
+      if (attempt.device) return perDevice.record(deviceKey(attempt.account, attempt.device), now);
       perAccountAndSource.record(pair, now);
       perClient.record(client, now);
       perAccount.record(attempt.account, now);
     },
     succeeded(attempt) {
       const { client, pair, now } = keysOf(attempt);
+      knownSources.remember(attempt.account, client, now);
+      if (attempt.device) return perDevice.clear(deviceKey(attempt.account, attempt.device));
       perAccountAndSource.clear(pair);
       perClient.forgive(client, now);
       perAccount.forgive(attempt.account, now);
-      knownSources.remember(attempt.account, client, now);
     },
   };
 }

@@ -7,6 +7,7 @@ import { AppError } from '../web/errors.js';
 import { clearSessionCookie, currentOrganiser, actorFrom, findSignedInOrganiser, readSessionCookie, requireOrganiser, setSessionCookie } from './access.js';
 import { addOrganiser, listOrganisers, removeOrganiser, setOrganiserRole } from './accounts.js';
 import { ADD_ORGANISER_FIELDS, addOrganiserForm, LOGIN_FIELDS, loginForm, organiserEmailForm, organiserRoleForm, safeNextPath } from './forms.js';
+import { createDeviceCookies, readDeviceCookie, setDeviceCookie } from './device-cookies.js';
 import { createHashingQueue } from './hashing-queue.js';
 import { createLoginThrottle } from './login-throttle.js';
 import { prepareSignIn, signIn, signOut } from './sign-in.js';
@@ -26,7 +27,7 @@ async function renderOrganisers(ctx: Context, res: Response, form: { values: Rec
 
 export function organiserRoutes(ctx: Context): Router {
   const router = Router();
-  const guards = { throttle: createLoginThrottle(ctx.config), hashing: createHashingQueue() };
+  const guards = { throttle: createLoginThrottle(ctx.config), hashing: createHashingQueue(), devices: createDeviceCookies(ctx.config.sessionSecret) };
   prepareSignIn(ctx.config);
   const owner = requireOrganiser(ctx, 'owner');
 
@@ -41,7 +42,13 @@ export function organiserRoutes(ctx: Context): Router {
     if (!parsed.ok) return renderLogin(res, { ...parsed.values, next: safeNextPath(parsed.values.next) }, parsed.errors, 422);
     const { email, password } = parsed.data;
     const next = safeNextPath(parsed.data.next);
-    const result = await signIn(ctx, guards, { email, password, clientIp: req.ip, previousSessionToken: readSessionCookie(req, ctx.config) });
+    const result = await signIn(ctx, guards, {
+      email,
+      password,
+      clientIp: req.ip,
+      previousSessionToken: readSessionCookie(req, ctx.config),
+      deviceCookie: readDeviceCookie(req, ctx.config),
+    });
     if (result.outcome === 'throttled') {
       res.setHeader('Retry-After', String(result.retryAfterSeconds));
       const minutes = Math.ceil(result.retryAfterSeconds / 60);
@@ -53,6 +60,7 @@ export function organiserRoutes(ctx: Context): Router {
     }
     if (result.outcome === 'refused') return renderLogin(res, { email, next }, REFUSED, 401);
     setSessionCookie(res, ctx.config, result.sessionToken);
+    setDeviceCookie(res, ctx.config, result.deviceCookie);
     res.redirect(303, next);
   });
 

@@ -4,6 +4,7 @@ import type { Context } from '../context.js';
 import { describeClientAddress } from '../lib/client-address.js';
 import { actorFrom, type SignedInOrganiser } from './access.js';
 import { organiserEmailKey } from './accounts.js';
+import type { DeviceCookies } from './device-cookies.js';
 import type { HashingQueue } from './hashing-queue.js';
 import type { LoginAttempt, LoginThrottle } from './login-throttle.js';
 import { dummyHash, hashPassword, MAX_PASSWORD_LENGTH, needsRehash, scryptCostFor, verifyPassword } from './passwords.js';
@@ -11,6 +12,7 @@ import { findOrganiserByEmail } from './repo.js';
 import { endSession, pruneExpiredSessions, sessionPolicy, startSession } from './sessions.js';
 import { organisers, type OrganiserRow } from './table.js';
 import { recordAudit, type Actor } from '../audit/index.js';
+import { clientRateKey } from '../abuse/index.js';
 
 export interface SignInInput {
   email: string;
@@ -18,19 +20,23 @@ export interface SignInInput {
   clientIp: string | undefined;
   /** The session cookie the browser still had, ended so the new session gets a fresh id. */
   previousSessionToken: string | undefined;
+  /** The browser's device cookie, from an earlier sign-in (see device-cookies.ts). */
+  deviceCookie: string | undefined;
 }
 
 export type SignInResult =
-  | { outcome: 'signed-in'; sessionToken: string; organiser: OrganiserRow }
+  /** `deviceCookie`: a new device cookie for this browser and account. */
+  | { outcome: 'signed-in'; sessionToken: string; deviceCookie: string; organiser: OrganiserRow }
   | { outcome: 'refused' }
   | { outcome: 'throttled'; retryAfterSeconds: number }
   /** Too many sign-ins are being checked at this moment; nothing was checked. */
   | { outcome: 'busy' };
 
-/** What guards sign-in: failed-attempt limits and a bound on concurrent password hashing. */
+/** What guards sign-in: failed-attempt limits, a bound on concurrent password hashing, and the devices the owners use. */
 export interface SignInGuards {
   throttle: LoginThrottle;
   hashing: HashingQueue;
+  devices: DeviceCookies;
 }
 
 /** Failed sign-ins are not done by anyone we know: the audit names the form, not a person. */
@@ -50,21 +56,24 @@ export function prepareSignIn(config: Pick<Config, 'env'>): void {
  */
 export async function signIn(ctx: Context, guards: SignInGuards, input: SignInInput): Promise<SignInResult> {
   const { throttle } = guards;
-  const attempt = { account: organiserEmailKey(input.email) ?? input.email.trim().toLowerCase(), clientIp: input.clientIp, at: ctx.now() };
+  const account = organiserEmailKey(input.email) ?? input.email.trim().toLowerCase();
+  const at = ctx.now();
+  const device = guards.devices.deviceOf(input.deviceCookie, account, at);
+  const attempt: LoginAttempt = { account, clientIp: input.clientIp, at, ...(device && throttle.trusts(account, device, at) ? { device } : {}) };
   const retryAfterSeconds = throttle.retryAfterSeconds(attempt);
   if (retryAfterSeconds > 0) return { outcome: 'throttled', retryAfterSeconds };
-  const turn = guards.hashing.enter();
+  const turn = guards.hashing.enter({ source: clientRateKey(input.clientIp, ctx.config.sessionSecret), knownDevice: attempt.device !== undefined });
   if (!turn) return { outcome: 'busy' };
   throttle.begin(attempt);
   const release = await turn;
   try {
-    return await checkPassword(ctx, throttle, attempt, input);
+    return await checkPassword(ctx, guards, attempt, input);
   } finally {
     release();
   }
 }
 
-async function checkPassword(ctx: Context, throttle: LoginThrottle, attempt: LoginAttempt, input: SignInInput): Promise<SignInResult> {
+async function checkPassword(ctx: Context, { throttle, devices }: SignInGuards, attempt: LoginAttempt, input: SignInInput): Promise<SignInResult> {
   const cost = scryptCostFor(ctx.config.env);
   const organiser = await findOrganiserByEmail(ctx.db, attempt.account);
   const passwordFits = input.password.length > 0 && input.password.length <= MAX_PASSWORD_LENGTH;
@@ -94,7 +103,7 @@ async function checkPassword(ctx: Context, throttle: LoginThrottle, attempt: Log
     await recordAudit(tx, { actor: actorFrom(organiser), action: 'organiser.login', subject: `organiser:${organiser.email}` }, now);
     return startSession(tx, organiser.id, now);
   });
-  return { outcome: 'signed-in', sessionToken: session.token, organiser };
+  return { outcome: 'signed-in', sessionToken: session.token, deviceCookie: devices.issue(attempt.account, now), organiser };
 }
 
 /** Ends the session behind the cookie; signing out twice is harmless. */

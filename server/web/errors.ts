@@ -19,6 +19,14 @@ export const notFound = (what = 'page'): AppError =>
 
 export const forbidden = (message = 'You are not allowed to do that.'): AppError => new AppError('forbidden', 403, message);
 
+/**
+ * Another process (a command-line job, a second server) held the database's write lock for longer
+ * than DATABASE_BUSY_TIMEOUT_MS. The action's transaction never began, so nothing of it is stored,
+ * and sending the same form again in a moment works.
+ */
+export const databaseBusy = (): AppError =>
+  new AppError('database-busy', 503, 'We are very busy right now and could not save this. Nothing was saved: please send it again in a few seconds.', { retryAfterSeconds: 5 });
+
 /** Errors thrown by Express's body parsers and by http-errors carry a 4xx status we can trust. */
 export function clientStatusOf(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined;

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { projectPath } from '../../server/lib/project-root.js';
 import { runCliProcess } from '../helpers/cli.js';
 import { tempDir } from '../helpers/config.js';
 
@@ -29,5 +31,14 @@ describe('the undersigned command', () => {
     const result = await runCliProcess(['migrate'], { PORT: 'nope' });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/PORT/);
+  });
+});
+
+describe('the command as the README runs it', () => {
+  it('when a clone runs `npm run undersigned -- …`, then npm runs the very file package.json names as the binary', () => {
+    const pkg = JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { bin: { undersigned: string }; scripts: Record<string, string> };
+    // npm never links a project's own bin into node_modules/.bin, so `npx undersigned` finds nothing in a clone.
+    expect(pkg.scripts.undersigned).toBe(`node ${pkg.bin.undersigned}`);
+    expect(readFileSync(projectPath('README.md'), 'utf8')).not.toContain('npx undersigned');
   });
 });

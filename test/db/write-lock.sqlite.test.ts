@@ -1,40 +1,18 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { snapshotTables } from '../helpers/database.js';
 import { buildLetter, buildSignature, postSignature, signForm, signatureByEmail, tokenFromOutbox } from '../helpers/factories.js';
 import { loginAs } from '../helpers/organisers.js';
+import { holdWriteLock, type WriteLockHolder } from '../helpers/write-lock.js';
 
 let t: TestApp | undefined;
-let holder: ChildProcess | undefined;
+let holder: WriteLockHolder | undefined;
 afterEach(async () => {
   holder?.kill();
   await t?.close();
   t = undefined;
 });
-
-/**
- * Another process (as `counts repair` or `privacy run` would be) takes the write lock with its own
- * better-sqlite3 connection, writes, holds the lock for `ms` and commits. Resolves once it holds it.
- */
-function holdWriteLock(path: string, ms: number): Promise<ChildProcess> {
-  const script = `
-    const Database = require('better-sqlite3');
-    const db = new Database(process.argv[1]);
-    db.pragma('busy_timeout = 5000');
-    db.exec('BEGIN IMMEDIATE');
-    db.prepare('UPDATE letters SET updated_at = updated_at + 1').run();
-    process.stdout.write('locked\\n');
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(process.argv[2]));
-    db.exec('COMMIT');
-    db.close();
-  `;
-  const child = spawn(process.execPath, ['-e', script, path, String(ms)], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('locked') && resolve(child));
-    child.once('exit', (code) => reject(new Error(`the lock holder exited with ${code} before locking`)));
-  });
-}
 
 describe('writes while another process holds the write lock', () => {
   it('when signing, confirming and moderating arrive during a 1.5 s lock held elsewhere, then none fails with a 5xx and every success is stored', async () => {
@@ -63,5 +41,29 @@ describe('writes while another process holds the write lock', () => {
     expect(moderated.status).toBe(303);
     for (const row of pending) expect((await signatureByEmail(app.ctx, row.email))?.state).toBe('approved');
   });
-});
 
+  it('when another process holds the write lock beyond the busy timeout, then a sign-up is answered 503 with Retry-After (a page, or JSON when asked), nothing is stored, and the same form goes through once the lock is gone', async () => {
+    t = await buildTestApp({ env: { DATABASE_BUSY_TIMEOUT_MS: '200' } });
+    const app = t;
+    const letter = await buildLetter(app.ctx);
+    const form = signForm({ email: 'kept-waiting@example.org' });
+    // The holder's own write touches the letters table: compare everything else.
+    const before = await snapshotTables(app, ['sessions', 'letters']);
+
+    holder = await holdWriteLock(app.config.databasePath, 3000);
+    const page = await postSignature(app.app, letter.slug, form);
+    const json = await postSignature(app.app, letter.slug, form).set('Accept', 'application/json');
+    await holder.released;
+
+    expect(page.status).toBe(503);
+    expect(page.headers['retry-after']).toBe('5');
+    expect(page.text).toContain('busy');
+    expect(json.status).toBe(503);
+    expect(json.headers['retry-after']).toBe('5');
+    expect(json.body).toMatchObject({ error: { id: 'database-busy' } });
+    expect(await snapshotTables(app, ['sessions', 'letters'])).toEqual(before);
+
+    await postSignature(app.app, letter.slug, form).expect(303);
+    expect(await signatureByEmail(app.ctx, 'kept-waiting@example.org')).toBeDefined();
+  });
+});

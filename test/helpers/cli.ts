@@ -27,7 +27,7 @@ export function runTsProcess(file: string, args: string[], env: Record<string, s
   });
 }
 
-/** The source of the binary that package.json's `bin` names (built into dist/): the tests run what `npx undersigned` runs. */
+/** The source of the binary that package.json's `bin` names (built into dist/): the tests run what the `undersigned` binary and `npm run undersigned` run. */
 const CLI_SOURCE = (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { bin: { undersigned: string } }).bin.undersigned.replace(/^dist\//, '').replace(/\.js$/, '.ts');
 
 /**

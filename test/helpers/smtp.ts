@@ -1,9 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { SMTPServer } from 'smtp-server';
 import { afterEach } from 'vitest';
 import type { SmtpSettings } from '../../server/mail/transport.js';
+import { createLogger } from '../../server/web/logger.js';
 
 export interface SmtpPeer {
   url: string;
@@ -13,10 +14,16 @@ export interface SmtpPeer {
   attempts: number;
   /** The most TCP connections that were open at once. */
   peakConnections: number;
+  /** How many TCP connections were opened in all, greeted or not. */
+  connections: number;
   /** While true, the peer accepts connections but never sends its greeting (a hung server). */
   hang: boolean;
-  /** Recipients the peer refuses at RCPT TO with 550. */
+  /** Recipients the peer refuses at RCPT TO with 550, quoting the address as Postfix does. */
   refusedRecipients: Set<string>;
+  /** Recipients the peer defers at RCPT TO with 450 (greylisting), quoting the address. */
+  greylistedRecipients: Set<string>;
+  /** Milliseconds the peer waits before answering each message's DATA (a slow relay): sends stay in flight. */
+  dataDelayMs: number;
   /** Answer the next deliveries with these SMTP codes (e.g. [451]) before accepting again. */
   failNext(...codes: number[]): void;
   waitForMessages(count: number, timeoutMs?: number): Promise<ParsedMail[]>;
@@ -30,6 +37,7 @@ export async function startSmtpPeer(port = 0, options: { login?: { user: string;
   let attempts = 0;
   let open = 0;
   let peakConnections = 0;
+  let connections = 0;
   const { login } = options;
   const server = new SMTPServer({
     authOptional: !login,
@@ -44,7 +52,12 @@ export async function startSmtpPeer(port = 0, options: { login?: { user: string;
       if (!peer.hang) callback();
     },
     onRcptTo(address, _session, callback) {
-      if (peer.refusedRecipients.has(address.address)) return callback(Object.assign(new Error('No such user here'), { responseCode: 550 }));
+      if (peer.refusedRecipients.has(address.address)) {
+        return callback(Object.assign(new Error(`5.1.1 <${address.address}>: Recipient address rejected: User unknown`), { responseCode: 550 }));
+      }
+      if (peer.greylistedRecipients.has(address.address)) {
+        return callback(Object.assign(new Error(`4.2.0 <${address.address}>: Recipient address rejected: Greylisted, try again later`), { responseCode: 450 }));
+      }
       callback();
     },
     onAuth(auth, _session, callback) {
@@ -56,7 +69,8 @@ export async function startSmtpPeer(port = 0, options: { login?: { user: string;
       const code = failures.shift();
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
+      stream.on('end', async () => {
+        if (peer.dataDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, peer.dataDelayMs));
         if (code) {
           const error = Object.assign(new Error(code >= 500 ? 'Mailbox unavailable' : 'Try again later'), { responseCode: code });
           return callback(error);
@@ -70,6 +84,7 @@ export async function startSmtpPeer(port = 0, options: { login?: { user: string;
   });
   server.server.on('connection', (socket) => {
     open += 1;
+    connections += 1;
     peakConnections = Math.max(peakConnections, open);
     socket.once('close', () => (open -= 1));
   });
@@ -85,8 +100,13 @@ export async function startSmtpPeer(port = 0, options: { login?: { user: string;
     get peakConnections() {
       return peakConnections;
     },
+    get connections() {
+      return connections;
+    },
     hang: false,
     refusedRecipients: new Set(),
+    greylistedRecipients: new Set(),
+    dataDelayMs: 0,
     failNext: (...codes) => failures.push(...codes),
     async waitForMessages(count, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
@@ -119,10 +139,10 @@ export const smtpSettingsFor = (url: string, overrides: Partial<SmtpSettings> = 
   ...overrides,
 });
 
-/** A pino logger whose lines the test reads. */
+/** The server's own logger (with its redaction), writing lines the test reads. */
 export function capturedLogger(): { logger: Logger; lines: Array<{ level: number; msg: string } & Record<string, unknown>> } {
   const lines: Array<{ level: number; msg: string } & Record<string, unknown>> = [];
-  const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+  const logger = createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line)) });
   return { logger, lines };
 }
 

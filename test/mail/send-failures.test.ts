@@ -93,4 +93,24 @@ describe('which send failures are final', () => {
     expect(byAddress.get('somebody@example.org')).toMatchObject({ state: 'sent' });
     expect(t.worker.outage()).toBeUndefined();
   });
+
+  it('when the reply of the SMTP server quotes the recipient, then the log lines about that mail do not hold the address', async () => {
+    const peer = (opened.peer = await startSmtpPeer());
+    peer.refusedRecipients.add('bounce.secret@example.org');
+    peer.greylistedRecipients.add('grey.secret@example.org');
+    const { logger, lines } = capturedLogger();
+    const t = (opened.app = await appSendingTo(peer.url, logger));
+    await queueMail(t, 'bounce.secret@example.org');
+    await queueMail(t, 'grey.secret@example.org');
+    await t.worker.drain();
+    const byAddress = new Map((await outboxFor(t.ctx)).map((row) => [row.toAddress, row]));
+    expect(byAddress.get('bounce.secret@example.org')?.lastError).toContain('<bounce.secret@example.org>');
+    expect(byAddress.get('grey.secret@example.org')?.state).toBe('queued');
+
+    const failed = lines.find((line) => line.msg === 'mail failed permanently');
+    const retried = lines.find((line) => line.msg === 'mail will be retried');
+    expect(failed?.reason).toMatch(/550 5\.1\.1 <\[email\]>: Recipient address rejected/);
+    expect(retried?.reason).toMatch(/450 4\.2\.0 <\[email\]>: Recipient address rejected/);
+    expect(JSON.stringify(lines)).not.toMatch(/secret/);
+  });
 });

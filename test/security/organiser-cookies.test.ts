@@ -31,15 +31,16 @@ const PRODUCTION = { NODE_ENV: 'production', SMTP_URL: 'smtp://127.0.0.1:2525', 
 
 describe('the session cookie', () => {
   it.each([
-    ['development', {}, 'undersigned_session', false],
-    ['production', PRODUCTION, '__Host-undersigned_session', true],
-  ] as const)('when an organiser signs in and out in %s, then the cookie is HttpOnly, SameSite=Lax, Path=/, host-only, lives no longer than a session, and is cleared with the same attributes', { timeout: 30_000 }, async (_env, env, name, secure) => {
+    ['development', {}, 'undersigned_session', 'undersigned_device', false],
+    ['production', PRODUCTION, '__Host-undersigned_session', '__Host-undersigned_device', true],
+  ] as const)('when an organiser signs in and out in %s, then the cookie is HttpOnly, SameSite=Lax, Path=/, host-only, lives no longer than a session, and is cleared with the same attributes', { timeout: 30_000 }, async (_env, env, name, deviceName, secure) => {
     t = await buildTestApp({ env });
     const organiser = await createOrganiser(t, 'viewer');
     const signedIn = await request(t.app).post('/admin/login').type('form').send({ email: organiser.email, password: TEST_PASSWORD }).expect(303);
     const lines = setCookies(signedIn);
-    expect(lines).toHaveLength(1);
-    const cookie = parseSetCookie(lines[0] ?? '');
+    // Beside the session, the device cookie that keeps this browser's way in (device-cookies.ts).
+    expect(lines.map((line) => parseSetCookie(line).name).sort()).toEqual([deviceName, name].sort());
+    const cookie = parseSetCookie(lines.find((line) => line.startsWith(`${name}=`)) ?? '');
     expect(cookie.name).toBe(name);
     expect(cookie.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(cookie.attributes.has('httponly')).toBe(true);

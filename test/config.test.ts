@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../server/config.js';
+
+describe('numbers in the configuration', () => {
+  it.each(['0x10', '1e1', '0b10', '0o20', ' 16', '16 ', '+16', '16.0', '1_6', 'Infinity'])('when JOBS_INTERVAL_MINUTES is %j, then start-up stops with a message naming the variable', (value) => {
+    expect(() => loadConfig({ JOBS_INTERVAL_MINUTES: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ JOBS_INTERVAL_MINUTES: value })).toThrow(/JOBS_INTERVAL_MINUTES: must be a whole number written in decimal digits/);
+  });
+
+  it.each([['PORT', '0x50'], ['SMTP_MAX_CONNECTIONS', '1e1'], ['LOGIN_LIMIT_PER_IP', '0x14'], ['SIGN_LIMIT_PER_MINUTE', ' 3'], ['DATABASE_BUSY_TIMEOUT_MS', '5e3']])('when %s is %j, then it is refused too', (key, value) => {
+    expect(() => loadConfig({ [key]: value })).toThrow(new RegExp(`${key}: must be a whole number written in decimal digits`));
+  });
+
+  it.each([['SMTP_SOCKET_TIMEOUT_SECONDS', '0x10'], ['MAIL_RETRY_HOURS', '1e1'], ['SMTP_GREETING_TIMEOUT_SECONDS', '.5']])('when %s (a number of seconds or hours) is %j, then it is refused', (key, value) => {
+    expect(() => loadConfig({ [key]: value })).toThrow(new RegExp(`${key}: must be a number written in decimal digits`));
+  });
+
+  it('when numbers are written in plain decimal digits (a leading zero, a decimal point where fractions make sense), then they are read as written', () => {
+    const config = loadConfig({ JOBS_INTERVAL_MINUTES: '016', PORT: '8080', SMTP_SOCKET_TIMEOUT_SECONDS: '2.5', MAIL_RETRY_HOURS: '48' });
+    expect(config.jobsIntervalMinutes).toBe(16);
+    expect(config.port).toBe(8080);
+    expect(config.smtpSocketTimeoutSeconds).toBe(2.5);
+    expect(config.mailRetryHours).toBe(48);
+  });
+
+  it('when a number is out of its range, then the message says so', () => {
+    expect(() => loadConfig({ JOBS_INTERVAL_MINUTES: '1441' })).toThrow(/JOBS_INTERVAL_MINUTES: Too big/i);
+  });
+});
