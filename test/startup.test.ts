@@ -7,7 +7,6 @@ import pino from 'pino';
 import request from 'supertest';
 import { ConfigError, loadConfig } from '../server/config.js';
 import { startServer } from '../server/server.js';
-import type { SqliteDatabase } from '../server/db/sqlite-database.js';
 import { DEMO_LETTER } from '../server/letters/demo-letter.js';
 import { countLetters } from '../server/letters/repo.js';
 import { tempDir, testConfig } from './helpers/config.js';
@@ -51,14 +50,14 @@ describe('start-up', () => {
     // Half a request: the server has accepted the connection and is waiting for the rest.
     socket.write(`GET /letters/${DEMO_LETTER.slug} HTTP/1.1\r\nHost: 127.0.0.1\r\n`);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const stopped = await running.stop();
+    const stopped = running.stop();
     let response = '';
     socket.on('data', (chunk: Buffer) => (response += chunk.toString()));
     socket.write('Connection: close\r\n\r\n');
     await Promise.all([once(socket, 'end'), stopped]);
     expect(response).toMatch(/^HTTP\/1\.1 200 OK/);
     expect(response).toContain(DEMO_LETTER.title.slice(0, 20));
-    expect((running.database as SqliteDatabase).connection.open).toBe(false);
+    await expect(countLetters(running.database)).rejects.toThrow();
   });
 });
 
