@@ -7,6 +7,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { ConfigError, loadConfig } from '../server/config.js';
 import { startServer } from '../server/server.js';
+import type { SqliteDatabase } from '../server/db/sqlite-database.js';
 import { DEMO_LETTER } from '../server/letters/demo-letter.js';
 import { countLetters } from '../server/letters/repo.js';
 import { tempDir, testConfig } from './helpers/config.js';
