@@ -3,7 +3,7 @@ import { createContext, type Context, type ContextDeps } from './context.js';
 import { loadAssets } from './web/assets.js';
 import { createErrorHandler, notFoundHandler } from './web/error-handler.js';
 import { requestLog } from './web/request-log.js';
-import { securityHeaders, verifyFormEncoding } from './web/security.js';
+import { refuseNulInAddress, securityHeaders, verifyFormEncoding } from './web/security.js';
 import { requireCsrf } from './organisers/index.js';
 import { givenBackLetterPageModel } from './signatories/index.js';
 import { mailHealth } from './mail/index.js';
@@ -37,6 +37,7 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
 
   app.use(requestLog(deps.logger));
   app.use(securityHeaders(config));
+  app.use(refuseNulInAddress);
   // Reads no database: it answers while another process holds the write lock.
   app.get('/healthz', (_req, res) => {
     const health = mailHealth(ctx.mailWorkerState(), ctx.mailOutage(), ctx.now());

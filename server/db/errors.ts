@@ -25,3 +25,9 @@ export function isDatabaseBusy(error: unknown): boolean {
   return /^SQLITE_(BUSY|LOCKED)(_|$)/.test(code) || code === '55P03';
 }
 
+
+/**
+ * True when PostgreSQL refused text it cannot store (a NUL character, a byte sequence its encoding
+ * lacks). Requests refuse NUL before any query; this is the last guard, for text from elsewhere.
+ */
+export const isUnstorableText = (error: unknown): boolean => ['22021', '22P05'].includes(databaseErrorCode(error) ?? '');

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { isDatabaseBusy } from '../db/errors.js';
-import { AppError, clientErrorMessage, clientStatusOf, databaseBusy, notFound } from './errors.js';
+import { isDatabaseBusy, isUnstorableText } from '../db/errors.js';
+import { AppError, clientErrorMessage, clientStatusOf, databaseBusy, notFound, unstorableText } from './errors.js';
 import { redactUrl } from './logger.js';
 import { renderPage } from './render.js';
 
@@ -25,11 +25,11 @@ const TITLES: Record<number, string> = {
  * The one place errors become responses. Known outcomes (AppError, a parser's 4xx) keep their
  * status and safe message; anything else is logged and answered with a bare 500 page, never a
  * stack trace or SQL. A database that stayed locked past its busy timeout is a known outcome too:
- * 503 with Retry-After, never a 500.
+ * 503 with Retry-After, never a 500; so is text PostgreSQL cannot store (400).
  */
 export const createErrorHandler = (logger: Logger): ErrorRequestHandler => (thrown, req, res, _next) => {
   const busy = isDatabaseBusy(thrown);
-  const error: unknown = busy ? databaseBusy() : thrown;
+  const error: unknown = busy ? databaseBusy() : isUnstorableText(thrown) ? unstorableText() : thrown;
   const known = error instanceof AppError;
   const status = known ? error.status : (clientStatusOf(error) ?? 500);
   const id = known ? error.id : status === 500 ? 'internal_error' : `http_${status}`;

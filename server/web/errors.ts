@@ -27,6 +27,8 @@ export const forbidden = (message = 'You are not allowed to do that.'): AppError
 export const databaseBusy = (): AppError =>
   new AppError('database-busy', 503, 'We are very busy right now and could not save this. Nothing was saved: please send it again in a few seconds.', { retryAfterSeconds: 5 });
 
+export const unstorableText = (): AppError => new AppError('unstorable_text', 400, 'Some of the text sent contains characters that cannot be stored. Nothing was saved.');
+
 /** Errors thrown by Express's body parsers and by http-errors carry a 4xx status we can trust. */
 export function clientStatusOf(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined;

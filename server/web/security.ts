@@ -101,15 +101,27 @@ export const requireFormBody: RequestHandler = (req, _res, next) => {
   next();
 };
 
+/** An escaped NUL: no text the app keeps holds one, and PostgreSQL's text cannot store it. */
+const ESCAPED_NUL = /%00/i;
+
 /**
- * A urlencoded body as browsers send it: printable ASCII, every %-escape complete and decoding
+ * A NUL in the address (path or query) is refused with a 400 before any route reads it: no slug,
+ * token or search holds one, and on PostgreSQL a query given one would fail.
+ */
+export const refuseNulInAddress: RequestHandler = (req, _res, next) => {
+  if (ESCAPED_NUL.test(req.originalUrl)) return next(new AppError('malformed_address', 400, 'The address could not be read. Please check the link and try again.'));
+  next();
+};
+
+/**
+ * A urlencoded body as browsers send it: printable ASCII, no escaped NUL, every %-escape complete and decoding
  * to valid UTF-8. The parser would otherwise keep a broken escape as literal text (or a lone
  * surrogate), and store it; such a body is refused whole with a 400 instead. Use as the parser's
  * `verify` option.
  */
 export function verifyFormEncoding(_req: unknown, _res: unknown, body: Buffer): void {
   const text = body.toString('latin1');
-  const wellFormed = /^[\x20-\x7e]*$/.test(text) && text.split(/[&=]/).every((piece) => decodes(piece.replaceAll('+', ' ')));
+  const wellFormed = /^[\x20-\x7e]*$/.test(text) && !ESCAPED_NUL.test(text) && text.split(/[&=]/).every((piece) => decodes(piece.replaceAll('+', ' ')));
   if (!wellFormed) throw new AppError('malformed_form', 400, 'The form could not be read. Please go back to the page and send it again.');
 }
 
