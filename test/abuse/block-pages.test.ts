@@ -155,7 +155,7 @@ describe('refused values', () => {
 
   it('when the kind is missing or unknown, then 422 next to the choice', async () => {
     const moderator = await loginAs(t, 'moderator');
-    for (const kind of [undefined, 'everyone', 'ip_hash\u0000']) {
+    for (const kind of [undefined, 'everyone', 'ip_hash ']) {
       const res = await moderator.post(base(), { ...(kind === undefined ? {} : { kind }), value: 'spam.example' });
       expect(res.status).toBe(422);
       expect(res.text).toContain('id="error-kind"');
