@@ -1,0 +1,38 @@
+/**
+ * `npm run bench:engines`: signing and reading on SQLite (1 process), PostgreSQL (1 process) and
+ * PostgreSQL (2 processes on one database), with the bare Express baseline, all in one run.
+ * Prints the table and adds it as a dated section to bench/RESULTS.md.
+ */
+import { measureBaseline } from './scenarios/baseline.js';
+import { engineCases, pagesOn, signOn, type Measurement } from './scenarios/engines.js';
+import { SCALE } from './scenarios/pages-at-scale.js';
+import { startBenchPostgres } from './lib/postgres.js';
+import { appendResultsSection, formatNumber } from './lib/report.js';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const postgres = await startBenchPostgres();
+const measurements: Measurement[] = [];
+try {
+  console.error('measuring the bare Express baseline…');
+  const baseline = await measureBaseline();
+  for (const engineCase of engineCases(postgres)) {
+    console.error(`${engineCase.name}: signing…`);
+    measurements.push(await signOn(engineCase, baseline));
+    console.error(`${engineCase.name}: pages…`);
+    measurements.push(...(await pagesOn(engineCase, baseline)));
+  }
+  const table = [
+    `Bare Express (one process): GET ${formatNumber(baseline.get.requestsPerSecond)} req/s, POST ${formatNumber(baseline.post.requestsPerSecond)} req/s. Reading on ${SCALE.toLocaleString('en-GB')} seeded signatures.`,
+    '',
+    '| case | request | req/s | p50 | p99 | × bare Express | errors, other statuses | |',
+    '|---|---|---:|---:|---:|---:|---|---|',
+    ...measurements.map(
+      (m) =>
+        `| ${m.case} | ${m.what} | ${formatNumber(m.result.requestsPerSecond)} | ${m.result.p50Ms} ms | ${m.result.p99Ms} ms | ${(m.result.requestsPerSecond / m.baselineRequestsPerSecond).toFixed(2)} | ${m.result.errors}, ${m.result.non2xx} | ${m.note ?? ''} |`,
+    ),
+  ];
+  console.log(table.join('\n'));
+  appendResultsSection('SQLite and PostgreSQL, 1 and 2 processes (`npm run bench:engines`)', table, { baseline, measurements }, seconds, 'engines-');
+} finally {
+  await postgres.stop();
+}
