@@ -5,7 +5,7 @@ import { BENCH_LETTER, freshDatabasePath, seededDatabase } from '../lib/datasets
 import { load, type LoadResult } from '../lib/load.js';
 import type { BenchPostgres } from '../lib/postgres.js';
 import { startApp, type RunningProcess } from '../lib/processes.js';
-import { FORM, signBody, type Baseline } from './baseline.js';
+import { FORM, signBody } from './baseline.js';
 import { pathAtDepth, SCALE } from './pages-at-scale.js';
 
 /** One database and how the app and the bench reach it. */
@@ -35,9 +35,9 @@ export const engineCases = (postgres: BenchPostgres): EngineCase[] => [
 export interface Measurement {
   case: string;
   what: string;
+  /** Compared with the bare Express app's answer to the same method. */
+  method: 'GET' | 'POST';
   result: LoadResult;
-  /** The bare Express figure the same kind of request is compared with. */
-  baselineRequestsPerSecond: number;
   note?: string;
 }
 
@@ -62,7 +62,7 @@ const emailOf = (body: string): string => new URLSearchParams(body).get('email')
  * POST sign on a fresh database, 20 connections spread over the processes. Afterwards every
  * address that was answered 303 must be stored: the count is checked against the database.
  */
-export async function signOn(engineCase: EngineCase, baseline: Baseline): Promise<Measurement> {
+export async function signOn(engineCase: EngineCase): Promise<Measurement> {
   const target = await engineCase.fresh();
   const apps = await startApps(target, engineCase.processes);
   const answered = new Set<string>();
@@ -94,11 +94,11 @@ export async function signOn(engineCase: EngineCase, baseline: Baseline): Promis
   // Requests in flight when the load stopped are stored without their answer being counted.
   const check = `${answered.size} answered 303, ${stored.size} stored, ${lost} answered but not stored${lost > 0 ? ' — SIGNATURES LOST' : ''}, ${queued} confirmation mails queued`;
   console.error(`${engineCase.name}: ${check}`);
-  return { case: engineCase.name, what: 'POST sign', result, baselineRequestsPerSecond: baseline.post.requestsPerSecond, note: check };
+  return { case: engineCase.name, what: 'POST sign', method: 'POST', result, note: check };
 }
 
 /** The letter page, the first list page and the list 10,000 names deep, on the seeded letter. */
-export async function pagesOn(engineCase: EngineCase, baseline: Baseline): Promise<Measurement[]> {
+export async function pagesOn(engineCase: EngineCase): Promise<Measurement[]> {
   const target = await engineCase.seeded();
   const apps = await startApps(target, engineCase.processes);
   try {
@@ -107,8 +107,8 @@ export async function pagesOn(engineCase: EngineCase, baseline: Baseline): Promi
     const measure = async (what: string, path: string): Promise<Measurement> => ({
       case: engineCase.name,
       what,
+      method: 'GET',
       result: await load({ url: apps.urls.map((url) => `${url}${path}`) }),
-      baselineRequestsPerSecond: baseline.get.requestsPerSecond,
     });
     return [
       await measure('GET letter page', `/letters/${BENCH_LETTER}`),
