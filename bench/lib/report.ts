@@ -1,4 +1,4 @@
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './processes.js';
@@ -33,7 +33,7 @@ function writeJson(data: object, seconds: number, prefix = ''): { date: string; 
 
 const conditions = (date: string, info: ReturnType<typeof machine>, seconds: number): string[] => [
   `Run ${date.slice(0, 16).replace('T', ' ')} UTC on ${info.cores} cores (${info.cpu}), ${info.memoryGb} GiB, Node ${info.node}.`,
-  `Load from autocannon on loopback (${seconds} s per measurement), server and load generator sharing the same cores.`,
+  `Load from autocannon on loopback (${seconds} s per measurement), server and load generator sharing the same cores; the machine's load average at the end was ${loadavg().map((n) => n.toFixed(1)).join(', ')} (1, 5, 15 min).`,
 ];
 
 /** Writes bench/results/<stamp>.json and replaces bench/RESULTS.md with a table of this run. */
