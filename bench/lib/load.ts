@@ -11,7 +11,11 @@ export interface LoadResult {
 }
 
 export interface LoadOptions {
-  url: string;
+  /**
+   * Several URLs (one per app process) share the connections round-robin: autocannon opens
+   * connection i to url i mod n, so 20 connections on two processes are 10 on each.
+   */
+  url: string | string[];
   method?: 'GET' | 'POST';
   durationSeconds?: number;
   connections?: number;
@@ -22,13 +26,20 @@ export interface LoadOptions {
   path?: () => string;
   /** Statuses that count as success besides 2xx (a sign POST answers 303). */
   expect?: number[];
+  /** Called with each answer's status and the body of the request it answers. */
+  onAnswer?: (status: number, requestBody: string) => void;
+}
+
+interface Sent {
+  body?: string;
 }
 
 /** One autocannon run on loopback; the numbers are for ratios measured in the same run, not absolutes. */
 export async function load(options: LoadOptions): Promise<LoadResult> {
   const statusCounts: Record<string, number> = {};
   const result = await autocannon({
-    url: options.url,
+    // The types name one URL; autocannon itself takes a list (see its README).
+    url: options.url as string,
     method: options.method ?? 'GET',
     connections: options.connections ?? 20,
     duration: options.durationSeconds ?? Number(process.env.BENCH_SECONDS ?? 10),
@@ -36,13 +47,15 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     requests: options.body || options.path
       ? [
           {
-            setupRequest: (request) => {
-              if (options.body) request.body = options.body();
+            // A connection has one request in flight at a time, so its context holds the body being answered.
+            setupRequest: (request, context: Sent) => {
+              if (options.body) request.body = context.body = options.body();
               if (options.path) request.path = options.path();
               return request;
             },
-            onResponse: (status) => {
+            onResponse: (status, _body, context: Sent) => {
               statusCounts[status] = (statusCounts[status] ?? 0) + 1;
+              options.onAnswer?.(status, context.body ?? '');
             },
           },
         ]

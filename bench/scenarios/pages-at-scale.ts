@@ -29,7 +29,7 @@ export async function pagesAtScale(baseline: Baseline): Promise<Row[]> {
 }
 
 /** Follows the list's rel="next" links until `rows` names have gone by, as a reader paging would. */
-async function pathAtDepth(base: string, rows: number): Promise<string> {
+export async function pathAtDepth(base: string, rows: number): Promise<string> {
   let path = `/letters/${BENCH_LETTER}/signatories`;
   let seen = 0;
   while (seen < rows) {
