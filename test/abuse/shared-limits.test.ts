@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rateCounters, signatures } from '../../server/db/schema.js';
+import { startScheduledJobs } from '../../server/jobs/index.js';
 import { buildTestApp, databaseEnv, type TestApp } from '../helpers/app.js';
 import { TestClock } from '../helpers/clock.js';
 import { buildLetter, signForm } from '../helpers/factories.js';
@@ -77,5 +78,18 @@ describe('limits shared by the processes on one database', () => {
     const keys = (await a.ctx.db.select({ key: rateCounters.key }).from(rateCounters)).map((row) => row.key);
     expect(keys.length).toBeGreaterThanOrEqual(5);
     for (const key of keys) expect(key).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('when windows have ended, then the scheduled jobs delete their rows and keep those still running', async () => {
+    const [a] = await twoApps({ LOGIN_LIMIT_WINDOW_MINUTES: '15' });
+    await loginFrom(a, '192.0.2.45', 'nobody@example.org', 'wrong password').expect(401);
+    const jobs = startScheduledJobs(a.ctx, 0);
+    const stored = () => a.ctx.db.$count(rateCounters);
+    a.clock.advance(14 * 60_000);
+    await jobs.runOnce();
+    expect(await stored()).toBe(3);
+    a.clock.advance(60_000);
+    await jobs.runOnce();
+    expect(await stored()).toBe(0);
   });
 });
