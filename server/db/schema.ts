@@ -5,3 +5,4 @@ export * from '../organisers/table.js';
 export * from '../mail/table.js';
 export * from '../audit/table.js';
 export * from '../abuse/table.js';
+export * from '../jobs/table.js';

@@ -1,7 +1,8 @@
 /**
- * The scheduler that runs the periodic jobs (privacy retention, reminders) in the server process.
+ * The scheduler that runs the periodic jobs (privacy retention, reminders, pruning ended rate-limit windows) in the server process, one process
+ * at a time when several share the database.
  *
  * Other modules import only from this file (or a *-command.ts file); see README "Where things are".
  */
 // re-exports
-export { type ScheduledJobs, startScheduledJobs } from './scheduler.js';
+export { EVERY_JOB, type ScheduledJob, type ScheduledJobs, startScheduledJobs } from './scheduler.js';

@@ -1,33 +1,6 @@
 import type { Config } from '../config.js';
-import { FailureWindow, clientRateKey } from '../abuse/index.js';
-
-/**
- * Addresses an account signed in from, remembered for a while: under a guessing run spread over
- * many addresses, the owner's own address is not the attacker's, and keeps its way in.
- */
-class KnownSources {
-  private readonly sources = new Map<string, Map<string, number>>();
-  constructor(
-    private readonly rememberMs: number,
-    private readonly maxAccounts = 10_000,
-    private readonly maxSourcesPerAccount = 20,
-  ) {}
-
-  remember(account: string, source: string, now: number): void {
-    const known = this.sources.get(account) ?? new Map<string, number>();
-    known.delete(source);
-    known.set(source, now);
-    if (known.size > this.maxSourcesPerAccount) known.delete(known.keys().next().value as string);
-    this.sources.delete(account);
-    this.sources.set(account, known);
-    if (this.sources.size > this.maxAccounts) this.sources.delete(this.sources.keys().next().value as string);
-  }
-
-  knows(account: string, source: string, now: number): boolean {
-    const at = this.sources.get(account)?.get(source);
-    return at !== undefined && at > now - this.rememberMs;
-  }
-}
+import type { Database } from '../db/database.js';
+import { changeCounters, clientRateKey, countHits, hitOf, hitsSoFar, rateWindow, takeBackHits, waitMs, type Hit, type RateWindow } from '../abuse/index.js';
 
 export interface LoginAttempt {
   /** The organiser email key as typed (normalised), whether or not such an organiser exists. */
@@ -40,69 +13,80 @@ export interface LoginAttempt {
 
 export interface LoginThrottle {
   /** False once attempts from this device have failed the per-account limit: then it is treated like anyone. */
-  trusts(account: string, device: string, at: Date): boolean;
-  /** Seconds to wait before trying again, or 0. */
-  retryAfterSeconds(attempt: LoginAttempt): number;
+  trusts(account: string, device: string, at: Date): Promise<boolean>;
   /**
-   * Counts the attempt as failed before the password is checked, so parallel guesses cannot slip
-   * past the limit while scrypt runs; `succeeded` takes it back.
+   * Counts the attempt as failed before the password is checked, so parallel guesses (in any
+   * process) cannot slip past the limit while scrypt runs: seconds to wait, or 0 when the password
+   * may be checked. A refused attempt is taken back at once: only checked passwords count.
+   * `succeeded` takes a checked one back.
    */
-  begin(attempt: LoginAttempt): void;
-  succeeded(attempt: LoginAttempt): void;
+  begin(attempt: LoginAttempt): Promise<number>;
+  /** The password was not checked after all (too many sign-ins at once): the attempt does not count. */
+  withdraw(attempt: LoginAttempt): Promise<void>;
+  succeeded(attempt: LoginAttempt): Promise<void>;
 }
 
 const KNOWN_SOURCE_DAYS = 30;
 
 /**
- * Three limits on failed sign-ins, each in a sliding window:
+ * Three limits on failed sign-ins, each counted in the database (shared by every process) in a
+ * window that starts at the first failure:
  * - per account *and* client address (`loginLimitPerAccount`): one address guessing at one account.
  *   Failures from elsewhere never lock the owner out of their own account;
  * - per client address (`loginLimitPerIp`): one address guessing across accounts;
  * - per account from all addresses (`loginLimitPerAccountAllSources`): a run spread over many
- *   addresses. Past it, only addresses the account signed in from lately may still try.
+ *   addresses. Past it, only addresses the account signed in from lately (remembered for 30 days
+ *   after each sign-in) may still try.
  * None of them looks at whether the account exists, so the answers stay the same for made-up ones.
  * An attempt from a device the account signed in from (a device cookie) is held back by none of
  * them, since what others did does not concern it; its own failures are counted per device, and
- * past the per-account limit it is trusted no more.
+ * past the per-account limit it is trusted no more. Accounts are email keys: only keyed hashes of
+ * them are stored (see counters.ts).
  */
 export function createLoginThrottle(
+  db: Database,
   config: Pick<Config, 'loginLimitPerAccount' | 'loginLimitPerAccountAllSources' | 'loginLimitPerIp' | 'loginLimitWindowMinutes' | 'sessionSecret'>,
 ): LoginThrottle {
   const windowMs = config.loginLimitWindowMinutes * 60_000;
-  const perAccountAndSource = new FailureWindow(config.loginLimitPerAccount, windowMs);
-  const perClient = new FailureWindow(config.loginLimitPerIp, windowMs);
-  const perAccount = new FailureWindow(config.loginLimitPerAccountAllSources, windowMs);
-  const perDevice = new FailureWindow(config.loginLimitPerAccount, windowMs);
-  const knownSources = new KnownSources(KNOWN_SOURCE_DAYS * 24 * 60 * 60_000);
-  const keysOf = (attempt: LoginAttempt) => {
-    const client = clientRateKey(attempt.clientIp, config.sessionSecret);
-    return { client, pair: `${attempt.account}\u0000${client}`, now: attempt.at.getTime() };
+  const secret = config.sessionSecret;
+  const perAccountAndSource = rateWindow('login-account-source', config.loginLimitPerAccount, windowMs);
+  const perClient = rateWindow('login-client', config.loginLimitPerIp, windowMs);
+  const perAccount = rateWindow('login-account', config.loginLimitPerAccountAllSources, windowMs);
+  const perDevice = rateWindow('login-device', config.loginLimitPerAccount, windowMs);
+  const knownSource: RateWindow = { name: 'login-known-source', limit: 1, windowMs: KNOWN_SOURCE_DAYS * 24 * 60 * 60_000 };
+  const hit = (window: RateWindow | undefined, subject: string): Hit[] => (window ? [hitOf(secret, window, subject)] : []);
+
+  /** The windows an attempt counts in: its device's alone, or those of its account, its address and both. */
+  const hitsOf = (attempt: LoginAttempt) => {
+    const client = clientRateKey(attempt.clientIp, secret);
+    if (attempt.device) return { client, device: hit(perDevice, `${attempt.account}\u0000${attempt.device}`), pair: [], others: [], account: [] };
+    return { client, device: [], pair: hit(perAccountAndSource, `${attempt.account}\u0000${client}`), others: hit(perClient, client), account: hit(perAccount, attempt.account) };
   };
-  const deviceKey = (account: string, device: string) => `${account}\u0000${device}`;
+  const knows = async (account: string, client: string, now: number) => (await hitsSoFar(db, hitOf(secret, knownSource, `${account}\u0000${client}`), now)) > 0;
+
   return {
-    trusts: (account, device, at) => perDevice.waitMs(deviceKey(account, device), at.getTime()) === 0,
-    retryAfterSeconds(attempt) {
-      if (attempt.device) return 0;
-      const { client, pair, now } = keysOf(attempt);
-      const waits = [perAccountAndSource.waitMs(pair, now), perClient.waitMs(client, now)];
-      if (!knownSources.knows(attempt.account, client, now)) waits.push(perAccount.waitMs(attempt.account, now));
-      const waitMs = Math.max(...waits);
-      return waitMs > 0 ? Math.ceil(waitMs / 1000) : 0;
+    trusts: async (account, device, at) => !perDevice || (await hitsSoFar(db, hitOf(secret, perDevice, `${account}\u0000${device}`), at.getTime())) < perDevice.limit,
+    async begin(attempt) {
+      const now = attempt.at.getTime();
+      const { client, device, pair, others, account } = hitsOf(attempt);
+      if (device.length > 0) {
+        await countHits(db, device, now);
+        return 0;
+      }
+      const [counted, known] = await Promise.all([countHits(db, [...pair, ...others, ...account], now), account.length > 0 ? knows(attempt.account, client, now) : false]);
+      const holding = known ? counted.filter((one) => one.window !== perAccount) : counted;
+      const waiting = waitMs(holding, now);
+      if (waiting === 0) return 0;
+      await takeBackHits(db, counted, now);
+      return Math.ceil(waiting / 1000);
     },
-    begin(attempt) {
-      const { client, pair, now } = keysOf(attempt);
-      if (attempt.device) return perDevice.record(deviceKey(attempt.account, attempt.device), now);
-      perAccountAndSource.record(pair, now);
-      perClient.record(client, now);
-      perAccount.record(attempt.account, now);
+    async withdraw(attempt) {
+      const { device, pair, others, account } = hitsOf(attempt);
+      await takeBackHits(db, [...device, ...pair, ...others, ...account], attempt.at.getTime());
     },
-    succeeded(attempt) {
-      const { client, pair, now } = keysOf(attempt);
-      knownSources.remember(attempt.account, client, now);
-      if (attempt.device) return perDevice.clear(deviceKey(attempt.account, attempt.device));
-      perAccountAndSource.clear(pair);
-      perClient.forgive(client, now);
-      perAccount.forgive(attempt.account, now);
+    async succeeded(attempt) {
+      const { client, device, pair, others, account } = hitsOf(attempt);
+      await changeCounters(db, { remember: [hitOf(secret, knownSource, `${attempt.account}\u0000${client}`)], forget: [...device, ...pair], takeBack: [...others, ...account] }, attempt.at.getTime());
     },
   };
 }

@@ -27,7 +27,7 @@ async function renderOrganisers(ctx: Context, res: Response, form: { values: Rec
 
 export function organiserRoutes(ctx: Context): Router {
   const router = Router();
-  const guards = { throttle: createLoginThrottle(ctx.config), hashing: createHashingQueue(), devices: createDeviceCookies(ctx.config.sessionSecret) };
+  const guards = { throttle: createLoginThrottle(ctx.db, ctx.config), hashing: createHashingQueue(), devices: createDeviceCookies(ctx.config.sessionSecret) };
   prepareSignIn(ctx.config);
   const owner = requireOrganiser(ctx, 'owner');
 

@@ -59,12 +59,14 @@ export async function signIn(ctx: Context, guards: SignInGuards, input: SignInIn
   const account = organiserEmailKey(input.email) ?? input.email.trim().toLowerCase();
   const at = ctx.now();
   const device = guards.devices.deviceOf(input.deviceCookie, account, at);
-  const attempt: LoginAttempt = { account, clientIp: input.clientIp, at, ...(device && throttle.trusts(account, device, at) ? { device } : {}) };
-  const retryAfterSeconds = throttle.retryAfterSeconds(attempt);
+  const attempt: LoginAttempt = { account, clientIp: input.clientIp, at, ...(device && (await throttle.trusts(account, device, at)) ? { device } : {}) };
+  const retryAfterSeconds = await throttle.begin(attempt);
   if (retryAfterSeconds > 0) return { outcome: 'throttled', retryAfterSeconds };
   const turn = guards.hashing.enter({ source: clientRateKey(input.clientIp, ctx.config.sessionSecret), knownDevice: attempt.device !== undefined });
-  if (!turn) return { outcome: 'busy' };
-  throttle.begin(attempt);
+  if (!turn) {
+    await throttle.withdraw(attempt);
+    return { outcome: 'busy' };
+  }
   const release = await turn;
   try {
     return await checkPassword(ctx, guards, attempt, input);
@@ -93,7 +95,7 @@ async function checkPassword(ctx: Context, { throttle, devices }: SignInGuards, 
     return { outcome: 'refused' };
   }
 
-  throttle.succeeded(attempt);
+  await throttle.succeeded(attempt);
   const upgradedHash = needsRehash(organiser.passwordHash, cost) ? await hashPassword(input.password, cost) : undefined;
   const policy = sessionPolicy(ctx.config);
   const session = await ctx.db.write(async (tx) => {

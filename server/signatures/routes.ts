@@ -39,7 +39,7 @@ export function signatureRoutes(ctx: Context, letterPageWithForm: LetterPageWith
   const limits = createRateLimits(ctx);
   const tokenPage = privateLinkPage;
 
-  router.post('/letters/:slug/signatures', sameOrigin, ...limits.signingPerAddress, requireFormBody, ...limits.signingPerEmailDomain, async (req, res) => {
+  router.post('/letters/:slug/signatures', sameOrigin, requireFormBody, ...limits.signing, async (req, res) => {
     const evenTiming = answerNoSoonerThan(ctx.config.signResponseMs);
     const slug = param(req, 'slug');
     const letter = await findPublicLetter(ctx.db, slug);
