@@ -98,8 +98,9 @@ describe('the migration that gives signatures a listed column', () => {
 
     migrateSqlite(database!);
 
+    // Later migrations add tables of their own (and their indexes); none that was there goes.
     expect(namesOf(sqlite, 'trigger')).toEqual(triggersBefore);
-    expect(namesOf(sqlite, 'index')).toEqual(indexesBefore);
+    expect(namesOf(sqlite, 'index')).toEqual(expect.arrayContaining(indexesBefore));
     const definitions = sqlite.prepare("SELECT name, sql FROM sqlite_master WHERE type IN ('trigger', 'index') AND sql IS NOT NULL").all() as Array<{ name: string; sql: string }>;
     const spelledOut = definitions.filter((object) => /'approved'\s+AND\s+\S*show_public/i.test(object.sql)).map((object) => object.name);
     expect(spelledOut).toEqual([]);
