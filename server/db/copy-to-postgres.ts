@@ -18,7 +18,7 @@ export interface CopyOptions {
   from: string;
   /** postgres:// URL of an empty (or not yet migrated) database. */
   to: string;
-  /** Rows per INSERT (fewer for wide tables: PostgreSQL takes at most 65,535 values a statement). */
+  /** Rows per INSERT statement. */
   batchSize?: number;
   /** Rows copied so far into a table; `done` once its last row is in. */
   onProgress?: (table: string, rows: number, done: boolean) => void;
@@ -29,8 +29,6 @@ export interface CopySummary {
   target: string;
   check: CopyCheck;
 }
-
-const MAX_PARAMETERS = 65_535;
 
 /**
  * Copies a SQLite database into an empty PostgreSQL one, in ONE PostgreSQL transaction: it commits
@@ -156,16 +154,18 @@ async function copyInOneTransaction(source: CopySource, pool: pg.Pool, tables: r
 
 async function copyTable(sqlite: BetterSqlite3.Database, client: pg.PoolClient, table: CopyTable, options: CopyOptions): Promise<void> {
   const names = table.columns.map((column) => quoted(column.name)).join(', ');
-  const size = Math.max(1, Math.min(options.batchSize ?? 1000, Math.floor(MAX_PARAMETERS / table.columns.length)));
+  const types = await columnTypes(client, table);
+  // One array per column, unnested into rows by PostgreSQL: a parameter per column instead of one
+  // per value, several times faster than a VALUES list, whatever the batch size.
+  // OVERRIDING SYSTEM VALUE: ids are copied as they are, identity columns or not.
+  const insert = `INSERT INTO ${quoted(table.name)} (${names}) OVERRIDING SYSTEM VALUE SELECT * FROM unnest(${types.map((type, index) => `$${index + 1}::${type}[]`).join(', ')})`;
+  const size = options.batchSize ?? 1000;
   const rows = sqlite.prepare(`SELECT ${names} FROM ${quoted(table.name)}`).raw(true);
   let batch: unknown[][] = [];
   let copied = 0;
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
-    const width = table.columns.length;
-    const values = batch.map((_, row) => `(${table.columns.map((__, column) => `$${row * width + column + 1}`).join(', ')})`).join(', ');
-    // OVERRIDING SYSTEM VALUE: ids are copied as they are, identity columns or not.
-    const result = await client.query(`INSERT INTO ${quoted(table.name)} (${names}) OVERRIDING SYSTEM VALUE VALUES ${values}`, batch.flat());
+    const result = await client.query(insert, table.columns.map((_, column) => batch.map((row) => row[column])));
     if (result.rowCount !== batch.length) throw new CopyError(`table ${table.name}: PostgreSQL stored ${result.rowCount} of ${batch.length} rows of a batch`);
     copied += batch.length;
     batch = [];
@@ -177,6 +177,20 @@ async function copyTable(sqlite: BetterSqlite3.Database, client: pg.PoolClient, 
   }
   await flush();
   options.onProgress?.(table.name, copied, true);
+}
+
+/** The target's type of each copied column (as PostgreSQL spells it: integer, bigint, boolean, text), in copy order. */
+async function columnTypes(client: pg.PoolClient, table: CopyTable): Promise<string[]> {
+  const { rows } = await client.query<{ name: string; type: string }>(
+    'SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped',
+    [quoted(table.name)],
+  );
+  const typeOf = new Map(rows.map((row) => [row.name, row.type]));
+  return table.columns.map((column) => {
+    const type = typeOf.get(column.name);
+    if (!type) throw new CopyError(`table ${table.name} on PostgreSQL has no column ${column.name}: the target's migrations are not this version's`);
+    return type;
+  });
 }
 
 /**
