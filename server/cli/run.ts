@@ -10,6 +10,7 @@ import { organiserCommand } from '../organisers/organiser-command.js';
 import { openMigratedDatabase } from '../db/client.js';
 import { AppError } from '../web/errors.js';
 import { countsCommand } from '../signatures/counts-command.js';
+import { dbCommand } from '../db/copy-command.js';
 
 /** Every `undersigned <command>`; each is a `*-command.ts` file next to the capability it serves. */
 const COMMANDS: Record<string, Command> = {
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, Command> = {
   letter: letterCommand,
   backup: backupCommand,
   counts: countsCommand,
+  db: dbCommand,
 };
 
 function usage(): string {
