@@ -5,7 +5,9 @@ import BetterSqlite3 from 'better-sqlite3';
 import { getTableConfig } from 'drizzle-orm/sqlite-core';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import request from 'supertest';
 import { applyBlock } from '../../server/abuse/block-rules.js';
+import { startScheduledJobs } from '../../server/jobs/index.js';
 import { SYSTEM_ACTOR } from '../../server/audit/index.js';
 import { tablesInDependencyOrder } from '../../server/db/copy-tables.js';
 import { openCopySource } from '../../server/db/copy-to-postgres.js';
@@ -44,6 +46,9 @@ async function sqliteApp(): Promise<TestApp> {
 async function seededSource(): Promise<{ path: string; slug: string; deletedSignatureId: number }> {
   const t = await sqliteApp();
   await loginAs(t, 'owner'); // organisers, sessions, audit_events
+  // A failed sign-in is counted in rate_counters; a round of scheduled jobs is claimed in job_runs.
+  await request(t.app).post('/admin/login').type('form').send({ email: 'nobody@example.org', password: 'wrong password!' });
+  await startScheduledJobs(t.ctx, 0, []).runOnce();
   await createOrganisation(t.ctx, { name: 'Analytical Engines Ltd', aliases: ['AEL'], domains: ['example.org'], actor: SYSTEM_ACTOR });
   const letter = await buildLetter(t.ctx, { moderation: 'post', title: 'Sign “this” — 🚀' });
   await signAndConfirm(t, letter.slug, { name: ODD_NAME, comment: ODD_COMMENT, email: 'zoe@example.org' });

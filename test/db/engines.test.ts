@@ -73,7 +73,7 @@ describe.each(Object.entries(engines))('the data layer on %s', (_engine, open) =
     const held = new Promise<void>((resolve) => (release = resolve));
     let inserted!: () => void;
     const insertedSignal = new Promise<void>((resolve) => (inserted = resolve));
-    const writing = await db.write(async (tx) => {
+    const writing = db.write(async (tx) => {
       await tx.insert(organisations).values({ name: 'Pending', nameKey: 'pending', createdAt: new Date() });
       inserted();
       await held;
