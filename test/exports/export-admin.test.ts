@@ -7,6 +7,7 @@ import { appPerTest } from '../helpers/app.js';
 import { parseCsv } from '../helpers/csv.js';
 import { buildLetter, buildSignature } from '../helpers/factories.js';
 import { loginAs, type SignedIn } from '../helpers/organisers.js';
+import { waitFor } from '../helpers/wait.js';
 
 const t = appPerTest();
 let letter: LetterRow;
@@ -128,6 +129,8 @@ describe('downloading the signatures CSV', () => {
   it('when an export is downloaded, then the audit log has who, the filters and the row count', async () => {
     const moderator = await loginAs(t, 'moderator');
     await downloadCsv(moderator, '?state=approved&verified=yes&since=2026-10-01&bom=1');
+    // The record of a complete export is written once its last byte is sent: the client may have it first.
+    await waitFor(async () => (await exportEvents()).length > 0);
     expect(await exportEvents()).toEqual([
       expect.objectContaining({
         organiserId: moderator.organiser.id,
