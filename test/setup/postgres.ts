@@ -99,9 +99,8 @@ async function startEmbeddedServer(): Promise<{ url: string; stop(): Promise<voi
  * stay, to stop the server on Ctrl-C.
  */
 function forgetExitHook(before: Set<unknown>): void {
-  for (const event of ['beforeExit', 'exit'] as const) {
-    for (const listener of process.listeners(event)) if (!before.has(listener)) process.removeListener(event, listener);
-  }
+  for (const listener of process.listeners('beforeExit')) if (!before.has(listener)) process.removeListener('beforeExit', listener);
+  for (const listener of process.listeners('exit')) if (!before.has(listener)) process.removeListener('exit', listener);
 }
 
 async function embeddedBinary(): Promise<string> {
