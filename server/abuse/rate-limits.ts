@@ -56,7 +56,11 @@ async function letterEmailDomain(ctx: Context, req: Request): Promise<string | u
   }
 }
 
-/** Takes the hits back once the answer turns out to be an error (or the client goes away first). */
+/**
+ * Takes the hits back once the answer turns out to be an error. A client that hangs up before the
+ * answer keeps its hit: its signature may be stored already (the answer waits for SIGN_RESPONSE_MS),
+ * and taking it back let one address sign without limit by dropping every connection early.
+ */
 function takeBackUnlessAnswered(ctx: Context, res: Response, counted: Counted[]): void {
   let done = false;
   const takeBack = () => {
@@ -69,9 +73,6 @@ function takeBackUnlessAnswered(ctx: Context, res: Response, counted: Counted[])
   };
   res.once('finish', () => {
     if (res.statusCode >= 400) takeBack();
-  });
-  res.once('close', () => {
-    if (!res.writableEnded) takeBack();
   });
 }
 
