@@ -7,8 +7,12 @@ describe('numbers in the configuration', () => {
     expect(() => loadConfig({ JOBS_INTERVAL_MINUTES: value })).toThrow(/JOBS_INTERVAL_MINUTES: must be a whole number written in decimal digits/);
   });
 
-  it.each([['PORT', '0x50'], ['SMTP_MAX_CONNECTIONS', '1e1'], ['LOGIN_LIMIT_PER_IP', '0x14'], ['SIGN_LIMIT_PER_MINUTE', ' 3'], ['DATABASE_BUSY_TIMEOUT_MS', '5e3']])('when %s is %j, then it is refused too', (key, value) => {
+  it.each([['PORT', '0x50'], ['SMTP_MAX_CONNECTIONS', '1e1'], ['LOGIN_LIMIT_PER_IP', '0x14'], ['SIGN_LIMIT_PER_MINUTE', ' 3'], ['DATABASE_BUSY_TIMEOUT_MS', '5e3'], ['DATABASE_POOL_SIZE', '0x10'], ['DATABASE_POOL_SIZE', '2.0']])('when %s is %j, then it is refused too', (key, value) => {
     expect(() => loadConfig({ [key]: value })).toThrow(new RegExp(`${key}: must be a whole number written in decimal digits`));
+  });
+
+  it('when DATABASE_POOL_SIZE is 1, then it is refused: the scheduled jobs hold a connection for their run and would wait for ever for a second', () => {
+    expect(() => loadConfig({ NODE_ENV: 'test', DATABASE_POOL_SIZE: '1' })).toThrow(/DATABASE_POOL_SIZE: Too small: expected number to be >=2/);
   });
 
   it.each([['SMTP_SOCKET_TIMEOUT_SECONDS', '0x10'], ['MAIL_RETRY_HOURS', '1e1'], ['SMTP_GREETING_TIMEOUT_SECONDS', '.5']])('when %s (a number of seconds or hours) is %j, then it is refused', (key, value) => {

@@ -13,7 +13,7 @@ export type DatabaseConfig = Pick<Config, 'databasePath' | 'databaseUrl' | 'data
  * server, the command line, the mail worker thread, the drills and the benchmarks.
  */
 export function openDatabase(config: DatabaseConfig, options: { applicationName?: string } = {}): Database {
-  if (config.databaseUrl) return openPostgresDatabase(config.databaseUrl, { maxConnections: config.databasePoolSize, applicationName: options.applicationName });
+  if (config.databaseUrl) return openPostgresDatabase(config.databaseUrl, { maxConnections: config.databasePoolSize, applicationName: options.applicationName, connectionWaitMs: config.databaseBusyTimeoutMs });
   return openSqliteDatabase(config.databasePath, { busyTimeoutMs: config.databaseBusyTimeoutMs });
 }
 

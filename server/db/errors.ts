@@ -16,13 +16,29 @@ const UNIQUE_VIOLATIONS = new Set(['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAIN
 export const isUniqueViolation = (error: unknown): boolean => UNIQUE_VIOLATIONS.has(databaseErrorCode(error) ?? '');
 
 /**
- * True when the database could not get a lock in time (SQLite: another connection or process held
- * the write lock past busy_timeout; PostgreSQL: lock_timeout): nothing was written, and the same
- * work can succeed a moment later.
+ * True when the database could not serve the work in time (SQLite: another connection or process
+ * held the write lock past busy_timeout; PostgreSQL: lock_timeout, no free connection within
+ * DATABASE_BUSY_TIMEOUT_MS, or the server out of reach): nothing was written, and the same work
+ * can succeed a moment later. Requests answer 503 with Retry-After; the mail worker waits.
  */
 export function isDatabaseBusy(error: unknown): boolean {
   const code = databaseErrorCode(error) ?? '';
-  return /^SQLITE_(BUSY|LOCKED)(_|$)/.test(code) || code === '55P03';
+  return /^SQLITE_(BUSY|LOCKED)(_|$)/.test(code) || POSTGRES_UNAVAILABLE.has(code) || waitedForConnection(error);
+}
+
+/**
+ * PostgreSQL out of reach for now (shutting down or starting, refusing connections, out of
+ * connection slots) or a lock not granted in time: nothing was written. A connection lost in the
+ * middle of work is not among them: whether its commit went through is unknown, so it stays a 500.
+ */
+const POSTGRES_UNAVAILABLE = new Set(['55P03', '57P01', '57P02', '57P03', '53300', '08001', '08004', 'ECONNREFUSED', 'ETIMEDOUT']);
+
+/** node-postgres's pool gave up waiting for a free connection (DATABASE_BUSY_TIMEOUT_MS). */
+function waitedForConnection(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth += 1) {
+    if (/timeout exceeded when trying to connect/i.test(current.message)) return true;
+  }
+  return false;
 }
 
 

@@ -13,6 +13,11 @@ export interface PostgresOptions {
   maxConnections?: number;
   /** Name shown in pg_stat_activity. */
   applicationName?: string;
+  /**
+   * How long a query waits for a free connection (or for the server to accept a new one) before
+   * it fails as busy (a request: 503 with Retry-After) instead of waiting for ever.
+   */
+  connectionWaitMs?: number;
 }
 
 /**
@@ -43,6 +48,9 @@ export function openPostgresDatabase(url: string, options: PostgresOptions = {})
     connectionString: url,
     max: options.maxConnections ?? 10,
     application_name: options.applicationName ?? 'undersigned',
+    connectionTimeoutMillis: options.connectionWaitMs ?? 5000,
+    // A server that vanished without closing the connection (a frozen host) is noticed by TCP.
+    keepAlive: true,
   });
   // An idle connection dropped by the server (a restart, a failover) must not crash the process;
   // the pool opens a new one at the next query.
