@@ -2,9 +2,12 @@ import { Router } from 'express';
 import type { Context } from '../context.js';
 import { textValue } from '../web/forms.js';
 import { param } from '../web/params.js';
+import { AppError } from '../web/errors.js';
 import { exportSignatures, planSignatureExport } from './export-signatures.js';
 import { findLetter } from '../letters/index.js';
 import { actorFrom, currentOrganiser, hasRole, requireOrganiser } from '../organisers/index.js';
+
+const STALLED_READER_MS = 60_000;
 
 /** The reader went away mid-download: there is nobody left to answer, and the export has been audited as incomplete. */
 const isClientGone = (error: unknown): boolean => (error as { code?: string } | null)?.code === 'ERR_STREAM_PREMATURE_CLOSE';
@@ -16,6 +19,11 @@ const isClientGone = (error: unknown): boolean => (error as { code?: string } | 
  */
 export function exportAdminRoutes(ctx: Context): Router {
   const router = Router();
+  // Each running export holds a database connection (a PostgreSQL cursor, a SQLite read
+  // connection) for as long as its reader takes: a few at a time, so downloads that stall cannot
+  // take every pooled connection from the pages.
+  const mostAtOnce = ctx.config.databaseUrl ? Math.max(1, Math.floor(ctx.config.databasePoolSize / 2)) : 4;
+  let running = 0;
 
   router.get('/admin/letters/:slug/signatures.csv', requireOrganiser(ctx, 'moderator'), async (req, res) => {
     const organiser = currentOrganiser(res);
@@ -29,6 +37,10 @@ export function exportAdminRoutes(ctx: Context): Router {
     // A HEAD request gets the headers only: running (and auditing) an export nobody receives would mislead.
     if (req.method === 'HEAD') return void res.end();
 
+    if (running >= mostAtOnce) throw new AppError('exports_busy', 503, 'Other exports are running. Please try again in a minute.', { retryAfterSeconds: 30 });
+    running += 1;
+    // A reader that stops reading for a minute is let go, and its connection with it.
+    req.socket.setTimeout(STALLED_READER_MS, () => req.socket.destroy());
     try {
       await exportSignatures(
         ctx,
@@ -37,6 +49,9 @@ export function exportAdminRoutes(ctx: Context): Router {
       );
     } catch (error) {
       if (!isClientGone(error)) throw error;
+    } finally {
+      running -= 1;
+      req.socket.setTimeout(0);
     }
   });
 

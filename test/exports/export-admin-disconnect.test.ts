@@ -100,3 +100,35 @@ it('when the client disconnects mid-download, then the export stops, is audited 
   expect(health.status).toBe(200);
   expect(errorLogs).toEqual([]);
 });
+
+it('when several downloads stall unread, then exports past a few at a time are refused with 503 (pages keep their connections), and a new one starts once a stalled one goes', { timeout: 90_000 }, async () => {
+  const letter = await buildLetter(t.ctx);
+  await insertManySignatures(t, letter, ROWS, 'A comment long enough that the file is far larger than any socket buffer. '.repeat(12));
+  const cookie = await sessionCookie();
+  const path = `/admin/letters/${letter.slug}/signatures.csv`;
+  /** Starts a download and reads nothing after its headers: its status, and a way to let it go. */
+  const stalled = () =>
+    new Promise<{ status: number; drop(): void }>((resolve, reject) => {
+      const req = get({ host: '127.0.0.1', port, path, headers: { cookie } }, (res) => {
+        res.pause();
+        resolve({ status: res.statusCode ?? 0, drop: () => req.destroy() });
+      });
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ECONNRESET') reject(error);
+      });
+    });
+  const downloads: Array<{ status: number; drop(): void }> = [];
+  try {
+    for (let i = 0; i < 12; i += 1) downloads.push(await stalled());
+    const running = downloads.filter((download) => download.status === 200);
+    expect(running.length).toBeGreaterThanOrEqual(1);
+    expect(running.length).toBeLessThan(downloads.length);
+    expect(downloads.slice(running.length).every((download) => download.status === 503)).toBe(true);
+    expect((await fetch(`http://127.0.0.1:${port}/letters/${letter.slug}`)).status).toBe(200);
+
+    running[0]?.drop();
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}${path}?since=2030-01-01`, { headers: { cookie } })).status === 200, 10_000);
+  } finally {
+    for (const download of downloads) download.drop();
+  }
+});
