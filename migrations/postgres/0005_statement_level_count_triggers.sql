@@ -47,26 +47,39 @@ DECLARE
   letter record;
   grp record;
 BEGIN
+  -- One UPDATE per letter, counts and revision together, in id order. (A separate
+  -- SELECT … FOR UPDATE for the revision took a lock that conflicts with the key-share lock another
+  -- signer's insert holds on the same letter through its foreign key: two signers deadlocked.)
   FOR letter IN
-    SELECT c.letter_id,
-      coalesce(sum(c.sign) FILTER (WHERE c.state = 'unconfirmed'), 0) AS unconfirmed,
-      coalesce(sum(c.sign) FILTER (WHERE c.state = 'pending'), 0) AS pending,
-      coalesce(sum(c.sign) FILTER (WHERE c.state = 'approved'), 0) AS approved,
-      coalesce(sum(c.sign) FILTER (WHERE c.state = 'rejected'), 0) AS rejected,
-      coalesce(sum(c.sign) FILTER (WHERE c.state = 'withdrawn'), 0) AS withdrawn,
-      coalesce(sum(c.sign) FILTER (WHERE c.listed), 0) AS listed
-    FROM jsonb_to_recordset(coalesce(changes, '[]')) AS c(letter_id integer, state text, listed boolean, sign integer)
-    GROUP BY c.letter_id
-    ORDER BY c.letter_id
+    WITH deltas AS (
+      SELECT c.letter_id,
+        coalesce(sum(c.sign) FILTER (WHERE c.state = 'unconfirmed'), 0) AS unconfirmed,
+        coalesce(sum(c.sign) FILTER (WHERE c.state = 'pending'), 0) AS pending,
+        coalesce(sum(c.sign) FILTER (WHERE c.state = 'approved'), 0) AS approved,
+        coalesce(sum(c.sign) FILTER (WHERE c.state = 'rejected'), 0) AS rejected,
+        coalesce(sum(c.sign) FILTER (WHERE c.state = 'withdrawn'), 0) AS withdrawn,
+        coalesce(sum(c.sign) FILTER (WHERE c.listed), 0) AS listed
+      FROM jsonb_to_recordset(coalesce(changes, '[]')) AS c(letter_id integer, state text, listed boolean, sign integer)
+      GROUP BY c.letter_id
+    ),
+    touched AS (
+      SELECT letter_id FROM deltas WHERE (unconfirmed, pending, approved, rejected, withdrawn, listed) <> (0, 0, 0, 0, 0, 0)
+      UNION SELECT unnest(revised)
+    )
+    SELECT t.letter_id, coalesce(d.unconfirmed, 0) AS unconfirmed, coalesce(d.pending, 0) AS pending,
+      coalesce(d.approved, 0) AS approved, coalesce(d.rejected, 0) AS rejected, coalesce(d.withdrawn, 0) AS withdrawn,
+      coalesce(d.listed, 0) AS listed, (t.letter_id = ANY (revised))::integer AS revision
+    FROM touched t LEFT JOIN deltas d ON d.letter_id = t.letter_id
+    ORDER BY t.letter_id
   LOOP
-    CONTINUE WHEN (letter.unconfirmed, letter.pending, letter.approved, letter.rejected, letter.withdrawn, letter.listed) = (0, 0, 0, 0, 0, 0);
     UPDATE letters SET
       count_unconfirmed = count_unconfirmed + letter.unconfirmed,
       count_pending = count_pending + letter.pending,
       count_approved = count_approved + letter.approved,
       count_rejected = count_rejected + letter.rejected,
       count_withdrawn = count_withdrawn + letter.withdrawn,
-      count_listed = count_listed + letter.listed
+      count_listed = count_listed + letter.listed,
+      public_revision = public_revision + letter.revision
     WHERE id = letter.letter_id;
   END LOOP;
 
@@ -93,8 +106,6 @@ BEGIN
     END IF;
   END LOOP;
 
-  UPDATE letters SET public_revision = public_revision + 1
-  WHERE id IN (SELECT id FROM letters WHERE id = ANY (revised) ORDER BY id FOR UPDATE);
 END;
 $$;
 --> statement-breakpoint

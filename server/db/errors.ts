@@ -33,10 +33,10 @@ export function isDatabaseBusy(error: unknown): boolean {
  */
 const POSTGRES_UNAVAILABLE = new Set(['55P03', '57P01', '57P02', '57P03', '53300', '08001', '08004', 'ECONNREFUSED', 'ETIMEDOUT']);
 
-/** node-postgres's pool gave up waiting for a free connection (DATABASE_BUSY_TIMEOUT_MS). */
+/** node-postgres gave up waiting for a free pooled connection, or for a new one to be accepted, within DATABASE_BUSY_TIMEOUT_MS: never connected, nothing written. */
 function waitedForConnection(error: unknown): boolean {
   for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth += 1) {
-    if (/timeout exceeded when trying to connect/i.test(current.message)) return true;
+    if (/timeout exceeded when trying to connect|Connection terminated due to connection timeout/i.test(current.message)) return true;
   }
   return false;
 }

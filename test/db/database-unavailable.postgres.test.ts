@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import express from 'express';
 import pino from 'pino';
 import request from 'supertest';
@@ -14,12 +15,24 @@ import { buildLetter } from '../helpers/factories.js';
  * refusing connections) is answered 503 with Retry-After within DATABASE_BUSY_TIMEOUT_MS, like
  * SQLite's held write lock: never a request left waiting for ever, never a 500.
  */
+/** A TCP server that takes connections and never says a word, closed after the test. */
+let silent: Server | undefined;
+const sockets: Socket[] = [];
+async function silentServerPort(): Promise<number> {
+  silent = createServer((socket) => sockets.push(socket));
+  await new Promise<void>((resolve) => silent!.listen(0, '127.0.0.1', resolve));
+  return (silent.address() as AddressInfo).port;
+}
+
 let t: TestApp | undefined;
 const held: PoolClient[] = [];
 afterEach(async () => {
   for (const client of held.splice(0)) client.release();
   await t?.close();
   t = undefined;
+  for (const socket of sockets.splice(0)) socket.destroy();
+  await new Promise((resolve) => (silent ? silent.close(resolve) : resolve(undefined)));
+  silent = undefined;
 });
 
 describe('PostgreSQL out of reach', () => {
@@ -37,8 +50,11 @@ describe('PostgreSQL out of reach', () => {
     expect((await request(t.app).get(`/letters/${letter.slug}/signatories?q=anyone`)).status).toBe(200);
   });
 
-  it('when the server refuses connections, then the answer is a 503, not a 500', async () => {
-    const database = openPostgresDatabase('postgres://nobody:secret@127.0.0.1:1/nothing', { connectionWaitMs: 1000 });
+  it.each([
+    ['refuses connections', async () => 1],
+    ['accepts connections but never answers (a frozen host)', silentServerPort],
+  ])('when the server %s, then the answer is a 503, not a 500', async (_case, portOf) => {
+    const database = openPostgresDatabase(`postgres://nobody:secret@127.0.0.1:${await portOf()}/nothing`, { connectionWaitMs: 1000 });
     const app = express();
     app.get('/', async (_req, res, next) => {
       try {
