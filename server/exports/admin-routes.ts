@@ -30,6 +30,8 @@ export function exportAdminRoutes(ctx: Context): Router {
     const letter = await findLetter(ctx.db, param(req, 'slug'));
     const filters = { state: textValue(req.query.state), verified: textValue(req.query.verified), since: textValue(req.query.since) };
     const plan = await planSignatureExport(ctx, { letterId: letter.id, filters });
+    // Refused before the download's headers are set: the refusal is a page, never a file.
+    if (req.method !== 'HEAD' && running >= mostAtOnce) throw new AppError('exports_busy', 503, 'Other exports are running. Please try again in a minute.', { retryAfterSeconds: 30 });
 
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="${plan.filename}"`);
@@ -37,7 +39,6 @@ export function exportAdminRoutes(ctx: Context): Router {
     // A HEAD request gets the headers only: running (and auditing) an export nobody receives would mislead.
     if (req.method === 'HEAD') return void res.end();
 
-    if (running >= mostAtOnce) throw new AppError('exports_busy', 503, 'Other exports are running. Please try again in a minute.', { retryAfterSeconds: 30 });
     running += 1;
     // A reader that stops reading for a minute is let go, and its connection with it.
     req.socket.setTimeout(STALLED_READER_MS, () => req.socket.destroy());

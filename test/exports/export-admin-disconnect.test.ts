@@ -108,22 +108,23 @@ it('when several downloads stall unread, then exports past a few at a time are r
   const path = `/admin/letters/${letter.slug}/signatures.csv`;
   /** Starts a download and reads nothing after its headers: its status, and a way to let it go. */
   const stalled = () =>
-    new Promise<{ status: number; drop(): void }>((resolve, reject) => {
+    new Promise<{ status: number; attachment: boolean; drop(): void }>((resolve, reject) => {
       const req = get({ host: '127.0.0.1', port, path, headers: { cookie } }, (res) => {
         res.pause();
-        resolve({ status: res.statusCode ?? 0, drop: () => req.destroy() });
+        resolve({ status: res.statusCode ?? 0, attachment: res.headers['content-disposition'] !== undefined, drop: () => req.destroy() });
       });
       req.on('error', (error: NodeJS.ErrnoException) => {
         if (error.code !== 'ECONNRESET') reject(error);
       });
     });
-  const downloads: Array<{ status: number; drop(): void }> = [];
+  const downloads: Array<{ status: number; attachment: boolean; drop(): void }> = [];
   try {
     for (let i = 0; i < 12; i += 1) downloads.push(await stalled());
     const running = downloads.filter((download) => download.status === 200);
     expect(running.length).toBeGreaterThanOrEqual(1);
     expect(running.length).toBeLessThan(downloads.length);
     expect(downloads.slice(running.length).every((download) => download.status === 503)).toBe(true);
+    expect(downloads.slice(running.length).some((download) => download.attachment)).toBe(false);
     expect((await fetch(`http://127.0.0.1:${port}/letters/${letter.slug}`)).status).toBe(200);
 
     running[0]?.drop();
