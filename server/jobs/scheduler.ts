@@ -1,4 +1,4 @@
-import { and, lte } from 'drizzle-orm';
+import { and, eq, lte } from 'drizzle-orm';
 import type { Context } from '../context.js';
 import { unlessRunningElsewhere } from '../db/exclusive.js';
 import { pruneRateCounters } from '../abuse/index.js';
@@ -65,7 +65,7 @@ async function claimRound(ctx: Context, gapMs: number): Promise<boolean> {
   return claimed.length > 0;
 }
 
-const endLease = (ctx: Context) => ctx.db.write((tx) => tx.update(jobRuns).set({ leaseUntil: ctx.now() }));
+const endLease = (ctx: Context) => ctx.db.write((tx) => tx.update(jobRuns).set({ leaseUntil: ctx.now() }).where(eq(jobRuns.name, ROUND)));
 
 /**
  * The server's periodic work. Runs once just after start and then every `intervalMinutes`
