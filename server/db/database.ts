@@ -21,6 +21,13 @@ export type Reader = Pick<Tx, 'select' | 'selectDistinct' | '$count'>;
 export interface WriteOptions {
   /** Why the work runs (for the log when it waits or fails). */
   label?: string;
+  /**
+   * The work may share its transaction with other grouped writes arriving at the same moment
+   * (group commit), each in a savepoint of its own so one failure fails only its own caller; it
+   * resolves after the shared commit. For short, frequent writes under load (signing). On
+   * PostgreSQL each still runs alone: concurrent transactions share the log's flushes there already.
+   */
+  grouped?: boolean;
 }
 
 /**

@@ -1,10 +1,10 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { markSqliteHandles, type Database, type Tx, type WriteOptions } from './database.js';
 import * as schema from './schema.js';
+import { gateFor, GroupCommit, SqliteWriter } from './sqlite-writes.js';
 
 export interface SqliteDatabase extends Database {
   readonly engine: 'sqlite';
@@ -46,6 +46,8 @@ export function openSqliteDatabase(path: string, options: SqliteOptions = {}): S
   const writes = drizzle(writer, { schema }) as unknown as Tx;
   const reads = (reader === writer ? writes : drizzle(reader, { schema })) as unknown as Tx;
   const gate = gateFor(path);
+  const transactions = new SqliteWriter(writer, options.busyTimeoutMs ?? 5000);
+  const grouped = new GroupCommit(gate, transactions, writes);
 
   const database: SqliteDatabase = {
     engine: 'sqlite',
@@ -54,7 +56,7 @@ export function openSqliteDatabase(path: string, options: SqliteOptions = {}): S
     select: reads.select.bind(reads) as Tx['select'],
     selectDistinct: reads.selectDistinct.bind(reads) as Tx['selectDistinct'],
     $count: reads.$count.bind(reads) as Tx['$count'],
-    write: (work, writeOptions) => gate.run(() => inTransaction(writer, writes, work, writeOptions)),
+    write: (work, writeOptions) => (writeOptions?.grouped ? grouped.add(work) : gate.run(() => transactions.transaction(() => work(writes)))),
     close: async () => {
       await gate.idle();
       if (reader !== writer && reader.open) reader.close();
@@ -64,71 +66,4 @@ export function openSqliteDatabase(path: string, options: SqliteOptions = {}): S
   };
   markSqliteHandles(database, writes, reads);
   return database;
-}
-
-async function inTransaction<T>(writer: BetterSqlite3.Database, tx: Tx, work: (tx: Tx) => Promise<T>, _options: WriteOptions | undefined): Promise<T> {
-  // IMMEDIATE takes the write lock now: a deferred transaction that read first and then found
-  // another process writing would fail at once with SQLITE_BUSY instead of waiting its turn.
-  writer.exec('BEGIN IMMEDIATE');
-  try {
-    const result = await work(tx);
-    writer.exec('COMMIT');
-    return result;
-  } catch (error) {
-    if (writer.inTransaction) writer.exec('ROLLBACK');
-    throw error;
-  }
-}
-
-/**
- * The gate of every Database this process opened on one file. Two connections of one thread must
- * never both be inside a transaction: the second's BEGIN IMMEDIATE would wait for the lock in
- * SQLite's busy handler, which sleeps the thread, so the first, waiting for the same thread to run
- * its next statement, could never commit. (Another thread or process waits harmlessly.)
- */
-const gates = new Map<string, WriteGate>();
-
-function gateFor(path: string): WriteGate {
-  if (path === ':memory:') return new WriteGate(() => {});
-  const key = resolve(path);
-  let gate = gates.get(key);
-  if (!gate) {
-    const created = new WriteGate(() => gates.delete(key));
-    gates.set(key, created);
-    gate = created;
-  }
-  gate.users += 1;
-  return gate;
-}
-
-/**
- * One write transaction at a time on the writer connection. A write started from inside another
- * would wait for itself for ever: it is refused at once instead (pass the transaction down).
- */
-class WriteGate {
-  private tail: Promise<unknown> = Promise.resolve();
-  private readonly inside = new AsyncLocalStorage<true>();
-  users = 0;
-
-  constructor(private readonly forget: () => void) {}
-
-  /** One Database less on the file; the last one's leaving forgets the gate. */
-  release(): void {
-    this.users -= 1;
-    if (this.users <= 0) this.forget();
-  }
-
-  run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.inside.getStore()) return Promise.reject(new Error('a write transaction was started inside another; pass the transaction (tx) down instead'));
-    const result = this.tail.then(() => this.inside.run(true, work));
-    this.tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    return result;
-  }
-
-  idle(): Promise<unknown> {
-    return this.tail;
-  }
 }

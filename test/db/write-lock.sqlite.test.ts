@@ -66,4 +66,24 @@ describe('writes while another process holds the write lock', () => {
     await postSignature(app.app, letter.slug, form).expect(303);
     expect(await signatureByEmail(app.ctx, 'kept-waiting@example.org')).toBeDefined();
   });
+
+  it('when a write waits for a lock held in another process, then pages are still answered meanwhile: the wait does not hold up the event loop', async () => {
+    t = await buildTestApp();
+    const app = t;
+    const letter = await buildLetter(app.ctx);
+    holder = await holdWriteLock(app.config.databasePath, 2500);
+    let released = false;
+    void holder.released.then(() => (released = true));
+
+    const waiting = postSignature(app.app, letter.slug, signForm({ email: 'waits-its-turn@example.org' })).then((res) => res);
+    // Let the sign-up reach its BEGIN and start waiting for the lock.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const page = await request(app.app).get(`/letters/${letter.slug}`);
+    const answeredWhileLocked = !released;
+
+    expect(page.status).toBe(200);
+    expect(answeredWhileLocked).toBe(true);
+    expect((await waiting).status).toBe(303);
+    expect(await signatureByEmail(app.ctx, 'waits-its-turn@example.org')).toBeDefined();
+  });
 });
