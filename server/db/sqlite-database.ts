@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { markSqliteHandles, type Database, type Tx, type WriteOptions } from './database.js';
+import { markSqliteHandles, type Database, type Tx } from './database.js';
 import * as schema from './schema.js';
 import { gateFor, GroupCommit, SqliteWriter } from './sqlite-writes.js';
 
