@@ -17,9 +17,9 @@ export async function signAndConfirm(baseline: Baseline): Promise<Row[]> {
 
   const db = openDatabase({ databasePath, databaseUrl: undefined, databasePoolSize: 1 });
   const stored = (await first(db.select({ n: count() }).from(signatures).where(like(signatures.email, 'bench.%'))))?.n ?? 0;
-  const confirmationMails = await db.select({ body: outbox.textBody }).from(outbox).where(eq(outbox.kind, 'confirm-signature'));
+  const confirmationMails = await db.select({ content: outbox.content }).from(outbox).where(eq(outbox.kind, 'confirm-signature'));
   const queued = confirmationMails.length;
-  const tokens = confirmationMails.map((row) => row.body.match(/\/signatures\/confirm\/([\w-]+)/)?.[1] ?? '');
+  const tokens = confirmationMails.map((row) => row.content?.match(/\/signatures\/confirm\/([\w-]+)/)?.[1] ?? '');
   await db.close();
 
   app = await startApp(databasePath);

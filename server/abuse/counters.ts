@@ -78,7 +78,7 @@ export async function countHits(db: Database, hits: Hit[], now: number): Promise
     values[`key${i}`] = hit.key;
     values[`resetAt${i}`] = new Date(now + hit.window.windowMs);
   });
-  const rows = await db.write((tx) => upsertOf(hits.length).rows(tx, values), { label: 'rate counters' });
+  const rows = await db.write((tx) => upsertOf(hits.length).rows(tx, values), { label: 'rate counters', grouped: true });
   const byKey = new Map(rows.map((row) => [row.key, row]));
   return hits.map((hit) => {
     const row = byKey.get(hit.key);
@@ -95,7 +95,7 @@ export const waitMs = (counted: Counted[], now: number): number => Math.max(0, .
 /** Takes back one hit from each window still running (an attempt counted up-front that turned out not to count). */
 export async function takeBackHits(db: Database, hits: Hit[], now: number): Promise<void> {
   if (hits.length === 0) return;
-  await db.write((tx) => takeBack(tx, hits, now), { label: 'rate counters' });
+  await db.write((tx) => takeBack(tx, hits, now), { label: 'rate counters', grouped: true });
 }
 
 /**

@@ -97,8 +97,8 @@ export class SqliteWriter {
 }
 
 /** The waits between tries for a lock held elsewhere: short at first (another thread's write lasts a millisecond or so). */
-const LOCK_POLL_MS = [1, 1, 2, 2, 5, 5, 10, 10, 20];
-const LONGEST_LOCK_POLL_MS = 25;
+const LOCK_POLL_MS = [1, 1, 1, 2, 2, 2];
+const LONGEST_LOCK_POLL_MS = 5;
 
 const isLockHeldElsewhere = (error: unknown): boolean => /^SQLITE_BUSY(_|$)/.test(databaseErrorCode(error) ?? '');
 

@@ -5,6 +5,7 @@ import { first } from '../db/database.js';
 import { notFound } from '../web/errors.js';
 import { renderPage } from '../web/render.js';
 import { outbox } from './table.js';
+import { composeOutboxMail } from './compose.js';
 
 /** The development mail outbox: every queued mail, readable in the browser. Never mounted in production. */
 export function devMailRoutes(ctx: Context): Router {
@@ -39,7 +40,8 @@ export function devMailRoutes(ctx: Context): Router {
 
 async function findMail(ctx: Context, param: string) {
   const id = Number(param);
-  return Number.isSafeInteger(id) ? first(ctx.db.select().from(outbox).where(eq(outbox.id, id))) : undefined;
+  const row = Number.isSafeInteger(id) ? await first(ctx.db.select().from(outbox).where(eq(outbox.id, id))) : undefined;
+  return row && composeOutboxMail(ctx.views, row);
 }
 
 /** Splits a text body into plain parts and links, for the template to escape and link. */

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { FromOutboxThread, OutboxThreadData, ToOutboxThread } from './outbox-thread.js';
+import { createMailViews } from './compose.js';
 import { createMailTransport, type MailTransport } from './transport.js';
 import { createOutboxWorker, type MailOutage, type OutboxWorkerState } from './worker.js';
 
@@ -65,6 +66,7 @@ function startInMainThread(config: Config, logger: Logger, options: MailWorkerOp
     now: options.now ?? (() => new Date()),
     retryHours: config.mailRetryHours,
     eraseSentBodies: transport.kind === 'smtp' && config.isProduction,
+    views: createMailViews(),
     ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
   });
   worker.start();

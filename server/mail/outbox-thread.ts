@@ -9,6 +9,7 @@ import type { Config } from '../config.js';
 import { leaveCheckpointsToServer } from '../db/background-checkpoints.js';
 import { openDatabase } from '../db/client.js';
 import { createLogger } from '../web/logger.js';
+import { createMailViews } from './compose.js';
 import { createMailTransport } from './transport.js';
 import { createOutboxWorker, type OutboxWorkerState } from './worker.js';
 
@@ -34,6 +35,7 @@ const worker = createOutboxWorker({
   now: () => new Date(),
   retryHours: config.mailRetryHours,
   eraseSentBodies: transport.kind === 'smtp' && config.isProduction,
+    views: createMailViews(),
   ...(pollMs === undefined ? {} : { pollMs }),
   onStateChange: (state) => port.postMessage(state satisfies FromOutboxThread),
 });

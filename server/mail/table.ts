@@ -10,8 +10,11 @@ export const outbox = sqliteTable('outbox', {
   signatureId: integer('signature_id').references(() => signatures.id, { onDelete: 'set null' }),
   toAddress: text('to_address').notNull(),
   subject: text('subject').notNull(),
-  textBody: text('text_body').notNull(),
-  htmlBody: text('html_body').notNull(),
+  /** What the mail says (JSON of its template's values): rendered by the worker when it sends. */
+  content: text('content'),
+  /** Both parts as rendered when queued, for rows queued before `content`; erased once sent outside development. */
+  textBody: text('text_body'),
+  htmlBody: text('html_body'),
   messageId: text('message_id').notNull(),
   state: text('state', { enum: OUTBOX_STATES }).notNull().default('queued'),
   attempts: integer('attempts').notNull().default(0),

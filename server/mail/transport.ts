@@ -1,13 +1,13 @@
 import nodemailer from 'nodemailer';
 import type { Config } from '../config.js';
-import type { OutboxRow } from './table.js';
+import type { ComposedMail } from './compose.js';
 
 export interface MailTransport {
   /** 'dev' keeps mail in the outbox for /dev/mail instead of delivering it. */
   readonly kind: 'smtp' | 'dev';
   /** How many mails may be handed over at once (the connection pool's size). */
   readonly concurrency: number;
-  send(mail: OutboxRow): Promise<void>;
+  send(mail: ComposedMail): Promise<void>;
   close(): void;
 }
 
@@ -70,7 +70,7 @@ export function smtpTransportOptions(settings: SmtpSettings) {
 /** The configured SMTP transporter itself; `createSmtpTransport` wraps it for the outbox worker. */
 export const createSmtpMailer = (settings: SmtpSettings) => nodemailer.createTransport(smtpTransportOptions(settings));
 
-const messageOf = (mail: OutboxRow, from: string) => ({
+const messageOf = (mail: ComposedMail, from: string) => ({
   from,
   to: mail.toAddress,
   subject: mail.subject,

@@ -9,7 +9,7 @@ import { mailDomain } from './sign-letter.js';
 import { signatures, type SignatureRow } from './table.js';
 import { issueToken, redeemToken, WITHDRAW_TOKEN_DAYS } from './tokens.js';
 import { closedSince, findLetterById, findVersion, type LetterRow, type LetterVersionRow } from '../letters/index.js';
-import { composeMail, enqueueMail } from '../mail/index.js';
+import { enqueueMail } from '../mail/index.js';
 import { organisationDomainsOf } from '../organisations/index.js';
 
 export interface ConfirmationView {
@@ -68,15 +68,15 @@ export async function confirmSignature(ctx: Context, token: string, shownDetails
         .returning(),
     );
     const withdrawToken = await issueToken(tx, signature.id, 'withdraw', WITHDRAW_TOKEN_DAYS, now);
-    const mail = composeMail(ctx.views, 'signature-confirmed', signature.email, {
+    const content = {
       letterTitle: letter.title,
       name: signature.name,
       moderated: state !== 'approved',
       letterUrl: `${ctx.config.baseUrl}/letters/${letter.slug}`,
       withdrawUrl: `${ctx.config.baseUrl}/signatures/withdraw/${withdrawToken}`,
       versionHash: version?.sha256 ?? '',
-    }, signature.id);
-    await enqueueMail(tx, mail, now, mailDomain(ctx));
+    };
+    await enqueueMail(tx, { kind: 'signature-confirmed', to: signature.email, content, signatureId: signature.id }, now, mailDomain(ctx));
     return { ...described, signature: confirmed };
   });
   ctx.notifyOutbox();

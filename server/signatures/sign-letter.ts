@@ -11,7 +11,7 @@ import { signatures, type SignatureRow } from './table.js';
 import { issueToken, replaceConfirmLinks, revokeTokens, WITHDRAW_TOKEN_DAYS } from './tokens.js';
 import { checkSubmission, famousNameHold, isDisposableEmailDomain, matchingBlockRule } from '../abuse/index.js';
 import { findPublicLetter, findVersion, isAcceptingSignatures, type PublicLetterRow } from '../letters/index.js';
-import { composeMail, enqueueMail } from '../mail/index.js';
+import { enqueueMail } from '../mail/index.js';
 
 export interface SignLetterInput {
   slug: string;
@@ -57,7 +57,7 @@ export async function signLetter(ctx: Context, input: SignLetterInput): Promise<
       // Its first mail is counted in the row itself rather than by a second write to it.
       const signature = await insertReturning(tx, signatures, { ...submitted, letterId: current.id, emailKey: input.form.email.key, emailDomain: input.form.email.domain, mailsSent: 1 });
       await queueConfirmationMail(ctx, tx, current, signature, 'confirm-signature');
-    });
+    }, SIGNING_WRITE);
 
   try {
     await attempt();
@@ -69,6 +69,9 @@ export async function signLetter(ctx: Context, input: SignLetterInput): Promise<
   }
   ctx.notifyOutbox();
 }
+
+/** Signatures arriving together share a commit; each is its own savepoint, so one failure fails one signer. */
+const SIGNING_WRITE = { label: 'sign', grouped: true } as const;
 
 /** The version the signer read: the one their form's stamp names, which must still be the current one. */
 async function versionRead(tx: Tx, letter: { id: number; currentVersionId: number }, stampedVersionId: number | undefined): Promise<number> {
@@ -166,26 +169,26 @@ export async function sendConfirmationMail(ctx: Context, tx: Tx, letter: PublicL
 async function queueConfirmationMail(ctx: Context, tx: Tx, letter: PublicLetterRow, signature: Pick<SignatureRow, 'id' | 'email' | 'name'>, kind: ConfirmationKind): Promise<void> {
   const now = ctx.now();
   const token = await issueToken(tx, signature.id, 'confirm', ctx.config.confirmTokenDays, now);
-  const mail = composeMail(ctx.views, kind, signature.email, {
+  const content = {
     letterTitle: letter.title,
     name: signature.name,
     confirmUrl: `${ctx.config.baseUrl}/signatures/confirm/${token}`,
     letterUrl: `${ctx.config.baseUrl}/letters/${letter.slug}`,
     expiresDays: ctx.config.confirmTokenDays,
-  }, signature.id);
-  await enqueueMail(tx, mail, now, mailDomain(ctx));
+  };
+  await enqueueMail(tx, { kind, to: signature.email, content, signatureId: signature.id }, now, mailDomain(ctx));
 }
 
 async function sendAlreadySignedMail(ctx: Context, tx: Tx, letter: PublicLetterRow, signature: SignatureRow): Promise<void> {
   const now = ctx.now();
   const token = await issueToken(tx, signature.id, 'withdraw', WITHDRAW_TOKEN_DAYS, now);
-  const mail = composeMail(ctx.views, 'already-signed', signature.email, {
+  const content = {
     letterTitle: letter.title,
     name: signature.name,
     withdrawUrl: `${ctx.config.baseUrl}/signatures/withdraw/${token}`,
     letterUrl: `${ctx.config.baseUrl}/letters/${letter.slug}`,
-  }, signature.id);
-  await enqueueMail(tx, mail, now, mailDomain(ctx));
+  };
+  await enqueueMail(tx, { kind: 'already-signed', to: signature.email, content, signatureId: signature.id }, now, mailDomain(ctx));
   await recordMailSent(tx, signature.id);
 }
 

@@ -5,12 +5,12 @@ import { outbox } from '../../server/db/schema.js';
 import { DEMO_LETTER } from '../../server/letters/demo-letter.js';
 import { updateLetter } from '../../server/letters/manage-letter.js';
 import { findLetter as findLetterBySlug } from '../../server/letters/find-letter.js';
-import { MAIL_SUBJECTS } from '../../server/mail/outbox.js';
+import { MAIL_SUBJECTS } from '../../server/mail/compose.js';
 import { createOrganisation } from '../../server/organisations/create-organisation.js';
 import { moderateSignatures } from '../../server/moderation/moderate-signatures.js';
 import { sendConfirmationMail } from '../../server/signatures/sign-letter.js';
 import { launchBrowser } from '../helpers/browser.js';
-import { buildLetter, signatureByEmail, tokenFromOutbox } from '../helpers/factories.js';
+import { buildLetter, outboxFor, signatureByEmail, tokenFromOutbox } from '../helpers/factories.js';
 import { auditPages, itKeepsEveryPagePromise, press, submitForm, visit, type PageAudit, type PageCase } from '../helpers/page-audit.js';
 import { signAndConfirm, startTestSite, type TestSite } from '../helpers/site.js';
 import { sqlRows } from '../helpers/database.js';
@@ -81,7 +81,7 @@ const PAGES: ReadonlyArray<PageCase<Fixtures>> = [
 ];
 
 let site: TestSite;
-const mails = async () => (await site.db.select({ kind: outbox.kind, html: outbox.htmlBody }).from(outbox));
+const mails = async () => (await outboxFor(site.ctx)).map((mail) => ({ kind: mail.kind, html: mail.htmlBody }));
 let browser: Browser;
 let audits: Map<string, PageAudit>;
 

@@ -7,6 +7,7 @@ import { openMigratedDatabase } from '../../server/db/client.js';
 import type { Database, Engine } from '../../server/db/database.js';
 import { mailWorkerStateOf } from '../../server/mail/mail-worker.js';
 import { createDevTransport, type MailTransport } from '../../server/mail/transport.js';
+import { createMailViews } from '../../server/mail/compose.js';
 import { createOutboxWorker, type OutboxWorker } from '../../server/mail/worker.js';
 import { TestClock } from './clock.js';
 import { testConfig } from './config.js';
@@ -50,7 +51,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   const clock = options.clock ?? new TestClock();
   const database = await openMigratedDatabase(config);
   const logger = options.logger ?? pino({ level: 'silent' });
-  const worker = createOutboxWorker({ db: database, transport: options.transport ?? createDevTransport(), logger, now: clock.now, retryHours: config.mailRetryHours, eraseSentBodies: false });
+  const worker = createOutboxWorker({ db: database, transport: options.transport ?? createDevTransport(), logger, now: clock.now, retryHours: config.mailRetryHours, eraseSentBodies: false, views: createMailViews() });
   const { app, ctx } = createApp({ config, db: database, logger, now: clock.now, mailOutage: worker.outage, mailWorkerState: () => mailWorkerStateOf(worker.state()) });
   return {
     app,

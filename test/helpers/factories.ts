@@ -4,6 +4,7 @@ import request from 'supertest';
 import type { Context } from '../../server/context.js';
 import { first, one } from '../../server/db/database.js';
 import { outbox, signatures } from '../../server/db/schema.js';
+import { composeOutboxMail, createMailViews, type ComposedMail } from '../../server/mail/compose.js';
 import { findLetter as findLetterBySlug } from '../../server/letters/find-letter.js';
 import { createLetter, type NewLetter } from '../../server/letters/publish-version.js';
 import type { LetterRow } from '../../server/letters/table.js';
@@ -69,9 +70,12 @@ export const signatureByEmail = (ctx: Pick<Context, 'db'>, email: string): Promi
 
 const keyOf = (email: string): string => parseEmailAddress(email)?.key ?? email.toLowerCase();
 
-/** The outbox's rows (those to one address), oldest first. */
-export async function outboxFor(ctx: Pick<Context, 'db'>, to?: string): Promise<Array<typeof outbox.$inferSelect>> {
-  return ctx.db.select().from(outbox).where(to ? eq(outbox.toAddress, to) : undefined).orderBy(outbox.id);
+const mailViews = createMailViews();
+
+/** The outbox's mails (those to one address), oldest first, rendered as the worker sends them. */
+export async function outboxFor(ctx: Pick<Context, 'db'>, to?: string): Promise<ComposedMail[]> {
+  const rows = await ctx.db.select().from(outbox).where(to ? eq(outbox.toAddress, to) : undefined).orderBy(outbox.id);
+  return rows.map((row) => composeOutboxMail(mailViews, row));
 }
 
 /** The confirm or withdraw token in the newest queued mail to an address (as typed in a form: mail goes to its normalised spelling). */

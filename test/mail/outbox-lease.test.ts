@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/db/client.js';
 import type { Database } from '../../server/db/database.js';
 import { createSmtpTransport } from '../../server/mail/transport.js';
+import { createMailViews } from '../../server/mail/compose.js';
 import { createOutboxWorker, type OutboxWorker } from '../../server/mail/worker.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buildLetter, outboxFor, postSignature, signForm } from '../helpers/factories.js';
@@ -33,7 +34,7 @@ async function peer(): Promise<SmtpPeer> {
 async function twoWorkers(peerA: SmtpPeer, peerB: SmtpPeer, settingsA: Parameters<typeof smtpSettingsFor>[1] = {}) {
   t = await buildTestApp({ transport: createSmtpTransport(smtpSettingsFor(peerA.url, settingsA)) });
   const database = openDatabase(t.config);
-  const worker = createOutboxWorker({ db: database, transport: createSmtpTransport(smtpSettingsFor(peerB.url)), logger: pino({ level: 'silent' }), now: t.clock.now, retryHours: 24, eraseSentBodies: false });
+  const worker = createOutboxWorker({ db: database, transport: createSmtpTransport(smtpSettingsFor(peerB.url)), logger: pino({ level: 'silent' }), now: t.clock.now, retryHours: 24, eraseSentBodies: false, views: createMailViews() });
   second = { database, worker };
   return { app: t, a: t.worker, b: worker };
 }

@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Actor } from '../../server/audit/record.js';
 import { auditEvents, letters, organisations, organisers, outbox, signatures, signatureTokens } from '../../server/db/schema.js';
 import type { LetterRow } from '../../server/letters/table.js';
-import { composeMail, enqueueMail } from '../../server/mail/outbox.js';
+import { enqueueMail } from '../../server/mail/outbox.js';
 import { anonymiseLetter } from '../../server/privacy/anonymise-letter.js';
 import { eraseSigner } from '../../server/privacy/erase-signer.js';
 import type { SignatureRow } from '../../server/signatures/table.js';
@@ -31,7 +31,7 @@ function mailTo(signature: Pick<SignatureRow, 'id' | 'email' | 'name'>, kind: 'c
   return t.ctx.db.write(async (tx) => {
     const token = await issueToken(tx, signature.id, 'withdraw', 365, t.clock.now());
     const data = { letterTitle: 'L', name: signature.name, withdrawUrl: `${t.config.baseUrl}/signatures/withdraw/${token}`, confirmUrl: 'u', letterUrl: 'u', expiresDays: 7, moderated: false, versionHash: 'h' };
-    await enqueueMail(tx, composeMail(t.ctx.views, kind, signature.email, data, signature.id), t.clock.now(), 'example.org');
+    await enqueueMail(tx, { kind, to: signature.email, content: data, signatureId: signature.id }, t.clock.now(), 'example.org');
     return token;
   });
 }
@@ -157,7 +157,7 @@ describe('erasing a signer', () => {
   });
 
   it('when mail went to the address without a signature link, then it is deleted too', async () => {
-    await t.ctx.db.write((tx) => enqueueMail(tx, composeMail(t.ctx.views, 'already-signed', 'Someone@Example.org', { letterTitle: 'L', name: 'S', withdrawUrl: 'u', letterUrl: 'u' }), t.clock.now(), 'example.org'));
+    await t.ctx.db.write((tx) => enqueueMail(tx, { kind: 'already-signed', to: 'Someone@Example.org', content: { letterTitle: 'L', name: 'S', withdrawUrl: 'u', letterUrl: 'u' } }, t.clock.now(), 'example.org'));
     expect(await eraseSigner(t.ctx, { email: 'someone@example.org', actor: operator })).toEqual({ signatures: 0, mailsDeleted: 1 });
   });
 

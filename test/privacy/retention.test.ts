@@ -2,7 +2,7 @@ import { first } from '../../server/db/database.js';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditEvents, outbox, signatures, signatureTokens } from '../../server/db/schema.js';
-import { composeMail, enqueueMail } from '../../server/mail/outbox.js';
+import { enqueueMail } from '../../server/mail/outbox.js';
 import { runPrivacyJobs } from '../../server/privacy/run-privacy-jobs.js';
 import type { SignatureRow } from '../../server/signatures/table.js';
 import { issueToken } from '../../server/signatures/tokens.js';
@@ -18,7 +18,7 @@ const daysAgo = (days: number): Date => new Date(t.clock.now().getTime() - days 
 async function withMailAndToken(signature: SignatureRow): Promise<SignatureRow> {
   await t.ctx.db.write(async (tx) => {
     await issueToken(tx, signature.id, 'confirm', 7, signature.signedAt);
-    await enqueueMail(tx, composeMail(t.ctx.views, 'confirm-signature', signature.email, { letterTitle: 'L', name: signature.name, confirmUrl: 'u', letterUrl: 'u', expiresDays: 7 }, signature.id), t.clock.now(), 'example.org');
+    await enqueueMail(tx, { kind: 'confirm-signature', to: signature.email, content: { letterTitle: 'L', name: signature.name, confirmUrl: 'u', letterUrl: 'u', expiresDays: 7 }, signatureId: signature.id }, t.clock.now(), 'example.org');
   });
   return signature;
 }

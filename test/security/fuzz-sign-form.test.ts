@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { outbox, signatures } from '../../server/db/schema.js';
 import type { LetterRow } from '../../server/letters/table.js';
-import { buildLetter, postSignature, signForm } from '../helpers/factories.js';
+import { buildLetter, outboxFor, postSignature, signForm } from '../helpers/factories.js';
 import { encodedValue, encodeRaw, hostileText, PAYLOADS, reflectsMarkup } from '../helpers/hostile-input.js';
 import { rawSitePerFile } from '../helpers/raw-http.js';
 import { integrityCheck } from '../helpers/database.js';
@@ -15,7 +15,7 @@ beforeAll(async () => {
 
 const FIELDS = ['name', 'email', 'organisation', 'title', 'comment', 'public', 'updates', 'website', 'stamp'] as const;
 const rowCounts = async () => ({ signatures: (await t.ctx.db.select().from(signatures)).length, mails: (await t.ctx.db.select().from(outbox)).length });
-const newMails = async (afterId: number) => (await t.ctx.db.select().from(outbox)).filter((mail) => mail.id > afterId);
+const newMails = async (afterId: number) => (await outboxFor(t.ctx)).filter((mail) => mail.id > afterId);
 const lastMailId = async () => (await t.ctx.db.select().from(outbox)).at(-1)?.id ?? 0;
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 

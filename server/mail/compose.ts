@@ -1,0 +1,41 @@
+import { createViewEngine, type ViewEngine } from '../web/render.js';
+import type { OutboxRow } from './table.js';
+
+export const MAIL_SUBJECTS = {
+  'confirm-signature': (it: { letterTitle: string }) => `Confirm your signature: ${it.letterTitle}`,
+  'already-signed': (it: { letterTitle: string }) => `You have already signed: ${it.letterTitle}`,
+  'signature-confirmed': (it: { letterTitle: string }) => `Thank you for signing: ${it.letterTitle}`,
+  'confirm-reminder': (it: { letterTitle: string }) => `Reminder: confirm your signature on ${it.letterTitle}`,
+} as const;
+
+export type MailKind = keyof typeof MAIL_SUBJECTS;
+
+/** What a mail says, kept in the outbox until it is sent: the values its templates fill in. */
+export type MailContent = { letterTitle: string } & Record<string, string | number | boolean | null>;
+
+/** A mail about to be handed to the transport: both parts rendered. */
+export type ComposedMail = OutboxRow & { textBody: string; htmlBody: string };
+
+/** The templates mail is rendered with, wherever the outbox worker runs: every value a mail uses is in its content. */
+export const createMailViews = (): ViewEngine => createViewEngine({ cache: true, globals: {} });
+
+/** Renders both parts of a message from views/mail/<kind>.text.eta and .html.eta. */
+export function renderMail(views: ViewEngine, kind: MailKind, content: MailContent): { subject: string; textBody: string; htmlBody: string } {
+  const subject = MAIL_SUBJECTS[kind](content);
+  return {
+    subject,
+    textBody: views.render(`mail/${kind}.text.eta`, { ...content, subject }),
+    htmlBody: views.render(`mail/${kind}.html.eta`, { ...content, subject }),
+  };
+}
+
+const isMailKind = (kind: string): kind is MailKind => Object.hasOwn(MAIL_SUBJECTS, kind);
+
+/**
+ * The mail an outbox row stands for. A row holds what the mail says (`content`), rendered here at
+ * sending time, off the request that queued it; a row queued before that keeps its rendered parts.
+ */
+export function composeOutboxMail(views: ViewEngine, row: OutboxRow): ComposedMail {
+  if (row.content !== null && isMailKind(row.kind)) return { ...row, ...renderMail(views, row.kind, JSON.parse(row.content) as MailContent) };
+  return { ...row, textBody: row.textBody ?? '', htmlBody: row.htmlBody ?? '' };
+}
