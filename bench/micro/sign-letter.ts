@@ -7,6 +7,7 @@ import { createApp } from '../../server/app.js';
 import { ABUSE_LIMITS_OFF, loadConfig } from '../../server/config.js';
 import { openMigratedDatabase } from '../../server/db/client.js';
 import { DEMO_LETTER, seedDemoLetterIfEmpty } from '../../server/letters/demo-letter.js';
+import { findPublicLetter } from '../../server/letters/index.js';
 import { signForm } from '../../server/signatures/forms.js';
 import { signLetter } from '../../server/signatures/sign-letter.js';
 import { freshDatabasePath } from '../lib/datasets.js';
@@ -20,7 +21,7 @@ const client = { address: '127.0.0.1', ipHash: 'a'.repeat(64), ipNetwork: '127.0
 const run = async (from: number, n: number) => {
   for (let i = from; i < from + n; i += 1) {
     const form = signForm.parse({ name: `Micro Signer ${i}`, email: `micro${i}@bench.example`, organisation: 'Northwind Silicon', title: 'Engineer', comment: 'Load.' });
-    await signLetter(ctx, { slug: DEMO_LETTER.slug, form, client });
+    await signLetter(ctx, { letter: await findPublicLetter(ctx.db, DEMO_LETTER.slug), form, client });
   }
 };
 await run(0, 500);

@@ -26,7 +26,7 @@ export const rateWindow = (name: string, limit: number, windowMs: number): RateW
 
 export interface Hit {
   window: RateWindow;
-  /** A keyed hash of the window's name and the subject (an address, an account): nothing personal is stored. */
+  /** The window's name and a keyed hash of the subject (an address, an account): nothing personal is stored. */
   key: string;
 }
 
@@ -35,7 +35,14 @@ export interface Counted extends Hit {
   resetAt: number;
 }
 
-export const hitOf = (secret: string, window: RateWindow, subject: string): Hit => ({ window, key: hmacHex(secret, `rate\u0000${window.name}\u0000${subject}`).slice(0, 32) });
+/** One hit per window for one subject: the subject is hashed once, whatever the number of windows. */
+export function hitsOf(secret: string, windows: RateWindow[], subject: string): Hit[] {
+  if (windows.length === 0) return [];
+  const hashed = hmacHex(secret, `rate\u0000${subject}`).slice(0, 32);
+  return windows.map((window) => ({ window, key: `${window.name}:${hashed}` }));
+}
+
+export const hitOf = (secret: string, window: RateWindow, subject: string): Hit => hitsOf(secret, [window], subject)[0]!;
 
 /** The key a client is counted under: its IPv4 address, or its IPv6 network (clients usually hold a whole range). */
 export function clientRateKey(ip: string | undefined, secret: string): string {

@@ -5,8 +5,8 @@ import { parseEmailAddress } from '../lib/email-address.js';
 import { AppError } from '../web/errors.js';
 import { textValue } from '../web/forms.js';
 import { param } from '../web/params.js';
-import { findPublicLetter, isAcceptingSignatures } from '../letters/index.js';
-import { clientRateKey, countHits, hitOf, overLimit, rateWindow, takeBackHits, waitMs, type Counted, type Hit, type RateWindow } from './counters.js';
+import { findPublicLetterOnce, isAcceptingSignatures } from '../letters/index.js';
+import { clientRateKey, countHits, hitOf, hitsOf, overLimit, rateWindow, takeBackHits, waitMs, type Counted, type Hit, type RateWindow } from './counters.js';
 
 /*
  * Request rate limits, counted in the database (rate_counters, see counters.ts) so that every
@@ -49,7 +49,7 @@ async function letterEmailDomain(ctx: Context, req: Request): Promise<string | u
   if (!address) return undefined;
   try {
     // Only letters open for signing get a counter, so made-up slugs cannot fill the table.
-    const letter = await findPublicLetter(ctx.db, param(req, 'slug'));
+    const letter = await findPublicLetterOnce(ctx.db, req, param(req, 'slug'));
     return isAcceptingSignatures(letter, ctx.now()) ? `${letter.id}:${address.domain}` : undefined;
   } catch {
     return undefined;
@@ -92,7 +92,7 @@ function signingLimits(ctx: Context): RequestHandler[] {
       }
       const address = ipKeyGenerator(req.ip ?? 'unknown');
       const domain = perDomain ? await letterEmailDomain(ctx, req) : undefined;
-      const hits: Hit[] = [...perAddress.map((window) => hitOf(config.sessionSecret, window, address)), ...(perDomain && domain ? [hitOf(config.sessionSecret, perDomain, domain)] : [])];
+      const hits: Hit[] = [...hitsOf(config.sessionSecret, perAddress, address), ...(perDomain && domain ? [hitOf(config.sessionSecret, perDomain, domain)] : [])];
       if (hits.length === 0) return next();
       const now = Date.now();
       const counted = await countHits(ctx.db, hits, now);

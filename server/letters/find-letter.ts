@@ -58,3 +58,18 @@ export async function findLetterById(db: Reader, id: number): Promise<LetterRow>
 
 export const listOpenLetters = async (db: Reader, now: Date): Promise<LetterRow[]> =>
   (await listLettersWithStatus(db, 'open')).filter((letter) => effectiveStatus(letter, now) !== 'closed');
+
+const lettersOfRequests = new WeakMap<object, Promise<PublishedLetterRow>>();
+
+/**
+ * The public letter a request addresses, looked up once per request however many of its
+ * handlers ask (the signing limits and the sign handler both need it).
+ */
+export function findPublicLetterOnce(db: Reader, request: object, slug: string): Promise<PublishedLetterRow> {
+  let letter = lettersOfRequests.get(request);
+  if (!letter) {
+    letter = findPublicLetter(db, slug);
+    lettersOfRequests.set(request, letter);
+  }
+  return letter;
+}

@@ -11,7 +11,7 @@ import { SIGN_FIELDS, signForm, type LetterPageWithForm, type SignFormState } fr
 import { letterClosed, SIGN_FORM_SEND_AGAIN, signLetter } from './sign-letter.js';
 import { describeWithdrawal, withdrawSignature } from './withdraw-signature.js';
 import { answerNoSoonerThan, createRateLimits } from '../abuse/index.js';
-import { findPublicLetter, isAcceptingSignatures } from '../letters/index.js';
+import { findPublicLetter, findPublicLetterOnce, isAcceptingSignatures } from '../letters/index.js';
 
 const token = (req: Request): string => param(req, 'token');
 
@@ -42,7 +42,7 @@ export function signatureRoutes(ctx: Context, letterPageWithForm: LetterPageWith
   router.post('/letters/:slug/signatures', sameOrigin, requireFormBody, ...limits.signing, async (req, res) => {
     const evenTiming = answerNoSoonerThan(ctx.config.signResponseMs);
     const slug = param(req, 'slug');
-    const letter = await findPublicLetter(ctx.db, slug);
+    const letter = await findPublicLetterOnce(ctx.db, req, slug);
     if (!isAcceptingSignatures(letter, ctx.now())) throw letterClosed();
     const parsed = parseForm(signForm, req.body, SIGN_FIELDS);
     if (!parsed.ok) {
@@ -50,7 +50,7 @@ export function signatureRoutes(ctx: Context, letterPageWithForm: LetterPageWith
       return renderPage(res, 'letters/show', { ...model, title: `Error: ${model.title}` }, 422);
     }
     try {
-      await signLetter(ctx, { slug, form: parsed.data, client: describeClientAddress(req.ip, ctx.config.sessionSecret) });
+      await signLetter(ctx, { letter, form: parsed.data, client: describeClientAddress(req.ip, ctx.config.sessionSecret) });
     } catch (error) {
       if (!(error instanceof AppError && SIGN_FORM_SEND_AGAIN.has(error.id))) throw error;
       // The form comes back filled in, stamped for the text on the page now.

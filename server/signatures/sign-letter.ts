@@ -14,7 +14,8 @@ import { findPublicLetter, findVersion, isAcceptingSignatures, type PublicLetter
 import { enqueueMail } from '../mail/index.js';
 
 export interface SignLetterInput {
-  slug: string;
+  /** The letter as the request found it; read again inside the write. */
+  letter: PublicLetterRow;
   form: SignForm;
   client: ClientAddress | undefined;
 }
@@ -38,7 +39,7 @@ export const SIGN_FORM_SEND_AGAIN = new Set(['sign_form_expired', 'letter_text_c
  * ("check your email"): what differs is only which mail, if any, goes to that address.
  */
 export async function signLetter(ctx: Context, input: SignLetterInput): Promise<void> {
-  const letter = await findPublicLetter(ctx.db, input.slug);
+  const { letter } = input;
   const check = checkSubmission(ctx, { slug: letter.slug, honeypot: input.form.website, stamp: input.form.stamp });
   if (check.outcome === 'bot') return;
   if (check.outcome === 'expired') throw formExpired();
@@ -48,7 +49,7 @@ export async function signLetter(ctx: Context, input: SignLetterInput): Promise<
     ctx.db.write(async (tx) => {
       // Read again inside the write: a letter closed or changed a moment ago takes no signature for it.
       const now = ctx.now();
-      const current = await findPublicLetter(tx, input.slug);
+      const current = await findPublicLetter(tx, letter.slug);
       if (!isAcceptingSignatures(current, now)) throw letterClosed();
       const versionId = await versionRead(tx, current, check.versionId);
       const submitted = submittedValues(await matchOrganisation(tx, input.form.organisation), versionId, input, screening, now);

@@ -77,7 +77,11 @@ describe('limits shared by the processes on one database', () => {
     await loginFrom(b, '198.51.100.77', 'organiser.secret@example.org', 'wrong password').expect(401);
     const keys = (await a.ctx.db.select({ key: rateCounters.key }).from(rateCounters)).map((row) => row.key);
     expect(keys.length).toBeGreaterThanOrEqual(5);
-    for (const key of keys) expect(key).toMatch(/^[0-9a-f]{32}$/);
+    for (const key of keys) {
+      // The window's name, then a keyed hash of whom it counts.
+      expect(key).toMatch(/^[a-z-]+:[0-9a-f]{32}$/);
+      for (const secret of ['198.51.100', 'someone', 'example.org', 'organiser.secret']) expect(key).not.toContain(secret);
+    }
   });
 
   it('when windows have ended, then the scheduled jobs delete their rows and keep those still running', async () => {

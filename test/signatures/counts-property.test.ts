@@ -2,6 +2,7 @@ import { first } from '../../server/db/database.js';
 import { eq, sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { findPublicLetter } from '../../server/letters/index.js';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { letterOrganisationCounts, signatures } from '../../server/db/schema.js';
 import { isWithinDomain } from '../../server/lib/email-domain.js';
@@ -43,7 +44,7 @@ async function perform(t: TestApp, slug: string, letterId: number, step: Action)
   try {
     switch (step.kind) {
       case 'sign':
-        await signLetter(ctx, { slug, client: undefined, form: signForm.parse({ name: `Person ${step.who}`, email: emailOf(step.who), organisation: step.organisation, public: step.public ? 'yes' : 'no' }) });
+        await signLetter(ctx, { letter: await findPublicLetter(ctx.db, slug), client: undefined, form: signForm.parse({ name: `Person ${step.who}`, email: emailOf(step.who), organisation: step.organisation, public: step.public ? 'yes' : 'no' }) });
         return;
       case 'confirm':
         if ((await signatureOf(step.who))?.state === 'unconfirmed') await confirmSignature(ctx, await tokenFromOutbox(ctx, emailOf(step.who), 'confirm'));
