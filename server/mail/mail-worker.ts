@@ -100,6 +100,7 @@ function startInThread(config: Config, logger: Logger, pollMs: number | undefine
   let failures = 0;
   let restart: NodeJS.Timeout | undefined;
   let stopping: Promise<void> | undefined;
+  let notifying = false;
 
   const launch = () => {
     restart = undefined;
@@ -137,7 +138,14 @@ function startInThread(config: Config, logger: Logger, pollMs: number | undefine
     kind: config.smtpUrl ? 'smtp' : 'dev',
     runsIn: 'thread',
     notify: () => {
-      if (!stopping) thread?.postMessage('notify' satisfies ToOutboxThread);
+      // One message for all the mail a turn of the event loop queued: under a surge that is a
+      // score of signatures, and the thread drains everything due whichever told it.
+      if (stopping || notifying) return;
+      notifying = true;
+      setImmediate(() => {
+        notifying = false;
+        if (!stopping) thread?.postMessage('notify' satisfies ToOutboxThread);
+      });
     },
     outage: () => seen.outage,
     state: () => (down ? { state: 'stopped', ...down } : mailWorkerStateOf(seen)),
