@@ -109,6 +109,8 @@ const isLockHeldElsewhere = (error: unknown): boolean => /^SQLITE_BUSY(_|$)/.tes
  */
 const gates = new Map<string, WriteGate>();
 
+const nestedWrite = (): Error => new Error('a write transaction was started inside another; pass the transaction (tx) down instead');
+
 export function gateFor(path: string): WriteGate {
   if (path === ':memory:') return new WriteGate(() => {});
   const key = resolve(path);
@@ -140,7 +142,21 @@ export class WriteGate {
   }
 
   run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.inside.getStore()) return Promise.reject(new Error('a write transaction was started inside another; pass the transaction (tx) down instead'));
+    if (this.isInside()) return Promise.reject(nestedWrite());
+    return this.queue(work);
+  }
+
+  /** Whether the caller runs inside a write of this gate. */
+  isInside(): boolean {
+    return this.inside.getStore() === true;
+  }
+
+  /** Queues work from inside a write without it counting as nested (a group queues the next group). */
+  queueAfterThis<T>(work: () => Promise<T>): Promise<T> {
+    return this.inside.exit(() => this.queue(work));
+  }
+
+  private queue<T>(work: () => Promise<T>): Promise<T> {
     const result = this.tail.then(() => this.inside.run(true, work));
     this.tail = result.then(
       () => undefined,
@@ -149,8 +165,12 @@ export class WriteGate {
     return result;
   }
 
-  idle(): Promise<unknown> {
-    return this.tail;
+  /** Resolves once no write is queued, counting those queued while earlier ones ran (a group schedules the next). */
+  async idle(): Promise<void> {
+    for (let tail = this.tail; ; tail = this.tail) {
+      await tail;
+      if (tail === this.tail) return;
+    }
   }
 }
 
@@ -180,6 +200,7 @@ export class GroupCommit {
   ) {}
 
   add<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    if (this.gate.isInside()) return Promise.reject(nestedWrite());
     return new Promise<T>((resolve, reject) => {
       this.waiting.push({ work, resolve: resolve as (value: unknown) => void, reject });
       this.schedule();
@@ -189,7 +210,7 @@ export class GroupCommit {
   private schedule(): void {
     if (this.scheduled || this.waiting.length === 0) return;
     this.scheduled = true;
-    void this.gate.run(() => this.commitNextGroup());
+    void this.gate.queueAfterThis(() => this.commitNextGroup());
   }
 
   /** Never rejects: every outcome goes to its own caller. */

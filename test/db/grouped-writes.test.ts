@@ -1,10 +1,14 @@
+import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isSqlite } from '../../server/db/client.js';
 import { first, type Database } from '../../server/db/database.js';
 import { isUniqueViolation } from '../../server/db/errors.js';
+import { migrateSqlite } from '../../server/db/migrate.js';
 import { organisations } from '../../server/db/schema.js';
+import { openSqliteDatabase } from '../../server/db/sqlite-database.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { tempDir } from '../helpers/config.js';
 
 let t: TestApp | undefined;
 afterEach(async () => {
@@ -92,5 +96,34 @@ describe('grouped writes (group commit)', () => {
 
     expect(visibility).toEqual([{ toTheWriter: true, toReaders: false }]);
     expect(await stored(db, 'Early')).toBe(true);
+  });
+
+  it('when the database is closed while grouped writes are still queued, then every one of them is committed first', async () => {
+    const path = join(tempDir(), 'closing.db');
+    const db = openSqliteDatabase(path);
+    migrateSqlite(db);
+    const names = Array.from({ length: 150 }, (_, i) => `Queued ${i}`);
+    const writes = names.map((name) => addOrganisation(db, name));
+    await db.close();
+    expect((await Promise.allSettled(writes)).map((outcome) => outcome.status)).toEqual(names.map(() => 'fulfilled'));
+
+    const reopened = openSqliteDatabase(path);
+    expect(await reopened.$count(organisations)).toBe(150);
+    await reopened.close();
+  });
+
+  it('when more grouped writes arrive together than one group takes, then the rest follow in the next groups and every one is stored', async () => {
+    t = await buildTestApp();
+    const { db } = t.ctx;
+    const names = Array.from({ length: 200 }, (_, i) => `Surge ${i}`);
+    await Promise.all(names.map((name) => addOrganisation(db, name)));
+    expect(await db.$count(organisations)).toBeGreaterThanOrEqual(200);
+  });
+
+  it('when a grouped write is started inside another write, then it is refused at once rather than left waiting for itself', async () => {
+    t = await buildTestApp();
+    const { db } = t.ctx;
+    if (!isSqlite(db)) return;
+    await expect(db.write(() => addOrganisation(db, 'Nested'))).rejects.toThrow(/inside another/);
   });
 });
