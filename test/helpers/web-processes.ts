@@ -1,0 +1,47 @@
+import { expect, it } from 'vitest';
+import { listeningLines, startAppProcess, type AppProcess, type LogLine } from './app-process.js';
+import { describeAppsOnOneDatabase } from './two-processes.js';
+
+/** Web processes a cluster's tests start: two, so every request alternates between them. */
+export const WEB_PROCESSES = 2;
+
+/** `npm start` with WEB_CONCURRENCY: a cluster's primary and its workers, resolved once every worker listens. */
+export const startCluster = (env: Record<string, string>, workers = WEB_PROCESSES): Promise<AppProcess> =>
+  startAppProcess({ ...env, WEB_CONCURRENCY: String(workers) }, { listening: workers, timeoutMs: 45_000 });
+
+/** The pids of the processes that logged an answered request matching `matches`. */
+export const pidsThatAnswered = (app: AppProcess, matches: (line: LogLine & { req?: { method?: string; url?: string } }) => boolean): Set<number | undefined> =>
+  new Set(app.logs().filter((line) => line.msg === 'request completed' && matches(line)).map((line) => line.pid));
+
+/**
+ * The signing journey of describeAppsOnOneDatabase through one port that WEB_PROCESSES workers
+ * share, then a graceful stop: the same tests on either engine.
+ */
+export function describeWebConcurrency(engine: string, databaseEnv: () => Promise<Record<string, string>>): void {
+  let cluster: AppProcess;
+  describeAppsOnOneDatabase(
+    `WEB_CONCURRENCY=${WEB_PROCESSES} on one ${engine} database`,
+    databaseEnv,
+    async (env) => {
+      cluster = await startCluster(env);
+      return { urls: [cluster.url], stop: cluster.kill };
+    },
+    () => {
+      it('when requests arrive on the one port, then each worker (its own pid in its log lines) answered sign forms', () => {
+        const workers = listeningLines(cluster);
+        expect(new Set(workers.map((line) => line.url))).toEqual(new Set([cluster.url]));
+        const pids = new Set(workers.map((line) => line.pid));
+        expect(pids.size).toBe(WEB_PROCESSES);
+        expect(pids).not.toContain(cluster.child.pid);
+        expect(pidsThatAnswered(cluster, (line) => line.req?.method === 'POST')).toEqual(pids);
+      });
+
+      it('when the primary gets SIGTERM, then every worker stops cleanly and it exits 0', async () => {
+        await cluster.kill();
+        expect(await cluster.exited).toBe(0);
+        const stopped = cluster.logs().filter((line) => line.msg === 'stopped cleanly').map((line) => line.pid);
+        expect(new Set(stopped)).toEqual(new Set(listeningLines(cluster).map((line) => line.pid)));
+      });
+    },
+  );
+}
