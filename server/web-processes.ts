@@ -52,7 +52,7 @@ function exitAfter(work: Promise<void>, logger: Logger, lateMessage: string): vo
 }
 
 export interface RestartGuardOptions {
-  /** A worker that dies sooner than this after it was started died "at start". */
+  /** A worker that dies before it listened, or sooner than this after, died "at start". */
   quickExitMs: number;
   /** This many deaths at start in a row, and the primary stops replacing workers. */
   maxQuickExits: number;
@@ -61,16 +61,17 @@ export interface RestartGuardOptions {
 export const RESTART_GUARD: RestartGuardOptions = { quickExitMs: 10_000, maxQuickExits: 5 };
 
 /**
- * Decides whether a dead worker is replaced: yes, unless workers keep dying within seconds of
- * starting (a port taken, a database that refuses us, a bug at start-up), where forking again
- * would only loop. A worker that lived longer resets the count.
+ * Decides whether a dead worker is replaced: yes, unless workers keep dying at start (a port
+ * taken, a database that refuses us, a bug at start-up), where forking again would only loop.
+ * Time is counted from listening, not from forking: on a busy machine loading the server alone
+ * can take longer than `quickExitMs`. A worker that served longer resets the count.
  */
 export function createRestartGuard({ quickExitMs, maxQuickExits }: RestartGuardOptions = RESTART_GUARD) {
   let quickExitsInARow = 0;
   return {
-    /** Records a worker's death after `livedMs`; true when another one should be started. */
-    shouldReplace(livedMs: number): boolean {
-      quickExitsInARow = livedMs < quickExitMs ? quickExitsInARow + 1 : 0;
+    /** Records a worker's death `listenedMs` after it listened (undefined: it never did); true when another should be started. */
+    shouldReplace(listenedMs: number | undefined): boolean {
+      quickExitsInARow = listenedMs === undefined || listenedMs < quickExitMs ? quickExitsInARow + 1 : 0;
       return quickExitsInARow < maxQuickExits;
     },
   };
@@ -91,7 +92,7 @@ export async function runPrimary(config: Config, logger: Logger, guardOptions: R
   cluster.schedulingPolicy = cluster.SCHED_RR;
   const guard = createRestartGuard(guardOptions);
   const startedAt = new Map<Worker, number>();
-  const listening = new Set<Worker>();
+  const listenedAt = new Map<Worker, number>();
   let stopping = false;
   let failed = false;
 
@@ -117,28 +118,29 @@ export async function runPrimary(config: Config, logger: Logger, guardOptions: R
       const worker = cluster.fork();
       startedAt.set(worker, Date.now());
       worker.once('online', () => logger.info({ workerPid: worker.process.pid }, 'started a web process'));
-      worker.once('listening', () => listening.add(worker));
+      worker.once('listening', () => listenedAt.set(worker, Date.now()));
     };
 
     cluster.on('exit', (worker, code, signal) => {
-      const lived = Date.now() - (startedAt.get(worker) ?? 0);
+      const now = Date.now();
+      const listened = listenedAt.get(worker);
+      const death = { workerPid: worker.process.pid, code, signal, livedMs: now - (startedAt.get(worker) ?? now), listenedMs: listened === undefined ? undefined : now - listened };
       startedAt.delete(worker);
-      listening.delete(worker);
-      const death = { workerPid: worker.process.pid, code, signal, livedMs: lived };
+      listenedAt.delete(worker);
       if (stopping) {
         // One stopped before it listened had nothing in flight: its handlers were not there yet.
-        if (code !== 0 && listening.has(worker)) {
+        if (code !== 0 && listened !== undefined) {
           failed = true;
           logger.error(death, 'a web process did not stop cleanly');
         }
         return finishIfAllExited();
       }
-      if (guard.shouldReplace(lived)) {
+      if (guard.shouldReplace(death.listenedMs)) {
         logger.error(death, 'a web process died; starting another');
         return fork();
       }
       failed = true;
-      logger.fatal(death, `web processes keep dying within ${guardOptions.quickExitMs / 1000} s of starting (${guardOptions.maxQuickExits} in a row): not starting more; stopping`);
+      logger.fatal(death, `web processes keep dying at start, before listening or within ${guardOptions.quickExitMs / 1000} s of it (${guardOptions.maxQuickExits} in a row): not starting more; stopping`);
       stopAll('workers keep dying at start');
     });
     for (const signal of STOP_SIGNALS) process.on(signal, () => stopAll(signal));

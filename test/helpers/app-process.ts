@@ -13,13 +13,18 @@ export interface SpawnedApp {
   errors(): string;
   /** The exit code once the process has exited (null if a signal ended it). */
   exited: Promise<number | null>;
+  /** SIGTERM, and SIGKILL if it has not exited within a few seconds. */
+  kill(): Promise<void>;
 }
 
 export interface AppProcess extends SpawnedApp {
   url: string;
-  /** SIGTERM, and SIGKILL if it has not exited within a few seconds. */
-  kill(): Promise<void>;
 }
+
+const running = new Set<SpawnedApp>();
+
+/** Stops every app process this test file started and has not stopped yet: for an afterEach or afterAll, so a failed or timed-out test leaves none behind. */
+export const killAppProcesses = async (): Promise<void> => void (await Promise.all([...running].map((app) => app.kill())));
 
 /** The server's entry point (server/main.ts) as a child process of its own, from the TypeScript source, on 127.0.0.1 port 0. */
 export function spawnApp(env: Record<string, string>): SpawnedApp {
@@ -42,18 +47,8 @@ export function spawnApp(env: Record<string, string>): SpawnedApp {
     }
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, logs: () => lines, errors: () => stderr, exited };
-}
-
-/**
- * spawnApp, resolved once `listening` processes (1, or a cluster's workers) have logged that they
- * listen: the URL is read from those lines.
- */
-export async function startAppProcess(env: Record<string, string>, { timeoutMs = 30_000, listening = 1 } = {}): Promise<AppProcess> {
-  const app = spawnApp(env);
   const kill = () =>
     new Promise<void>((resolve) => {
-      const { child } = app;
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
       const hard = setTimeout(() => child.kill('SIGKILL'), 5_000);
       child.once('exit', () => {
@@ -62,6 +57,18 @@ export async function startAppProcess(env: Record<string, string>, { timeoutMs =
       });
       child.kill('SIGTERM');
     });
+  const app = { child, logs: () => lines, errors: () => stderr, exited, kill };
+  running.add(app);
+  void exited.then(() => running.delete(app));
+  return app;
+}
+
+/**
+ * spawnApp, resolved once `listening` processes (1, or a cluster's workers) have logged that they
+ * listen: the URL is read from those lines.
+ */
+export async function startAppProcess(env: Record<string, string>, { timeoutMs = 30_000, listening = 1 } = {}): Promise<AppProcess> {
+  const app = spawnApp(env);
   let exitCode: number | null | undefined;
   void app.exited.then((code) => (exitCode = code));
   try {
@@ -70,9 +77,9 @@ export async function startAppProcess(env: Record<string, string>, { timeoutMs =
       const urls = listeningLines(app).map((line) => line.url);
       return urls.length >= listening && (urls[0] as string);
     }, timeoutMs);
-    return { ...app, url, kill };
+    return { ...app, url };
   } catch (error) {
-    await kill();
+    await app.kill();
     throw error instanceof Error && error.message === 'timed out' ? new Error(`the app process did not report listening in ${timeoutMs} ms: ${app.errors()}`) : error;
   }
 }

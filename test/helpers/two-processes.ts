@@ -7,7 +7,7 @@ import { openMigratedDatabase } from '../../server/db/client.js';
 import type { Database } from '../../server/db/database.js';
 import { outbox, signatures } from '../../server/db/schema.js';
 import type { LetterRow } from '../../server/letters/table.js';
-import { startAppProcess } from './app-process.js';
+import { killAppProcesses, startAppProcess } from './app-process.js';
 import { testConfig } from './config.js';
 import { buildLetter, signForm } from './factories.js';
 import { linkIn, startSmtpPeer, type SmtpPeer } from './smtp.js';
@@ -57,10 +57,12 @@ export function describeAppsOnOneDatabase(title: string, databaseEnv: () => Prom
       db = await openMigratedDatabase(testConfig(env));
       letter = await buildLetter({ db, now: () => new Date() }, { moderation: 'post' });
       apps = await startApps({ ...env, ...ABUSE_LIMITS_OFF, SIGN_LIMIT_PER_MINUTE: String(LIMIT), TRUST_PROXY: '1', SMTP_URL: peer.url, JOBS_INTERVAL_MINUTES: '0', BASE_URL: 'http://127.0.0.1' });
-    }, 60_000);
+    }, 90_000);
 
     afterAll(async () => {
       await apps?.stop();
+      // Those a failed start left behind.
+      await killAppProcesses();
       await db?.close();
       await peer?.close();
     });

@@ -5,9 +5,15 @@ import { describeAppsOnOneDatabase } from './two-processes.js';
 /** Web processes a cluster's tests start: two, so every request alternates between them. */
 export const WEB_PROCESSES = 2;
 
+/**
+ * A test that starts a cluster: three Node.js processes loading the server from TypeScript, which
+ * on a machine busy with other work takes far longer than the 20 s a test is given by default.
+ */
+export const CLUSTER_TEST_MS = 60_000;
+
 /** `npm start` with WEB_CONCURRENCY: a cluster's primary and its workers, resolved once every worker listens. */
 export const startCluster = (env: Record<string, string>, workers = WEB_PROCESSES): Promise<AppProcess> =>
-  startAppProcess({ ...env, WEB_CONCURRENCY: String(workers) }, { listening: workers, timeoutMs: 45_000 });
+  startAppProcess({ ...env, WEB_CONCURRENCY: String(workers) }, { listening: workers, timeoutMs: CLUSTER_TEST_MS });
 
 /** The pids of the processes that logged an answered request matching `matches`. */
 export const pidsThatAnswered = (app: AppProcess, matches: (line: LogLine & { req?: { method?: string; url?: string } }) => boolean): Set<number | undefined> =>
@@ -41,7 +47,7 @@ export function describeWebConcurrency(engine: string, databaseEnv: () => Promis
         expect(await cluster.exited).toBe(0);
         const stopped = cluster.logs().filter((line) => line.msg === 'stopped cleanly').map((line) => line.pid);
         expect(new Set(stopped)).toEqual(new Set(listeningLines(cluster).map((line) => line.pid)));
-      });
+      }, CLUSTER_TEST_MS);
     },
   );
 }
