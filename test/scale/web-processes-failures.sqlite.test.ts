@@ -68,6 +68,6 @@ describe('WEB_CONCURRENCY: when web processes fail', () => {
       expect(logs.filter((line) => line.msg === 'a web process died; starting another')).toHaveLength(RESTART_GUARD.maxQuickExits - 1);
       expect(logs.filter((line) => line.level === 60).map((line) => line.msg)).toEqual(['web processes keep dying at start, before listening or within 10 s of it (5 in a row): not starting more; stopping']);
       expect(app.errors()).toContain('EADDRINUSE');
-    }, 2 * CLUSTER_TEST_MS);
+    }, 3 * CLUSTER_TEST_MS);
   });
 });
