@@ -1,4 +1,13 @@
+import { join } from 'node:path';
+import request, { type Response } from 'supertest';
 import { expect, it } from 'vitest';
+import { ABUSE_LIMITS_OFF } from '../../server/config.js';
+import { openMigratedDatabase } from '../../server/db/client.js';
+import type { Database } from '../../server/db/database.js';
+import { signatures } from '../../server/db/schema.js';
+import { tempDir, testConfig } from './config.js';
+import { buildLetter, signForm } from './factories.js';
+import { waitFor } from './wait.js';
 import { listeningLines, startAppProcess, type AppProcess, type LogLine } from './app-process.js';
 import { describeAppsOnOneDatabase } from './two-processes.js';
 
@@ -50,4 +59,36 @@ export function describeWebConcurrency(engine: string, databaseEnv: () => Promis
       }, CLUSTER_TEST_MS);
     },
   );
+}
+
+export interface SlowSigning {
+  cluster: AppProcess;
+  db: Database;
+  /**
+   * Sends a sign form for each address, each on a connection of its own, and resolves once all are
+   * stored, with their answers still to come (each settled: a worker killed meanwhile rejects one).
+   */
+  signInFlight(emails: string[]): Promise<{ answers: Promise<PromiseSettledResult<Response>[]> }>;
+}
+
+/**
+ * A cluster on a SQLite file with an open letter, whose accepted sign forms are stored at once and
+ * answered 3 s later (SIGN_RESPONSE_MS): what is in flight when the cluster is told to stop.
+ */
+export async function withSlowSigningCluster(use: (slow: SlowSigning) => Promise<void>): Promise<void> {
+  const env = { DATABASE_PATH: join(tempDir(), 'shared.db'), ...ABUSE_LIMITS_OFF, BASE_URL: 'http://127.0.0.1', JOBS_INTERVAL_MINUTES: '0' };
+  const db = await openMigratedDatabase(testConfig(env));
+  try {
+    const letter = await buildLetter({ db, now: () => new Date() });
+    const cluster = await startCluster({ ...env, SIGN_RESPONSE_MS: '3000' });
+    const signInFlight = async (emails: string[]) => {
+      const before = await db.$count(signatures);
+      const answers = Promise.allSettled(emails.map((email) => request(cluster.url).post(`/letters/${letter.slug}/signatures`).set('Connection', 'close').type('form').send(signForm({ email }))));
+      await waitFor(async () => (await db.$count(signatures)) === before + emails.length, 10_000);
+      return { answers };
+    };
+    await use({ cluster, db, signInFlight });
+  } finally {
+    await db.close();
+  }
 }
