@@ -23,6 +23,7 @@ const schema = z
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     PORT: integer(0, 65535, 3000),
     HOST: z.string().min(1).default('127.0.0.1'),
+    WEB_CONCURRENCY: integer(1, 64, 1),
     DATABASE_PATH: z.string().min(1).default('data/undersigned.db'),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
     DATABASE_POOL_SIZE: integer(2, 200, 10),
@@ -82,6 +83,11 @@ export interface Config {
   isProduction: boolean;
   port: number;
   host: string;
+  /**
+   * Web processes sharing the port: above 1, `npm start` runs node's cluster, a primary that
+   * migrates once and keeps this many workers running (server/web-processes.ts).
+   */
+  webConcurrency: number;
   /** The SQLite file, used when `databaseUrl` is unset. */
   databasePath: string;
   /** A postgres:// URL: the app runs on that PostgreSQL database instead of the SQLite file. */
@@ -177,6 +183,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     isProduction: env.NODE_ENV === 'production',
     port: env.PORT,
     host: env.HOST,
+    webConcurrency: env.WEB_CONCURRENCY,
     databasePath: env.DATABASE_PATH,
     databaseUrl: env.DATABASE_URL,
     databasePoolSize: env.DATABASE_POOL_SIZE,

@@ -7,7 +7,7 @@ import { startBackgroundCheckpoints } from './db/background-checkpoints.js';
 import { startScheduledJobs, type ScheduledJobs } from './jobs/index.js';
 import { seedDemoLetterIfEmpty } from './letters/index.js';
 import { startMailWorker, type MailTransport, type MailWorker } from './mail/index.js';
-import { openMigratedDatabase } from './db/client.js';
+import { openDatabase, openMigratedDatabase } from './db/client.js';
 import type { Database } from './db/database.js';
 
 export interface RunningServer {
@@ -24,18 +24,29 @@ export interface StartOptions {
   now?: () => Date;
   transport?: MailTransport;
   pollMs?: number;
+  /**
+   * Another process (the cluster's primary) has migrated the database and seeded the demo letter:
+   * open it as it is, so several processes starting together do not each migrate.
+   */
+  databasePrepared?: boolean;
+}
+
+/** The configured database with its pending migrations applied and, if configured, the demo letter seeded. */
+export async function prepareDatabase(config: Config, logger: Logger, now: () => Date = () => new Date()): Promise<Database> {
+  const database = await openMigratedDatabase(config);
+  try {
+    if (config.seedDemoLetter && (await seedDemoLetterIfEmpty(database, now()))) logger.info('seeded the demo letter');
+    return database;
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
 }
 
 /** config → database → migrations → app → listen. */
 export async function startServer(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
   const now = options.now ?? (() => new Date());
-  const database = await openMigratedDatabase(config);
-  try {
-    if (config.seedDemoLetter && (await seedDemoLetterIfEmpty(database, now()))) logger.info('seeded the demo letter');
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
+  const database = options.databasePrepared ? openDatabase(config) : await prepareDatabase(config, logger, now);
 
   // The worker starts once the server listens; requests before that leave mail for its first run.
   const mail: { worker?: MailWorker } = {};
@@ -51,6 +62,10 @@ export async function startServer(config: Config, logger: Logger, options: Start
 
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+  }).catch(async (error: unknown) => {
+    // The port is taken, say: nothing else started yet, so the database is all there is to close.
+    await database.close();
+    throw error;
   });
   server.keepAliveTimeout = 5_000;
   // Started once listening, so a failed start leaves no thread behind.

@@ -30,4 +30,14 @@ describe('numbers in the configuration', () => {
   it('when a number is out of its range, then the message says so', () => {
     expect(() => loadConfig({ JOBS_INTERVAL_MINUTES: '1441' })).toThrow(/JOBS_INTERVAL_MINUTES: Too big/i);
   });
+
+  it.each([['0', /WEB_CONCURRENCY: Too small: expected number to be >=1/], ['65', /WEB_CONCURRENCY: Too big: expected number to be <=64/], ['two', /WEB_CONCURRENCY: must be a whole number/], ['1.5', /WEB_CONCURRENCY: must be a whole number/]])('when WEB_CONCURRENCY is %j, then start-up stops with a message naming it', (value, message) => {
+    expect(() => loadConfig({ WEB_CONCURRENCY: value })).toThrow(message);
+  });
+
+  it('when WEB_CONCURRENCY is unset, then one process serves (no cluster); any whole number from 1 to 64 is taken as written', () => {
+    expect(loadConfig({}).webConcurrency).toBe(1);
+    expect(loadConfig({ WEB_CONCURRENCY: '1' }).webConcurrency).toBe(1);
+    expect(loadConfig({ WEB_CONCURRENCY: '64' }).webConcurrency).toBe(64);
+  });
 });

@@ -93,3 +93,24 @@ export function peakRssMb(pid: number | undefined): number {
 
 export const startApp = (databasePath: string, extra: Record<string, string> = {}) => startProcess([APP_ENTRY], benchEnv(databasePath, extra));
 export const startBaseline = () => startProcess([join(ROOT, 'bench', 'baseline-server.mjs')], { PATH: process.env.PATH ?? '' });
+
+/** The pids of a process's children (a cluster primary's workers), from /proc. */
+export function childPids(pid: number | undefined): number[] {
+  if (!pid) return [];
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** CPU seconds (user and system, all threads) a process has used so far, from /proc (clock ticks of 1/100 s). */
+export function cpuSeconds(pid: number): number {
+  try {
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
