@@ -56,7 +56,11 @@ export function openSqliteDatabase(path: string, options: SqliteOptions = {}): S
     select: reads.select.bind(reads) as Tx['select'],
     selectDistinct: reads.selectDistinct.bind(reads) as Tx['selectDistinct'],
     $count: reads.$count.bind(reads) as Tx['$count'],
-    write: (work, writeOptions) => (writeOptions?.grouped ? grouped.add(work) : gate.run(() => transactions.transaction(() => work(writes)))),
+    write: (work, writeOptions) => {
+      if (writeOptions?.grouped) return grouped.add(work);
+      const giveUpAt = transactions.deadline();
+      return gate.run(() => transactions.transaction(() => work(writes), giveUpAt));
+    },
     close: async () => {
       await gate.idle();
       if (reader !== writer && reader.open) reader.close();

@@ -33,9 +33,17 @@ export class SqliteWriter {
     };
   }
 
-  /** BEGIN IMMEDIATE, waiting up to busy_timeout for a lock held elsewhere without blocking the thread. */
-  async begin(): Promise<void> {
-    const giveUpAt = Date.now() + this.busyTimeoutMs;
+  /** When a write asked for now gives up waiting for a lock held elsewhere: busy_timeout from now. */
+  deadline(): number {
+    return Date.now() + this.busyTimeoutMs;
+  }
+
+  /**
+   * BEGIN IMMEDIATE, waiting for a lock held elsewhere without blocking the thread, until
+   * `giveUpAt`: busy_timeout from when the write was asked for, not from its turn, so writes
+   * queued behind one that waited do not each wait the whole timeout again.
+   */
+  async begin(giveUpAt: number): Promise<void> {
     for (let attempt = 0; ; attempt += 1) {
       try {
         this.tryBegin();
@@ -83,8 +91,8 @@ export class SqliteWriter {
   }
 
   /** One transaction: commits when the work resolves, rolls back when it throws. */
-  async transaction<T>(work: () => Promise<T>): Promise<T> {
-    await this.begin();
+  async transaction<T>(work: () => Promise<T>, giveUpAt: number): Promise<T> {
+    await this.begin(giveUpAt);
     try {
       const result = await work();
       this.commit();
@@ -176,6 +184,7 @@ export class WriteGate {
 
 interface GroupedWrite {
   work: (tx: Tx) => Promise<unknown>;
+  giveUpAt: number;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -202,7 +211,7 @@ export class GroupCommit {
   add<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     if (this.gate.isInside()) return Promise.reject(nestedWrite());
     return new Promise<T>((resolve, reject) => {
-      this.waiting.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.waiting.push({ work, giveUpAt: this.writer.deadline(), resolve: resolve as (value: unknown) => void, reject });
       this.schedule();
     });
   }
@@ -218,13 +227,23 @@ export class GroupCommit {
     this.scheduled = false;
     const group = this.waiting.splice(0, LARGEST_GROUP);
     this.schedule();
+    if (group.length === 0) return;
     if (group.length === 1) {
       const [only] = group as [GroupedWrite];
-      return this.writer.transaction(() => only.work(this.tx)).then(only.resolve, only.reject);
+      return this.writer.transaction(() => only.work(this.tx), only.giveUpAt).then(only.resolve, only.reject);
+    }
+    try {
+      await this.writer.begin(Math.min(...group.map((write) => write.giveUpAt)));
+    } catch (error) {
+      // Those whose wait is over are told so; the others wait on, first in line.
+      const now = Date.now();
+      const over = (write: GroupedWrite) => !isLockHeldElsewhere(error) || write.giveUpAt <= now;
+      for (const write of group) if (over(write)) write.reject(error);
+      this.waiting.unshift(...group.filter((write) => !over(write)));
+      return this.schedule();
     }
     const outcomes: Array<{ value: unknown } | { error: unknown }> = [];
     try {
-      await this.writer.begin();
       for (const write of group) {
         try {
           outcomes.push({ value: await this.writer.inSavepoint(() => write.work(this.tx)) });

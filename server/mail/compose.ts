@@ -31,11 +31,25 @@ export function renderMail(views: ViewEngine, kind: MailKind, content: MailConte
 
 const isMailKind = (kind: string): kind is MailKind => Object.hasOwn(MAIL_SUBJECTS, kind);
 
+/** A queued mail that cannot be rendered (its content unreadable, a template failing on it): it never will be, so it fails for good. */
+export class MailRenderError extends Error {
+  constructor(cause: unknown) {
+    super(`the mail could not be rendered: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'MailRenderError';
+  }
+}
+
 /**
  * The mail an outbox row stands for. A row holds what the mail says (`content`), rendered here at
  * sending time, off the request that queued it; a row queued before that keeps its rendered parts.
  */
 export function composeOutboxMail(views: ViewEngine, row: OutboxRow): ComposedMail {
-  if (row.content !== null && isMailKind(row.kind)) return { ...row, ...renderMail(views, row.kind, JSON.parse(row.content) as MailContent) };
-  return { ...row, textBody: row.textBody ?? '', htmlBody: row.htmlBody ?? '' };
+  if (row.content === null && row.textBody !== null && row.htmlBody !== null) return { ...row, textBody: row.textBody, htmlBody: row.htmlBody };
+  try {
+    if (row.content === null) throw new Error('the row holds neither its content nor its parts');
+    if (!isMailKind(row.kind)) throw new Error(`no templates for mail of kind "${row.kind}"`);
+    return { ...row, ...renderMail(views, row.kind, JSON.parse(row.content) as MailContent) };
+  } catch (error) {
+    throw new MailRenderError(error);
+  }
 }

@@ -1,3 +1,5 @@
+import { MailRenderError } from './compose.js';
+
 /**
  * What a failed send means. Only a refusal of this message or its recipient is final; anything
  * that says the mail server (or our way to it) is not working — a refused login, TLS, a dropped or
@@ -39,6 +41,8 @@ function outageOf(error: SmtpError, responseCode: number | undefined): string | 
 }
 
 export function classifySendFailure(error: unknown): SendFailure {
+  // Nothing was said to the mail server: it tells nothing about it.
+  if (error instanceof MailRenderError) return { permanent: true, outage: undefined, reason: error.message.slice(0, 500) };
   const smtp: SmtpError = typeof error === 'object' && error !== null ? (error as SmtpError) : {};
   const message = typeof smtp.message === 'string' ? smtp.message : String(error);
   const responseCode = typeof smtp.responseCode === 'number' ? smtp.responseCode : undefined;

@@ -161,18 +161,17 @@ const hasMailAllowance = (ctx: Context, signature: SignatureRow): boolean => sig
 type ConfirmationKind = 'confirm-signature' | 'confirm-reminder';
 
 /** Queues a mail with a fresh confirm link and counts it against the signature's allowance. */
-export async function sendConfirmationMail(ctx: Context, tx: Tx, letter: PublicLetterRow, signature: Pick<SignatureRow, 'id' | 'email' | 'name'>, kind: ConfirmationKind = 'confirm-signature'): Promise<void> {
+export async function sendConfirmationMail(ctx: Context, tx: Tx, letter: PublicLetterRow, signature: Pick<SignatureRow, 'id' | 'email'>, kind: ConfirmationKind = 'confirm-signature'): Promise<void> {
   await queueConfirmationMail(ctx, tx, letter, signature, kind);
   await recordMailSent(tx, signature.id);
 }
 
 /** sendConfirmationMail without counting the mail: for a new signature, whose row is inserted already counting it. */
-async function queueConfirmationMail(ctx: Context, tx: Tx, letter: PublicLetterRow, signature: Pick<SignatureRow, 'id' | 'email' | 'name'>, kind: ConfirmationKind): Promise<void> {
+async function queueConfirmationMail(ctx: Context, tx: Tx, letter: PublicLetterRow, signature: Pick<SignatureRow, 'id' | 'email'>, kind: ConfirmationKind): Promise<void> {
   const now = ctx.now();
   const token = await issueToken(tx, signature.id, 'confirm', ctx.config.confirmTokenDays, now);
   const content = {
     letterTitle: letter.title,
-    name: signature.name,
     confirmUrl: `${ctx.config.baseUrl}/signatures/confirm/${token}`,
     letterUrl: `${ctx.config.baseUrl}/letters/${letter.slug}`,
     expiresDays: ctx.config.confirmTokenDays,
@@ -185,7 +184,6 @@ async function sendAlreadySignedMail(ctx: Context, tx: Tx, letter: PublicLetterR
   const token = await issueToken(tx, signature.id, 'withdraw', WITHDRAW_TOKEN_DAYS, now);
   const content = {
     letterTitle: letter.title,
-    name: signature.name,
     withdrawUrl: `${ctx.config.baseUrl}/signatures/withdraw/${token}`,
     letterUrl: `${ctx.config.baseUrl}/letters/${letter.slug}`,
   };

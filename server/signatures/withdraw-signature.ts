@@ -7,6 +7,7 @@ import { findSignatureById } from './repo.js';
 import { signatures, type SignatureRow } from './table.js';
 import { redeemToken, revokeTokens } from './tokens.js';
 import { findLetterById, type LetterRow } from '../letters/index.js';
+import { deleteMailsForSignatures } from '../mail/index.js';
 
 export interface WithdrawalView {
   letter: LetterRow;
@@ -37,6 +38,8 @@ export async function withdrawSignature(ctx: Context, token: string): Promise<Wi
     if (view.alreadyWithdrawn) return view;
     await revokeTokens(tx, view.signature.id, 'withdraw');
     const signature = await one(tx.update(signatures).set(withdrawnForm(now)).where(eq(signatures.id, view.signature.id)).returning());
+    // Its mails, sent or not, hold the details and links erased with it.
+    await deleteMailsForSignatures(tx, [signature.id]);
     return { ...view, signature, alreadyWithdrawn: false };
   });
 }

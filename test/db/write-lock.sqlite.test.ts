@@ -1,3 +1,9 @@
+import { join } from 'node:path';
+import { isDatabaseBusy } from '../../server/db/errors.js';
+import { migrateSqlite } from '../../server/db/migrate.js';
+import { organisations } from '../../server/db/schema.js';
+import { openSqliteDatabase } from '../../server/db/sqlite-database.js';
+import { tempDir } from '../helpers/config.js';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
@@ -85,5 +91,29 @@ describe('writes while another process holds the write lock', () => {
     expect(answeredWhileLocked).toBe(true);
     expect((await waiting).status).toBe(303);
     expect(await signatureByEmail(app.ctx, 'waits-its-turn@example.org')).toBeDefined();
+  });
+
+  it('when writes queue behind one waiting for a lock held elsewhere, then each gives up DATABASE_BUSY_TIMEOUT_MS after it was asked for, not that long after its turn', async () => {
+    const path = join(tempDir(), 'deadlines.db');
+    const db = openSqliteDatabase(path, { busyTimeoutMs: 400 });
+    migrateSqlite(db);
+    holder = await holdWriteLock(path, 4000);
+    let released = false;
+    void holder.released.then(() => (released = true));
+    // Ten writes asked for 50 ms apart: counted from their turns they would give up one after another, the last past the lock's end.
+    const writes: Array<Promise<{ busy: boolean }>> = [];
+    const outcomeOf = (write: Promise<unknown>) => write.then(() => ({ busy: false }), (error: unknown) => ({ busy: isDatabaseBusy(error) }));
+    for (let i = 0; i < 10; i += 1) {
+      writes.push(outcomeOf(db.write((tx) => tx.insert(organisations).values({ name: `Queued ${i}`, nameKey: `queued ${i}`, createdAt: new Date() }))));
+      writes.push(outcomeOf(db.write((tx) => tx.insert(organisations).values({ name: `Grouped ${i}`, nameKey: `grouped ${i}`, createdAt: new Date() }), { grouped: true })));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const outcomes = await Promise.all(writes);
+    const answeredWhileLocked = !released;
+    await holder.released;
+    await db.close();
+
+    expect(outcomes.filter((outcome) => outcome.busy)).toHaveLength(20);
+    expect(answeredWhileLocked).toBe(true);
   });
 });

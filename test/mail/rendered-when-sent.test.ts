@@ -19,7 +19,9 @@ describe('mail rendered when it is sent', () => {
     const row = await first(t.ctx.db.select().from(outbox).where(eq(outbox.toAddress, 'ada@example.org')));
     expect(row?.textBody).toBeNull();
     expect(row?.htmlBody).toBeNull();
-    expect(JSON.parse(row?.content ?? '{}')).toMatchObject({ letterTitle: 'Keep & <Protect> Encryption', name: 'Ada <b>Lovelace</b>' });
+    expect(JSON.parse(row?.content ?? '{}')).toMatchObject({ letterTitle: 'Keep & <Protect> Encryption' });
+    // The name typed in the form is not needed by this mail, so it is not kept with it.
+    expect(row?.content).not.toContain('Lovelace');
     expect(row?.subject).toBe('Confirm your signature: Keep & <Protect> Encryption');
 
     await t.worker.drain();
@@ -43,5 +45,24 @@ describe('mail rendered when it is sent', () => {
     expect(mail?.subject).toBe('Queued long ago');
     expect(mail?.text?.trim()).toBe('stored text part');
     expect(mail?.html).toContain('stored html part');
+  });
+
+  it('when a queued mail cannot be rendered, then it alone fails for good with the reason, other mail goes out, and no outage of the mail server is reported', async () => {
+    const peer = (opened.peer = await startSmtpPeer());
+    const t = (opened.app = await buildTestApp({ transport: createSmtpTransport(smtpSettingsFor(peer.url)) }));
+    await t.ctx.db.write((tx) =>
+      tx.insert(outbox).values({ kind: 'confirm-signature', toAddress: 'broken@example.org', subject: 'Broken', content: '{not json', messageId: '<broken@example.org>', nextAttemptAt: t.clock.now(), createdAt: t.clock.now() }),
+    );
+    const letter = await buildLetter(t.ctx);
+    for (const email of ['one@example.org', 'two@example.org']) await postSignature(t.app, letter.slug, signForm({ email })).expect(303);
+
+    await t.worker.drain();
+    const delivered = await peer.waitForMessages(2);
+    const broken = await first(t.ctx.db.select().from(outbox).where(eq(outbox.toAddress, 'broken@example.org')));
+
+    expect(delivered.map((mail) => (mail.to && 'text' in mail.to ? mail.to.text : '')).sort()).toEqual(['one@example.org', 'two@example.org']);
+    expect(broken?.state).toBe('failed');
+    expect(broken?.lastError).toMatch(/could not be rendered/);
+    expect(t.worker.outage()).toBeUndefined();
   });
 });

@@ -186,4 +186,16 @@ describe('posts from the no-referrer confirm page', () => {
     }
     expect((await signatureByEmail(t.ctx, 'signer@example.org'))?.state).toBe('unconfirmed');
   });
+
+  it('when a signer withdraws, then every mail kept for their signature (with their name and links) is deleted with their details', async () => {
+    const letter = await buildLetter(t.ctx);
+    await postSignature(t.app, letter.slug, signForm({ email: 'leaving@example.org', name: 'Secret Name Alpha' })).expect(303);
+    await request(t.app).post(`/signatures/confirm/${await tokenFromOutbox(t.ctx, 'leaving@example.org', 'confirm')}`).expect(200);
+    expect((await outboxFor(t.ctx, 'leaving@example.org')).map((mail) => mail.kind)).toEqual(['confirm-signature', 'signature-confirmed']);
+
+    await request(t.app).post(`/signatures/withdraw/${await tokenFromOutbox(t.ctx, 'leaving@example.org', 'withdraw')}`).expect(200);
+
+    expect(await outboxFor(t.ctx, 'leaving@example.org')).toEqual([]);
+    expect(JSON.stringify(await sqlRows(t, 'SELECT * FROM outbox'))).not.toContain('Secret Name Alpha');
+  });
 });
