@@ -4,7 +4,7 @@ import { sendCsv, type CsvColumn } from '../lib/csv/index.js';
 import { param } from '../web/params.js';
 import { renderPage } from '../web/render.js';
 import { letterInsights, type LetterInsights } from './figures.js';
-import { dayText, hourText, insightCharts, rateText } from './present.js';
+import { dayText, hourText, insightCharts, numberText, rateText } from './present.js';
 import { findLetter } from '../letters/index.js';
 import { requireOrganiser } from '../organisers/index.js';
 
@@ -50,7 +50,7 @@ export function insightsAdminRoutes(ctx: Context): Router {
   router.get('/admin/letters/:slug/insights', anyOrganiser, async (req, res) => {
     const letter = await findLetter(ctx.db, param(req, 'slug'));
     const insights = await letterInsights(ctx.db, letter, ctx.now());
-    renderPage(res, 'insights/show', { title: `Insights: ${letter.title}`, letter, insights, charts: insightCharts(insights), sourceLabel, rateText, dayText, hourText });
+    renderPage(res, 'insights/show', { title: `Insights: ${letter.title}`, letter, insights, charts: insightCharts(insights), sourceLabel, rateText, dayText, hourText, numberText });
   });
 
   router.get('/admin/letters/:slug/insights.csv', anyOrganiser, async (req, res) => {

@@ -1,10 +1,14 @@
 import { barChart, busiest, total, type BarChart } from './chart.js';
 import { FIRST_HOURS, type LetterInsights } from './figures.js';
 
+/** One formatter for every number on the page: toLocaleString builds a new one per call, which cost more than the figures. */
+const NUMBER_FORMAT = new Intl.NumberFormat('en-GB');
+export const numberText = (n: number): string => NUMBER_FORMAT.format(n);
+
 /** UTC times as the page writes them. */
 export const dayText = (date: Date): string => date.toISOString().slice(0, 10);
 export const hourText = (date: Date): string => `${date.toISOString().slice(0, 13).replace('T', ' ')}:00 UTC`;
-const count = (n: number, one: string, many: string): string => `${n.toLocaleString('en-GB')} ${n === 1 ? one : many}`;
+const count = (n: number, one: string, many: string): string => `${numberText(n)} ${n === 1 ? one : many}`;
 
 /** The two charts of the insights page: the first 72 hours, hour by hour, and the whole campaign, day by day. */
 export function insightCharts(insights: LetterInsights): { hours: BarChart; days: BarChart } | undefined {
