@@ -50,7 +50,7 @@ export function insightsAdminRoutes(ctx: Context): Router {
   router.get('/admin/letters/:slug/insights', anyOrganiser, async (req, res) => {
     const letter = await findLetter(ctx.db, param(req, 'slug'));
     const insights = await letterInsights(ctx.db, letter, ctx.now());
-    renderPage(res, 'insights/show', { title: `Insights: ${letter.title}`, letter, insights, charts: insightCharts(insights), sourceLabel, rateText, dayText, hourText, numberText });
+    renderPage(res, 'insights/show', { title: `Insights: ${letter.title}`, stylesheets: ['insights.css'], letter, insights, charts: insightCharts(insights), sourceLabel, rateText, dayText, hourText, numberText });
   });
 
   router.get('/admin/letters/:slug/insights.csv', anyOrganiser, async (req, res) => {
