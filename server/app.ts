@@ -21,6 +21,9 @@ import { signatoryRoutes } from './signatories/routes.js';
 import { moderationRoutes } from './moderation/routes.js';
 import { organisationAdminRoutes } from './organisations/admin-routes.js';
 import { signatureRoutes } from './signatures/routes.js';
+import { partnerAdminRoutes } from './partners/admin-routes.js';
+import { partnerEmbedRoutes } from './partners/embed-routes.js';
+import { insightsAdminRoutes } from './insights/admin-routes.js';
 
 export type AppDeps = ContextDeps;
 
@@ -56,6 +59,7 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
   app.use(signatoryRoutes(ctx));
   app.use(letterRoutes(ctx));
   app.use(signatureRoutes(ctx, givenBackLetterPageModel));
+  app.use(partnerEmbedRoutes(ctx));
   app.use(privacyRoutes(ctx));
   // Every organiser form posts under /admin: a request with a live session must carry its CSRF token.
   app.use('/admin', requireCsrf(ctx));
@@ -67,6 +71,8 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
   app.use(moderationRoutes(ctx));
   app.use(organisationAdminRoutes(ctx));
   app.use(blockAdminRoutes(ctx));
+  app.use(partnerAdminRoutes(ctx));
+  app.use(insightsAdminRoutes(ctx));
   app.use(publicApiRoutes(ctx));
   if (!config.isProduction && !config.smtpUrl) app.use(devMailRoutes(ctx));
 

@@ -6,3 +6,5 @@ export * from '../mail/table.js';
 export * from '../audit/table.js';
 export * from '../abuse/table.js';
 export * from '../jobs/table.js';
+export * from '../insights/table.js';
+export * from '../partners/table.js';

@@ -122,6 +122,8 @@ async function exportColumns(reader: ExportReader, letterId: number, includeEmai
     { header: 'signed_at', sql: 's.signed_at', kind: 'time' },
     { header: 'confirmed_at', sql: optionalTime('s.confirmed_at'), kind: 'time' },
     { header: 'moderated_at', sql: optionalTime('s.moderated_at'), kind: 'time' },
+    // The partner ref the signer came through (organisers only; never public).
+    { header: 'source', sql: "coalesce(s.source, '')", kind: 'text' },
   ];
 }
 

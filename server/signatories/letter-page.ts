@@ -24,23 +24,31 @@ export async function givenBackLetterPageModel(ctx: Context, slug: string, form:
 /** Stands in the kept page for the form stamp, which is new on every request. Random so no letter text can contain it. */
 const FORM_STAMP_SLOT = `form-stamp-${randomBytes(12).toString('hex')}`;
 
+/** Stands in the kept page's sign form for the partner ref of the link the visitor followed, if any. */
+const REF_SLOT = `ref-slot-${randomBytes(12).toString('hex')}`;
+
+/** The sign form's hidden ref field; `ref` passed partnerRefOf, so it holds nothing HTML would read as markup. */
+const refField = (ref: string | undefined): string => (ref ? `<input type="hidden" name="ref" value="${ref}">` : '');
+
 /**
  * The letter page as a visitor first gets it, as HTML. It is rendered once per state of the
  * letter (its fingerprint: text, status, counts, listed signatories) and kept; only the form
  * stamp is filled in per request.
  */
-export async function renderLetterPage(ctx: Context, slug: string): Promise<SentPage> {
+export async function renderLetterPage(ctx: Context, slug: string, ref?: string): Promise<SentPage> {
   const letter = await findPublicLetter(ctx.db, slug);
   const kept = await ctx.pages.get(`letter:${letter.id}`, publicFingerprint(letter, ctx.now()), async () => {
     const model = await modelOf(ctx, { letter, version: await publishedVersionOf(ctx.db, letter) }, EMPTY_SIGN_FORM);
-    return ctx.views.render('letters/show', { ...model, formStamp: FORM_STAMP_SLOT });
+    return ctx.views.render('letters/show', { ...model, formStamp: FORM_STAMP_SLOT, refSlot: REF_SLOT });
   });
   // A stamp lasts a second (see formStampFor): the stamped page and its entity tag are made once
   // per stamp. The tag covers the stamp, so a 304 never keeps an old stamp in a browser's form.
   const stamp = formStampFor(ctx, letter.slug, letter.currentVersionId);
+  // A partner's link is a small share of the views: its page is made for the request.
+  if (ref) return sentPageOf(kept.html.replace(FORM_STAMP_SLOT, stamp).replace(REF_SLOT, refField(ref)));
   const stamped = stampedPages.get(kept);
   if (stamped?.stamp === stamp) return stamped.page;
-  const page = sentPageOf(kept.html.replace(FORM_STAMP_SLOT, stamp));
+  const page = sentPageOf(kept.html.replace(FORM_STAMP_SLOT, stamp).replace(REF_SLOT, ''));
   stampedPages.set(kept, { stamp, page });
   return page;
 }

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Context } from '../context.js';
 import { sendCsv, type CsvColumn } from '../lib/csv/index.js';
 import { param } from '../web/params.js';
+import { partnerRefOf } from '../lib/partner-ref.js';
 import { publicCache } from '../web/cors.js';
 import { renderPage, sendPage } from '../web/render.js';
 import { allowFramingByAnySite } from '../web/security.js';
@@ -25,13 +26,16 @@ export function signatoryRoutes(ctx: Context): Router {
   const router = Router();
 
   router.get('/letters/:slug', async (req, res) => {
-    sendPage(res, await renderLetterPage(ctx, param(req, 'slug')));
+    sendPage(res, await renderLetterPage(ctx, param(req, 'slug'), partnerRefOf(req.query.ref)));
   });
 
   // The one page other sites may frame: a counter with a link that opens the letter in a new tab.
   router.get('/letters/:slug/embed', allowFramingByAnySite(ctx.config), publicCache(60), async (req, res) => {
     const summary = await summariseLetter(ctx, param(req, 'slug'));
-    renderPage(res, 'letters/embed', { ...summary, title: summary.letter.title, letterUrl: `${ctx.config.baseUrl}/letters/${summary.letter.slug}` });
+    // A partner's counter sends its readers on with the partner's ref, so their signatures count as theirs.
+    const ref = partnerRefOf(req.query.ref);
+    const letterUrl = `${ctx.config.baseUrl}/letters/${summary.letter.slug}${ref ? `?ref=${ref}` : ''}`;
+    renderPage(res, 'letters/embed', { ...summary, title: summary.letter.title, letterUrl });
   });
 
   router.get('/letters/:slug/signatories', async (req, res) => {

@@ -2,9 +2,10 @@ import { z } from 'zod';
 import type { Context } from '../context.js';
 import { checkbox, cleanText, describeFieldRules, textValue, type FieldErrors, type FieldRules } from '../web/forms.js';
 import { parseEmailAddress } from '../lib/email-address.js';
+import { partnerRefOf } from '../lib/partner-ref.js';
 
 /** The fields sent back into a form with errors. */
-export const SIGN_FIELDS = ['name', 'email', 'organisation', 'title', 'comment', 'public', 'updates'] as const;
+export const SIGN_FIELDS = ['name', 'email', 'organisation', 'title', 'comment', 'public', 'updates', 'ref'] as const;
 
 /** Bot traps (server/abuse/bot-checks.ts): any value passes validation, so a bot learns nothing from errors. */
 const botTrap = z.preprocess((raw) => (textValue(raw) ?? '').trim(), z.string());
@@ -37,6 +38,8 @@ export const signForm = z.object({
   website: botTrap,
   /** When the form was shown, signed by the server. */
   stamp: botTrap,
+  /** The partner ref of the link the signer came through (a hidden field); anything but a valid ref is none, never an error. */
+  ref: z.preprocess((raw) => partnerRefOf(raw) ?? null, z.string().nullable()),
 });
 
 export type SignForm = z.infer<typeof signForm>;

@@ -11,6 +11,7 @@ export { SIGNATURE_STATES, type SignatureRow, type SignatureState } from './tabl
 export { type BlockableFilter, findBlockableSignatures, inChunks, shadowRejectSignatures, signaturesWithIpHash } from './block-matching.js';
 export { anonymiseSignaturesOfLetter, deleteUnconfirmedSignedBefore, eraseSignatures, findSignaturesByEmailKeys, forgetClientAddressesBefore, ipHashesOfLetter, signatureIdsOfLetter, unconfirmedSignedBefore, withdrawRejectedUnconfirmedBefore } from './erasure.js';
 export { type GivenBackLetterPage, SIGN_FIELD_RULES, type SignFormState } from './forms.js';
+export { type SignFormPlace, handleSignForm } from './sign-form-handler.js';
 export { type PublicSignatory, allPublicSignatories, listFeaturedSignatories, listPublicSignatories, organisationBreakdown } from './listed-signatures.js';
 export { type ModerationChanges, type ModerationQueueItem, approveVerifiedPendingSignatures, countSignaturesOnLetter, countVerifiedPending, findModeratableSignatures, listModerationQueue, updateModeratedSignatures } from './moderation-queue.js';
 export { type OrganisationSignatureCounts, countSignaturesByOrganisation, linkUnmatchedSignatures, moveOrganisationSignatures, reevaluateAffiliations } from './organisation-links.js';

@@ -1,17 +1,16 @@
 import { Router, type Request, type RequestHandler } from 'express';
 import type { Context } from '../context.js';
 import { AppError } from '../web/errors.js';
-import { formValues, parseForm, textValue } from '../web/forms.js';
+import { textValue } from '../web/forms.js';
 import { param } from '../web/params.js';
 import { renderPage } from '../web/render.js';
 import { requireFormBody, requireSameOrigin } from '../web/security.js';
-import { describeClientAddress } from '../lib/client-address.js';
 import { confirmSignature, describeConfirmation } from './confirm-signature.js';
-import { SIGN_FIELDS, signForm, type LetterPageWithForm, type SignFormState } from './forms.js';
-import { letterClosed, SIGN_FORM_SEND_AGAIN, signLetter } from './sign-letter.js';
+import type { LetterPageWithForm } from './forms.js';
+import { handleSignForm } from './sign-form-handler.js';
 import { describeWithdrawal, withdrawSignature } from './withdraw-signature.js';
-import { answerNoSoonerThan, createRateLimits } from '../abuse/index.js';
-import { findPublicLetter, findPublicLetterOnce, isAcceptingSignatures } from '../letters/index.js';
+import { createRateLimits } from '../abuse/index.js';
+import { findPublicLetter } from '../letters/index.js';
 
 const token = (req: Request): string => param(req, 'token');
 
@@ -21,13 +20,6 @@ const privateLinkPage: RequestHandler = (_req, res, next) => {
   res.setHeader('Cache-Control', 'no-store');
   next();
 };
-
-/** What the letter page says above a form it gives back, and where it points. */
-function sendAgainNotice(slug: string, error: AppError): SignFormState['notice'] {
-  const { read, current } = error.details;
-  if (typeof read !== 'number' || typeof current !== 'number') return { message: error.message };
-  return { message: error.message, link: { href: `/letters/${encodeURIComponent(slug)}/versions/${read}..${current}`, text: `See what changed since version ${read}, the one you read` } };
-}
 
 /**
  * Signing, confirming and withdrawing. A sign form that comes back (errors, a changed text, a page
@@ -39,27 +31,14 @@ export function signatureRoutes(ctx: Context, letterPageWithForm: LetterPageWith
   const limits = createRateLimits(ctx);
   const tokenPage = privateLinkPage;
 
-  router.post('/letters/:slug/signatures', sameOrigin, requireFormBody, ...limits.signing, async (req, res) => {
-    const evenTiming = answerNoSoonerThan(ctx.config.signResponseMs);
-    const slug = param(req, 'slug');
-    const letter = await findPublicLetterOnce(ctx.db, req, slug);
-    if (!isAcceptingSignatures(letter, ctx.now())) throw letterClosed();
-    const parsed = parseForm(signForm, req.body, SIGN_FIELDS);
-    if (!parsed.ok) {
-      const model = await letterPageWithForm(ctx, slug, { values: parsed.values, errors: parsed.errors });
-      return renderPage(res, 'letters/show', { ...model, title: `Error: ${model.title}` }, 422);
-    }
-    try {
-      await signLetter(ctx, { letter, form: parsed.data, client: describeClientAddress(req.ip, ctx.config.sessionSecret) });
-    } catch (error) {
-      if (!(error instanceof AppError && SIGN_FORM_SEND_AGAIN.has(error.id))) throw error;
-      // The form comes back filled in, stamped for the text on the page now.
-      const model = await letterPageWithForm(ctx, slug, { values: formValues(req.body, SIGN_FIELDS), errors: {}, notice: sendAgainNotice(slug, error) });
-      return renderPage(res, 'letters/show', { ...model, title: `Send again: ${model.title}` }, error.status);
-    }
-    await evenTiming();
-    res.redirect(303, `/letters/${encodeURIComponent(slug)}/check-your-email`);
-  });
+  router.post('/letters/:slug/signatures', sameOrigin, requireFormBody, ...limits.signing, handleSignForm(ctx, {
+    giveBack: async (res, slug, form, status) => {
+      const model = await letterPageWithForm(ctx, slug, form);
+      const heading = Object.keys(form.errors).length > 0 ? 'Error' : 'Send again';
+      renderPage(res, 'letters/show', { ...model, title: `${heading}: ${model.title}` }, status);
+    },
+    doneUrl: (slug) => `/letters/${encodeURIComponent(slug)}/check-your-email`,
+  }));
 
   router.get('/letters/:slug/check-your-email', async (req, res) => {
     const letter = await findPublicLetter(ctx.db, param(req, 'slug'));

@@ -113,6 +113,7 @@ function submittedValues(organisation: OrganisationMatch, versionId: number, inp
     comment: form.comment,
     showPublic: form.public,
     contactUpdates: form.updates,
+    source: form.ref,
     ipHash: client?.ipHash ?? null,
     ipNetwork: client?.ipNetwork ?? null,
     signedAt: now,

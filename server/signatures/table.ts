@@ -56,6 +56,8 @@ export const signatures = sqliteTable('signatures', {
    */
   rejectedAt: integer('rejected_at', { mode: 'timestamp_ms' }),
   rejectionNote: text('rejection_note'),
+  /** The partner ref of the link the signer came through (see partnerRefOf), null for none; organisers only, never public. */
+  source: text('source'),
   ipHash: text('ip_hash'),
   /** A truncated network (/24 or /48), so a range can be rejected without keeping addresses. */
   ipNetwork: text('ip_network'),

@@ -70,6 +70,23 @@ export function allowFramingByAnySite(config: Config): RequestHandler {
 }
 
 /**
+ * Per-response override for a page only some sites may frame (a partner's embedded sign form):
+ * `frame-ancestors` names exactly those origins, and X-Frame-Options, which cannot name an origin,
+ * is dropped. With no origin the page keeps the default headers: no site may frame it. The origins
+ * must be URL origins (scheme, host, port): nothing in them can end the directive.
+ */
+export function allowFramingByOrigins(config: Config): (res: Response, origins: readonly string[]) => void {
+  const policy = headersOf(helmetFor(config, 'deny')).find(([name]) => name === 'Content-Security-Policy')?.[1];
+  if (!policy?.includes("frame-ancestors 'none'")) throw new Error("security: the default policy no longer says frame-ancestors 'none'");
+  return (res, origins) => {
+    if (origins.length === 0) return;
+    res.removeHeader('X-Frame-Options');
+    res.setHeader('Content-Security-Policy', policy.replace("frame-ancestors 'none'", `frame-ancestors ${origins.join(' ')}`));
+    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+  };
+}
+
+/**
  * Public forms carry no cookie and so no CSRF token; a browser tells us where a POST came from
  * instead. A request that says it is cross-site is refused; clients that send neither header
  * (curl, scripts) are not browsers riding on someone's session, so they pass.

@@ -4,6 +4,7 @@ import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { DEMO_LETTER } from '../../server/letters/demo-letter.js';
 import { findLetter as findLetterBySlug } from '../../server/letters/find-letter.js';
 import { createOrganisation } from '../../server/organisations/create-organisation.js';
+import { addPartner } from '../../server/partners/manage-partners.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { buildLetter, buildSignature } from '../helpers/factories.js';
 import { createOrganiser, signInInBrowser, TEST_PASSWORD } from '../helpers/organisers.js';
@@ -20,6 +21,8 @@ interface Fixtures {
   closed: string;
   organisation: string;
   merge: string;
+  /** A partner's edit page. */
+  partner: string;
 }
 
 /** Ticks the first signature in the queue and approves it: the queue then says what changed. */
@@ -85,6 +88,11 @@ const SIGNED_IN: ReadonlyArray<PageCase<Fixtures>> = [
   { name: 'erase a signer', status: 200, open: submitForm('/admin/privacy', 'form[aria-labelledby=erase-heading]', { 'Email address': 'spam@example.com' }) },
   { name: 'privacy after running the jobs', status: 200, open: press('/admin/privacy', 'Run the privacy jobs now') },
   { name: 'audit log', status: 200, open: visit('/admin/audit') },
+  { name: 'insights', status: 200, open: visit(`${LETTER}/insights`) },
+  { name: 'insights, nothing confirmed yet', status: 200, open: visit((f) => `/admin/letters/${f.draft}/insights`) },
+  { name: 'partners', status: 200, open: visit(`${LETTER}/partners`) },
+  { name: 'partners with errors', status: 422, open: submitForm(`${LETTER}/partners`, 'form[aria-labelledby=add-heading]', { 'Partner name': '', Ref: 'Not A Ref' }) },
+  { name: 'edit a partner', status: 200, open: visit((f) => f.partner) },
 ];
 
 const PAGES = [...SIGNED_OUT, ...SIGNED_IN];
@@ -109,7 +117,9 @@ async function prepare(): Promise<Fixtures> {
   const draft = await buildLetter(site.ctx, { status: 'draft', title: 'A draft letter' });
   const closed = await buildLetter(site.ctx, { title: 'A letter closed long ago', closesAt: new Date(site.clock.now().getTime() - 400 * 86_400_000) });
   await createOrganiser(site, 'owner', OWNER);
-  return { draft: draft.slug, closed: closed.slug, organisation: `/admin/organisations/${kept.id}`, merge: `/admin/organisations/merge?keep=${kept.id}&remove=${duplicate.id}` };
+  const partner = await addPartner(site.ctx, DEMO_LETTER.slug, { name: 'Partner News', ref: 'partner-news', origins: ['https://news.example'] }, SYSTEM_ACTOR);
+  await buildSignature(site.ctx, letter, { state: 'approved', ...at('reader@news.example'), source: 'partner-news' });
+  return { partner: `${LETTER}/partners/${partner.id}`, draft: draft.slug, closed: closed.slug, organisation: `/admin/organisations/${kept.id}`, merge: `/admin/organisations/merge?keep=${kept.id}&remove=${duplicate.id}` };
 }
 
 async function auditIn(context: BrowserContext, fixtures: Fixtures, cases: ReadonlyArray<PageCase<Fixtures>>): Promise<void> {

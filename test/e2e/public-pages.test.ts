@@ -74,6 +74,10 @@ const PAGES: ReadonlyArray<PageCase<Fixtures>> = [
   { name: 'changes between two versions', status: 200, open: visit(`${LETTER}/versions/1..2`) },
   { name: 'embedded counter', status: 200, open: visit(`${LETTER}/embed`), framed: true },
   { name: 'embedded counter, closed letter', status: 200, open: visit((f) => `${f.closedLetter}/embed`), framed: true },
+  { name: 'embedded sign form', status: 200, open: visit(`${LETTER}/embed/sign?ref=partner-news`), framed: true },
+  { name: 'embedded sign form with errors', status: 422, open: submitForm(`${LETTER}/embed/sign?ref=partner-news`, 'form.sign-form', { 'Full name': '', 'Email address': 'not-an-address' }), framed: true },
+  { name: 'embedded sign form, closed letter', status: 200, open: visit((f) => `${f.closedLetter}/embed/sign`), framed: true },
+  { name: 'embedded check your email', status: 200, open: visit(`${LETTER}/embed/check-your-email?ref=partner-news`), framed: true },
   { name: 'privacy', status: 200, open: visit('/privacy') },
   { name: 'development mail outbox', status: 200, open: visit('/dev/mail') },
   // The HTML part sits in a sandboxed frame without scripts, which axe cannot enter; the HTML checker covers it.

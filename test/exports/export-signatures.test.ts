@@ -37,6 +37,7 @@ describe('the signatures CSV', () => {
       showPublic: false,
       contactUpdates: true,
       featured: true,
+      source: 'climate-net',
       signedAt,
       confirmedAt: new Date(signedAt.getTime() + HOUR),
       moderatedAt: new Date(signedAt.getTime() + 2 * HOUR),
@@ -47,7 +48,7 @@ describe('the signatures CSV', () => {
 
     expect(result.rows).toBe(2);
     expect(text.split('\r\n')[0]).toBe(
-      'id,state,name,role,organisation,matched_organisation,affiliation_verified,email,email_domain,comment,public,contact_me,featured,letter_version_sha256,signed_at,confirmed_at,moderated_at',
+      'id,state,name,role,organisation,matched_organisation,affiliation_verified,email,email_domain,comment,public,contact_me,featured,letter_version_sha256,signed_at,confirmed_at,moderated_at,source',
     );
     const version = (await sqlRows<{ sha256: string }>(t, 'SELECT sha256 FROM letter_versions WHERE id = ?', letter.currentVersionId))[0]!;
     expect(rows).toEqual([
@@ -69,6 +70,7 @@ describe('the signatures CSV', () => {
         signed_at: '2026-11-01T09:00:00.000Z',
         confirmed_at: '2026-11-01T10:00:00.000Z',
         moderated_at: '2026-11-01T11:00:00.000Z',
+        source: 'climate-net',
       },
       expect.objectContaining({
         id: String(second.id),

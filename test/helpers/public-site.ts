@@ -33,6 +33,8 @@ export async function visitPublicSite(env: Record<string, string> = {}): Promise
   const stylesheet = /href="(\/assets\/site\.[0-9a-f]+\.css)"/.exec(page.text)?.[1] ?? '/assets/missing.css';
   await visit('stylesheet', app().get(stylesheet));
   await visit('closed letter', app().get(`/letters/${closed.slug}`));
+  // No partner registered for the ref: like every other page, no site may frame it.
+  await visit('embed sign form, no registered partner', app().get(`/letters/${letter.slug}/embed/sign?ref=nobody`));
   // As a browser does: the form's stamp comes back after the person has taken time to fill it in.
   t.clock.advance(10_000);
   await visit('sign', postSignature(t.app, letter.slug, signForm({ email: 'visitor@example.org', stamp: stampFrom(page.text) })));

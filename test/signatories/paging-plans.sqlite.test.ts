@@ -1,40 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import type { Tx } from '../../server/db/database.js';
-import type { SqliteDatabase } from '../../server/db/sqlite-database.js';
 import { createOrganisation } from '../../server/organisations/create-organisation.js';
 import { listFeaturedSignatories, listPublicSignatories, organisationBreakdown } from '../../server/signatures/listed-signatures.js';
 import { appPerTest } from '../helpers/app.js';
 import { buildLetter } from '../helpers/factories.js';
+import { capturedSql, planOf } from '../helpers/sqlite-plans.js';
 
 /* SQLite's query plans for the public list: its partial indexes (PostgreSQL plans from statistics). */
 
 const t = appPerTest();
 
 describe('the queries behind the public list', () => {
-  /** The SQL better-sqlite3 is asked to prepare while `run` reads (inside a write, so on the writer connection this test can watch). */
-  async function capturedSql(run: (db: Tx) => Promise<unknown>): Promise<string[]> {
-    const sqlite = (t.database as SqliteDatabase).connection;
-    const prepare = sqlite.prepare.bind(sqlite);
-    const seen: string[] = [];
-    sqlite.prepare = ((source: string) => {
-      seen.push(source);
-      return prepare(source);
-    }) as typeof sqlite.prepare;
-    try {
-      await t.database.write(run);
-    } finally {
-      sqlite.prepare = prepare as typeof sqlite.prepare;
-    }
-    return seen;
-  }
-
-  function planOf(source: string): string {
-    const placeholders = source.match(/\?/g)?.length ?? 0;
-    const rows = (t.database as SqliteDatabase).connection.prepare(`EXPLAIN QUERY PLAN ${source}`).all(...Array<number>(placeholders).fill(1)) as Array<{ detail: string }>;
-    return rows.map((row) => row.detail).join('\n');
-  }
-
   it('when a page, a filtered page, the featured block and the breakdown are read, then each walks an index in order: no OFFSET, no scan, no sort', async () => {
     const letter = await buildLetter(t.ctx);
     const nvidia = await createOrganisation(t.ctx, { name: 'Nvidia', actor: SYSTEM_ACTOR });
@@ -47,11 +24,11 @@ describe('the queries behind the public list', () => {
     ];
     expect(nvidia.id).toBeGreaterThan(0);
     for (const [name, run, index] of cases) {
-      const statements = (await capturedSql(run)).filter((source) => /from "(signatures|letter_organisation_counts)"/i.test(source));
+      const statements = (await capturedSql(t, run)).filter((source) => /from "(signatures|letter_organisation_counts)"/i.test(source));
       expect(statements.length, name).toBeGreaterThan(0);
       const main = statements[0]!;
       expect(main, name).not.toMatch(/offset/i);
-      const plan = planOf(main);
+      const plan = planOf(t, main);
       expect(plan, `${name}:\n${plan}`).toMatch(new RegExp(`USING (COVERING )?INDEX ${index}\\b`));
       expect(plan, `${name}:\n${plan}`).not.toMatch(/SCAN signatures\b/);
       // A search sorts its matches, at most SEARCH_WINDOW of them; nothing else sorts.

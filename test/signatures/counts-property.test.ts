@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findPublicLetter } from '../../server/letters/index.js';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
-import { letterOrganisationCounts, signatures } from '../../server/db/schema.js';
+import { letterOrganisationCounts, letterSignerGroups, letterSigningHours, signatures } from '../../server/db/schema.js';
 import { isWithinDomain } from '../../server/lib/email-domain.js';
 import { createOrganisation } from '../../server/organisations/create-organisation.js';
 import { mergeOrganisations } from '../../server/organisations/merge-organisations.js';
@@ -22,7 +22,8 @@ import { buildLetter, reloadLetter, signatureByEmail, tokenFromOutbox } from '..
 const PEOPLE = 4;
 const person = fc.integer({ min: 0, max: PEOPLE - 1 });
 const action = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('sign' as const), who: person, organisation: fc.constantFrom('Nvidia', 'NVIDIA Corp.', 'AMD', 'amd inc', '', 'Intel'), public: fc.boolean() }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('sign' as const), who: person, organisation: fc.constantFrom('Nvidia', 'NVIDIA Corp.', 'AMD', 'amd inc', '', 'Intel'), public: fc.boolean(), ref: fc.constantFrom('', 'climate', 'news') }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('wait' as const) }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('confirm' as const), who: person }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('withdraw' as const), who: person }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('moderate' as const), whos: fc.uniqueArray(person, { minLength: 1 }), action: fc.constantFrom(...MODERATION_ACTIONS) }) },
@@ -44,7 +45,7 @@ async function perform(t: TestApp, slug: string, letterId: number, step: Action)
   try {
     switch (step.kind) {
       case 'sign':
-        await signLetter(ctx, { letter: await findPublicLetter(ctx.db, slug), client: undefined, form: signForm.parse({ name: `Person ${step.who}`, email: emailOf(step.who), organisation: step.organisation, public: step.public ? 'yes' : 'no' }) });
+        await signLetter(ctx, { letter: await findPublicLetter(ctx.db, slug), client: undefined, form: signForm.parse({ name: `Person ${step.who}`, email: emailOf(step.who), organisation: step.organisation, public: step.public ? 'yes' : 'no', ref: step.ref }) });
         return;
       case 'confirm':
         if ((await signatureOf(step.who))?.state === 'unconfirmed') await confirmSignature(ctx, await tokenFromOutbox(ctx, emailOf(step.who), 'confirm'));
@@ -65,6 +66,10 @@ async function perform(t: TestApp, slug: string, letterId: number, step: Action)
         if (signature) await ctx.db.write(async (tx) => (await tx.update(signatures).set({ showPublic: !signature.showPublic }).where(eq(signatures.id, signature.id))));
         return;
       }
+      case 'wait':
+        // Into another hour, so confirmations and their withdrawals land in different hours.
+        t.clock.advance(40 * 60_000);
+        return;
       case 'approveVerified':
         await approveVerifiedPending(ctx, { letterId, actor: SYSTEM_ACTOR });
         return;
@@ -109,6 +114,8 @@ async function checkInvariants(t: TestApp, slug: string, letterId: number): Prom
   const stored = await db.select().from(letterOrganisationCounts).where(eq(letterOrganisationCounts.letterId, letterId));
   expect(new Map(stored.map((row) => [row.organisationGroup, row.listed]))).toEqual(new Map(groups.map((row) => [row.group, row.n])));
 
+  await expectInsightFiguresToMatchARecount(t, letterId);
+
   const domains = new Map((await listOrganisations(db)).map((o) => [o.id, o.domains]));
   for (const signature of (await db.select().from(signatures).where(eq(signatures.letterId, letterId)))) {
     const confirmed = ['pending', 'approved', 'rejected'].includes(signature.state);
@@ -118,8 +125,26 @@ async function checkInvariants(t: TestApp, slug: string, letterId: number): Prom
   }
 }
 
+/** The insights' kept figures (letter_signing_hours, letter_signer_groups) against the same figures worked out from the rows. */
+async function expectInsightFiguresToMatchARecount(t: TestApp, letterId: number): Promise<void> {
+  const rows = await t.ctx.db.select().from(signatures).where(eq(signatures.letterId, letterId));
+  const add = (map: Map<string, number[]>, key: string, values: number[]) => map.set(key, (map.get(key) ?? values.map(() => 0)).map((n, i) => n + values[i]!));
+  const hours = new Map<string, number[]>();
+  const groups = new Map<string, number[]>();
+  for (const row of rows) {
+    const confirmed = row.state === 'pending' || row.state === 'approved' ? 1 : 0;
+    const at = (row.confirmedAt ?? row.signedAt).getTime();
+    if (confirmed) add(hours, String(at - (at % 3_600_000)), [1]);
+    for (const key of [`source:${row.source ?? ''}`, `domain:${row.emailDomain}`, `verified:${row.affiliationVerified ? 'yes' : 'no'}`]) add(groups, key, [1, confirmed]);
+  }
+  const keptHours = (await t.ctx.db.select().from(letterSigningHours).where(eq(letterSigningHours.letterId, letterId))).filter((row) => row.confirmed !== 0);
+  const keptGroups = (await t.ctx.db.select().from(letterSignerGroups).where(eq(letterSignerGroups.letterId, letterId))).filter((row) => row.signers !== 0 || row.confirmed !== 0);
+  expect(new Map(keptHours.map((row) => [String(row.hourStart.getTime()), [row.confirmed]]))).toEqual(hours);
+  expect(new Map(keptGroups.map((row) => [`${row.dimension}:${row.value}`, [row.signers, row.confirmed]]))).toEqual(groups);
+}
+
 describe('counts kept by the database', () => {
-  it('when any sequence of signing, confirming, moderating, withdrawing, visibility changes and organisation edits runs, then the stored counts, breakdown, verified marks and listed flags equal a recount', async () => {
+  it('when any sequence of signing, confirming, moderating, withdrawing, visibility changes and organisation edits runs, then the stored counts, breakdown, insight figures, verified marks and listed flags equal a recount', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('pre' as const, 'post' as const), fc.array(action, { minLength: 10, maxLength: 40, size: 'max' }), async (moderation, steps) => {
         const t = await buildTestApp();
