@@ -7,6 +7,7 @@ import { SYSTEM_ACTOR } from '../audit/index.js';
 import { DEMO_LETTER, createLetter, findLetter, type LetterRow } from '../letters/index.js';
 import { createOrganisation, matchOrganisation, organisationKey } from '../organisations/index.js';
 import { highestSignatureId, insertSignatureRows, type NewSignatureRow } from '../signatures/index.js';
+import { addPartner, listPartners, partnerForm } from '../partners/index.js';
 
 export interface SeedOptions {
   slug: string;
@@ -73,6 +74,7 @@ export async function seedSignatures(ctx: Context, options: SeedOptions): Promis
   const versionId = letter.currentVersionId;
   const random = mulberry32(letter.id * 7919 + options.signatures);
   const organisationIds = await seedOrganisations(ctx);
+  await seedPartners(ctx, letter);
   const start = await highestSignatureId(ctx.db);
   const batch = options.batch ?? 20_000;
   const now = ctx.now().getTime();
@@ -109,6 +111,8 @@ export async function seedSignatures(ctx: Context, options: SeedOptions): Promis
         comment: withdrawn ? '' : pick(random, COMMENTS),
         showPublic: random() < 0.9,
         contactUpdates: random() < 0.3,
+        // A quarter came through a partner's link (by the row's number: the random sequence stays as it was).
+        source: n % 4 === 0 ? (SEED_PARTNERS[n % SEED_PARTNERS.length]?.ref ?? null) : null,
         state,
         featured: state === 'approved' && random() < 0.0001,
         affiliationVerified: confirmed && worksThere && !withdrawn,
@@ -131,6 +135,17 @@ export async function seedSignatures(ctx: Context, options: SeedOptions): Promis
     options.onProgress?.(written);
   }
   return { letter: await findLetter(ctx.db, options.slug), written };
+}
+
+const SEED_PARTNERS = [
+  { name: 'Open Rights Newsletter', ref: 'newsletter', origins: 'https://newsletter.example' },
+  { name: 'Coalition website', ref: 'coalition-site', origins: 'https://coalition.example' },
+];
+
+/** The letter's partners, registered once like an owner would, so sources and embeds have something to show. */
+async function seedPartners(ctx: Context, letter: LetterRow): Promise<void> {
+  if ((await listPartners(ctx.db, letter.id)).length > 0) return;
+  for (const partner of SEED_PARTNERS) await addPartner(ctx, letter.slug, partnerForm.parse(partner), SYSTEM_ACTOR);
 }
 
 /** The fictional organisations, created through the organisations service like an organiser would. */

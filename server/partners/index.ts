@@ -6,3 +6,5 @@
  */
 // re-exports
 export { type Partner, listPartners } from './partners.js';
+export { addPartner } from './manage-partners.js';
+export { partnerForm } from './forms.js';

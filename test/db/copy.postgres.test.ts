@@ -15,6 +15,7 @@ import { assertCopyVerified, verifyCopy } from '../../server/db/copy-verify.js';
 import { openPostgresDatabase } from '../../server/db/postgres-database.js';
 import { createOrganisation } from '../../server/organisations/create-organisation.js';
 import { repairCounts } from '../../server/signatures/counts-command.js';
+import { addPartner, partnerForm } from '../../server/partners/index.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { runCliCommand } from '../helpers/cli.js';
 import { tempDir } from '../helpers/config.js';
@@ -52,7 +53,9 @@ async function seededSource(): Promise<{ path: string; slug: string; deletedSign
   await createOrganisation(t.ctx, { name: 'Analytical Engines Ltd', aliases: ['AEL'], domains: ['example.org'], actor: SYSTEM_ACTOR });
   const letter = await buildLetter(t.ctx, { moderation: 'post', title: 'Sign “this” — 🚀' });
   await signAndConfirm(t, letter.slug, { name: ODD_NAME, comment: ODD_COMMENT, email: 'zoe@example.org' });
-  await signAndConfirm(t, letter.slug, { email: 'second@example.org', organisation: 'Another Org' });
+  // A partner of the letter (letter_partners) whose link a signer came through (signatures.source, the insights' kept figures).
+  await addPartner(t.ctx, letter.slug, partnerForm.parse({ name: 'Partner News', ref: 'partner-news', origins: 'https://partner.example' }), SYSTEM_ACTOR);
+  await signAndConfirm(t, letter.slug, { email: 'second@example.org', organisation: 'Another Org', ref: 'partner-news' });
   await buildSignature(t.ctx, letter, { state: 'approved', showPublic: false });
   await postSignature(t.app, letter.slug, signForm({ email: 'unconfirmed@example.org' })).expect(303);
   await buildSignature(t.ctx, letter, { state: 'pending' });
