@@ -110,7 +110,8 @@ export async function letterInsights(db: Reader, letter: LetterRow, now: Date): 
     },
     verified: { yes: verifiedCount('yes'), no: verifiedCount('no') },
     sources,
-    domains: domainRows.filter((row) => row.signers > 0).map((row) => ({ domain: row.value, signers: row.signers, confirmed: row.confirmed })),
+    // An erased or anonymised signature keeps no address, so no domain: it is not a domain anyone signed from.
+    domains: domainRows.filter((row) => row.signers > 0 && row.value !== '').map((row) => ({ domain: row.value, signers: row.signers, confirmed: row.confirmed })),
     organisations,
   };
 }

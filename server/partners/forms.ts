@@ -61,6 +61,12 @@ export const partnerForm = z.object({
 
 export type PartnerForm = z.infer<typeof partnerForm>;
 
+/** In production a partner's site is https: the http forms on this machine are for development only. */
+export function refuseDevelopmentOrigins(isProduction: boolean, origins: readonly string[]): void {
+  const insecure = origins.find((origin) => origin.startsWith('http:'));
+  if (isProduction && insecure) throw new AppError('partner_origin_not_https', 422, `“${insecure}” is only allowed while developing: enter the partner's site as https://…`, { field: 'origins' });
+}
+
 export const partnerRefTaken = (): AppError =>
   new AppError('partner_ref_taken', 409, 'Another partner of this letter uses this ref: choose another one', { field: 'ref' });
 

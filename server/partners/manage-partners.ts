@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Context } from '../context.js';
 import { one, type Tx } from '../db/database.js';
 import { isUniqueViolation } from '../db/errors.js';
-import { partnerRefTaken, type PartnerForm } from './forms.js';
+import { partnerRefTaken, refuseDevelopmentOrigins, type PartnerForm } from './forms.js';
 import { findPartner, originsText, type Partner } from './partners.js';
 import { letterPartners } from './table.js';
 import { recordAudit, type Actor } from '../audit/index.js';
@@ -27,6 +27,7 @@ async function refIsTaken(tx: Tx, letterId: number, ref: string, exceptId?: numb
 
 /** An owner registers a partner of a letter. */
 export async function addPartner(ctx: Context, slug: string, form: PartnerForm, actor: Actor): Promise<Partner> {
+  refuseDevelopmentOrigins(ctx.config.isProduction, form.origins);
   const now = ctx.now();
   return refusingTakenRef(() =>
     ctx.db.write(async (tx) => {
@@ -41,6 +42,7 @@ export async function addPartner(ctx: Context, slug: string, form: PartnerForm, 
 
 /** An owner changes a partner's name, ref or origins. Signatures keep the ref they were made with. */
 export async function changePartner(ctx: Context, slug: string, id: number, form: PartnerForm, actor: Actor): Promise<void> {
+  refuseDevelopmentOrigins(ctx.config.isProduction, form.origins);
   const now = ctx.now();
   await refusingTakenRef(() =>
     ctx.db.write(async (tx) => {

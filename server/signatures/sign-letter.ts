@@ -128,7 +128,7 @@ async function handleRepeatSigner(ctx: Context, tx: Tx, letter: PublicLetterRow,
     case 'withdrawn': {
       await revokeTokens(tx, existing.id);
       // A signature made afresh; what a moderator decided about the address before (rejectedAt) stays.
-      const values = { ...submitted, state: 'unconfirmed' as const, mailsSent: 0 };
+      const values = { ...submitted, source: keptSource(existing, submitted), state: 'unconfirmed' as const, mailsSent: 0 };
       await tx
         .update(signatures)
         .set({ ...values, confirmedAt: null, moderatedAt: null, withdrawnAt: null, featured: false, affiliationVerified: false, reminderSentAt: null, moderationNote: null })
@@ -142,7 +142,7 @@ async function handleRepeatSigner(ctx: Context, tx: Tx, letter: PublicLetterRow,
       // no mail left to send, nothing changes: details no mail went out for are never confirmed.
       // A block rule that caught the signature already keeps catching it.
       if (!hasMailAllowance(ctx, existing)) return;
-      const values = { ...submitted, blocked: existing.blocked || submitted.blocked };
+      const values = { ...submitted, source: keptSource(existing, submitted), blocked: existing.blocked || submitted.blocked };
       await tx.update(signatures).set(values).where(eq(signatures.id, existing.id));
       await replaceConfirmLinks(tx, existing.id, submitted.signedAt);
       return sendConfirmationMail(ctx, tx, letter, { ...existing, ...values });
@@ -156,6 +156,12 @@ async function handleRepeatSigner(ctx: Context, tx: Tx, letter: PublicLetterRow,
       return;
   }
 }
+
+/**
+ * The partner a signer came through is the first one recorded: a later submission from the plain
+ * page (or anyone's, with another partner's link) does not take the credit away.
+ */
+const keptSource = (existing: SignatureRow, submitted: SubmittedValues): string | null => existing.source ?? submitted.source;
 
 const hasMailAllowance = (ctx: Context, signature: SignatureRow): boolean => signature.mailsSent < ctx.config.maxMailsPerSignature;
 

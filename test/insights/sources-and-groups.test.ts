@@ -1,4 +1,7 @@
 import request from 'supertest';
+import { SYSTEM_ACTOR } from '../../server/audit/record.js';
+import { refuseDevelopmentOrigins } from '../../server/partners/forms.js';
+import { eraseSigner } from '../../server/privacy/erase-signer.js';
 import { describe, expect, it } from 'vitest';
 import { buildLetter, buildSignature, postSignature, signAndConfirm, signatureByEmail, signForm } from '../helpers/factories.js';
 import { parseCsv } from '../helpers/csv.js';
@@ -72,5 +75,32 @@ describe('where signers come from', () => {
     expect(find('hour (first 72)', '2026-11-01 09:00 UTC')).toMatchObject({ Confirmed: '2' });
     expect(rows.filter((row) => row.Section === 'hour (first 72)')).toHaveLength(72);
     expect(response.text).not.toContain('@');
+  });
+
+  it('when a signer who came through a partner signs again before confirming, from the plain page or another partner\'s link, then the first partner keeps the credit', async () => {
+    const letter = await buildLetter(t.ctx);
+    await postSignature(t.app, letter.slug, signForm({ email: 'again@example.org', ref: 'first-partner' })).expect(303);
+    await postSignature(t.app, letter.slug, signForm({ email: 'again@example.org' })).expect(303);
+    await postSignature(t.app, letter.slug, signForm({ email: 'again@example.org', ref: 'second-partner' })).expect(303);
+
+    expect((await signatureByEmail(t.ctx, 'again@example.org'))?.source).toBe('first-partner');
+    expect(figuresTable(await insightsOf(letter.slug), 'table-sources')).toMatchObject({ 'first-partner': [1, 0, 0] });
+  });
+
+  it('when a signer\'s details were erased, then the top domains list no nameless domain row', async () => {
+    const letter = await buildLetter(t.ctx);
+    await signAndConfirm(t, letter.slug, { email: 'kept@big.example' });
+    await signAndConfirm(t, letter.slug, { email: 'erased@small.example' });
+    await eraseSigner(t.ctx, { email: 'erased@small.example', actor: SYSTEM_ACTOR });
+
+    expect(figuresTable(await insightsOf(letter.slug), 'table-domains')).toEqual({ 'big.example': [1, 1] });
+  });
+});
+
+describe('partner sites in production', () => {
+  it('when an http origin on this machine is given in production, then it is refused on the origins field; in development it is taken', () => {
+    expect(() => refuseDevelopmentOrigins(true, ['https://partner.example', 'http://127.0.0.1:8080'])).toThrow(expect.objectContaining({ status: 422, details: { field: 'origins' } }));
+    expect(() => refuseDevelopmentOrigins(true, ['https://partner.example'])).not.toThrow();
+    expect(() => refuseDevelopmentOrigins(false, ['http://localhost:8080'])).not.toThrow();
   });
 });
