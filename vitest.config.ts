@@ -39,7 +39,7 @@ const REPLACES_MODULES = testFiles('test').filter((file) => /\bvi\.(mock|doMock)
 export default defineConfig({
   test: {
     environment: 'node',
-    testTimeout: 20_000,
+    testTimeout: 40_000,
     hookTimeout: 60_000,
     pool: 'forks',
     // A worker per core: Vitest's default is one core fewer, i.e. a single worker on two cores.

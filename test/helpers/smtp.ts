@@ -108,7 +108,7 @@ export async function startSmtpPeer(port = 0, options: { login?: { user: string;
     greylistedRecipients: new Set(),
     dataDelayMs: 0,
     failNext: (...codes) => failures.push(...codes),
-    async waitForMessages(count, timeoutMs = 10_000) {
+    async waitForMessages(count, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       while (messages.length < count) {
         if (Date.now() > deadline) throw new Error(`expected ${count} mails, got ${messages.length}`);
