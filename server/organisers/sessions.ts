@@ -7,12 +7,22 @@ import { organisers, sessions, type OrganiserRow } from './table.js';
 export interface SessionPolicy {
   idleMs: number;
   maxMs: number;
+  /** How stale the stored last-seen time may get before a request writes it again. */
+  touchEveryMs: number;
 }
 
-export const sessionPolicy = (config: Pick<Config, 'sessionIdleMinutes' | 'sessionMaxHours'>): SessionPolicy => ({
-  idleMs: config.sessionIdleMinutes * 60_000,
-  maxMs: config.sessionMaxHours * 3_600_000,
-});
+/**
+ * At most one last-seen write a minute per session: every organiser request wrote one before,
+ * queueing behind signers' writes. The stored time then lags by under that much, so a session ends
+ * at most that much before its idle limit, never after; a thirtieth of the idle limit keeps short
+ * limits nearly exact.
+ */
+const TOUCH_EVERY_MS = 60_000;
+
+export const sessionPolicy = (config: Pick<Config, 'sessionIdleMinutes' | 'sessionMaxHours'>): SessionPolicy => {
+  const idleMs = config.sessionIdleMinutes * 60_000;
+  return { idleMs, maxMs: config.sessionMaxHours * 3_600_000, touchEveryMs: Math.min(TOUCH_EVERY_MS, idleMs / 30) };
+};
 
 export interface NewSession {
   /** The cookie value: 256 random bits. Only its SHA-256 is stored. */
@@ -36,7 +46,8 @@ export async function startSession(tx: Tx, organiserId: number, now: Date): Prom
 
 /**
  * The signed-in organiser for a cookie value, or nothing. A session past its idle or absolute
- * limit is deleted on sight; a live one is marked as seen now, which restarts the idle timer.
+ * limit is deleted on sight; a live one is marked as seen now, which restarts the idle timer
+ * (unless it was marked less than `policy.touchEveryMs` ago).
  */
 export async function resumeSession(db: Database, token: string, now: Date, policy: SessionPolicy): Promise<ActiveSession | undefined> {
   if (!TOKEN_SHAPE.test(token)) return undefined;
@@ -44,11 +55,12 @@ export async function resumeSession(db: Database, token: string, now: Date, poli
   const row = await first(db.select({ session: sessions, organiser: organisers }).from(sessions).innerJoin(organisers, eq(organisers.id, sessions.organiserId)).where(eq(sessions.idHash, idHash)));
   if (!row) return undefined;
   const at = now.getTime();
-  if (at - row.session.lastSeenAt.getTime() >= policy.idleMs || at - row.session.createdAt.getTime() >= policy.maxMs) {
+  const idle = at - row.session.lastSeenAt.getTime();
+  if (idle >= policy.idleMs || at - row.session.createdAt.getTime() >= policy.maxMs) {
     await db.write((tx) => tx.delete(sessions).where(eq(sessions.idHash, idHash)));
     return undefined;
   }
-  await db.write((tx) => tx.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.idHash, idHash)));
+  if (idle >= policy.touchEveryMs) await db.write((tx) => tx.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.idHash, idHash)));
   return { organiser: row.organiser, csrfToken: row.session.csrfToken };
 }
 
