@@ -1,6 +1,7 @@
-import { eq, lt, or } from 'drizzle-orm';
+import { eq, lt, or, sql } from 'drizzle-orm';
 import type { Config } from '../config.js';
-import { first, only, type Database, type Tx } from '../db/database.js';
+import { only, type Database, type Tx } from '../db/database.js';
+import { preparedQuery } from '../db/prepared.js';
 import { randomToken, sha256Hex } from '../lib/hash.js';
 import { organisers, sessions, type OrganiserRow } from './table.js';
 
@@ -38,6 +39,11 @@ export interface ActiveSession {
 /** Only URL-safe base64 of the right size can be a session id; anything else is not looked up. */
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
+/** Every organiser request looks its session up: prepared once, not built each time. */
+const sessionByIdHash = preparedQuery((db) =>
+  db.select({ session: sessions, organiser: organisers }).from(sessions).innerJoin(organisers, eq(organisers.id, sessions.organiserId)).where(eq(sessions.idHash, sql.placeholder('idHash'))),
+);
+
 export async function startSession(tx: Tx, organiserId: number, now: Date): Promise<NewSession> {
   const session = { token: randomToken(), csrfToken: randomToken() };
   await tx.insert(sessions).values({ idHash: sha256Hex(session.token), organiserId, csrfToken: session.csrfToken, createdAt: now, lastSeenAt: now });
@@ -52,7 +58,7 @@ export async function startSession(tx: Tx, organiserId: number, now: Date): Prom
 export async function resumeSession(db: Database, token: string, now: Date, policy: SessionPolicy): Promise<ActiveSession | undefined> {
   if (!TOKEN_SHAPE.test(token)) return undefined;
   const idHash = sha256Hex(token);
-  const row = await first(db.select({ session: sessions, organiser: organisers }).from(sessions).innerJoin(organisers, eq(organisers.id, sessions.organiserId)).where(eq(sessions.idHash, idHash)));
+  const row = await sessionByIdHash.first(db, { idHash });
   if (!row) return undefined;
   const at = now.getTime();
   const idle = at - row.session.lastSeenAt.getTime();
