@@ -1,7 +1,7 @@
 /**
  * `npm run bench:profile -- TARGET`: runs the built server under `node --cpu-prof` while
  * autocannon loads one route, then prints where the server's time went (self and inclusive, by
- * function). TARGET is sign, confirm-page, letter, list or healthz. The .cpuprofile stays in
+ * function). TARGET is sign, letter, list, insights (signed in as a viewer) or healthz. The .cpuprofile stays in
  * bench/.profiles/ for Chrome DevTools.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -10,12 +10,14 @@ import { BENCH_LETTER, freshDatabasePath, seededDatabase } from './lib/datasets.
 import { load, type LoadOptions } from './lib/load.js';
 import { APP_ENTRY, benchEnv, ROOT, startProcess } from './lib/processes.js';
 import { FORM, signBody } from './scenarios/baseline.js';
-import { SCALE } from './scenarios/pages-at-scale.js';
+import { organiserSession, SCALE } from './scenarios/pages-at-scale.js';
 
-const TARGETS: Record<string, { database: () => string; load: (url: string) => LoadOptions }> = {
+/** `load` gets the running server's address and the database it runs on (to sign an organiser in, say). */
+const TARGETS: Record<string, { database: () => string; load: (url: string, database: string) => LoadOptions | Promise<LoadOptions> }> = {
   sign: { database: freshDatabasePath, load: (url) => ({ url: `${url}/letters/${BENCH_LETTER}/signatures`, method: 'POST', headers: FORM, body: signBody, expect: [303] }) },
   letter: { database: () => seededDatabase(SCALE), load: (url) => ({ url: `${url}/letters/${BENCH_LETTER}` }) },
   list: { database: () => seededDatabase(SCALE), load: (url) => ({ url: `${url}/letters/${BENCH_LETTER}/signatories` }) },
+  insights: { database: () => seededDatabase(SCALE), load: async (url, database) => ({ url: `${url}/admin/letters/${BENCH_LETTER}/insights`, headers: { cookie: await organiserSession(database, url) } }) },
   healthz: { database: freshDatabasePath, load: (url) => ({ url: `${url}/healthz` }) },
 };
 
@@ -29,8 +31,9 @@ if (!target) {
 const directory = join(ROOT, 'bench', '.profiles', name);
 rmSync(directory, { recursive: true, force: true });
 mkdirSync(directory, { recursive: true });
-const app = await startProcess(['--cpu-prof', `--cpu-prof-dir=${directory}`, APP_ENTRY], benchEnv(target.database()));
-const result = await load(target.load(app.url));
+const database = target.database();
+const app = await startProcess(['--cpu-prof', `--cpu-prof-dir=${directory}`, APP_ENTRY], benchEnv(database));
+const result = await load(await target.load(app.url, database));
 await app.stop();
 console.log(`${name}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`);
 
@@ -76,5 +79,5 @@ function printHotspots(profile: CpuProfile, top: number): void {
     }
   };
   print('self time', self, () => true);
-  print('inclusive time, this project', inclusive, (key) => /\b(server|web|letters|signatures|mail|abuse|db|organisations)\/[\w-]+\.js/.test(key));
+  print('inclusive time, this project', inclusive, (key) => /\b(server|web|letters|signatures|mail|abuse|db|organisations|organisers|insights|partners)\/[\w-]+\.js/.test(key));
 }

@@ -13,7 +13,7 @@ export interface Context {
   views: ViewEngine;
   logger: Logger;
   now: () => Date;
-  /** Public pages rendered once per state of their letter (see publicFingerprint). */
+  /** Public pages rendered once per state of their letter (see publicFingerprint), and the insights page's figures (see insights/admin-routes.ts). */
   pages: PageCache;
   /** Tells the outbox worker that a mail was queued, so it need not wait for its next poll. */
   notifyOutbox: () => void;

@@ -52,7 +52,7 @@ export async function pathAtDepth(base: string, rows: number): Promise<string> {
 }
 
 /** A viewer added with the CLI and signed in through the login form: the session cookie to send. */
-async function organiserSession(databasePath: string, base: string): Promise<string> {
+export async function organiserSession(databasePath: string, base: string): Promise<string> {
   const email = `bench-${Date.now()}@organisers.example`;
   const password = 'a benchmark password that is long enough';
   execFileSync(process.execPath, [CLI_ENTRY, 'organiser', 'add', '--email', email, '--name', 'Bench viewer', '--role', 'viewer'], { env: benchEnv(databasePath), input: `${password}\n`, stdio: ['pipe', 'ignore', 'inherit'] });

@@ -1,5 +1,6 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { first, type Reader } from '../db/database.js';
+import { preparedQuery } from '../db/prepared.js';
 import { AppError } from '../web/errors.js';
 import { letterPartners, type PartnerRow } from './table.js';
 
@@ -16,8 +17,11 @@ const partnerOf = (row: PartnerRow): Partner => ({ id: row.id, name: row.name, r
 export const originsText = (origins: readonly string[]): string => origins.join(' ');
 
 /** A letter's partners by name. */
+/** Read on every insights page view (its figures' fingerprint): prepared once. */
+const partnersOfLetter = preparedQuery((db) => db.select().from(letterPartners).where(eq(letterPartners.letterId, sql.placeholder('letterId'))).orderBy(asc(letterPartners.name), asc(letterPartners.id)));
+
 export async function listPartners(db: Reader, letterId: number): Promise<Partner[]> {
-  return (await db.select().from(letterPartners).where(eq(letterPartners.letterId, letterId)).orderBy(asc(letterPartners.name), asc(letterPartners.id))).map(partnerOf);
+  return (await partnersOfLetter.rows(db, { letterId })).map(partnerOf);
 }
 
 export async function findPartner(db: Reader, letterId: number, id: number): Promise<Partner> {

@@ -19,6 +19,8 @@ const cookieValue = (res: request.Response, name: string): string | undefined =>
 const postLogin = (app: TestApp['app'], email: string, password: string) => request(app).post('/admin/login').type('form').send({ email, password });
 const postLoginFrom = (app: TestApp['app'], ip: string, email: string, password: string) =>
   request(app).post('/admin/login').set('X-Forwarded-For', ip).type('form').send({ email, password });
+/** The one session's stored last-seen time in ms (an integer on SQLite, a timestamp on PostgreSQL). */
+const lastSeenAt = async (): Promise<number> => new Date((await sqlRows<{ last_seen_at: number | string | Date }>(t, 'SELECT last_seen_at FROM sessions'))[0]!.last_seen_at).getTime();
 const sessionRows = async () => (await sqlRows<{ id_hash: string; csrf_token: string }>(t, 'SELECT id_hash, csrf_token FROM sessions'));
 
 describe('signing in', () => {
@@ -164,6 +166,46 @@ describe('session expiry', () => {
     expect(res.status).toBe(303);
     expect(res.headers.location).toMatch(/^\/admin\/login/);
     expect(await sessionRows()).toHaveLength(0);
+  });
+
+  it('when two requests come within a minute, then only the first writes the last-seen time; a later one writes it again', async () => {
+    t = await buildTestApp();
+    const { agent } = await loginAs(t, 'viewer');
+    const signedInAt = t.clock.now().getTime();
+    t.clock.advance(MINUTE);
+    expect((await agent.get('/admin')).status).toBe(200);
+    expect(await lastSeenAt()).toBe(signedInAt + MINUTE);
+    t.clock.advance(59_000);
+    expect((await agent.get('/admin')).status).toBe(200);
+    expect(await lastSeenAt()).toBe(signedInAt + MINUTE);
+    t.clock.advance(1_000);
+    expect((await agent.get('/admin')).status).toBe(200);
+    expect(await lastSeenAt()).toBe(signedInAt + 2 * MINUTE);
+  });
+
+  it('when a request within the minute left last-seen unwritten, then the session ends 30 minutes after the written one: under a minute early, never late', async () => {
+    t = await buildTestApp();
+    const { agent } = await loginAs(t, 'viewer');
+    t.clock.advance(29 * MINUTE);
+    expect((await agent.get('/admin')).status).toBe(200);
+    t.clock.advance(30_000);
+    expect((await agent.get('/admin')).status).toBe(200);
+    t.clock.advance(29 * MINUTE + 30_000);
+    const res = await agent.get('/admin');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toMatch(/^\/admin\/login/);
+    expect(await sessionRows()).toHaveLength(0);
+  });
+
+  it('when the idle limit is a minute, then last-seen is written every two seconds, so the session lives a minute after the last request but two seconds', async () => {
+    t = await buildTestApp({ env: { SESSION_IDLE_MINUTES: '1' } });
+    const { agent } = await loginAs(t, 'viewer');
+    t.clock.advance(2_000);
+    expect((await agent.get('/admin')).status).toBe(200);
+    t.clock.advance(1_000);
+    expect((await agent.get('/admin')).status).toBe(200);
+    t.clock.advance(MINUTE - 3_000);
+    expect((await agent.get('/admin')).status).toBe(200);
   });
 
   it('when 12 hours have passed since sign-in, then the session ends however active it was', async () => {
