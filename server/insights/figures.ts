@@ -85,7 +85,10 @@ export async function letterInsights(db: Reader, letter: LetterRow, now: Date): 
     const end = Math.max(lastHour, Math.min(now.getTime(), closedSince(letter, now)?.getTime() ?? Infinity));
     const firstDay = Math.max(floorTo(start, DAY_MS), floorTo(end, DAY_MS) - (MAX_DAYS - 1) * DAY_MS);
     const perDay = new Map<number, number>();
-    for (const row of counted) perDay.set(floorTo(row.start.getTime(), DAY_MS), (perDay.get(floorTo(row.start.getTime(), DAY_MS)) ?? 0) + row.confirmed);
+    for (const row of counted) {
+      const day = floorTo(row.start.getTime(), DAY_MS);
+      perDay.set(day, (perDay.get(day) ?? 0) + row.confirmed);
+    }
     for (let day = firstDay; day <= end; day += DAY_MS) days.push({ start: new Date(day), confirmed: perDay.get(day) ?? 0 });
   }
 

@@ -7,7 +7,7 @@ import { allowFramingByOrigins, requireFormBody, requireSameOrigin } from '../we
 import { partnerRefOf } from '../lib/partner-ref.js';
 import { findPartnerByRef } from './partners.js';
 import { createRateLimits, formStampFor, givenBackFormStamp } from '../abuse/index.js';
-import { findPublicLetter, findPublicLetterWithVersion, isAcceptingSignatures } from '../letters/index.js';
+import { findPublicLetter, findPublicLetterOnce, findPublicLetterWithVersion, isAcceptingSignatures } from '../letters/index.js';
 import { handleSignForm, SIGN_FIELD_RULES, type SignFormState } from '../signatures/index.js';
 
 /** The ref a request names: in the address, or in the form it posts. */
@@ -31,7 +31,7 @@ export function partnerEmbedRoutes(ctx: Context): Router {
   // First on each route, so that an error page (a limit, a closed letter) shows inside the frame too.
   const partnerFraming: RequestHandler = async (req, res, next) => {
     const ref = refOf(req);
-    const letter = ref ? await findPublicLetter(ctx.db, param(req, 'slug')).catch(() => undefined) : undefined;
+    const letter = ref ? await findPublicLetterOnce(ctx.db, req, param(req, 'slug')).catch(() => undefined) : undefined;
     const partner = letter && ref ? await findPartnerByRef(ctx.db, letter.id, ref) : undefined;
     frameBy(res, partner?.origins ?? []);
     res.setHeader('Cache-Control', 'no-store');
