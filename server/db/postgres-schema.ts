@@ -140,6 +140,8 @@ export const {
   auditEvents,
   blockRuleSignatures,
   blockRules,
+  endorsementTokens,
+  endorsements,
   jobRuns,
   letterOrganisationCounts,
   letterPartners,

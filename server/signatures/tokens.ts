@@ -1,55 +1,31 @@
-import { and, eq, isNull, ne } from 'drizzle-orm';
-import { first, type Reader, type Tx } from '../db/database.js';
-import { insertRow } from '../db/prepared.js';
-import { randomToken, sha256Hex } from '../lib/hash.js';
-import { AppError } from '../web/errors.js';
+import type { Reader, Tx } from '../db/database.js';
+import { singleUseTokens } from '../lib/single-use-tokens.js';
 import { signatureTokens, type TokenPurpose } from './table.js';
 
-const DAY = 24 * 60 * 60 * 1000;
 /** A withdraw link must outlive the letter's campaign; a year is long enough and still bounded. */
 export const WITHDRAW_TOKEN_DAYS = 365;
 
-/** Creates a single-purpose token; only its SHA-256 is stored. Returns the token for the mail. */
-export async function issueToken(tx: Tx, signatureId: number, purpose: TokenPurpose, lifetimeDays: number, now: Date): Promise<string> {
-  const token = randomToken();
-  await insertRow(tx, signatureTokens, { tokenHash: sha256Hex(token), signatureId, purpose, expiresAt: new Date(now.getTime() + lifetimeDays * DAY), createdAt: now });
-  return token;
-}
+const tokens = singleUseTokens<TokenPurpose>({
+  table: signatureTokens,
+  tokenHash: signatureTokens.tokenHash,
+  owner: signatureTokens.signatureId,
+  ownerKey: 'signatureId',
+  purpose: signatureTokens.purpose,
+  expiresAt: signatureTokens.expiresAt,
+  replacedAt: signatureTokens.replacedAt,
+});
 
-/** Only URL-safe base64 of the right size can be a token; anything else is not looked up. */
-const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+/** Creates a single-purpose token; only its SHA-256 is stored. Returns the token for the mail. */
+export const issueToken = (tx: Tx, signatureId: number, purpose: TokenPurpose, lifetimeDays: number, now: Date): Promise<string> =>
+  tokens.issue(tx, signatureId, purpose, lifetimeDays, now);
 
 /** Finds the signature a token was issued for, for that purpose only: 404 unknown, 410 expired. */
-export async function redeemToken(db: Reader, token: string, purpose: TokenPurpose, now: Date): Promise<number> {
-  const row = TOKEN_SHAPE.test(token)
-    ? await first(db.select().from(signatureTokens).where(and(eq(signatureTokens.tokenHash, sha256Hex(token)), eq(signatureTokens.purpose, purpose))))
-    : undefined;
-  if (!row) throw new AppError('token_unknown', 404, 'This link is not valid. It may have been mistyped, or replaced by a newer one.');
-  if (row.replacedAt) throw linkReplaced();
-  if (row.expiresAt <= now) throw new AppError('token_expired', 410, 'This link has expired.');
-  return row.signatureId;
-}
-
-const linkReplaced = (): AppError =>
-  new AppError(
-    'token_replaced',
-    410,
-    'A newer email replaced this link: the form was sent again for this address, with details that may differ, so only the link in the newest email can confirm. Open that email and check the details before you confirm.',
-  );
+export const redeemToken = (db: Reader, token: string, purpose: TokenPurpose, now: Date): Promise<number> => tokens.redeem(db, token, purpose, now);
 
 /**
  * New details for an unconfirmed signature go out with a new link: every confirm link mailed
  * before stops confirming (and says why), so no one confirms details they never saw.
  */
-export async function replaceConfirmLinks(tx: Tx, signatureId: number, now: Date): Promise<void> {
-  await tx
-    .update(signatureTokens)
-    .set({ replacedAt: now })
-    .where(and(eq(signatureTokens.signatureId, signatureId), eq(signatureTokens.purpose, 'confirm'), isNull(signatureTokens.replacedAt)));
-}
+export const replaceConfirmLinks = (tx: Tx, signatureId: number, now: Date): Promise<void> => tokens.replace(tx, signatureId, 'confirm', now);
 
-export async function revokeTokens(tx: Tx, signatureId: number, keep?: TokenPurpose): Promise<void> {
-  await tx
-    .delete(signatureTokens)
-    .where(keep ? and(eq(signatureTokens.signatureId, signatureId), ne(signatureTokens.purpose, keep)) : eq(signatureTokens.signatureId, signatureId));
-}
+export const revokeTokens = (tx: Tx, signatureId: number, keep?: TokenPurpose): Promise<void> => tokens.revoke(tx, signatureId, keep);
