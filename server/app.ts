@@ -24,6 +24,9 @@ import { signatureRoutes } from './signatures/routes.js';
 import { partnerAdminRoutes } from './partners/admin-routes.js';
 import { partnerEmbedRoutes } from './partners/embed-routes.js';
 import { insightsAdminRoutes } from './insights/admin-routes.js';
+import { endorsementAdminRoutes } from './endorsements/admin-routes.js';
+import { endorsementRoutes } from './endorsements/routes.js';
+import { dossierRoutes } from './signatories/dossier-routes.js';
 
 export type AppDeps = ContextDeps;
 
@@ -60,6 +63,8 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
   app.use(letterRoutes(ctx));
   app.use(signatureRoutes(ctx, givenBackLetterPageModel));
   app.use(partnerEmbedRoutes(ctx));
+  app.use(endorsementRoutes(ctx));
+  app.use(dossierRoutes(ctx));
   app.use(privacyRoutes(ctx));
   // Every organiser form posts under /admin: a request with a live session must carry its CSRF token.
   app.use('/admin', requireCsrf(ctx));
@@ -73,6 +78,7 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
   app.use(blockAdminRoutes(ctx));
   app.use(partnerAdminRoutes(ctx));
   app.use(insightsAdminRoutes(ctx));
+  app.use(endorsementAdminRoutes(ctx));
   app.use(publicApiRoutes(ctx));
   if (!config.isProduction && !config.smtpUrl) app.use(devMailRoutes(ctx));
 

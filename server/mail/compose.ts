@@ -6,6 +6,7 @@ export const MAIL_SUBJECTS = {
   'already-signed': (it: { letterTitle: string }) => `You have already signed: ${it.letterTitle}`,
   'signature-confirmed': (it: { letterTitle: string }) => `Thank you for signing: ${it.letterTitle}`,
   'confirm-reminder': (it: { letterTitle: string }) => `Reminder: confirm your signature on ${it.letterTitle}`,
+  'confirm-endorsement': (it: { letterTitle: string }) => `Confirm your organisation's endorsement: ${it.letterTitle}`,
 } as const;
 
 export type MailKind = keyof typeof MAIL_SUBJECTS;

@@ -2,6 +2,7 @@ import type { Context } from '../context.js';
 import { sentPageOf, type SentPage } from '../web/page-cache.js';
 import { browseLetterSignatories } from './browse-signatories.js';
 import { listHref, type ListQuery } from './list-query.js';
+import { endorsementsOnPage } from '../endorsements/index.js';
 import { findPublicLetter, publicFingerprint, publishedVersionOf, type PublicLetter } from '../letters/index.js';
 
 /**
@@ -30,5 +31,6 @@ async function signatoriesPageModel(ctx: Context, found: PublicLetter, query: Li
     csvHref: listHref(`${path}.csv`, { ...query, limit: undefined }, null),
     // Deep pages and searches are many and thin: only the first page is for search engines.
     noindex: Boolean(query.cursor || model.filtered),
+    ...(await endorsementsOnPage(ctx.db, model.letter, 'signatories')),
   };
 }

@@ -1,34 +1,17 @@
 import { z } from 'zod';
 import type { Context } from '../context.js';
-import { checkbox, cleanText, describeFieldRules, textValue, type FieldErrors, type FieldRules } from '../web/forms.js';
-import { parseEmailAddress } from '../lib/email-address.js';
+import { botTrap, checkbox, cleanText, describeFieldRules, emailAddressField, type FieldErrors, type FieldRules } from '../web/forms.js';
 import { partnerRefOf } from '../lib/partner-ref.js';
 
 /** The fields sent back into a form with errors. */
 export const SIGN_FIELDS = ['name', 'email', 'organisation', 'title', 'comment', 'public', 'updates', 'ref'] as const;
-
-/** Bot traps (server/abuse/bot-checks.ts): any value passes validation, so a bot learns nothing from errors. */
-const botTrap = z.preprocess((raw) => (textValue(raw) ?? '').trim(), z.string());
 
 /** Longest value of each text field, in characters; the sign form's maxlength attributes use the same numbers. */
 export const SIGN_FIELD_MAX = { name: 120, email: 254, organisation: 160, title: 120, comment: 1000 } as const;
 
 export const signForm = z.object({
   name: cleanText('name', { min: 1, max: SIGN_FIELD_MAX.name }),
-  email: z.preprocess(
-    (raw) => (textValue(raw) ?? '').trim(),
-    z
-      .string()
-      .min(1, 'Enter your email address')
-      .transform((value, ctx) => {
-        const address = parseEmailAddress(value);
-        if (!address) {
-          ctx.addIssue({ code: 'custom', message: 'Enter an email address in the correct format, like name@example.org' });
-          return z.NEVER;
-        }
-        return address;
-      }),
-  ),
+  email: emailAddressField(),
   organisation: cleanText('organisation', { max: SIGN_FIELD_MAX.organisation }),
   title: cleanText('role or title', { max: SIGN_FIELD_MAX.title }),
   comment: cleanText('comment', { max: SIGN_FIELD_MAX.comment, multiline: true }),

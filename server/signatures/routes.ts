@@ -1,10 +1,10 @@
-import { Router, type Request, type RequestHandler } from 'express';
+import { Router, type Request } from 'express';
 import type { Context } from '../context.js';
 import { AppError } from '../web/errors.js';
 import { textValue } from '../web/forms.js';
 import { param } from '../web/params.js';
 import { renderPage } from '../web/render.js';
-import { requireFormBody, requireSameOrigin } from '../web/security.js';
+import { privateLinkPage, requireFormBody, requireSameOrigin } from '../web/security.js';
 import { confirmSignature, describeConfirmation } from './confirm-signature.js';
 import type { LetterPageWithForm } from './forms.js';
 import { handleSignForm } from './sign-form-handler.js';
@@ -13,13 +13,6 @@ import { createRateLimits } from '../abuse/index.js';
 import { findPublicLetter } from '../letters/index.js';
 
 const token = (req: Request): string => param(req, 'token');
-
-/** Pages reached by a link with a token: the token must not leak through Referer or a shared cache. */
-const privateLinkPage: RequestHandler = (_req, res, next) => {
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('Cache-Control', 'no-store');
-  next();
-};
 
 /**
  * Signing, confirming and withdrawing. A sign form that comes back (errors, a changed text, a page

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from './errors.js';
+import { parseEmailAddress } from '../lib/email-address.js';
 
 export type FieldErrors = Record<string, string>;
 
@@ -41,6 +42,26 @@ export function cleanText(label: string, options: { min?: number; max: number; m
       }),
   );
 }
+
+/** An email address as a person types it, parsed to the address mail goes to, its mailbox key and its domain. */
+export const emailAddressField = () =>
+  z.preprocess(
+    (raw) => (textValue(raw) ?? '').trim(),
+    z
+      .string()
+      .min(1, 'Enter your email address')
+      .transform((value, ctx) => {
+        const address = parseEmailAddress(value);
+        if (!address) {
+          ctx.addIssue({ code: 'custom', message: 'Enter an email address in the correct format, like name@example.org' });
+          return z.NEVER;
+        }
+        return address;
+      }),
+  );
+
+/** Bot traps (server/abuse/bot-checks.ts): any value passes validation, so a bot learns nothing from errors. */
+export const botTrap = z.preprocess((raw) => (textValue(raw) ?? '').trim(), z.string());
 
 const capitalise = (value: string): string => value.charAt(0).toUpperCase() + value.slice(1);
 

@@ -110,6 +110,13 @@ const requestOrigin = (req: Request): string => `${req.protocol}://${req.get('ho
 const crossSite = (): AppError =>
   new AppError('cross_site_request', 403, 'This form can only be sent from this site. Please open the letter page and try again.');
 
+/** Pages reached by a link with a token: the token must not leak through Referer or a shared cache. */
+export const privateLinkPage: RequestHandler = (_req, res, next) => {
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+};
+
 /** Form posts must be urlencoded: anything else is refused before it reaches a handler. */
 export const requireFormBody: RequestHandler = (req, _res, next) => {
   if (!req.is('application/x-www-form-urlencoded')) {

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { botTrap, cleanText, emailAddressField, type FieldErrors } from '../web/forms.js';
+
+/** The fields sent back into an endorse form with errors. */
+export const ENDORSE_FIELDS = ['organisation', 'name', 'email', 'role', 'statement'] as const;
+
+/** Longest value of each text field, in characters; the form's maxlength attributes use the same numbers. */
+export const ENDORSE_FIELD_MAX = { organisation: 160, name: 120, email: 254, role: 120, statement: 1000 } as const;
+
+export const endorseForm = z.object({
+  organisation: cleanText('organisation', { min: 1, max: ENDORSE_FIELD_MAX.organisation }),
+  name: cleanText('name', { min: 1, max: ENDORSE_FIELD_MAX.name }),
+  email: emailAddressField(),
+  role: cleanText('role', { min: 1, max: ENDORSE_FIELD_MAX.role }),
+  statement: cleanText('statement', { max: ENDORSE_FIELD_MAX.statement, multiline: true }),
+  /** The honeypot and the form's stamp, as on the sign form. */
+  website: botTrap,
+  stamp: botTrap,
+});
+
+export type EndorseForm = z.infer<typeof endorseForm>;
+
+export interface EndorseFormState {
+  values: Record<string, string>;
+  errors: FieldErrors;
+}
+
+export const EMPTY_ENDORSE_FORM: EndorseFormState = { values: {}, errors: {} };

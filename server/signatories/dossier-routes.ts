@@ -1,0 +1,61 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Router } from 'express';
+import type { Context } from '../context.js';
+import { param } from '../web/params.js';
+import { listApprovedEndorsements } from '../endorsements/index.js';
+import { findPublicLetterWithVersion, signatureCount, versionHtml, type PublicLetter } from '../letters/index.js';
+import { allPublicSignatories, type PublicSignatory } from '../signatures/index.js';
+
+/** Signatories rendered per write: a page of the list, never the whole of it in memory. */
+const ROWS_PER_CHUNK = 500;
+
+/**
+ * The dossier organisers hand to the recipient: the current text with its SHA-256, the endorsing
+ * organisations and every listed signatory. Public, since it shows only what the public pages show.
+ */
+export function dossierRoutes(ctx: Context): Router {
+  const router = Router();
+  router.get('/letters/:slug/dossier', async (req, res) => {
+    const found = await findPublicLetterWithVersion(ctx.db, param(req, 'slug'));
+    const head = await dossierHead(ctx, found);
+    res.status(200).type('html');
+    res.setHeader('Cache-Control', 'no-cache');
+    try {
+      await pipeline(Readable.from(dossierChunks(ctx, found, head)), res);
+    } catch (error) {
+      // The reader went away mid-page: nothing to answer.
+      if ((error as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
+    }
+  });
+  return router;
+}
+
+async function dossierHead(ctx: Context, { letter, version }: PublicLetter): Promise<string> {
+  return ctx.views.render('dossier/head', {
+    title: `Dossier: ${version.title}`,
+    letter,
+    version,
+    bodyHtml: versionHtml(version),
+    letterUrl: `${ctx.config.baseUrl}/letters/${letter.slug}`,
+    count: signatureCount(letter),
+    listed: letter.countListed,
+    endorsements: await listApprovedEndorsements(ctx.db, letter.id),
+    generatedAt: ctx.now(),
+  });
+}
+
+/** The document in pieces: its head, the listed signatories a page at a time as the database yields them, its foot. */
+async function* dossierChunks(ctx: Context, { letter }: PublicLetter, head: string): AsyncGenerator<string> {
+  yield head;
+  let rows: PublicSignatory[] = [];
+  for await (const signatory of allPublicSignatories(ctx.db, { letterId: letter.id })) {
+    rows.push(signatory);
+    if (rows.length === ROWS_PER_CHUNK) {
+      yield ctx.views.render('dossier/rows', { signatories: rows });
+      rows = [];
+    }
+  }
+  if (rows.length > 0) yield ctx.views.render('dossier/rows', { signatories: rows });
+  yield ctx.views.render('dossier/foot', {});
+}
