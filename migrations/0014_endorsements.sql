@@ -25,7 +25,6 @@ CREATE TABLE `endorsements` (
 	`state` text DEFAULT 'unconfirmed' NOT NULL,
 	`verified_domain` text,
 	`mails_sent` integer DEFAULT 0 NOT NULL,
-	`ip_hash` text,
 	`submitted_at` integer NOT NULL,
 	`confirmed_at` integer,
 	`moderated_at` integer,

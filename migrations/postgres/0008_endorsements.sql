@@ -23,7 +23,6 @@ CREATE TABLE "endorsements" (
 	"state" text DEFAULT 'unconfirmed' NOT NULL,
 	"verified_domain" text,
 	"mails_sent" integer DEFAULT 0 NOT NULL,
-	"ip_hash" text,
 	"submitted_at" bigint NOT NULL,
 	"confirmed_at" bigint,
 	"moderated_at" bigint

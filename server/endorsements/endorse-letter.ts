@@ -80,7 +80,6 @@ function submittedValues({ form, client }: EndorseLetterInput, versionId: number
     representativeRole: form.role,
     email: form.email.email,
     statement: form.statement,
-    ipHash: client?.ipHash ?? null,
     submittedAt: now,
   };
 }

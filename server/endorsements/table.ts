@@ -26,7 +26,6 @@ export const endorsements = sqliteTable('endorsements', {
   /** The organisation's verified domain the representative confirmed an address at; null when none. */
   verifiedDomain: text('verified_domain'),
   mailsSent: integer('mails_sent').notNull().default(0),
-  ipHash: text('ip_hash'),
   submittedAt: integer('submitted_at', { mode: 'timestamp_ms' }).notNull(),
   confirmedAt: integer('confirmed_at', { mode: 'timestamp_ms' }),
   moderatedAt: integer('moderated_at', { mode: 'timestamp_ms' }),

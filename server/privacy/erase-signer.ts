@@ -5,6 +5,7 @@ import { eraseModerationNotes, recordAudit, type Actor } from '../audit/index.js
 import { forgetIpHashRules } from '../abuse/index.js';
 import { deleteMailsForSignatures, deleteMailsTo } from '../mail/index.js';
 import { eraseSignatures, findSignaturesByEmailKeys } from '../signatures/index.js';
+import { eraseEndorsementsByEmailKeys } from '../endorsements/index.js';
 
 export interface EraseSignerInput {
   email: string;
@@ -13,6 +14,8 @@ export interface EraseSignerInput {
 
 export interface EraseSignerResult {
   signatures: number;
+  /** Endorsements sent from the address, on any letter, deleted with their links. */
+  endorsements: number;
   mailsDeleted: number;
 }
 
@@ -31,13 +34,15 @@ export async function eraseSigner(ctx: Context, input: EraseSignerInput): Promis
   return ctx.db.write(async (tx) => {
     // Under the address's key, and under the key it had before keys named the mailbox (a row
     // that would have collided with another kept it: see migration 0008).
-    const found = await findSignaturesByEmailKeys(tx, [address.key, lowerCasedAddress(address)]);
+    const keys = [address.key, lowerCasedAddress(address)];
+    const found = await findSignaturesByEmailKeys(tx, keys);
     const ids = found.map((signature) => signature.id);
-    const mailsDeleted = (await deleteMailsForSignatures(tx, ids)) + (await deleteMailsTo(tx, [address.email, address.key, ...found.map((signature) => signature.email)]));
+    const endorsed = await eraseEndorsementsByEmailKeys(tx, keys);
+    const mailsDeleted = (await deleteMailsForSignatures(tx, ids)) + (await deleteMailsTo(tx, [address.email, address.key, ...found.map((signature) => signature.email), ...endorsed.addresses]));
     const blockRulesDeleted = await forgetIpHashRules(tx, { values: found.flatMap((signature) => (signature.ipHash ? [signature.ipHash] : [])), signatureIds: ids });
     await eraseModerationNotes(tx, { signatureIds: ids });
     const signatures = await eraseSignatures(tx, ids, now);
-    await recordAudit(tx, { actor: input.actor, action: 'signer.erase', details: { signatures, mailsDeleted, blockRulesDeleted } }, now);
-    return { signatures, mailsDeleted };
+    await recordAudit(tx, { actor: input.actor, action: 'signer.erase', details: { signatures, endorsements: endorsed.erased, mailsDeleted, blockRulesDeleted } }, now);
+    return { signatures, endorsements: endorsed.erased, mailsDeleted };
   });
 }

@@ -3,6 +3,7 @@ import { daysBefore } from './days.js';
 import { forgetIpHashRules } from '../abuse/index.js';
 import { SYSTEM_ACTOR, recordAudit, type Actor } from '../audit/index.js';
 import { deleteMailsForSignatures } from '../mail/index.js';
+import { deleteUnconfirmedEndorsementsBefore } from '../endorsements/index.js';
 import { deleteUnconfirmedSignedBefore, forgetClientAddressesBefore, unconfirmedSignedBefore, withdrawRejectedUnconfirmedBefore } from '../signatures/index.js';
 
 export interface PrivacyJobsSummary {
@@ -10,6 +11,8 @@ export interface PrivacyJobsSummary {
   unconfirmedDeleted: number;
   /** Of those, signatures by an address a moderator had rejected: returned to their withdrawn form (details erased, the rejection kept) instead. */
   unconfirmedWithdrawn: number;
+  /** Endorsements never confirmed, sent before the same cutoff, deleted with their links. */
+  unconfirmedEndorsementsDeleted: number;
   /** Mails of those signatures, queued or sent, deleted with them. */
   mailsDeleted: number;
   /** Signatures whose address hash and network were older than IP_RETENTION_DAYS and were dropped. */
@@ -40,10 +43,11 @@ export async function runPrivacyJobs(ctx: Context, options: PrivacyJobsOptions =
     const mailsDeleted = await deleteMailsForSignatures(tx, unconfirmedSignedBefore(tx, unconfirmedCutoff, now));
     const unconfirmedDeleted = await deleteUnconfirmedSignedBefore(tx, unconfirmedCutoff, now);
     const unconfirmedWithdrawn = await withdrawRejectedUnconfirmedBefore(tx, unconfirmedCutoff, now);
+    const unconfirmedEndorsementsDeleted = await deleteUnconfirmedEndorsementsBefore(tx, unconfirmedCutoff);
     const addressesForgotten = await forgetClientAddressesBefore(tx, addressCutoff);
     const blockRulesForgotten = await forgetIpHashRules(tx, { before: addressCutoff });
-    const result: PrivacyJobsSummary = { unconfirmedDeleted, unconfirmedWithdrawn, mailsDeleted, addressesForgotten, blockRulesForgotten };
-    if (options.actor || unconfirmedDeleted + unconfirmedWithdrawn + mailsDeleted + addressesForgotten + blockRulesForgotten > 0) {
+    const result: PrivacyJobsSummary = { unconfirmedDeleted, unconfirmedWithdrawn, unconfirmedEndorsementsDeleted, mailsDeleted, addressesForgotten, blockRulesForgotten };
+    if (options.actor || unconfirmedDeleted + unconfirmedWithdrawn + unconfirmedEndorsementsDeleted + mailsDeleted + addressesForgotten + blockRulesForgotten > 0) {
       await recordAudit(tx, { actor: options.actor ?? SYSTEM_ACTOR, action: PRIVACY_RUN_ACTION, details: { ...result, unconfirmedCutoff: unconfirmedCutoff.toISOString(), addressCutoff: addressCutoff.toISOString() } }, now);
     }
     return result;
