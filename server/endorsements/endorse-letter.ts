@@ -3,7 +3,6 @@ import type { Context } from '../context.js';
 import { first, type Tx } from '../db/database.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { insertReturning } from '../db/prepared.js';
-import type { ClientAddress } from '../lib/client-address.js';
 import { AppError } from '../web/errors.js';
 import type { EndorseForm } from './forms.js';
 import { endorsements, type EndorsementRow } from './table.js';
@@ -17,7 +16,6 @@ export interface EndorseLetterInput {
   /** The letter as the request found it; read again inside the write. */
   letter: PublicLetterRow;
   form: EndorseForm;
-  client: ClientAddress | undefined;
 }
 
 export const endorsementsClosed = (): AppError =>
@@ -72,7 +70,7 @@ export async function endorseLetter(ctx: Context, input: EndorseLetterInput): Pr
   ctx.notifyOutbox();
 }
 
-function submittedValues({ form, client }: EndorseLetterInput, versionId: number, now: Date) {
+function submittedValues({ form }: EndorseLetterInput, versionId: number, now: Date) {
   return {
     versionId,
     organisationText: form.organisation,

@@ -1,6 +1,5 @@
 import { Router, type Response } from 'express';
 import type { Context } from '../context.js';
-import { describeClientAddress } from '../lib/client-address.js';
 import { openForReading, publicCache } from '../web/cors.js';
 import { fieldErrorOf, formValues, parseForm } from '../web/forms.js';
 import { param } from '../web/params.js';
@@ -48,7 +47,7 @@ export function endorsementRoutes(ctx: Context): Router {
     const parsed = parseForm(endorseForm, req.body, ENDORSE_FIELDS);
     if (!parsed.ok) return renderForm(res, slug, parsed, 422);
     try {
-      await endorseLetter(ctx, { letter, form: parsed.data, client: describeClientAddress(req.ip, ctx.config.sessionSecret) });
+      await endorseLetter(ctx, { letter, form: parsed.data });
     } catch (error) {
       const refused = fieldErrorOf(error);
       if (!refused) throw error;
