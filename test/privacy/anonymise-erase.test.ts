@@ -136,7 +136,7 @@ describe('erasing a signer', () => {
 
     const result = await eraseSigner(t.ctx, { email: '  ERASE.me@example.ORG ', actor: owner });
 
-    expect(result).toEqual({ signatures: 2, mailsDeleted: 2 });
+    expect(result).toEqual({ signatures: 2, endorsements: 0, mailsDeleted: 2 });
     const erased = await t.ctx.db.select().from(signatures).where(eq(signatures.state, 'withdrawn'));
     expect(erased).toHaveLength(2);
     for (const row of erased) {
@@ -158,7 +158,7 @@ describe('erasing a signer', () => {
 
   it('when mail went to the address without a signature link, then it is deleted too', async () => {
     await t.ctx.db.write((tx) => enqueueMail(tx, { kind: 'already-signed', to: 'Someone@Example.org', content: { letterTitle: 'L', name: 'S', withdrawUrl: 'u', letterUrl: 'u' } }, t.clock.now(), 'example.org'));
-    expect(await eraseSigner(t.ctx, { email: 'someone@example.org', actor: operator })).toEqual({ signatures: 0, mailsDeleted: 1 });
+    expect(await eraseSigner(t.ctx, { email: 'someone@example.org', actor: operator })).toEqual({ signatures: 0, endorsements: 0, mailsDeleted: 1 });
   });
 
   it('when the address never signed, then nothing changes but the request is still recorded', async () => {
@@ -166,7 +166,7 @@ describe('erasing a signer', () => {
     const signature = await buildSignature(t.ctx, letter, { state: 'approved' });
     await mailTo(signature);
     const outboxBefore = await t.ctx.db.select().from(outbox);
-    expect(await eraseSigner(t.ctx, { email: 'nobody@example.org', actor: operator })).toEqual({ signatures: 0, mailsDeleted: 0 });
+    expect(await eraseSigner(t.ctx, { email: 'nobody@example.org', actor: operator })).toEqual({ signatures: 0, endorsements: 0, mailsDeleted: 0 });
     expect(await signatureByEmail(t.ctx, signature.email)).toEqual(signature);
     expect(await t.ctx.db.select().from(outbox)).toEqual(outboxBefore);
     expect(await t.ctx.db.select().from(auditEvents)).toHaveLength(1);

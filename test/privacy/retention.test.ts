@@ -102,8 +102,8 @@ describe('the privacy job runner', () => {
     const afterFirst = await tableSnapshot();
     const second = await runPrivacyJobs(t.ctx);
 
-    expect(first).toEqual({ unconfirmedDeleted: 1, unconfirmedWithdrawn: 0, mailsDeleted: 1, addressesForgotten: 1, blockRulesForgotten: 0 });
-    expect(second).toEqual({ unconfirmedDeleted: 0, unconfirmedWithdrawn: 0, mailsDeleted: 0, addressesForgotten: 0, blockRulesForgotten: 0 });
+    expect(first).toEqual({ unconfirmedDeleted: 1, unconfirmedWithdrawn: 0, unconfirmedEndorsementsDeleted: 0, mailsDeleted: 1, addressesForgotten: 1, blockRulesForgotten: 0 });
+    expect(second).toEqual({ unconfirmedDeleted: 0, unconfirmedWithdrawn: 0, unconfirmedEndorsementsDeleted: 0, mailsDeleted: 0, addressesForgotten: 0, blockRulesForgotten: 0 });
     expect(await tableSnapshot()).toEqual(afterFirst);
     const events = await t.ctx.db.select().from(auditEvents);
     expect(events).toHaveLength(1);
@@ -111,7 +111,7 @@ describe('the privacy job runner', () => {
       actor: 'system',
       organiserId: null,
       action: 'privacy.retention',
-      details: { unconfirmedDeleted: 1, unconfirmedWithdrawn: 0, mailsDeleted: 1, addressesForgotten: 1, blockRulesForgotten: 0, unconfirmedCutoff: daysAgo(30).toISOString(), addressCutoff: daysAgo(90).toISOString() },
+      details: { unconfirmedDeleted: 1, unconfirmedWithdrawn: 0, unconfirmedEndorsementsDeleted: 0, mailsDeleted: 1, addressesForgotten: 1, blockRulesForgotten: 0, unconfirmedCutoff: daysAgo(30).toISOString(), addressCutoff: daysAgo(90).toISOString() },
     });
   });
 
@@ -120,7 +120,7 @@ describe('the privacy job runner', () => {
     await buildSignature(t.ctx, letter);
     await buildSignature(t.ctx, letter, { state: 'approved', ipHash: 'x', ipNetwork: 'n' });
     const before = await tableSnapshot();
-    expect(await runPrivacyJobs(t.ctx)).toEqual({ unconfirmedDeleted: 0, unconfirmedWithdrawn: 0, mailsDeleted: 0, addressesForgotten: 0, blockRulesForgotten: 0 });
+    expect(await runPrivacyJobs(t.ctx)).toEqual({ unconfirmedDeleted: 0, unconfirmedWithdrawn: 0, unconfirmedEndorsementsDeleted: 0, mailsDeleted: 0, addressesForgotten: 0, blockRulesForgotten: 0 });
     expect(await tableSnapshot()).toEqual(before);
   });
 });
