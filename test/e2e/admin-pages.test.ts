@@ -5,6 +5,7 @@ import { DEMO_LETTER } from '../../server/letters/demo-letter.js';
 import { findLetter as findLetterBySlug } from '../../server/letters/find-letter.js';
 import { createOrganisation } from '../../server/organisations/create-organisation.js';
 import { addPartner } from '../../server/partners/manage-partners.js';
+import { buildEndorsement } from '../helpers/endorsements.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { buildLetter, buildSignature } from '../helpers/factories.js';
 import { createOrganiser, signInInBrowser, TEST_PASSWORD } from '../helpers/organisers.js';
@@ -93,6 +94,9 @@ const SIGNED_IN: ReadonlyArray<PageCase<Fixtures>> = [
   { name: 'partners', status: 200, open: visit(`${LETTER}/partners`) },
   { name: 'partners with errors', status: 422, open: submitForm(`${LETTER}/partners`, 'form[aria-labelledby=add-heading]', { 'Partner name': '', Ref: 'Not A Ref' }) },
   { name: 'edit a partner', status: 200, open: visit((f) => f.partner) },
+  { name: 'endorsements', status: 200, open: visit(`${LETTER}/endorsements`) },
+  { name: 'endorsements, nothing in this state', status: 200, open: visit(`${LETTER}/endorsements?state=rejected`) },
+  { name: 'endorsements, nothing selected', status: 422, open: press(`${LETTER}/endorsements`, 'Reject') },
 ];
 
 const PAGES = [...SIGNED_OUT, ...SIGNED_IN];
@@ -119,6 +123,9 @@ async function prepare(): Promise<Fixtures> {
   await createOrganiser(site, 'owner', OWNER);
   const partner = await addPartner(site.ctx, DEMO_LETTER.slug, { name: 'Partner News', ref: 'partner-news', origins: ['https://news.example'] }, SYSTEM_ACTOR);
   await buildSignature(site.ctx, letter, { state: 'approved', ...at('reader@news.example'), source: 'partner-news' });
+  await buildEndorsement(site.ctx, letter, { verifiedDomain: 'union.example', statement: 'We endorse this letter. '.repeat(6) });
+  await buildEndorsement(site.ctx, letter);
+  await buildEndorsement(site.ctx, letter, { state: 'approved' });
   return { partner: `${LETTER}/partners/${partner.id}`, draft: draft.slug, closed: closed.slug, organisation: `/admin/organisations/${kept.id}`, merge: `/admin/organisations/merge?keep=${kept.id}&remove=${duplicate.id}` };
 }
 

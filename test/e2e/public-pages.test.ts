@@ -14,6 +14,8 @@ import { buildLetter, outboxFor, signatureByEmail, tokenFromOutbox } from '../he
 import { auditPages, itKeepsEveryPagePromise, press, submitForm, visit, type PageAudit, type PageCase } from '../helpers/page-audit.js';
 import { signAndConfirm, startTestSite, type TestSite } from '../helpers/site.js';
 import { sqlRows } from '../helpers/database.js';
+import { endorsementsOf, endorsementTokenFromOutbox } from '../helpers/endorsements.js';
+import { moderateEndorsements } from '../../server/endorsements/moderate-endorsements.js';
 
 const LETTER = `/letters/${DEMO_LETTER.slug}`;
 
@@ -29,6 +31,8 @@ interface Fixtures {
   /** Changes the stored details of the 'details-changing' signer, as if they changed while its confirm page was open. */
   changeDetails: () => Promise<unknown>;
   mailId: number;
+  /** The confirm page of an endorsement sent by `who` (see endorse). */
+  endorsementConfirm: (who: string) => Promise<string>;
 }
 
 /** Fills in the sign form, lets the text change, then sends it: the 409 page that asks to read the new text. */
@@ -78,6 +82,14 @@ const PAGES: ReadonlyArray<PageCase<Fixtures>> = [
   { name: 'embedded sign form with errors', status: 422, open: submitForm(`${LETTER}/embed/sign?ref=partner-news`, 'form.sign-form', { 'Full name': '', 'Email address': 'not-an-address' }), framed: true },
   { name: 'embedded sign form, closed letter', status: 200, open: visit((f) => `${f.closedLetter}/embed/sign`), framed: true },
   { name: 'embedded check your email', status: 200, open: visit(`${LETTER}/embed/check-your-email?ref=partner-news`), framed: true },
+  { name: 'endorse form', status: 200, open: visit(`${LETTER}/endorse`) },
+  { name: 'endorse form with errors', status: 422, open: submitForm(`${LETTER}/endorse`, 'form.endorse-form', { Organisation: '', 'Work email address': 'not-an-address' }) },
+  { name: 'endorse form, closed letter', status: 200, open: visit((f) => `${f.closedLetter}/endorse`) },
+  { name: 'endorsement, check your email', status: 200, open: visit(`${LETTER}/endorsements/check-your-email`) },
+  { name: 'endorsement confirm', status: 200, open: visit((f) => f.endorsementConfirm('endorser-unconfirmed')) },
+  { name: 'endorsement confirmed', status: 200, open: press((f) => f.endorsementConfirm('endorser-about-to-confirm'), 'Confirm the endorsement') },
+  { name: 'endorsement confirm, already confirmed', status: 200, open: visit((f) => f.endorsementConfirm('endorser-approved')) },
+  { name: 'dossier', status: 200, open: visit(`${LETTER}/dossier`) },
   { name: 'privacy', status: 200, open: visit('/privacy') },
   { name: 'development mail outbox', status: 200, open: visit('/dev/mail') },
   // The HTML part sits in a sandboxed frame without scripts, which axe cannot enter; the HTML checker covers it.
@@ -91,6 +103,12 @@ let audits: Map<string, PageAudit>;
 
 const emailOf = (who: string) => `${who}@example.org`;
 const signer = (who: string) => ({ name: `Signer ${who}`, email: emailOf(who), organisation: 'Example Org', title: '', comment: '' });
+
+async function endorse(who: string): Promise<void> {
+  const fields = { organisation: `Organisation of ${who}`, name: `Representative ${who}`, email: emailOf(who), role: 'Director', statement: 'We endorse this letter.' };
+  const response = await fetch(`${site.url}${LETTER}/endorsements`, { method: 'POST', body: new URLSearchParams(fields), redirect: 'manual' });
+  expect(response.status).toBe(303);
+}
 
 async function sign(who: string): Promise<void> {
   const response = await fetch(`${site.url}${LETTER}/signatures`, { method: 'POST', body: new URLSearchParams(signer(who)), redirect: 'manual' });
@@ -129,6 +147,11 @@ async function prepare(): Promise<Fixtures> {
   await createOrganisation(site.ctx, { name: 'Example Org', domains: ['example.org'], actor: SYSTEM_ACTOR });
   await updateLetter(site.ctx, letter.slug, { ...letter, body: `${letter.body}\n\nA paragraph added in the second version.` }, SYSTEM_ACTOR);
 
+  for (const who of ['endorser-unconfirmed', 'endorser-about-to-confirm', 'endorser-approved']) await endorse(who);
+  await fetch(`${site.url}/endorsements/confirm/${await endorsementTokenFromOutbox(site, emailOf('endorser-approved'))}`, { method: 'POST' });
+  const [approved] = await endorsementsOf(site.ctx, letter.id).then((rows) => rows.filter((row) => row.state === 'pending'));
+  await moderateEndorsements(site.ctx, { slug: letter.slug, ids: [approved?.id ?? 0], action: 'approve', actor: SYSTEM_ACTOR });
+
   const closed = await buildLetter(site.ctx, { status: 'closed', title: 'A closed letter' });
   const changing = await buildLetter(site.ctx, { title: 'A letter being revised' });
   const mails = await site.db.select({ id: outbox.id }).from(outbox);
@@ -141,6 +164,7 @@ async function prepare(): Promise<Fixtures> {
     replacedConfirm,
     changeDetails: () => sqlRows({ database: site.db }, "UPDATE signatures SET organisation_text = 'Changed Elsewhere' WHERE email_key = ?", emailOf('details-changing')),
     mailId: mails.at(-1)?.id ?? 0,
+    endorsementConfirm: async (who) => `/endorsements/confirm/${await endorsementTokenFromOutbox(site, emailOf(who))}`,
   };
 }
 

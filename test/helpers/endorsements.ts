@@ -41,3 +41,30 @@ export async function endorseAndConfirm(t: Pick<TestApp, 'app' | 'ctx'>, slug: s
 
 /** The endorsement ids on an admin page, in the order shown. */
 export const endorsementIdsOnPage = (html: string): number[] => [...html.matchAll(/<tr data-endorsement-id="(\d+)"/g)].map((match) => Number(match[1]));
+
+/** An endorsement row in any state, straight into the table: for pages that need some to show. */
+export async function buildEndorsement(ctx: Pick<Context, 'db' | 'now'>, letter: { id: number; currentVersionId: number | null }, overrides: Partial<typeof endorsements.$inferInsert> = {}) {
+  sequence += 1;
+  const email = overrides.email ?? `rep${sequence}@union.example`;
+  const [row] = await ctx.db.write((tx) =>
+    tx
+      .insert(endorsements)
+      .values({
+        letterId: letter.id,
+        versionId: letter.currentVersionId ?? 0,
+        organisationText: `Union ${sequence}`,
+        organisationKey: `union ${sequence}`,
+        representativeName: `Representative ${sequence}`,
+        representativeRole: 'Secretary',
+        email,
+        emailKey: email,
+        emailDomain: email.split('@')[1] ?? 'union.example',
+        state: 'pending',
+        submittedAt: ctx.now(),
+        confirmedAt: ctx.now(),
+        ...overrides,
+      })
+      .returning(),
+  );
+  return row!;
+}
