@@ -16,6 +16,20 @@ const UNIQUE_VIOLATIONS = new Set(['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAIN
 export const isUniqueViolation = (error: unknown): boolean => UNIQUE_VIOLATIONS.has(databaseErrorCode(error) ?? '');
 
 /**
+ * Runs a first-time write once more when a unique index refused it: a concurrent first write for
+ * the same key (an address signing or endorsing twice at once) won the race, so the second attempt
+ * finds that row and takes the path of a repeat.
+ */
+export async function againAfterUniqueViolation<T>(attempt: () => Promise<T>): Promise<T> {
+  try {
+    return await attempt();
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    return attempt();
+  }
+}
+
+/**
  * True when the database could not serve the work in time (SQLite: another connection or process
  * held the write lock past busy_timeout; PostgreSQL: lock_timeout, no free connection within
  * DATABASE_BUSY_TIMEOUT_MS, or the server out of reach): nothing was written, and the same work

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Context } from '../context.js';
 import { first, type Tx } from '../db/database.js';
-import { isUniqueViolation } from '../db/errors.js';
+import { againAfterUniqueViolation } from '../db/errors.js';
 import { insertReturning } from '../db/prepared.js';
 import { AppError } from '../web/errors.js';
 import type { EndorseForm } from './forms.js';
@@ -60,13 +60,7 @@ export async function endorseLetter(ctx: Context, input: EndorseLetterInput): Pr
       await queueConfirmMail(ctx, tx, current, existing);
     });
 
-  try {
-    await attempt();
-  } catch (error) {
-    // A concurrent first endorsement by the same address won the race: this one is a repeat.
-    if (!isUniqueViolation(error)) throw error;
-    await attempt();
-  }
+  await againAfterUniqueViolation(attempt);
   ctx.notifyOutbox();
 }
 

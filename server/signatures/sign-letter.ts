@@ -6,7 +6,8 @@ import { matchOrganisation, type OrganisationMatch } from '../organisations/inde
 import { AppError } from '../web/errors.js';
 import type { ClientAddress } from '../lib/client-address.js';
 import type { SignForm } from './forms.js';
-import { findSignatureByEmailKey, isUniqueViolation, recordMailSent } from './repo.js';
+import { againAfterUniqueViolation } from '../db/errors.js';
+import { findSignatureByEmailKey, recordMailSent } from './repo.js';
 import { signatures, type SignatureRow } from './table.js';
 import { issueToken, replaceConfirmLinks, revokeTokens, WITHDRAW_TOKEN_DAYS } from './tokens.js';
 import { checkSubmission, famousNameHold, isDisposableEmailDomain, matchingBlockRule } from '../abuse/index.js';
@@ -60,14 +61,8 @@ export async function signLetter(ctx: Context, input: SignLetterInput): Promise<
       await queueConfirmationMail(ctx, tx, current, signature, 'confirm-signature');
     }, SIGNING_WRITE);
 
-  try {
-    await attempt();
-  } catch (error) {
-    // The unique index is the last guard: a concurrent first signing by the same address won the
-    // race, so this one is a repeat signer like any other.
-    if (!isUniqueViolation(error)) throw error;
-    await attempt();
-  }
+  // The unique index is the last guard: a repeat signer racing their own first signature.
+  await againAfterUniqueViolation(attempt);
   ctx.notifyOutbox();
 }
 
