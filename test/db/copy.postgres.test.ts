@@ -20,6 +20,7 @@ import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { runCliCommand } from '../helpers/cli.js';
 import { tempDir } from '../helpers/config.js';
 import { buildLetter, buildSignature, postSignature, reloadLetter, signAndConfirm, signForm, signatureByEmail } from '../helpers/factories.js';
+import { endorseAndConfirm, endorseFields } from '../helpers/endorsements.js';
 import { loginAs } from '../helpers/organisers.js';
 import { createTestPostgresDatabase, testPostgres, withDatabase } from '../helpers/postgres.js';
 
@@ -57,6 +58,8 @@ async function seededSource(): Promise<{ path: string; slug: string; deletedSign
   await addPartner(t.ctx, letter.slug, partnerForm.parse({ name: 'Partner News', ref: 'partner-news', origins: 'https://partner.example' }), SYSTEM_ACTOR);
   await signAndConfirm(t, letter.slug, { email: 'second@example.org', organisation: 'Another Org', ref: 'partner-news' });
   await buildSignature(t.ctx, letter, { state: 'approved', showPublic: false });
+  // An organisation's endorsement with its confirm link (endorsements, endorsement_tokens).
+  await endorseAndConfirm(t, letter.slug, endorseFields({ organisation: 'Analytical Engines Ltd', email: 'rep@example.org', statement: ODD_COMMENT }));
   await postSignature(t.app, letter.slug, signForm({ email: 'unconfirmed@example.org' })).expect(303);
   await buildSignature(t.ctx, letter, { state: 'pending' });
   await buildSignature(t.ctx, letter, { state: 'withdrawn', withdrawnAt: t.clock.now() });
