@@ -143,6 +143,7 @@ export const {
   jobRuns,
   letterOrganisationCounts,
   letterPartners,
+  letterUpdates,
   letterSignerGroups,
   letterSigningHours,
   letterVersions,
@@ -154,6 +155,8 @@ export const {
   outbox,
   rateCounters,
   sessions,
+  signatureEdits,
   signatureTokens,
   signatures,
+  updateDeliveries,
 } = postgresTables;
