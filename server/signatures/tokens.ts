@@ -1,4 +1,4 @@
-import { and, eq, isNull, ne } from 'drizzle-orm';
+import { and, eq, isNull, notInArray } from 'drizzle-orm';
 import { first, type Reader, type Tx } from '../db/database.js';
 import { insertRow } from '../db/prepared.js';
 import { randomToken, sha256Hex } from '../lib/hash.js';
@@ -6,8 +6,10 @@ import { AppError } from '../web/errors.js';
 import { signatureTokens, type TokenPurpose } from './table.js';
 
 const DAY = 24 * 60 * 60 * 1000;
-/** A withdraw link must outlive the letter's campaign; a year is long enough and still bounded. */
+/** A withdraw link must outlive the letter's campaign; a year is long enough and still bounded. The edit link lives as long. */
 export const WITHDRAW_TOKEN_DAYS = 365;
+/** An update mail's unsubscribe link keeps working for as long as someone may keep the mail and press it. */
+export const UNSUBSCRIBE_TOKEN_DAYS = 2 * 365;
 
 /** Creates a single-purpose token; only its SHA-256 is stored. Returns the token for the mail. */
 export async function issueToken(tx: Tx, signatureId: number, purpose: TokenPurpose, lifetimeDays: number, now: Date): Promise<string> {
@@ -48,8 +50,9 @@ export async function replaceConfirmLinks(tx: Tx, signatureId: number, now: Date
     .where(and(eq(signatureTokens.signatureId, signatureId), eq(signatureTokens.purpose, 'confirm'), isNull(signatureTokens.replacedAt)));
 }
 
-export async function revokeTokens(tx: Tx, signatureId: number, keep?: TokenPurpose): Promise<void> {
+/** Deletes a signature's tokens, but for those of the purposes in `keep`. */
+export async function revokeTokens(tx: Tx, signatureId: number, keep: readonly TokenPurpose[] = []): Promise<void> {
   await tx
     .delete(signatureTokens)
-    .where(keep ? and(eq(signatureTokens.signatureId, signatureId), ne(signatureTokens.purpose, keep)) : eq(signatureTokens.signatureId, signatureId));
+    .where(keep.length > 0 ? and(eq(signatureTokens.signatureId, signatureId), notInArray(signatureTokens.purpose, [...keep])) : eq(signatureTokens.signatureId, signatureId));
 }
