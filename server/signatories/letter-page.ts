@@ -3,6 +3,7 @@ import { sentPageOf, type KeptPage, type SentPage } from '../web/page-cache.js';
 import type { Context } from '../context.js';
 import { signatoriesPreview } from './browse-signatories.js';
 import { formStampFor, givenBackFormStamp } from '../abuse/index.js';
+import { publicUpdatesOf } from '../updates/index.js';
 import { SIGN_FIELD_RULES, type GivenBackLetterPage, type SignFormState } from '../signatures/index.js';
 import { effectiveStatus, findPublicLetter, findPublicLetterWithVersion, isAcceptingSignatures, publicFingerprint, publishedVersionOf, signatureCount, type PublicLetter, versionHtml } from '../letters/index.js';
 
@@ -76,5 +77,6 @@ async function modelOf(ctx: Context, { letter, version }: PublicLetter, form: Si
     signRules: SIGN_FIELD_RULES,
     countUrl: `/letters/${encodeURIComponent(letter.slug)}/count.json`,
     scripts: LETTER_PAGE_SCRIPTS,
+    updates: await publicUpdatesOf(ctx.db, letter.id),
   };
 }

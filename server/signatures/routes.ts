@@ -1,10 +1,10 @@
-import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Context } from '../context.js';
 import { AppError } from '../web/errors.js';
 import { parseForm, textValue, type FieldErrors } from '../web/forms.js';
 import { param } from '../web/params.js';
 import { renderPage } from '../web/render.js';
-import { requireFormBody, requireSameOrigin } from '../web/security.js';
+import { privateLinkPage, requireFormBody, requireSameOrigin } from '../web/security.js';
 import { confirmSignature, describeConfirmation } from './confirm-signature.js';
 import { EDIT_FIELDS, editForm, SIGN_FIELD_RULES, type LetterPageWithForm } from './forms.js';
 import { describeEdit, editSignature, type EditView } from './edit-signature.js';
@@ -22,13 +22,6 @@ function renderEditPage(res: Response, view: EditView, form?: { values: Record<s
   const errors = form?.errors ?? {};
   renderPage(res, 'signatures/edit', { title: `${Object.keys(errors).length > 0 ? 'Error: ' : ''}Edit your entry`, ...view, form: { values, errors }, signRules: SIGN_FIELD_RULES }, status);
 }
-
-/** Pages reached by a link with a token: the token must not leak through Referer or a shared cache. */
-const privateLinkPage: RequestHandler = (_req, res, next) => {
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('Cache-Control', 'no-store');
-  next();
-};
 
 /**
  * Signing, confirming, editing one's entry and withdrawing. A sign form that comes back (errors, a changed text, a page

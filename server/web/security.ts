@@ -150,3 +150,10 @@ function decodes(piece: string): boolean {
     return false;
   }
 }
+
+/** Pages reached by a link with a token: the token must not leak through Referer or a shared cache. */
+export const privateLinkPage: RequestHandler = (_req, res, next) => {
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+};
