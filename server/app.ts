@@ -52,6 +52,8 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
   // Letter texts run to tens of kilobytes; only the letter form gets room for them, every other
   // form stays under the tight default below.
   app.post(['/admin/letters', '/admin/letters/:slug'], express.urlencoded({ extended: false, limit: '512kb', parameterLimit: 50, verify: verifyFormEncoding }));
+  // An update's text runs to 20,000 characters (up to 9 bytes each once percent-encoded).
+  app.post(['/admin/letters/:slug/updates', '/admin/letters/:slug/updates/:id'], express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 50, verify: verifyFormEncoding }));
   // A bulk moderation form sends one `ids` field per ticked row (up to 200 rows a page).
   app.post('/admin/letters/:slug/signatures/moderate', express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 250, verify: verifyFormEncoding }));
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50, verify: verifyFormEncoding }));
