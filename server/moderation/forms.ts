@@ -53,7 +53,7 @@ export const approveVerifiedForm = z.object({ note: NOTE });
 
 /** The waiting-edits form of the queue: the edits ticked, and approve or reject. */
 export const editDecisionForm = z.object({
-  ids: signatureIds,
+  edits: signatureIds,
   action: z.preprocess((raw) => textValue(raw), z.enum(EDIT_ACTIONS, { message: 'Choose whether to approve or reject the selected changes.' })),
 });
 

@@ -86,9 +86,9 @@ export function moderationRoutes(ctx: Context): Router {
 
   router.post('/admin/letters/:slug/signatures/edits', moderator, async (req, res) => {
     const slug = param(req, 'slug');
-    const parsed = parseForm(editDecisionForm, req.body, ['ids', 'action']);
+    const parsed = parseForm(editDecisionForm, req.body, ['edits', 'action']);
     if (!parsed.ok) return renderQueue(ctx, res, slug, { state: 'pending' }, { errors: parsed.errors }, 422);
-    const decided = await moderateSignatureEdits(ctx, { slug, ...parsed.data, actor: actorFrom(currentOrganiser(res)) });
+    const decided = await moderateSignatureEdits(ctx, { slug, ids: parsed.data.edits, action: parsed.data.action, actor: actorFrom(currentOrganiser(res)) });
     res.redirect(303, queueHref(slug, { state: 'pending' }, { editsDone: parsed.data.action, edits: decided.length }));
   });
 

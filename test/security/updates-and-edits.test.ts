@@ -63,6 +63,6 @@ describe('edit links and update pages', () => {
   it('when a viewer posts a decision on waiting edits, then it is refused with a 403', async () => {
     const letter = await buildLetter(t.ctx);
     const viewer = await loginAs(t, 'viewer');
-    await viewer.post(`/admin/letters/${letter.slug}/signatures/edits`, { ids: '1', action: 'approve' }).expect(403);
+    await viewer.post(`/admin/letters/${letter.slug}/signatures/edits`, { edits: '1', action: 'approve' }).expect(403);
   });
 });

@@ -70,7 +70,7 @@ describe('a signer edits their own entry', () => {
     const [, editId] = queue.match(/data-edit-id="(\d+)"/) ?? [];
     expect(queue).toMatch(/class="edit-before">Grace Hopper, Rear Admiral, Navy Labs/);
     expect(queue).toMatch(/class="edit-after">Amazing Grace, Rear Admiral, Harvard/);
-    await moderator.post(`/admin/letters/${letter.slug}/signatures/edits`, { ids: String(editId), action: 'approve' }).expect(303);
+    await moderator.post(`/admin/letters/${letter.slug}/signatures/edits`, { edits: String(editId), action: 'approve' }).expect(303);
     list = await listText(letter.slug);
     expect(list).toContain('Amazing Grace');
     expect(list).not.toContain('Grace Hopper');
@@ -87,7 +87,7 @@ describe('a signer edits their own entry', () => {
     await moderator.post(`/admin/letters/${letter.slug}/signatures/moderate`, { ids: String(signature?.id), action: 'approve' }).expect(303);
     await editEntry(token, { name: 'Someone Else' }).expect(200);
     const [edit] = await sqlRows<{ id: number }>(t, 'SELECT id FROM signature_edits');
-    await moderator.post(`/admin/letters/${letter.slug}/signatures/edits`, { ids: String(edit?.id), action: 'reject' }).expect(303);
+    await moderator.post(`/admin/letters/${letter.slug}/signatures/edits`, { edits: String(edit?.id), action: 'reject' }).expect(303);
     expect(await listText(letter.slug)).toContain('Grace Hopper');
     expect((await signatureByEmail(t.ctx, 'grace@example.org'))?.name).toBe('Grace Hopper');
     expect(await sqlRows(t, 'SELECT id FROM signature_edits')).toEqual([]);
