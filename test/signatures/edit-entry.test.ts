@@ -18,6 +18,16 @@ async function signedWithEditLink(letter: LetterRow, email: string, fields: Reco
   return tokenFromOutbox(t.ctx, email, 'edit');
 }
 
+/** Grace signed a pre-moderated letter and a moderator approved her: she is listed. */
+async function listedOnPreModeratedLetter() {
+  const letter = await buildLetter(t.ctx, { moderation: 'pre' });
+  const token = await signedWithEditLink(letter, 'grace@example.org');
+  const moderator = await loginAs(t, 'moderator');
+  const signature = await signatureByEmail(t.ctx, 'grace@example.org');
+  await moderator.post(`/admin/letters/${letter.slug}/signatures/moderate`, { ids: String(signature?.id), action: 'approve' }).expect(303);
+  return { letter, token, moderator, signature };
+}
+
 const editEntry = (token: string, fields: Record<string, string>) => request(t.app).post(`/signatures/edit/${token}`).type('form').send({ ...entry, ...fields });
 const listText = async (slug: string): Promise<string> => (await request(t.app).get(`/letters/${slug}/signatories`).expect(200)).text;
 
@@ -51,11 +61,7 @@ describe('a signer edits their own entry', () => {
   });
 
   it('when a listed signer on a pre-moderated letter changes their name, then the old entry stays listed until a moderator approves the change from the queue, which shows before and after', async () => {
-    const letter = await buildLetter(t.ctx, { moderation: 'pre' });
-    const token = await signedWithEditLink(letter, 'grace@example.org');
-    const moderator = await loginAs(t, 'moderator');
-    const signature = await signatureByEmail(t.ctx, 'grace@example.org');
-    await moderator.post(`/admin/letters/${letter.slug}/signatures/moderate`, { ids: String(signature?.id), action: 'approve' }).expect(303);
+    const { letter, token, moderator, signature } = await listedOnPreModeratedLetter();
     expect(await listText(letter.slug)).toContain('Grace Hopper');
 
     const waiting = await editEntry(token, { name: 'Amazing Grace', organisation: 'Harvard' }).expect(200);
@@ -80,11 +86,7 @@ describe('a signer edits their own entry', () => {
   });
 
   it('when a moderator rejects a waiting change, then the entry stays as it was and the change is gone', async () => {
-    const letter = await buildLetter(t.ctx, { moderation: 'pre' });
-    const token = await signedWithEditLink(letter, 'grace@example.org');
-    const moderator = await loginAs(t, 'moderator');
-    const signature = await signatureByEmail(t.ctx, 'grace@example.org');
-    await moderator.post(`/admin/letters/${letter.slug}/signatures/moderate`, { ids: String(signature?.id), action: 'approve' }).expect(303);
+    const { letter, token, moderator } = await listedOnPreModeratedLetter();
     await editEntry(token, { name: 'Someone Else' }).expect(200);
     const [edit] = await sqlRows<{ id: number }>(t, 'SELECT id FROM signature_edits');
     await moderator.post(`/admin/letters/${letter.slug}/signatures/edits`, { edits: String(edit?.id), action: 'reject' }).expect(303);

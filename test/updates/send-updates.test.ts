@@ -16,6 +16,17 @@ const opened = closedAfterEach();
 
 const EVERYTHING = { batchSize: 1000, backlogLimit: 1000 };
 
+/** An app whose owner sent an update to `recipients` approved signers who asked for updates (none queued yet). */
+async function updateSentTo(recipients: number) {
+  const t = (opened.app = await buildTestApp());
+  const letter = await buildLetter(t.ctx);
+  const owner = await loginAs(t, 'owner');
+  for (let i = 0; i < recipients; i += 1) await buildSignature(t.ctx, letter, { email: `signer${i}@example.org`, state: 'approved', contactUpdates: true });
+  const id = await draftThroughForm(owner, letter.slug);
+  await owner.post(`${updatesPath(letter.slug)}/${id}/send`).expect(303);
+  return { t, id };
+}
+
 describe('updates to signers', () => {
   it('when an owner previews and sends an update, then each confirmed signer who asked gets it once over SMTP, with both parts and one-click unsubscribe headers, and a POST without Origin unsubscribes', async () => {
     const peer = (opened.peer = await startSmtpPeer());
@@ -75,12 +86,7 @@ describe('updates to signers', () => {
   });
 
   it('when the filler is interrupted between batches, loses its place or runs twice at once, then no signer is ever queued twice and all are queued in the end', async () => {
-    const t = (opened.app = await buildTestApp());
-    const letter = await buildLetter(t.ctx);
-    const owner = await loginAs(t, 'owner');
-    for (let i = 0; i < 7; i += 1) await buildSignature(t.ctx, letter, { email: `signer${i}@example.org`, state: 'approved', contactUpdates: true });
-    const id = await draftThroughForm(owner, letter.slug);
-    await owner.post(`${updatesPath(letter.slug)}/${id}/send`).expect(303);
+    const { t, id } = await updateSentTo(7);
 
     expect(await fillUpdateOutbox(t.ctx, { batchSize: 2, backlogLimit: 100 })).toBe(2);
     // A crash that lost the filler's place: it starts from the beginning again.
@@ -96,12 +102,7 @@ describe('updates to signers', () => {
   });
 
   it('when a minute’s worth of update mail is still waiting, then the filler queues no more until the outbox drains', async () => {
-    const t = (opened.app = await buildTestApp());
-    const letter = await buildLetter(t.ctx);
-    const owner = await loginAs(t, 'owner');
-    for (let i = 0; i < 5; i += 1) await buildSignature(t.ctx, letter, { email: `signer${i}@example.org`, state: 'approved', contactUpdates: true });
-    const id = await draftThroughForm(owner, letter.slug);
-    await owner.post(`${updatesPath(letter.slug)}/${id}/send`).expect(303);
+    const { t } = await updateSentTo(5);
     const limits = { batchSize: 10, backlogLimit: 3 };
     expect(await fillUpdateOutbox(t.ctx, limits)).toBe(3);
     expect(await fillUpdateOutbox(t.ctx, limits)).toBe(0);
