@@ -27,6 +27,7 @@ import { insightsAdminRoutes } from './insights/admin-routes.js';
 import { endorsementAdminRoutes } from './endorsements/admin-routes.js';
 import { endorsementRoutes } from './endorsements/routes.js';
 import { dossierRoutes } from './signatories/dossier-routes.js';
+import { updateAdminRoutes, updateRoutes } from './updates/index.js';
 
 export type AppDeps = ContextDeps;
 
@@ -54,6 +55,8 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
   // Letter texts run to tens of kilobytes; only the letter form gets room for them, every other
   // form stays under the tight default below.
   app.post(['/admin/letters', '/admin/letters/:slug'], express.urlencoded({ extended: false, limit: '512kb', parameterLimit: 50, verify: verifyFormEncoding }));
+  // An update's text runs to 20,000 characters (up to 9 bytes each once percent-encoded).
+  app.post(['/admin/letters/:slug/updates', '/admin/letters/:slug/updates/:id'], express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 50, verify: verifyFormEncoding }));
   // A bulk moderation form sends one `ids` field per ticked row (up to 200 rows a page).
   app.post('/admin/letters/:slug/signatures/moderate', express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 250, verify: verifyFormEncoding }));
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50, verify: verifyFormEncoding }));
@@ -66,6 +69,7 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
   app.use(endorsementRoutes(ctx));
   app.use(dossierRoutes(ctx));
   app.use(privacyRoutes(ctx));
+  app.use(updateRoutes(ctx));
   // Every organiser form posts under /admin: a request with a live session must carry its CSRF token.
   app.use('/admin', requireCsrf(ctx));
   app.use(organiserRoutes(ctx));
@@ -79,6 +83,7 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
   app.use(partnerAdminRoutes(ctx));
   app.use(insightsAdminRoutes(ctx));
   app.use(endorsementAdminRoutes(ctx));
+  app.use(updateAdminRoutes(ctx));
   app.use(publicApiRoutes(ctx));
   if (!config.isProduction && !config.smtpUrl) app.use(devMailRoutes(ctx));
 

@@ -55,6 +55,7 @@ const schema = z
     ANONYMISE_AFTER_DAYS: whole(30),
     // Node runs a timer longer than 2^31 ms (24.8 days) after 1 ms: a day is the useful maximum.
     JOBS_INTERVAL_MINUTES: integer(0, 1440, 60),
+    UPDATE_MAILS_PER_MINUTE: integer(0, 100_000, 600),
     LOGIN_LIMIT_PER_ACCOUNT: whole(5),
     LOGIN_LIMIT_PER_ACCOUNT_ALL_SOURCES: whole(50),
     LOGIN_LIMIT_PER_IP: whole(20),
@@ -132,6 +133,8 @@ export interface Config {
   anonymiseAfterDays: number;
   /** How often the server runs reminders and privacy jobs; 0 = never (tests, benchmarks). */
   jobsIntervalMinutes: number;
+  /** How many update mails are queued per minute at most (see server/updates/fill-outbox.ts); 0 = the server queues none by itself. */
+  updateMailsPerMinute: number;
   /** Failed organiser sign-ins allowed per account from one client address, per client address, and per account from all addresses, in the window; 0 = off. */
   loginLimitPerAccount: number;
   loginLimitPerAccountAllSources: number;
@@ -214,6 +217,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     ipRetentionDays: env.IP_RETENTION_DAYS,
     anonymiseAfterDays: env.ANONYMISE_AFTER_DAYS,
     jobsIntervalMinutes: env.JOBS_INTERVAL_MINUTES,
+    updateMailsPerMinute: env.UPDATE_MAILS_PER_MINUTE,
     loginLimitPerAccount: env.LOGIN_LIMIT_PER_ACCOUNT,
     loginLimitPerAccountAllSources: env.LOGIN_LIMIT_PER_ACCOUNT_ALL_SOURCES,
     loginLimitPerIp: env.LOGIN_LIMIT_PER_IP,

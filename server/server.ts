@@ -5,6 +5,7 @@ import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { startBackgroundCheckpoints } from './db/background-checkpoints.js';
 import { startScheduledJobs, type ScheduledJobs } from './jobs/index.js';
+import { startUpdateFiller } from './updates/index.js';
 import { seedDemoLetterIfEmpty } from './letters/index.js';
 import { startMailWorker, type MailTransport, type MailWorker } from './mail/index.js';
 import { openDatabase, openMigratedDatabase } from './db/client.js';
@@ -73,6 +74,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
   const worker = startMailWorker(config, logger, { db: database, ...pick(options) });
   mail.worker = worker;
   const jobs = startScheduledJobs(ctx, config.jobsIntervalMinutes);
+  const updates = startUpdateFiller(ctx, config.updateMailsPerMinute);
   const { port } = server.address() as AddressInfo;
   logger.info({ url: `http://${config.host}:${port}`, mail: worker.kind, mailWorker: worker.runsIn }, 'undersigned is listening');
 
@@ -80,6 +82,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
   const stop = () =>
     (stopping ??= (async () => {
       jobs.stop();
+      const updatesStopped = updates.stop();
       await new Promise<void>((resolve) => {
         // Keep-alive sockets go idle one by one as their last response is sent; close each as it does.
         const sweep = setInterval(() => server.closeIdleConnections(), 50);
@@ -89,6 +92,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
         });
         server.closeIdleConnections();
       });
+      await updatesStopped;
       await worker.stop();
       await checkpoints.stop();
       await database.close();

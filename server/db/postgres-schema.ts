@@ -145,6 +145,7 @@ export const {
   jobRuns,
   letterOrganisationCounts,
   letterPartners,
+  letterUpdates,
   letterSignerGroups,
   letterSigningHours,
   letterVersions,
@@ -156,6 +157,8 @@ export const {
   outbox,
   rateCounters,
   sessions,
+  signatureEdits,
   signatureTokens,
   signatures,
+  updateDeliveries,
 } = postgresTables;

@@ -9,3 +9,4 @@ export * from '../jobs/table.js';
 export * from '../insights/table.js';
 export * from '../partners/table.js';
 export * from '../endorsements/table.js';
+export * from '../updates/table.js';

@@ -1,4 +1,4 @@
-import { and, eq, isNull, ne } from 'drizzle-orm';
+import { and, eq, isNull, notInArray } from 'drizzle-orm';
 import type { AnySQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { first, type Reader, type Tx } from '../db/database.js';
 import { insertRow } from '../db/prepared.js';
@@ -32,8 +32,8 @@ export interface SingleUseTokens<P extends string> {
   redeem(db: Reader, token: string, purpose: P, now: Date): Promise<number>;
   /** Every link of `purpose` mailed to the owner before stops working (and says why). */
   replace(tx: Tx, ownerId: number, purpose: P, now: Date): Promise<void>;
-  /** Deletes the owner's tokens, all but those of `keep`. */
-  revoke(tx: Tx, ownerId: number, keep?: P): Promise<void>;
+  /** Deletes the owner's tokens, all but those of the purposes in `keep`. */
+  revoke(tx: Tx, ownerId: number, keep?: readonly P[]): Promise<void>;
 }
 
 const linkReplaced = (): AppError =>
@@ -74,8 +74,8 @@ export function singleUseTokens<P extends string>(spec: TokenTable): SingleUseTo
         .set({ replacedAt: now } as never)
         .where(and(eq(spec.owner, ownerId), eq(spec.purpose, purpose), isNull(spec.replacedAt)));
     },
-    async revoke(tx, ownerId, keep) {
-      await tx.delete(table).where(keep ? and(eq(spec.owner, ownerId), ne(spec.purpose, keep)) : eq(spec.owner, ownerId));
+    async revoke(tx, ownerId, keep = []) {
+      await tx.delete(table).where(keep.length > 0 ? and(eq(spec.owner, ownerId), notInArray(spec.purpose, [...keep])) : eq(spec.owner, ownerId));
     },
   };
 }

@@ -7,7 +7,17 @@ export const MAIL_SUBJECTS = {
   'signature-confirmed': (it: { letterTitle: string }) => `Thank you for signing: ${it.letterTitle}`,
   'confirm-reminder': (it: { letterTitle: string }) => `Reminder: confirm your signature on ${it.letterTitle}`,
   'confirm-endorsement': (it: { letterTitle: string }) => `Confirm your organisation's endorsement: ${it.letterTitle}`,
+  update: (it: { letterTitle: string; updateSubject?: unknown }) => `${String(it.updateSubject ?? '')} (${it.letterTitle})`,
 } as const;
+
+/**
+ * Headers a kind of mail carries besides the usual ones. Update mails are bulk mail a signer asked
+ * for: RFC 2369's List-Unsubscribe with RFC 8058's one-click POST, which mail providers show as an
+ * unsubscribe button and post to without the person opening anything.
+ */
+const MAIL_HEADERS: Partial<Record<MailKind, (it: MailContent) => Record<string, string>>> = {
+  update: (it) => ({ 'List-Unsubscribe': `<${String(it.unsubscribeUrl)}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }),
+};
 
 export type MailKind = keyof typeof MAIL_SUBJECTS;
 
@@ -15,16 +25,17 @@ export type MailKind = keyof typeof MAIL_SUBJECTS;
 export type MailContent = { letterTitle: string } & Record<string, string | number | boolean | null>;
 
 /** A mail about to be handed to the transport: both parts rendered. */
-export type ComposedMail = OutboxRow & { textBody: string; htmlBody: string };
+export type ComposedMail = OutboxRow & { textBody: string; htmlBody: string; headers?: Record<string, string> };
 
 /** The templates mail is rendered with, wherever the outbox worker runs: every value a mail uses is in its content. */
 export const createMailViews = (): ViewEngine => createViewEngine({ cache: true, globals: {} });
 
 /** Renders both parts of a message from views/mail/<kind>.text.eta and .html.eta. */
-export function renderMail(views: ViewEngine, kind: MailKind, content: MailContent): { subject: string; textBody: string; htmlBody: string } {
+export function renderMail(views: ViewEngine, kind: MailKind, content: MailContent): { subject: string; textBody: string; htmlBody: string; headers: Record<string, string> } {
   const subject = MAIL_SUBJECTS[kind](content);
   return {
     subject,
+    headers: MAIL_HEADERS[kind]?.(content) ?? {},
     textBody: views.render(`mail/${kind}.text.eta`, { ...content, subject }),
     htmlBody: views.render(`mail/${kind}.html.eta`, { ...content, subject }),
   };

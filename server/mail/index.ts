@@ -7,8 +7,8 @@
 // re-exports
 export { mailHealth } from './health.js';
 export { type MailWorker, type MailWorkerState, mailWorkerStateOf, startMailWorker } from './mail-worker.js';
-export { deleteMailsForSignatures, deleteMailsTo, enqueueMail } from './outbox.js';
-export { composeOutboxMail, createMailViews, MAIL_SUBJECTS } from './compose.js';
+export { deleteMailsForSignatures, deleteMailsTo, enqueueMail, outboxProgress, waitingMailsOfKind } from './outbox.js';
+export { composeOutboxMail, createMailViews, MAIL_SUBJECTS, renderMail } from './compose.js';
 export { countOutboxByState } from './outbox-stats.js';
 export type { MailTransport } from './transport.js';
 export type { MailOutage } from './worker.js';

@@ -3,6 +3,7 @@ import { cleanText, textValue } from '../web/forms.js';
 import { optionalText, optionalWhole, parseQueryWith } from '../web/query.js';
 import { MAX_MODERATED_AT_ONCE, MODERATION_ACTIONS, type ModerationAction } from './moderate-signatures.js';
 import { QUEUE_STATES, type QueueFilters } from './moderate-letter.js';
+import { EDIT_ACTIONS } from './moderate-edits.js';
 
 const queueFilters = z.object({
   state: z.preprocess((raw) => textValue(raw) || undefined, z.enum(QUEUE_STATES).default('pending')),
@@ -50,6 +51,12 @@ export const moderationForm = z.object({
 
 export const approveVerifiedForm = z.object({ note: NOTE });
 
+/** The waiting-edits form of the queue: the edits ticked, and approve or reject. */
+export const editDecisionForm = z.object({
+  edits: signatureIds,
+  action: z.preprocess((raw) => textValue(raw), z.enum(EDIT_ACTIONS, { message: 'Choose whether to approve or reject the selected changes.' })),
+});
+
 /** What a finished action left in the queue's address, for the message at the top of the page. */
 const outcomeQuery = z.object({
   done: z.enum([...MODERATION_ACTIONS, 'approve-verified']),
@@ -90,4 +97,14 @@ export function describeOutcome(query: unknown): string | undefined {
   if (unchanged > 0) parts.push(`${unchanged} ${wording.already}`);
   if (skipped > 0) parts.push(`${skipped} skipped because ${wording.skippedBecause}`);
   return `${parts.join(', ')}.`;
+}
+
+const editsOutcomeQuery = z.object({ editsDone: z.enum(EDIT_ACTIONS), edits: z.coerce.number().int().min(0) });
+
+/** "2 changes to entries approved." after the waiting-edits form; numbers only from the URL. */
+export function describeEditsOutcome(query: unknown): string | undefined {
+  const parsed = editsOutcomeQuery.safeParse(typeof query === 'object' && query !== null ? query : {});
+  if (!parsed.success) return undefined;
+  const { editsDone, edits } = parsed.data;
+  return `${edits} ${edits === 1 ? 'change' : 'changes'} to entries ${editsDone === 'approve' ? 'approved and now shown' : 'rejected; the entries stay as they were'}.`;
 }

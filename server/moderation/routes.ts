@@ -1,10 +1,12 @@
 import { Router, type Response } from 'express';
 import type { Context } from '../context.js';
+import { listWaitingEdits } from '../signatures/index.js';
 import { fieldErrorOf, parseForm, type FieldErrors } from '../web/forms.js';
 import { param } from '../web/params.js';
 import { renderPage } from '../web/render.js';
 import { approveVerifiedFromQueue, moderateSelectedSignatures, previewApproveVerified, QUEUE_STATES, viewModerationQueue, type QueueFilters } from './moderate-letter.js';
-import { approveVerifiedForm, describeOutcome, MODERATION_FIELDS, moderationForm, outcomeParams, parseQueueFilters, queueHref, returnFiltersOf } from './forms.js';
+import { editDecisionForm, approveVerifiedForm, describeEditsOutcome, describeOutcome, MODERATION_FIELDS, moderationForm, outcomeParams, parseQueueFilters, queueHref, returnFiltersOf } from './forms.js';
+import { moderateSignatureEdits } from './moderate-edits.js';
 import { actorFrom, currentOrganiser, hasRole, requireOrganiser } from '../organisers/index.js';
 
 interface QueueExtras {
@@ -17,6 +19,7 @@ async function renderQueue(ctx: Context, res: Response, slug: string, filters: Q
   const organiser = currentOrganiser(res);
   const canModerate = hasRole(organiser, 'moderator');
   const view = await viewModerationQueue(ctx, slug, filters, { seesEmails: canModerate });
+  const waitingEdits = filters.state === 'pending' ? await listWaitingEdits(ctx.db, view.letter.id) : [];
   const errors = extras.errors ?? {};
   const heading = `Signatures: ${view.letter.title}`;
   renderPage(res, 'moderation/queue', {
@@ -25,6 +28,7 @@ async function renderQueue(ctx: Context, res: Response, slug: string, filters: Q
     filters,
     canModerate,
     outcome: extras.outcome,
+    waitingEdits: waitingEdits.map((edit) => ({ ...edit, email: canModerate ? edit.email : null })),
     errors,
     note: extras.note ?? '',
     states: QUEUE_STATES,
@@ -50,7 +54,7 @@ export function moderationRoutes(ctx: Context): Router {
   const moderator = requireOrganiser(ctx, 'moderator');
 
   router.get('/admin/letters/:slug/signatures', anyOrganiser, async (req, res) => {
-    await renderQueue(ctx, res, param(req, 'slug'), parseQueueFilters(req.query), { outcome: describeOutcome(req.query) });
+    await renderQueue(ctx, res, param(req, 'slug'), parseQueueFilters(req.query), { outcome: describeOutcome(req.query) ?? describeEditsOutcome(req.query) });
   });
 
   router.post('/admin/letters/:slug/signatures/moderate', moderator, async (req, res) => {
@@ -78,6 +82,14 @@ export function moderationRoutes(ctx: Context): Router {
     if (!parsed.ok) return renderApproveVerified(ctx, res, slug, { errors: parsed.errors, note: parsed.values.note }, 422);
     const { approved } = await approveVerifiedFromQueue(ctx, { slug, note: parsed.data.note, actor: actorFrom(currentOrganiser(res)) });
     res.redirect(303, queueHref(slug, { state: 'pending' }, outcomeParams('approve-verified', { changed: approved.length })));
+  });
+
+  router.post('/admin/letters/:slug/signatures/edits', moderator, async (req, res) => {
+    const slug = param(req, 'slug');
+    const parsed = parseForm(editDecisionForm, req.body, ['edits', 'action']);
+    if (!parsed.ok) return renderQueue(ctx, res, slug, { state: 'pending' }, { errors: parsed.errors }, 422);
+    const decided = await moderateSignatureEdits(ctx, { slug, ids: parsed.data.edits, action: parsed.data.action, actor: actorFrom(currentOrganiser(res)) });
+    res.redirect(303, queueHref(slug, { state: 'pending' }, { editsDone: parsed.data.action, edits: decided.length }));
   });
 
   return router;

@@ -4,6 +4,7 @@ import type { Context } from '../context.js';
 import { signatoriesPreview } from './browse-signatories.js';
 import { formStampFor, givenBackFormStamp } from '../abuse/index.js';
 import { endorsementsOnPage } from '../endorsements/index.js';
+import { publicUpdatesOf } from '../updates/index.js';
 import { SIGN_FIELD_RULES, type GivenBackLetterPage, type SignFormState } from '../signatures/index.js';
 import { effectiveStatus, findPublicLetter, findPublicLetterWithVersion, isAcceptingSignatures, publicFingerprint, publishedVersionOf, signatureCount, type PublicLetter, versionHtml } from '../letters/index.js';
 
@@ -78,5 +79,6 @@ async function modelOf(ctx: Context, { letter, version }: PublicLetter, form: Si
     countUrl: `/letters/${encodeURIComponent(letter.slug)}/count.json`,
     scripts: LETTER_PAGE_SCRIPTS,
     ...(await endorsementsOnPage(ctx.db, letter, 'letter')),
+    updates: await publicUpdatesOf(ctx.db, letter.id),
   };
 }

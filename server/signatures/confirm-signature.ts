@@ -68,12 +68,14 @@ export async function confirmSignature(ctx: Context, token: string, shownDetails
         .returning(),
     );
     const withdrawToken = await issueToken(tx, signature.id, 'withdraw', WITHDRAW_TOKEN_DAYS, now);
+    const editToken = await issueToken(tx, signature.id, 'edit', WITHDRAW_TOKEN_DAYS, now);
     const content = {
       letterTitle: letter.title,
       name: signature.name,
       moderated: state !== 'approved',
       letterUrl: `${ctx.config.baseUrl}/letters/${letter.slug}`,
       withdrawUrl: `${ctx.config.baseUrl}/signatures/withdraw/${withdrawToken}`,
+      editUrl: `${ctx.config.baseUrl}/signatures/edit/${editToken}`,
       versionHash: version?.sha256 ?? '',
     };
     await enqueueMail(tx, { kind: 'signature-confirmed', to: signature.email, content, signatureId: signature.id }, now, mailDomain(ctx));

@@ -1,6 +1,6 @@
 import { and, eq, gt, inArray, isNotNull, isNull, lte, notExists, or, sql, type SQLWrapper } from 'drizzle-orm';
 import type { Reader, Tx } from '../db/database.js';
-import { signatures, signatureTokens } from './table.js';
+import { signatureEdits, signatures, signatureTokens } from './table.js';
 
 /** What a signer told us about themselves, blanked: withdrawal, anonymisation and erasure all start here. */
 export const BLANK_DETAILS = { name: '', title: '', organisationText: '', organisationKey: '', comment: '', featured: false } as const;
@@ -87,6 +87,7 @@ export const signatureIdsOfLetter = (db: Reader, letterId: number): SQLWrapper =
  */
 export async function anonymiseSignaturesOfLetter(tx: Tx, letterId: number): Promise<number> {
   await tx.delete(signatureTokens).where(inArray(signatureTokens.signatureId, signatureIdsOfLetter(tx, letterId)));
+  await tx.delete(signatureEdits).where(eq(signatureEdits.letterId, letterId));
   const changed = await tx
     .update(signatures)
     .set({ ...BLANK_DETAILS, ...BLANK_IDENTITY, showPublic: false })
@@ -115,6 +116,8 @@ export const ipHashesOfLetter = (db: Reader, letterId: number): SQLWrapper =>
  */
 export async function eraseSignatures(tx: Tx, ids: number[], now: Date): Promise<number> {
   await tx.delete(signatureTokens).where(inArray(signatureTokens.signatureId, ids));
+  // A change waiting for an organiser holds the same details.
+  await tx.delete(signatureEdits).where(inArray(signatureEdits.signatureId, ids));
   const changed = await tx
     .update(signatures)
     .set({

@@ -27,6 +27,11 @@ export const signForm = z.object({
 
 export type SignForm = z.infer<typeof signForm>;
 
+/** A signer's own entry, from the edit link: the sign form's fields and rules, but for the address, which never changes. */
+export const editForm = signForm.pick({ name: true, organisation: true, title: true, comment: true, public: true, updates: true });
+export const EDIT_FIELDS = ['name', 'organisation', 'title', 'comment', 'public', 'updates'] as const;
+export type EditForm = z.infer<typeof editForm>;
+
 type SignTextField = keyof typeof SIGN_FIELD_MAX;
 
 /** What public/form-validation.js checks on the sign form before it is sent, with the server's words. */

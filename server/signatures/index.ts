@@ -18,3 +18,5 @@ export { type OrganisationSignatureCounts, countSignaturesByOrganisation, linkUn
 export { sendDueReminders } from './remind-signers.js';
 export { type NewSignatureRow, highestSignatureId, insertSignatureRows } from './repo.js';
 export { WITHDRAW_TOKEN_DAYS } from './tokens.js';
+export { type Subscription, type UpdateRecipient, countUpdateRecipients, issueUnsubscribeToken, stopUpdates, subscriptionOf, updateRecipientsAfter } from './update-recipients.js';
+export { type WaitingEdit, decideWaitingEdits, listWaitingEdits } from './signature-edits.js';

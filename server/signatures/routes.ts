@@ -1,12 +1,13 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Context } from '../context.js';
 import { AppError } from '../web/errors.js';
-import { textValue } from '../web/forms.js';
+import { parseForm, textValue, type FieldErrors } from '../web/forms.js';
 import { param } from '../web/params.js';
 import { renderPage } from '../web/render.js';
 import { privateLinkPage, requireFormBody, requireSameOrigin } from '../web/security.js';
 import { confirmSignature, describeConfirmation } from './confirm-signature.js';
-import type { LetterPageWithForm } from './forms.js';
+import { EDIT_FIELDS, editForm, SIGN_FIELD_RULES, type LetterPageWithForm } from './forms.js';
+import { describeEdit, editSignature, type EditView } from './edit-signature.js';
 import { handleSignForm } from './sign-form-handler.js';
 import { describeWithdrawal, withdrawSignature } from './withdraw-signature.js';
 import { createRateLimits } from '../abuse/index.js';
@@ -14,8 +15,16 @@ import { findPublicLetter } from '../letters/index.js';
 
 const token = (req: Request): string => param(req, 'token');
 
+/** The edit form, filled with the entry as it is (or as the signer last sent it, with what to correct). */
+function renderEditPage(res: Response, view: EditView, form?: { values: Record<string, string>; errors: FieldErrors }, status = 200): void {
+  const { signature } = view;
+  const values = form?.values ?? { name: signature.name, organisation: signature.organisationText, title: signature.title, comment: signature.comment, public: signature.showPublic ? 'yes' : 'no', updates: signature.contactUpdates ? 'yes' : 'no' };
+  const errors = form?.errors ?? {};
+  renderPage(res, 'signatures/edit', { title: `${Object.keys(errors).length > 0 ? 'Error: ' : ''}Edit your entry`, ...view, form: { values, errors }, signRules: SIGN_FIELD_RULES }, status);
+}
+
 /**
- * Signing, confirming and withdrawing. A sign form that comes back (errors, a changed text, a page
+ * Signing, confirming, editing one's entry and withdrawing. A sign form that comes back (errors, a changed text, a page
  * open too long) is shown on the letter page, which `letterPageWithForm` builds.
  */
 export function signatureRoutes(ctx: Context, letterPageWithForm: LetterPageWithForm): Router {
@@ -60,8 +69,19 @@ export function signatureRoutes(ctx: Context, letterPageWithForm: LetterPageWith
     renderPage(res, 'signatures/withdrawn', { title: 'Your signature was withdrawn', ...(await withdrawSignature(ctx, token(req))) });
   });
 
+  router.get('/signatures/edit/:token', tokenPage, async (req, res) => {
+    renderEditPage(res, await describeEdit(ctx, token(req)));
+  });
+
+  router.post('/signatures/edit/:token', tokenPage, sameOrigin, requireFormBody, async (req, res) => {
+    const parsed = parseForm(editForm, req.body, EDIT_FIELDS);
+    if (!parsed.ok) return renderEditPage(res, await describeEdit(ctx, token(req)), parsed, 422);
+    const view = await editSignature(ctx, token(req), parsed.data);
+    renderPage(res, 'signatures/edited', { title: view.outcome === 'waiting' ? 'Your change waits for the organisers' : 'Your entry was saved', ...view });
+  });
+
   // After the token pages: counts their failed look-ups (and only those) against the limit.
-  for (const countFailure of limits.failedTokenLookups) router.use(['/signatures/confirm/:token', '/signatures/withdraw/:token'], countFailure);
+  for (const countFailure of limits.failedTokenLookups) router.use(['/signatures/confirm/:token', '/signatures/withdraw/:token', '/signatures/edit/:token'], countFailure);
 
   return router;
 }

@@ -79,7 +79,11 @@ export const signatures = sqliteTable('signatures', {
   index('signatures_unmatched_key_idx').on(t.organisationKey).where(sql`organisation_id IS NULL AND organisation_key <> ''`),
 ]);
 
-export const TOKEN_PURPOSES = ['confirm', 'withdraw'] as const;
+/**
+ * What a mailed link may do, one purpose per token: confirm a signature, withdraw it, edit the
+ * signer's own entry (the thank-you mail), stop update mails (each update mail's unsubscribe link).
+ */
+export const TOKEN_PURPOSES = ['confirm', 'withdraw', 'edit', 'unsubscribe'] as const;
 export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
 
 export const signatureTokens = sqliteTable('signature_tokens', {
@@ -97,6 +101,25 @@ export const signatureTokens = sqliteTable('signature_tokens', {
 }, (t) => [index('signature_tokens_signature_idx').on(t.signatureId)]);
 
 export type SignatureRow = typeof signatures.$inferSelect;
+
+/**
+ * A signer's change to an entry that is listed (or approved) on a pre-moderated letter, waiting for
+ * an organiser: the entry stays listed as it was until the change is approved, then the change is
+ * applied; a rejected change is deleted. One waiting change per signature (a newer one replaces it).
+ * It holds the signer's details, so it goes with them (withdrawal, erasure, anonymisation).
+ */
+export const signatureEdits = sqliteTable('signature_edits', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  signatureId: integer('signature_id').notNull().references(() => signatures.id, { onDelete: 'cascade' }),
+  letterId: integer('letter_id').notNull().references(() => letters.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  title: text('title').notNull(),
+  organisationText: text('organisation_text').notNull(),
+  showPublic: integer('show_public', { mode: 'boolean' }).notNull(),
+  createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+}, (t) => [uniqueIndex('signature_edits_signature_uq').on(t.signatureId), index('signature_edits_letter_idx').on(t.letterId, t.id)]);
+
+export type SignatureEditRow = typeof signatureEdits.$inferSelect;
 
 /**
  * Listed rows only, as a query condition. On SQLite the literal `= 1` (not a bound parameter)

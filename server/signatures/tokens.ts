@@ -2,8 +2,10 @@ import type { Reader, Tx } from '../db/database.js';
 import { singleUseTokens } from '../lib/single-use-tokens.js';
 import { signatureTokens, type TokenPurpose } from './table.js';
 
-/** A withdraw link must outlive the letter's campaign; a year is long enough and still bounded. */
+/** A withdraw link must outlive the letter's campaign; a year is long enough and still bounded. The edit link lives as long. */
 export const WITHDRAW_TOKEN_DAYS = 365;
+/** An update mail's unsubscribe link keeps working for as long as someone may keep the mail and press it. */
+export const UNSUBSCRIBE_TOKEN_DAYS = 2 * 365;
 
 const tokens = singleUseTokens<TokenPurpose>({
   table: signatureTokens,
@@ -28,4 +30,5 @@ export const redeemToken = (db: Reader, token: string, purpose: TokenPurpose, no
  */
 export const replaceConfirmLinks = (tx: Tx, signatureId: number, now: Date): Promise<void> => tokens.replace(tx, signatureId, 'confirm', now);
 
-export const revokeTokens = (tx: Tx, signatureId: number, keep?: TokenPurpose): Promise<void> => tokens.revoke(tx, signatureId, keep);
+/** Deletes a signature's tokens, but for those of the purposes in `keep`. */
+export const revokeTokens = (tx: Tx, signatureId: number, keep: readonly TokenPurpose[] = []): Promise<void> => tokens.revoke(tx, signatureId, keep);

@@ -3,6 +3,7 @@ import type { Context } from '../context.js';
 import { one, type Reader } from '../db/database.js';
 import { notFound } from '../web/errors.js';
 import { withdrawnForm } from './erasure.js';
+import { deleteWaitingEdits } from './signature-edits.js';
 import { findSignatureById } from './repo.js';
 import { signatures, type SignatureRow } from './table.js';
 import { redeemToken, revokeTokens } from './tokens.js';
@@ -36,7 +37,9 @@ export async function withdrawSignature(ctx: Context, token: string): Promise<Wi
   return ctx.db.write(async (tx) => {
     const view = await describeWithdrawalIn(tx, token, now);
     if (view.alreadyWithdrawn) return view;
-    await revokeTokens(tx, view.signature.id, 'withdraw');
+    // The withdraw, edit and unsubscribe links go on answering, with "withdrawn" rather than "not valid".
+    await revokeTokens(tx, view.signature.id, ['withdraw', 'edit', 'unsubscribe']);
+    await deleteWaitingEdits(tx, [view.signature.id]);
     const signature = await one(tx.update(signatures).set(withdrawnForm(now)).where(eq(signatures.id, view.signature.id)).returning());
     // Its mails, sent or not, hold the details and links erased with it.
     await deleteMailsForSignatures(tx, [signature.id]);

@@ -6,6 +6,8 @@ import { findLetter as findLetterBySlug } from '../../server/letters/find-letter
 import { createOrganisation } from '../../server/organisations/create-organisation.js';
 import { addPartner } from '../../server/partners/manage-partners.js';
 import { buildEndorsement } from '../helpers/endorsements.js';
+import { signatureEdits } from '../../server/db/schema.js';
+import { draftUpdate, sendUpdate } from '../../server/updates/manage-updates.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { buildLetter, buildSignature } from '../helpers/factories.js';
 import { createOrganiser, signInInBrowser, TEST_PASSWORD } from '../helpers/organisers.js';
@@ -24,6 +26,9 @@ interface Fixtures {
   merge: string;
   /** A partner's edit page. */
   partner: string;
+  /** A draft update's preview, and a sent update's page. */
+  draftUpdate: string;
+  sentUpdate: string;
 }
 
 /** Ticks the first signature in the queue and approves it: the queue then says what changed. */
@@ -97,6 +102,11 @@ const SIGNED_IN: ReadonlyArray<PageCase<Fixtures>> = [
   { name: 'endorsements', status: 200, open: visit(`${LETTER}/endorsements`) },
   { name: 'endorsements, nothing in this state', status: 200, open: visit(`${LETTER}/endorsements?state=rejected`) },
   { name: 'endorsements, nothing selected', status: 422, open: press(`${LETTER}/endorsements`, 'Reject') },
+  { name: 'updates', status: 200, open: visit(`${LETTER}/updates`) },
+  { name: 'updates with errors', status: 422, open: submitForm(`${LETTER}/updates`, 'form[aria-labelledby=write-heading]', { Subject: '' }) },
+  { name: 'update preview', status: 200, open: visit((f) => f.draftUpdate) },
+  { name: 'update preview with errors', status: 422, open: submitForm((f) => f.draftUpdate, 'form[aria-labelledby=change-heading]', { Text: '' }) },
+  { name: 'sent update', status: 200, open: visit((f) => f.sentUpdate) },
 ];
 
 const PAGES = [...SIGNED_OUT, ...SIGNED_IN];
@@ -126,7 +136,17 @@ async function prepare(): Promise<Fixtures> {
   await buildEndorsement(site.ctx, letter, { verifiedDomain: 'union.example', statement: 'We endorse this letter. '.repeat(6) });
   await buildEndorsement(site.ctx, letter);
   await buildEndorsement(site.ctx, letter, { state: 'approved' });
-  return { partner: `${LETTER}/partners/${partner.id}`, draft: draft.slug, closed: closed.slug, organisation: `/admin/organisations/${kept.id}`, merge: `/admin/organisations/merge?keep=${kept.id}&remove=${duplicate.id}` };
+  await buildSignature(site.ctx, letter, { state: 'approved', ...at('subscriber@example.org'), contactUpdates: true });
+  const draftOne = await draftUpdate(site.ctx, DEMO_LETTER.slug, { subject: 'A draft update', body: 'Not sent *yet*.', showOnLetter: false }, SYSTEM_ACTOR);
+  const sentOne = await draftUpdate(site.ctx, DEMO_LETTER.slug, { subject: 'We delivered it', body: 'Handed in **today**.', showOnLetter: true }, SYSTEM_ACTOR);
+  await sendUpdate(site.ctx, DEMO_LETTER.slug, sentOne.id, SYSTEM_ACTOR);
+  // A listed signer's change waiting for a moderator.
+  const listed = await buildSignature(site.ctx, letter, { state: 'approved', ...at('changer@example.org'), name: 'Listed Name' });
+  await site.db.write((tx) => tx.insert(signatureEdits).values({ signatureId: listed.id, letterId: letter.id, name: 'Changed Name', title: 'New role', organisationText: 'New Org', showPublic: true, createdAt: site.clock.now() }));
+  return {
+    draftUpdate: `${LETTER}/updates/${draftOne.id}`,
+    sentUpdate: `${LETTER}/updates/${sentOne.id}`,
+    partner: `${LETTER}/partners/${partner.id}`, draft: draft.slug, closed: closed.slug, organisation: `/admin/organisations/${kept.id}`, merge: `/admin/organisations/merge?keep=${kept.id}&remove=${duplicate.id}` };
 }
 
 async function auditIn(context: BrowserContext, fixtures: Fixtures, cases: ReadonlyArray<PageCase<Fixtures>>): Promise<void> {

@@ -9,6 +9,8 @@ import { MAIL_SUBJECTS } from '../../server/mail/compose.js';
 import { createOrganisation } from '../../server/organisations/create-organisation.js';
 import { moderateSignatures } from '../../server/moderation/moderate-signatures.js';
 import { sendConfirmationMail } from '../../server/signatures/sign-letter.js';
+import { draftUpdate, sendUpdate } from '../../server/updates/manage-updates.js';
+import { fillUpdateOutbox } from '../../server/updates/index.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { buildLetter, outboxFor, signatureByEmail, tokenFromOutbox } from '../helpers/factories.js';
 import { auditPages, itKeepsEveryPagePromise, press, submitForm, visit, type PageAudit, type PageCase } from '../helpers/page-audit.js';
@@ -33,6 +35,9 @@ interface Fixtures {
   mailId: number;
   /** The confirm page of an endorsement sent by `who` (see endorse). */
   endorsementConfirm: (who: string) => Promise<string>;
+  edit: (who: string) => Promise<string>;
+  /** The unsubscribe link of the update mailed to the subscriber. */
+  unsubscribe: string;
 }
 
 /** Fills in the sign form, lets the text change, then sends it: the 409 page that asks to read the new text. */
@@ -65,6 +70,11 @@ const PAGES: ReadonlyArray<PageCase<Fixtures>> = [
   { name: 'confirm link replaced by a newer mail (410)', status: 410, open: visit((f) => f.replacedConfirm) },
   { name: 'withdraw', status: 200, open: visit((f) => f.withdraw('confirmed')) },
   { name: 'withdrawn', status: 200, open: press((f) => f.withdraw('about-to-withdraw'), 'Withdraw my signature') },
+  { name: 'edit your entry', status: 200, open: visit((f) => f.edit('listed-2')) },
+  { name: 'edit your entry with errors', status: 422, open: submitForm((f) => f.edit('listed-2'), 'form[method=post]', { 'Full name': '' }) },
+  { name: 'entry saved', status: 200, open: press((f) => f.edit('listed-3'), 'Save my entry') },
+  { name: 'stop updates', status: 200, open: visit((f) => f.unsubscribe) },
+  { name: 'updates stopped', status: 200, open: press((f) => f.unsubscribe, 'Stop updates') },
   { name: 'not found (404)', status: 404, open: visit('/no-such-page') },
   { name: 'expired link (410)', status: 410, open: visit((f) => f.confirm('expired')) },
   { name: 'closed letter', status: 200, open: visit((f) => f.closedLetter) },
@@ -137,12 +147,19 @@ async function prepare(): Promise<Fixtures> {
   await sign('confirmed'); // a repeat signer: the already-signed mail
 
   for (const who of ['listed-1', 'listed-2', 'listed-3']) await signAndConfirm(site, DEMO_LETTER.slug, signer(who));
+  await signAndConfirm(site, DEMO_LETTER.slug, { ...signer('subscriber'), updates: 'yes' });
 
   const letter = await findLetterBySlug(site.db, DEMO_LETTER.slug);
   const waiting = await signatureByEmail(site.ctx, emailOf('unconfirmed'));
   if (!letter || !waiting) throw new Error('fixtures missing');
   await site.db.write((tx) => sendConfirmationMail(site.ctx, tx, letter, waiting, 'confirm-reminder'));
-  await listSigners(letter.id, ['confirmed', 'about-to-withdraw', 'listed-1', 'listed-2', 'listed-3'], 'listed-1');
+  await listSigners(letter.id, ['confirmed', 'about-to-withdraw', 'listed-1', 'listed-2', 'listed-3', 'subscriber'], 'listed-1');
+  // An update shown on the letter page, mailed to the subscriber.
+  const update = await draftUpdate(site.ctx, letter.slug, { subject: 'We delivered the letter', body: 'It was handed in **today**, with every name.', showOnLetter: true }, SYSTEM_ACTOR);
+  await sendUpdate(site.ctx, letter.slug, update.id, SYSTEM_ACTOR);
+  await fillUpdateOutbox(site.ctx, { batchSize: 10, backlogLimit: 10 });
+  const updateMail = (await outboxFor(site.ctx, emailOf('subscriber'))).find((mail) => mail.kind === 'update');
+  const unsubscribe = new URL(/\/unsubscribe\/[\w-]{43}/.exec(updateMail?.textBody ?? '')?.[0] ?? '/unsubscribe/missing', site.url).pathname;
   // Signers at example.org become verified members of Example Org.
   await createOrganisation(site.ctx, { name: 'Example Org', domains: ['example.org'], actor: SYSTEM_ACTOR });
   await updateLetter(site.ctx, letter.slug, { ...letter, body: `${letter.body}\n\nA paragraph added in the second version.` }, SYSTEM_ACTOR);
@@ -165,6 +182,8 @@ async function prepare(): Promise<Fixtures> {
     changeDetails: () => sqlRows({ database: site.db }, "UPDATE signatures SET organisation_text = 'Changed Elsewhere' WHERE email_key = ?", emailOf('details-changing')),
     mailId: mails.at(-1)?.id ?? 0,
     endorsementConfirm: async (who) => `/endorsements/confirm/${await endorsementTokenFromOutbox(site, emailOf(who))}`,
+    edit: async (who) => `/signatures/edit/${await tokenFromOutbox(site, emailOf(who), 'edit')}`,
+    unsubscribe,
   };
 }
 

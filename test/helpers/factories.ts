@@ -78,8 +78,8 @@ export async function outboxFor(ctx: Pick<Context, 'db'>, to?: string): Promise<
   return rows.map((row) => composeOutboxMail(mailViews, row));
 }
 
-/** The confirm or withdraw token in the newest queued mail to an address (as typed in a form: mail goes to its normalised spelling). */
-export async function tokenFromOutbox(ctx: Pick<Context, 'db'>, to: string, purpose: 'confirm' | 'withdraw'): Promise<string> {
+/** The confirm, withdraw or edit token in the newest queued mail to an address (as typed in a form: mail goes to its normalised spelling). */
+export async function tokenFromOutbox(ctx: Pick<Context, 'db'>, to: string, purpose: 'confirm' | 'withdraw' | 'edit'): Promise<string> {
   const mails = (await outboxFor(ctx, parseEmailAddress(to)?.email ?? to)).reverse();
   for (const mail of mails) {
     const match = mail.textBody.match(new RegExp(`/signatures/${purpose}/([A-Za-z0-9_-]+)`));
