@@ -141,6 +141,7 @@ export const {
   blockRuleSignatures,
   blockRules,
   jobRuns,
+  letterDeliveries,
   letterOrganisationCounts,
   letterPartners,
   letterSignerGroups,

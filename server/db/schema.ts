@@ -8,3 +8,4 @@ export * from '../abuse/table.js';
 export * from '../jobs/table.js';
 export * from '../insights/table.js';
 export * from '../partners/table.js';
+export * from '../dossier/table.js';
