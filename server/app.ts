@@ -24,6 +24,7 @@ import { signatureRoutes } from './signatures/routes.js';
 import { partnerAdminRoutes } from './partners/admin-routes.js';
 import { partnerEmbedRoutes } from './partners/embed-routes.js';
 import { insightsAdminRoutes } from './insights/admin-routes.js';
+import { dossierRoutes } from './dossier/routes.js';
 
 export type AppDeps = ContextDeps;
 
@@ -61,6 +62,7 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
   app.use(signatureRoutes(ctx, givenBackLetterPageModel));
   app.use(partnerEmbedRoutes(ctx));
   app.use(privacyRoutes(ctx));
+  app.use(dossierRoutes(ctx));
   // Every organiser form posts under /admin: a request with a live session must carry its CSRF token.
   app.use('/admin', requireCsrf(ctx));
   app.use(organiserRoutes(ctx));
