@@ -12,6 +12,7 @@ import { AppError } from '../web/errors.js';
 import { countsCommand } from '../signatures/counts-command.js';
 import { dbCommand } from '../db/copy-command.js';
 import { verifyCommand } from '../dossier/verify-command.js';
+import { signaturesCommand } from '../signatures/signatures-command.js';
 
 /** Every `undersigned <command>`; each is a `*-command.ts` file next to the capability it serves. */
 const COMMANDS: Record<string, Command> = {
@@ -25,6 +26,7 @@ const COMMANDS: Record<string, Command> = {
   counts: countsCommand,
   db: dbCommand,
   verify: verifyCommand,
+  signatures: signaturesCommand,
 };
 
 function usage(): string {

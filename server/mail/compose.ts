@@ -6,6 +6,7 @@ export const MAIL_SUBJECTS = {
   'already-signed': (it: { letterTitle: string }) => `You have already signed: ${it.letterTitle}`,
   'signature-confirmed': (it: { letterTitle: string }) => `Thank you for signing: ${it.letterTitle}`,
   'confirm-reminder': (it: { letterTitle: string }) => `Reminder: confirm your signature on ${it.letterTitle}`,
+  'invite-signature': (it: { letterTitle: string }) => `You are invited to sign: ${it.letterTitle}`,
 } as const;
 
 export type MailKind = keyof typeof MAIL_SUBJECTS;
