@@ -25,6 +25,7 @@ import { partnerAdminRoutes } from './partners/admin-routes.js';
 import { partnerEmbedRoutes } from './partners/embed-routes.js';
 import { insightsAdminRoutes } from './insights/admin-routes.js';
 import { dossierRoutes } from './dossier/routes.js';
+import { deliveryAdminRoutes } from './dossier/delivery-routes.js';
 
 export type AppDeps = ContextDeps;
 
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
   app.use(blockAdminRoutes(ctx));
   app.use(partnerAdminRoutes(ctx));
   app.use(insightsAdminRoutes(ctx));
+  app.use(deliveryAdminRoutes(ctx));
   app.use(publicApiRoutes(ctx));
   if (!config.isProduction && !config.smtpUrl) app.use(devMailRoutes(ctx));
 

@@ -4,6 +4,7 @@ import type { Context } from '../context.js';
 import { signatoriesPreview } from './browse-signatories.js';
 import { formStampFor, givenBackFormStamp } from '../abuse/index.js';
 import { SIGN_FIELD_RULES, type GivenBackLetterPage, type SignFormState } from '../signatures/index.js';
+import { findDelivery } from '../dossier/index.js';
 import { effectiveStatus, findPublicLetter, findPublicLetterWithVersion, isAcceptingSignatures, publicFingerprint, publishedVersionOf, signatureCount, type PublicLetter, versionHtml } from '../letters/index.js';
 
 /** Enhancements only: the page and its form work the same without them (public/*.js, loaded with defer). */
@@ -76,5 +77,6 @@ async function modelOf(ctx: Context, { letter, version }: PublicLetter, form: Si
     signRules: SIGN_FIELD_RULES,
     countUrl: `/letters/${encodeURIComponent(letter.slug)}/count.json`,
     scripts: LETTER_PAGE_SCRIPTS,
+    delivery: await findDelivery(ctx.db, letter.id),
   };
 }
