@@ -93,6 +93,9 @@ const SIGNED_IN: ReadonlyArray<PageCase<Fixtures>> = [
   { name: 'partners', status: 200, open: visit(`${LETTER}/partners`) },
   { name: 'partners with errors', status: 422, open: submitForm(`${LETTER}/partners`, 'form[aria-labelledby=add-heading]', { 'Partner name': '', Ref: 'Not A Ref' }) },
   { name: 'edit a partner', status: 200, open: visit((f) => f.partner) },
+  { name: 'delivery, none yet', status: 200, open: visit(`${LETTER}/delivery`) },
+  { name: 'delivery with errors', status: 422, open: submitForm(`${LETTER}/delivery`, 'form.panel', { 'Delivered to': '', 'Link (optional)': 'not a link', 'Response (optional)': 'No day given' }) },
+  { name: 'delivery with a response', status: 200, open: submitForm(`${LETTER}/delivery`, 'form.panel', { 'Delivered to': 'The Minister', On: '2026-12-01', 'Responded on (optional)': '2026-12-20', 'Response (optional)': 'We will consider it.' }) },
 ];
 
 const PAGES = [...SIGNED_OUT, ...SIGNED_IN];
