@@ -15,6 +15,10 @@ interface FormState {
 
 const deliveryPath = (slug: string): string => `/admin/letters/${slug}/delivery`;
 const DONE = ['saved', 'removed'];
+const DAY_FIELDS = ['deliveredOn', 'responseOn'];
+
+const withoutBadDays = (values: Record<string, string>, errors: FieldErrors): Record<string, string> =>
+  Object.fromEntries(Object.entries(values).map(([field, value]) => [field, DAY_FIELDS.includes(field) && errors[field] ? '' : value]));
 
 /** Where the letter went: owners record its delivery and the recipient's response; every organiser sees them. */
 export function deliveryAdminRoutes(ctx: Context): Router {
@@ -42,7 +46,8 @@ export function deliveryAdminRoutes(ctx: Context): Router {
   router.post('/admin/letters/:slug/delivery', owner, async (req, res) => {
     const slug = param(req, 'slug');
     const parsed = parseForm(deliveryForm, req.body, DELIVERY_FIELDS);
-    if (!parsed.ok) return renderDelivery(res, slug, parsed, 422);
+    // A date field echoes only a real day: HTML's date input takes no other value.
+    if (!parsed.ok) return renderDelivery(res, slug, { errors: parsed.errors, values: withoutBadDays(parsed.values, parsed.errors) }, 422);
     await recordDelivery(ctx, slug, parsed.data, actorFrom(currentOrganiser(res)));
     res.redirect(303, `${deliveryPath(slug)}?done=saved`);
   });

@@ -55,6 +55,8 @@ describe('the delivery of a letter', () => {
     const letter = await buildLetter(t.ctx);
     const response = await owner.post(deliveryPath(letter.slug), { ...DELIVERED, ...fields }).expect(422);
     expect(response.text).toMatch(new RegExp(`id="error-${field}"[^>]*>[\\s\\S]*?${message}`));
+    // A day that is not one is not given back: a date input takes no other value.
+    if (field === 'deliveredOn') expect(response.text).toMatch(/id="field-deliveredOn" name="deliveredOn" type="date" value=""/);
     expect(await letterPage(letter.slug)).not.toContain('delivery-heading');
     expect(await auditRows(t, 'delivery.record')).toEqual([]);
   });
