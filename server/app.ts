@@ -26,8 +26,10 @@ import { partnerEmbedRoutes } from './partners/embed-routes.js';
 import { insightsAdminRoutes } from './insights/admin-routes.js';
 import { endorsementAdminRoutes } from './endorsements/admin-routes.js';
 import { endorsementRoutes } from './endorsements/routes.js';
-import { dossierRoutes } from './signatories/dossier-routes.js';
+import { printableDossierRoutes } from './dossier/printable-routes.js';
 import { updateAdminRoutes, updateRoutes } from './updates/index.js';
+import { verifiableListRoutes } from './dossier/verifiable-list-routes.js';
+import { deliveryAdminRoutes } from './dossier/delivery-routes.js';
 
 export type AppDeps = ContextDeps;
 
@@ -67,9 +69,10 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
   app.use(signatureRoutes(ctx, givenBackLetterPageModel));
   app.use(partnerEmbedRoutes(ctx));
   app.use(endorsementRoutes(ctx));
-  app.use(dossierRoutes(ctx));
+  app.use(printableDossierRoutes(ctx));
   app.use(privacyRoutes(ctx));
   app.use(updateRoutes(ctx));
+  app.use(verifiableListRoutes(ctx));
   // Every organiser form posts under /admin: a request with a live session must carry its CSRF token.
   app.use('/admin', requireCsrf(ctx));
   app.use(organiserRoutes(ctx));
@@ -84,6 +87,7 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
   app.use(insightsAdminRoutes(ctx));
   app.use(endorsementAdminRoutes(ctx));
   app.use(updateAdminRoutes(ctx));
+  app.use(deliveryAdminRoutes(ctx));
   app.use(publicApiRoutes(ctx));
   if (!config.isProduction && !config.smtpUrl) app.use(devMailRoutes(ctx));
 

@@ -22,6 +22,11 @@ export interface Command {
 /** An error the CLI prints as one line before exiting non-zero. */
 export class CliError extends Error {
   override name = 'CliError';
+
+  /** The process's exit status: 1 unless the command documents another (verify's 2 for unreadable input). */
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+  }
 }
 
 /** Who the audit log names for changes made with the CLI: whoever has shell access to the server. */

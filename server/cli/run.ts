@@ -11,6 +11,8 @@ import { openMigratedDatabase } from '../db/client.js';
 import { AppError } from '../web/errors.js';
 import { countsCommand } from '../signatures/counts-command.js';
 import { dbCommand } from '../db/copy-command.js';
+import { verifyCommand } from '../dossier/verify-command.js';
+import { signaturesCommand } from '../signatures/signatures-command.js';
 
 /** Every `undersigned <command>`; each is a `*-command.ts` file next to the capability it serves. */
 const COMMANDS: Record<string, Command> = {
@@ -23,6 +25,8 @@ const COMMANDS: Record<string, Command> = {
   backup: backupCommand,
   counts: countsCommand,
   db: dbCommand,
+  verify: verifyCommand,
+  signatures: signaturesCommand,
 };
 
 function usage(): string {
@@ -56,7 +60,7 @@ export async function runCli(argv: string[], io: Pick<CommandEnv, 'stdout' | 'st
     const known = error instanceof CliError || error instanceof ConfigError || error instanceof AppError;
     const message = error instanceof Error ? error.message.split('\n').join(' ') : String(error);
     io.stderr.write(`undersigned ${name}: ${known ? message : `unexpected error: ${message}`}\n`);
-    return 1;
+    return error instanceof CliError ? error.exitCode : 1;
   }
 }
 

@@ -25,8 +25,8 @@ export interface ExportRowsQuery {
   where: string;
   params: readonly unknown[];
   rowsPerChunk: number;
-  /** The characters that join cells and rows in a packed chunk. */
-  separators: { unit: string; record: string };
+  /** The characters that join cells and rows in a packed chunk; without them, rows come a value per cell. */
+  separators?: { unit: string; record: string };
 }
 
 export interface ExportReader {
@@ -34,6 +34,8 @@ export interface ExportReader {
   lookup(sql: string, params: readonly unknown[]): Promise<Map<number, string>>;
   /** The signature rows in rising id order, a chunk at a time. */
   chunks(query: ExportRowsQuery): AsyncGenerator<ExportChunk>;
+  /** A boolean column of `s` that is true, spelled for this engine (as dialect.ts's isSet, for `where`). */
+  isSet(column: string): string;
   close(): Promise<void>;
 }
 
@@ -53,28 +55,37 @@ function sqliteExportReader(database: SqliteDatabase): ExportReader {
     async *chunks(query) {
       const where = query.where;
       const cells = query.cells.join(', ');
+      const { separators } = query;
       // An id range rather than LIMIT: rows are packed straight from the index instead of going
       // through a LIMIT subquery first, which costs SQLite noticeably more. group_concat keeps the
       // index order here; that is not promised, so the encoder checks that the ids rise (an ORDER
       // BY inside group_concat would sort every chunk again).
       const chunkEnd = sqlite.prepare(`SELECT s.id FROM signatures s WHERE ${where} AND s.id > ? ORDER BY s.id LIMIT 1 OFFSET ${query.rowsPerChunk - 1}`).pluck();
-      const packed = sqlite
-        .prepare(
-          `SELECT count(*), CAST(group_concat(concat_ws(char(${query.separators.unit.charCodeAt(0)}), ${cells}), char(${query.separators.record.charCodeAt(0)})) AS BLOB)
-           FROM signatures s WHERE ${where} AND s.id > ? AND s.id <= ?`,
-        )
-        .raw();
+      const packed = separators
+        ? sqlite
+            .prepare(
+              `SELECT count(*), CAST(group_concat(concat_ws(char(${separators.unit.charCodeAt(0)}), ${cells}), char(${separators.record.charCodeAt(0)})) AS BLOB)
+               FROM signatures s WHERE ${where} AND s.id > ? AND s.id <= ?`,
+            )
+            .raw()
+        : undefined;
       const plain = sqlite.prepare(`SELECT ${cells} FROM signatures s WHERE ${where} AND s.id > ? AND s.id <= ? ORDER BY s.id`).raw();
       let afterId = Number.MIN_SAFE_INTEGER;
       for (;;) {
         const chunkEndId = chunkEnd.get(...query.params, afterId) as number | undefined;
         const chunkParams = [...query.params, afterId, chunkEndId ?? Number.MAX_SAFE_INTEGER];
-        const [rowCount, rows] = packed.get(...chunkParams) as [number, Buffer | null];
-        if (rows !== null) yield { packed: rows, rowCount, plain: () => plain.all(...chunkParams) as ExportValue[][] };
+        if (packed) {
+          const [rowCount, rows] = packed.get(...chunkParams) as [number, Buffer | null];
+          if (rows !== null) yield { packed: rows, rowCount, plain: () => plain.all(...chunkParams) as ExportValue[][] };
+        } else {
+          const rows = plain.all(...chunkParams) as ExportValue[][];
+          if (rows.length > 0) yield { rows };
+        }
         if (chunkEndId === undefined) return; // that chunk took whatever was left
         afterId = chunkEndId;
       }
     },
+    isSet: (column) => `${column} = 1`,
     close: async () => reader.close(),
   };
 }
@@ -120,6 +131,7 @@ async function postgresExportReader(database: PostgresDatabase): Promise<ExportR
         stream.destroy();
       }
     },
+    isSet: (column) => column,
     async close() {
       if (released) return;
       released = true;

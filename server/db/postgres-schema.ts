@@ -143,6 +143,7 @@ export const {
   endorsementTokens,
   endorsements,
   jobRuns,
+  letterDeliveries,
   letterOrganisationCounts,
   letterPartners,
   letterUpdates,

@@ -10,3 +10,4 @@ export * from '../insights/table.js';
 export * from '../partners/table.js';
 export * from '../endorsements/table.js';
 export * from '../updates/table.js';
+export * from '../dossier/table.js';

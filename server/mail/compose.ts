@@ -8,6 +8,7 @@ export const MAIL_SUBJECTS = {
   'confirm-reminder': (it: { letterTitle: string }) => `Reminder: confirm your signature on ${it.letterTitle}`,
   'confirm-endorsement': (it: { letterTitle: string }) => `Confirm your organisation's endorsement: ${it.letterTitle}`,
   update: (it: { letterTitle: string; updateSubject?: unknown }) => `${String(it.updateSubject ?? '')} (${it.letterTitle})`,
+  'invite-signature': (it: { letterTitle: string }) => `You are invited to sign: ${it.letterTitle}`,
 } as const;
 
 /**

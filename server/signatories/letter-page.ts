@@ -6,6 +6,7 @@ import { formStampFor, givenBackFormStamp } from '../abuse/index.js';
 import { endorsementsOnPage } from '../endorsements/index.js';
 import { publicUpdatesOf } from '../updates/index.js';
 import { SIGN_FIELD_RULES, type GivenBackLetterPage, type SignFormState } from '../signatures/index.js';
+import { findDelivery } from '../dossier/index.js';
 import { effectiveStatus, findPublicLetter, findPublicLetterWithVersion, isAcceptingSignatures, publicFingerprint, publishedVersionOf, signatureCount, type PublicLetter, versionHtml } from '../letters/index.js';
 
 /** Enhancements only: the page and its form work the same without them (public/*.js, loaded with defer). */
@@ -80,5 +81,6 @@ async function modelOf(ctx: Context, { letter, version }: PublicLetter, form: Si
     scripts: LETTER_PAGE_SCRIPTS,
     ...(await endorsementsOnPage(ctx.db, letter, 'letter')),
     updates: await publicUpdatesOf(ctx.db, letter.id),
+    delivery: await findDelivery(ctx.db, letter.id),
   };
 }

@@ -193,4 +193,4 @@ async function sendAlreadySignedMail(ctx: Context, tx: Tx, letter: PublicLetterR
   await recordMailSent(tx, signature.id);
 }
 
-export const mailDomain = (ctx: Context): string => new URL(ctx.config.baseUrl).hostname;
+export const mailDomain = (ctx: Pick<Context, 'config'>): string => new URL(ctx.config.baseUrl).hostname;

@@ -16,6 +16,7 @@ import { openPostgresDatabase } from '../../server/db/postgres-database.js';
 import { createOrganisation } from '../../server/organisations/create-organisation.js';
 import { repairCounts } from '../../server/signatures/counts-command.js';
 import { addPartner, partnerForm } from '../../server/partners/index.js';
+import { recordDelivery } from '../../server/dossier/delivery.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { runCliCommand } from '../helpers/cli.js';
 import { tempDir } from '../helpers/config.js';
@@ -57,6 +58,8 @@ async function seededSource(): Promise<{ path: string; slug: string; deletedSign
   // A partner of the letter (letter_partners) whose link a signer came through (signatures.source, the insights' kept figures).
   await addPartner(t.ctx, letter.slug, partnerForm.parse({ name: 'Partner News', ref: 'partner-news', origins: 'https://partner.example' }), SYSTEM_ACTOR);
   await signAndConfirm(t, letter.slug, { email: 'second@example.org', organisation: 'Another Org', ref: 'partner-news' });
+  // The letter's delivery and the recipient's response (letter_deliveries).
+  await recordDelivery(t.ctx, letter.slug, { recipient: 'The “Minister”', deliveredOn: '2026-11-02', deliveryNote: ODD_COMMENT, deliveryLink: '', responseOn: '2026-11-03', responseText: 'Noted.', responseLink: 'https://ministry.example/reply' }, SYSTEM_ACTOR);
   await buildSignature(t.ctx, letter, { state: 'approved', showPublic: false });
   // An organisation's endorsement with its confirm link (endorsements, endorsement_tokens).
   await endorseAndConfirm(t, letter.slug, endorseFields({ organisation: 'Analytical Engines Ltd', email: 'rep@example.org', statement: ODD_COMMENT }));

@@ -107,6 +107,9 @@ const SIGNED_IN: ReadonlyArray<PageCase<Fixtures>> = [
   { name: 'update preview', status: 200, open: visit((f) => f.draftUpdate) },
   { name: 'update preview with errors', status: 422, open: submitForm((f) => f.draftUpdate, 'form[aria-labelledby=change-heading]', { Text: '' }) },
   { name: 'sent update', status: 200, open: visit((f) => f.sentUpdate) },
+  { name: 'delivery, none yet', status: 200, open: visit(`${LETTER}/delivery`) },
+  { name: 'delivery with errors', status: 422, open: submitForm(`${LETTER}/delivery`, 'form.panel', { 'Delivered to': '', 'Link (optional)': 'not a link', 'Response (optional)': 'No day given' }) },
+  { name: 'delivery with a response', status: 200, open: submitForm(`${LETTER}/delivery`, 'form.panel', { 'Delivered to': 'The Minister', On: '2026-12-01', 'Responded on (optional)': '2026-12-20', 'Response (optional)': 'We will consider it.' }) },
 ];
 
 const PAGES = [...SIGNED_OUT, ...SIGNED_IN];

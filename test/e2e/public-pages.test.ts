@@ -11,6 +11,8 @@ import { moderateSignatures } from '../../server/moderation/moderate-signatures.
 import { sendConfirmationMail } from '../../server/signatures/sign-letter.js';
 import { draftUpdate, sendUpdate } from '../../server/updates/manage-updates.js';
 import { fillUpdateOutbox } from '../../server/updates/index.js';
+import { importSignatures } from '../../server/signatures/import-signatures.js';
+import { recordDelivery } from '../../server/dossier/delivery.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { buildLetter, outboxFor, signatureByEmail, tokenFromOutbox } from '../helpers/factories.js';
 import { auditPages, itKeepsEveryPagePromise, press, submitForm, visit, type PageAudit, type PageCase } from '../helpers/page-audit.js';
@@ -169,7 +171,12 @@ async function prepare(): Promise<Fixtures> {
   const [approved] = await endorsementsOf(site.ctx, letter.id).then((rows) => rows.filter((row) => row.state === 'pending'));
   await moderateEndorsements(site.ctx, { slug: letter.slug, ids: [approved?.id ?? 0], action: 'approve', actor: SYSTEM_ACTOR });
 
+  // An invitation to a signatory gathered elsewhere (undersigned signatures import).
+  await importSignatures(site.ctx, DEMO_LETTER.slug, [{ line: 2, values: { name: 'Invited Person', email: 'invited@example.org', organisation: 'Example Org', role: 'Researcher' } }], 'The Example Coalition', SYSTEM_ACTOR);
   const closed = await buildLetter(site.ctx, { status: 'closed', title: 'A closed letter' });
+  // The closed letter was handed over, and answered: its page shows both.
+  const handedOver = { recipient: 'The Minister', deliveredOn: '2026-10-01', deliveryNote: 'Handed over in person.', deliveryLink: 'https://coalition.example/handover', responseOn: '2026-10-20', responseText: 'We will consider it.', responseLink: 'https://ministry.example/reply' };
+  await recordDelivery(site.ctx, closed.slug, handedOver, SYSTEM_ACTOR);
   const changing = await buildLetter(site.ctx, { title: 'A letter being revised' });
   const mails = await site.db.select({ id: outbox.id }).from(outbox);
   return {

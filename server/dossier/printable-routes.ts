@@ -14,7 +14,7 @@ const ROWS_PER_CHUNK = 500;
  * The dossier organisers hand to the recipient: the current text with its SHA-256, the endorsing
  * organisations and every listed signatory. Public, since it shows only what the public pages show.
  */
-export function dossierRoutes(ctx: Context): Router {
+export function printableDossierRoutes(ctx: Context): Router {
   const router = Router();
   router.get('/letters/:slug/dossier', async (req, res) => {
     const found = await findPublicLetterWithVersion(ctx.db, param(req, 'slug'));
