@@ -1,11 +1,12 @@
 /**
  * `npm run screenshots`: starts the real server on a temporary database with the demo letter, a
  * few listed signatories and a few waiting for a moderator, and saves PNGs of the public pages, the
- * public list and the moderation queue to docs/screenshots/ for the README.
+ * public list, the moderation queue, endorsements and the dossier to docs/screenshots/ for the README.
  */
 import { mkdirSync } from 'node:fs';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { SYSTEM_ACTOR } from '../server/audit/record.js';
+import { endorsements } from '../server/db/schema.js';
 import { DEMO_LETTER } from '../server/letters/demo-letter.js';
 import { findLetter as findLetterBySlug } from '../server/letters/find-letter.js';
 import { projectPath } from '../server/lib/project-root.js';
@@ -15,6 +16,8 @@ import { launchBrowser } from '../test/helpers/browser.js';
 import { signatureByEmail, tokenFromOutbox } from '../test/helpers/factories.js';
 import { createOrganiser, signInInBrowser } from '../test/helpers/organisers.js';
 import { signAndConfirm, startTestSite, type TestSite } from '../test/helpers/site.js';
+import { moderateEndorsements } from '../server/endorsements/moderate-endorsements.js';
+import { endorsementTokenFromOutbox } from '../test/helpers/endorsements.js';
 
 const OUT = projectPath('docs', 'screenshots');
 const LETTER = `/letters/${DEMO_LETTER.slug}`;
@@ -44,6 +47,13 @@ const DEMO_ORGANISATIONS = [
   { name: 'University of Eastfield', aliases: ['Univ. of Eastfield'], domains: ['eastfield.example'] },
   { name: 'Open Compression Project', aliases: [], domains: ['opencompression.example'] },
   { name: 'Harbour Systems', aliases: ['Harbour Sys'], domains: ['harbour.example'] },
+];
+
+/** Organisations endorsing the letter: the first two approved (one from a verified domain), the last waiting for an organiser. */
+const DEMO_ENDORSERS = [
+  { organisation: 'Harbour Systems', name: 'Elena Duarte', role: 'Chief technology officer', email: 'elena@harbour.example', statement: 'Our defenders rely on these tools every day.', approve: true },
+  { organisation: 'Coalition for Secure Code', name: 'Idris Bello', role: 'Policy director', email: 'idris@securecode.example', statement: '', approve: true },
+  { organisation: 'Kestrel Defence', name: 'Ravi Patel', role: 'Head of research', email: 'ravi.patel@kestrel.example', statement: 'We add our name as an organisation.', approve: false },
 ];
 
 const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 900 } };
@@ -77,6 +87,17 @@ const pressConfirm = async (page: Page, url: string, links: Links) => {
   await page.getByRole('heading', { name: 'Thank you for signing' }).waitFor();
 };
 
+const signedIn = (path: string) => async (page: Page, url: string, links: Links) => {
+  await signInInBrowser(page, url, links.organiser);
+  await page.goto(url + path);
+};
+
+/** A page as it prints: the print stylesheet applied. */
+const printed = (path: string) => async (page: Page, url: string) => {
+  await page.emulateMedia({ media: 'print' });
+  await page.goto(url + path);
+};
+
 /** The moderation queue as a moderator leaves it mid-way: two signatures ticked. */
 const moderationQueue = async (page: Page, url: string, links: Links) => {
   await signInInBrowser(page, url, links.organiser);
@@ -101,6 +122,10 @@ const SHOTS: Shot[] = [
   { file: 'signatories-phone-dark.png', context: { ...PHONE, colorScheme: 'dark' }, open: visit(`${LETTER}/signatories#featured-heading`) },
   { file: 'moderation-queue-desktop.png', context: { viewport: { width: 1280, height: 1180 } }, open: moderationQueue },
   { file: 'moderation-queue-phone.png', context: PHONE, open: moderationQueue },
+  { file: 'endorse-form-desktop.png', context: DESKTOP, open: visit(`${LETTER}/endorse`) },
+  { file: 'endorsing-organisations-desktop.png', context: DESKTOP, open: visit(`${LETTER}/signatories`) },
+  { file: 'endorsements-admin-desktop.png', context: DESKTOP, open: signedIn(`/admin/letters/${DEMO_LETTER.slug}/endorsements`) },
+  { file: 'dossier-print.png', context: DESKTOP, open: printed(`${LETTER}/dossier`) },
 ];
 
 async function signOnly(site: TestSite, name: string, email: string): Promise<string> {
@@ -122,6 +147,12 @@ async function seed(site: TestSite): Promise<void> {
   const ids = (await Promise.all(DEMO_SIGNERS.map(async ([name, , , domain]) => (await signatureByEmail(site.ctx, emailOf(name, domain)))?.id ?? 0)));
   await moderateSignatures(site.ctx, { letterId: letter.id, ids, action: 'approve', actor: SYSTEM_ACTOR });
   await moderateSignatures(site.ctx, { letterId: letter.id, ids: ids.slice(0, 2), action: 'feature', actor: SYSTEM_ACTOR });
+  for (const { approve: _approve, ...fields } of DEMO_ENDORSERS) {
+    await fetch(`${site.url}${LETTER}/endorsements`, { method: 'POST', body: new URLSearchParams(fields), redirect: 'manual' });
+    await fetch(`${site.url}/endorsements/confirm/${await endorsementTokenFromOutbox(site.ctx, fields.email)}`, { method: 'POST' });
+  }
+  const endorsementIds = (await site.db.select().from(endorsements)).filter((row) => DEMO_ENDORSERS.some((endorser) => endorser.approve && endorser.email === row.email)).map((row) => row.id);
+  await moderateEndorsements(site.ctx, { slug: DEMO_LETTER.slug, ids: endorsementIds, action: 'approve', actor: SYSTEM_ACTOR });
 }
 
 const site = await startTestSite();

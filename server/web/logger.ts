@@ -1,7 +1,7 @@
 import pino, { type Logger } from 'pino';
 
-/** Paths of request logs that carry secrets: a token in a confirm/withdraw link is a credential. */
-const TOKEN_IN_PATH = /\/(signatures\/(?:confirm|withdraw))\/[^/?#]+/g;
+/** Paths of request logs that carry secrets: a token in a confirm/withdraw link (a signer's or an endorsement's) is a credential. */
+const TOKEN_IN_PATH = /\/(signatures\/(?:confirm|withdraw)|endorsements\/confirm)\/[^/?#]+/g;
 
 /** Query keys whose values are personal whatever they hold: searches (names, addresses) and return paths. */
 const PERSONAL_KEYS = new Set(['token', 'email', 'q', 'next']);

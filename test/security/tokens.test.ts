@@ -6,6 +6,7 @@ import { sha256Hex } from '../../server/lib/hash.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buildLetter, outboxFor, postSignature, signatureByEmail, signForm, tokenFromOutbox } from '../helpers/factories.js';
 import { snapshotTables, sqlRows } from '../helpers/database.js';
+import { endorseFields, endorsementTokenFromOutbox, postEndorsement } from '../helpers/endorsements.js';
 
 let t: TestApp;
 afterEach(() => t.close());
@@ -83,5 +84,24 @@ describe('tokens in logs', () => {
       expect(logs).not.toContain(token.slice(0, 40));
       expect(logs).not.toContain(sha256Hex(token));
     }
+  });
+});
+
+describe('endorsement tokens in logs', () => {
+  it('when an endorsement link is opened, pressed or mistyped, then the request log shows the route but never the token or its hash', async () => {
+    let logs = '';
+    const stream = new Writable({ write: (chunk: Buffer, _encoding, done) => void ((logs += chunk.toString()), done()) });
+    t = await buildTestApp({ logger: pino({ level: 'trace' }, stream) });
+    const letter = await buildLetter(t.ctx);
+    const fields = endorseFields();
+    await postEndorsement(t.app, letter.slug, fields).expect(303);
+    const token = await endorsementTokenFromOutbox(t.ctx, fields.email!);
+    await request(t.app).get(`/endorsements/confirm/${token}?utm_source=mail`);
+    await request(t.app).post(`/endorsements/confirm/${token}`);
+    await request(t.app).get(`/endorsements/confirm/${token.slice(0, 40)}`);
+
+    expect(logs).toContain('/endorsements/confirm/[token]');
+    expect(logs).not.toContain(token.slice(0, 40));
+    expect(logs).not.toContain(sha256Hex(token));
   });
 });
