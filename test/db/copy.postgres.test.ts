@@ -17,10 +17,13 @@ import { createOrganisation } from '../../server/organisations/create-organisati
 import { repairCounts } from '../../server/signatures/counts-command.js';
 import { addPartner, partnerForm } from '../../server/partners/index.js';
 import { recordDelivery } from '../../server/dossier/delivery.js';
+import { moderateSignatures } from '../../server/moderation/moderate-signatures.js';
+import { draftUpdate, sendUpdate } from '../../server/updates/manage-updates.js';
+import { fillUpdateOutbox } from '../../server/updates/index.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { runCliCommand } from '../helpers/cli.js';
 import { tempDir } from '../helpers/config.js';
-import { buildLetter, buildSignature, postSignature, reloadLetter, signAndConfirm, signForm, signatureByEmail } from '../helpers/factories.js';
+import { buildLetter, buildSignature, postSignature, reloadLetter, signAndConfirm, signForm, signatureByEmail, tokenFromOutbox } from '../helpers/factories.js';
 import { endorseAndConfirm, endorseFields } from '../helpers/endorsements.js';
 import { loginAs } from '../helpers/organisers.js';
 import { createTestPostgresDatabase, testPostgres, withDatabase } from '../helpers/postgres.js';
@@ -70,6 +73,14 @@ async function seededSource(): Promise<{ path: string; slug: string; deletedSign
   const other = await buildLetter(t.ctx);
   const blocked = await buildSignature(t.ctx, other, { state: 'approved', ipHash: 'ab'.repeat(32) });
   await applyBlock(t.ctx, { letterId: other.id, kind: 'ip_hash', value: blocked.ipHash!, actor: SYSTEM_ACTOR });
+  // A sent update (letter_updates, update_deliveries) and a listed signer's change waiting for a moderator (signature_edits).
+  await buildSignature(t.ctx, letter, { state: 'approved', contactUpdates: true });
+  const update = await draftUpdate(t.ctx, letter.slug, { subject: 'Delivered', body: 'It was *delivered*.', showOnLetter: true }, SYSTEM_ACTOR);
+  await sendUpdate(t.ctx, letter.slug, update.id, SYSTEM_ACTOR);
+  await fillUpdateOutbox(t.ctx, { batchSize: 10, backlogLimit: 10 });
+  const changer = await signAndConfirm(t, other.slug, { email: 'changer@example.org' });
+  await moderateSignatures(t.ctx, { letterId: other.id, ids: [changer.id], action: 'approve', actor: SYSTEM_ACTOR });
+  await request(t.app).post(`/signatures/edit/${await tokenFromOutbox(t.ctx, 'changer@example.org', 'edit')}`).type('form').send({ name: 'Changed Name', organisation: '', title: '', comment: '', public: 'yes', updates: 'no' }).expect(200);
   // The highest id SQLite handed out is gone: PostgreSQL must not hand it out again.
   const deleted = await buildSignature(t.ctx, other, { state: 'unconfirmed' });
   (t.database as unknown as { connection: BetterSqlite3.Database }).connection.prepare('DELETE FROM signatures WHERE id = ?').run(deleted.id);
