@@ -18,16 +18,17 @@ export interface Assets {
  * cached for a year and a new deploy still reaches every browser at once.
  */
 export function loadAssets(): Assets {
-  const byUrl = new Map<string, { path: string; type: string; etag: string }>();
+  const byUrl = new Map<string, { body: Buffer; type: string; etag: string }>();
   const urlByFile = new Map<string, string>();
   for (const file of readdirSync(PUBLIC_DIR, { recursive: true, encoding: 'utf8' })) {
     const path = join(PUBLIC_DIR, file);
     const extension = extname(file);
     const type = TYPES[extension];
     if (!type) continue;
-    const hash = createHash('sha256').update(readFileSync(path)).digest('hex').slice(0, 10);
+    const body = extension === '.css' ? Buffer.from(withoutCommentsAndIndent(readFileSync(path, 'utf8'))) : readFileSync(path);
+    const hash = createHash('sha256').update(body).digest('hex').slice(0, 10);
     const url = `/assets/${file.slice(0, -extension.length)}.${hash}${extension}`;
-    byUrl.set(url, { path, type, etag: `"${hash}"` });
+    byUrl.set(url, { body, type, etag: `"${hash}"` });
     urlByFile.set(file, url);
   }
   return {
@@ -42,7 +43,21 @@ export function loadAssets(): Assets {
       res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
       res.setHeader('ETag', asset.etag);
       if (req.get('if-none-match') === asset.etag) return void res.status(304).end();
-      res.type(asset.type).sendFile(asset.path);
+      res.type(asset.type).send(asset.body);
     },
   };
+}
+
+/**
+ * The stylesheets are written to be read, with comments and indentation; browsers need neither,
+ * and the letter page's weight budget counts every byte. (No stylesheet holds a comment marker
+ * inside a string.)
+ */
+export function withoutCommentsAndIndent(css: string): string {
+  return css
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join('\n');
 }
