@@ -22,8 +22,8 @@ export interface TestSite {
   peer: SmtpPeer | undefined;
   /** The same path on this server: mail links carry BASE_URL, which has no port in tests. */
   local(link: string): string;
-  /** The newest mail the SMTP peer received for `address`, waiting until one arrives. */
-  mailTo(address: string, timeoutMs?: number): Promise<ParsedMail>;
+  /** The newest mail the SMTP peer received for `address` (whose subject holds `subject`, if given), waiting until one arrives. */
+  mailTo(address: string, timeoutMs?: number, subject?: string): Promise<ParsedMail>;
   close(): Promise<void>;
 }
 
@@ -49,11 +49,11 @@ export async function startTestSite(options: { smtp?: boolean; env?: Record<stri
       const { pathname, search } = new URL(link, running.url);
       return `${running.url}${pathname}${search}`;
     },
-    mailTo: async (address, timeoutMs = 10_000) => {
+    mailTo: async (address, timeoutMs = 10_000, subject = '') => {
       if (!peer) throw new Error('this site keeps mail in the outbox; start it with { smtp: true }');
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const mail = peer.messages.findLast((message) => message.to && [message.to].flat().some((to) => to.text.includes(address)));
+        const mail = peer.messages.findLast((message) => message.to && [message.to].flat().some((to) => to.text.includes(address)) && (message.subject ?? '').includes(subject));
         if (mail) return mail;
         if (Date.now() > deadline) throw new Error(`no mail to ${address}`);
         await new Promise((resolve) => setTimeout(resolve, 20));
