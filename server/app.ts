@@ -3,6 +3,7 @@ import { createContext, type Context, type ContextDeps } from './context.js';
 import { loadAssets } from './web/assets.js';
 import { createErrorHandler, notFoundHandler } from './web/error-handler.js';
 import { requestLog } from './web/request-log.js';
+import { speakTheReadersLanguage } from './web/language.js';
 import { refuseNulInAddress, securityHeaders, verifyFormEncoding } from './web/security.js';
 import { requireCsrf } from './organisers/index.js';
 import { givenBackLetterPageModel } from './signatories/index.js';
@@ -39,6 +40,8 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
   app.locals.views = ctx.views;
 
   app.use(requestLog(deps.logger));
+  // First, so that every answer (an error page too) is in the reader's language.
+  app.use(speakTheReadersLanguage);
   app.use(securityHeaders(config));
   app.use(refuseNulInAddress);
   // Reads no database: it answers while another process holds the write lock.
