@@ -16,6 +16,7 @@ import { blockAdminRoutes } from './abuse/admin-routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { exportAdminRoutes } from './exports/admin-routes.js';
 import { letterAdminRoutes } from './letters/admin-routes.js';
+import { translationAdminRoutes } from './letters/translation-admin-routes.js';
 import { organiserRoutes } from './organisers/routes.js';
 import { publicApiRoutes } from './signatories/api-routes.js';
 import { signatoryRoutes } from './signatories/routes.js';
@@ -68,6 +69,7 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
   app.use('/admin', requireCsrf(ctx));
   app.use(organiserRoutes(ctx));
   app.use(letterAdminRoutes(ctx));
+  app.use(translationAdminRoutes(ctx));
   app.use(exportAdminRoutes(ctx));
   app.use(privacyAdminRoutes(ctx));
   app.use(auditRoutes(ctx));

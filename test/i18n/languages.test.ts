@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { updateLetter } from '../../server/letters/manage-letter.js';
 import { appPerTest } from '../helpers/app.js';
-import { addTranslation, buildLetter, postSignature, reloadLetter, signatureByEmail, signForm } from '../helpers/factories.js';
+import { addTranslation, buildLetter, reloadLetter, signatureByEmail, signForm } from '../helpers/factories.js';
 import { stampFrom } from '../helpers/public-site.js';
 
 const t = appPerTest();
