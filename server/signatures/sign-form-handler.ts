@@ -41,7 +41,7 @@ export function handleSignForm(ctx: Context, place: SignFormPlace): RequestHandl
     const parsed = parseForm(signForm, req.body, SIGN_FIELDS);
     if (!parsed.ok) return place.giveBack(req, res, slug, { values: parsed.values, errors: parsed.errors }, 422);
     try {
-      await signLetter(ctx, { letter, form: parsed.data, client: describeClientAddress(req.ip, ctx.config.sessionSecret) });
+      await signLetter(ctx, { letter, form: parsed.data, client: describeClientAddress(req.ip, ctx.config.sessionSecret), lang: res.locals.textLang as string });
     } catch (error) {
       if (!(error instanceof AppError && SIGN_FORM_SEND_AGAIN.has(error.id))) throw error;
       // The form comes back filled in, stamped for the text on the page now.

@@ -18,6 +18,8 @@ export interface SignLetterInput {
   letter: PublicLetterRow;
   form: SignForm;
   client: ClientAddress | undefined;
+  /** The language of the page signed on (one of the letter's): the text read when the form carries no stamp naming its version. */
+  lang?: string;
 }
 
 export const letterClosed = (): AppError =>
@@ -51,7 +53,7 @@ export async function signLetter(ctx: Context, input: SignLetterInput): Promise<
       const now = ctx.now();
       const current = await findPublicLetter(tx, letter.slug);
       if (!isAcceptingSignatures(current, now)) throw letterClosed();
-      const read = await versionRead(tx, current, check.versionId);
+      const read = await versionRead(tx, current, check.versionId ?? currentVersionIdIn(current, input.lang ?? current.lang));
       const submitted = submittedValues(await matchOrganisation(tx, input.form.organisation), read, input, screening, now);
       const existing = await findSignatureByEmailKey(tx, current.id, input.form.email.key);
       const letterRead = { ...current, title: read.title, lang: read.lang };
