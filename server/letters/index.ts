@@ -7,7 +7,7 @@
  */
 // re-exports
 export type { LetterRow, LetterVersionRow, PublicLetterRow } from './table.js';
-export { DEMO_LETTER, seedDemoLetterIfEmpty } from './demo-letter.js';
+export { createDemoLetter, DEMO_LETTER, seedDemoLetterIfEmpty } from './demo-letter.js';
 export { type PublicLetter, type PublishedLetterRow, findLetter, findLetterById, findPublicLetter, findPublicLetterOnce, findPublicLetterWithVersion, listOpenLetters, publishedVersionIn, publishedVersionOf } from './find-letter.js';
 export { currentVersionIdIn, letterLanguages, textAsShown } from './translations.js';
 export { translateLetter } from './manage-translations.js';

@@ -80,6 +80,8 @@ async function modelOf(ctx: Context, { letter, version }: PublicLetter, form: Si
     title: text.title,
     description: text.summary,
     canonicalUrl: inSeveral ? `${url}?lang=${version.lang}` : url,
+    // Shared links negotiate: whoever opens one gets the letter in their own language.
+    shareUrl: url,
     letter,
     version,
     text,
