@@ -3,13 +3,17 @@ import type { Context } from '../context.js';
 import { fieldErrorOf, parseForm, type FieldErrors } from '../web/forms.js';
 import { param } from '../web/params.js';
 import { renderPage } from '../web/render.js';
-import { SITE_LANGUAGES, translatorFor } from '../web/i18n.js';
+import { SITE_LANGUAGES } from '../web/i18n.js';
 import { TRANSLATION_FIELDS, translationForm } from './admin-forms.js';
 import { findLetter } from './find-letter.js';
 import { translateLetter } from './manage-translations.js';
 import type { LetterRow } from './table.js';
 import { findTranslation, listTranslations } from './translations.js';
 import { actorFrom, currentOrganiser, requireOrganiser } from '../organisers/index.js';
+
+/** Organiser pages are in English: a language by its English name ("French"). */
+const ENGLISH_NAMES = new Intl.DisplayNames(['en'], { type: 'language' });
+const englishName = (code: string): string => ENGLISH_NAMES.of(code) ?? code;
 
 interface TranslationFormPage {
   letter: LetterRow;
@@ -20,7 +24,7 @@ interface TranslationFormPage {
 }
 
 function renderTranslationForm(res: Response, page: TranslationFormPage, status = 200): void {
-  const heading = page.editing ? `Edit the ${translatorFor('en').languageName(page.editing)} translation` : 'Add a translation';
+  const heading = page.editing ? `Edit the ${englishName(page.editing)} translation` : 'Add a translation';
   renderPage(res, 'letters/admin/translation-form', { siteLanguages: SITE_LANGUAGES.join(', '), title: `${Object.keys(page.errors).length > 0 ? 'Error: ' : ''}${heading}: ${page.letter.title}`, heading, ...page }, status);
 }
 
@@ -32,8 +36,8 @@ export function translationAdminRoutes(ctx: Context): Router {
 
   router.get('/admin/letters/:slug/translations', anyOrganiser, async (req, res) => {
     const letter = await findLetter(ctx.db, param(req, 'slug'));
-    const translations = (await listTranslations(ctx.db, letter)).map((translation) => ({ ...translation, name: translatorFor('en').languageName(translation.lang) }));
-    renderPage(res, 'letters/admin/translations', { title: `Translations: ${letter.title}`, letter, translations, originalName: translatorFor('en').languageName(letter.lang) });
+    const translations = (await listTranslations(ctx.db, letter)).map((translation) => ({ ...translation, name: englishName(translation.lang) }));
+    renderPage(res, 'letters/admin/translations', { title: `Translations: ${letter.title}`, letter, translations, originalName: englishName(letter.lang) });
   });
 
   router.get('/admin/letters/:slug/translations/new', owner, async (req, res) => {

@@ -61,8 +61,6 @@ export interface Translator {
   n(value: number): string;
   /** A day as the language writes it (30 November 2026 · 30 novembre 2026). */
   day(date: Date): string;
-  /** The language's own name for a language code, for switchers ("Français"). */
-  languageName(code: string): string;
 }
 
 const translators = new Map<string, Translator>();
@@ -82,17 +80,17 @@ function createTranslator(lang: string): Translator {
   const fixed = engine.getFixedT(lang);
   const numbers = new Intl.NumberFormat(lang);
   const days = new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' });
-  const names = new Intl.DisplayNames([lang], { type: 'language' });
   return {
     lang,
     t: (key, values) => String(fixed(key, values as TOptions)),
     tHtml: (key, values) => String(fixed(key, { ...(values as TOptions), interpolation: { escapeValue: true } })),
     n: (value) => numbers.format(value),
     day: (date) => days.format(date),
-    languageName: (code) => {
-      // A language is named in its own words on a switcher, so a reader finds theirs whatever the page's language.
-      const own = new Intl.DisplayNames([code], { type: 'language' }).of(code) ?? names.of(code) ?? code;
-      return own.charAt(0).toLocaleUpperCase(code) + own.slice(1);
-    },
   };
+}
+
+/** A language's name in its own words ("Français", "Deutsch"): a switcher names each so, so a reader finds theirs whatever the page's language. */
+export function ownLanguageName(code: string): string {
+  const own = new Intl.DisplayNames([code], { type: 'language' }).of(code) ?? code;
+  return own.charAt(0).toLocaleUpperCase(code) + own.slice(1);
 }

@@ -1,5 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { DEFAULT_LANGUAGE, isSiteLanguage, SITE_LANGUAGES, translatorFor, type Translator } from './i18n.js';
+import { DEFAULT_LANGUAGE, isSiteLanguage, ownLanguageName, SITE_LANGUAGES, translatorFor, type Translator } from './i18n.js';
 import { textValue } from './forms.js';
 
 /**
@@ -35,7 +35,7 @@ export function addressInLanguage(req: Request, code: string | undefined, path?:
 
 /** The switcher of a page available in `languages`, `current` being the one shown. */
 export const languageLinks = (req: Request, languages: readonly string[], current: string, path?: string): LanguageLink[] =>
-  languages.map((code) => ({ code, name: translatorFor(code).languageName(code), href: addressInLanguage(req, code, path), current: code === current }));
+  languages.map((code) => ({ code, name: ownLanguageName(code), href: addressInLanguage(req, code, path), current: code === current }));
 
 /** What a view needs to speak a language: `it.t`, `it.tHtml`, `it.n`, `it.day`, `it.lang`. */
 export const speaking = (translator: Translator) => ({ lang: translator.lang, t: translator.t, tHtml: translator.tHtml, n: translator.n, day: translator.day });

@@ -169,7 +169,7 @@ beforeAll(async () => {
   context.setDefaultTimeout(10_000);
   audits = await auditPages(context, site.url, fixtures, PAGES);
   await context.close();
-}, 300_000);
+}, 480_000);
 afterAll(async () => {
   await browser?.close();
   await site?.close();
