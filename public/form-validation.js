@@ -83,8 +83,7 @@
     paragraph.textContent = ' ' + message;
     var prefix = document.createElement('span');
     prefix.className = 'visually-hidden';
-    // The page's words (data-error-prefix on the form, set by the server in the page's language).
-    prefix.textContent = (field.form && field.form.getAttribute('data-error-prefix')) || 'Error:';
+    prefix.textContent = field.form.getAttribute('data-error-prefix');
     paragraph.prepend(prefix);
     if (!existing) field.before(paragraph);
     if (wrapper) wrapper.classList.add('field-error');
@@ -104,7 +103,7 @@
     summary.tabIndex = -1;
     var title = document.createElement('h2');
     title.id = 'error-summary-title';
-    title.textContent = form.getAttribute('data-problem') || 'There is a problem';
+    title.textContent = form.getAttribute('data-problem');
     var list = document.createElement('ul');
     problems.forEach(function (problem) {
       var link = document.createElement('a');

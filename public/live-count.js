@@ -12,7 +12,6 @@
   var number = counter.querySelector('strong');
   if (!number) return;
 
-  // The page's language writes the number and picks the phrase (French says "1 personne", "0 personne" alike).
   var lang = counter.getAttribute('data-lang') || 'en';
 
   function show(count) {

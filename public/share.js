@@ -54,7 +54,7 @@
 
     copyButton.addEventListener('click', function () {
       copy(url).then(function (copied) {
-        say(copied ? box.getAttribute('data-copied') || 'Link copied' : (box.getAttribute('data-copy-this') || 'Copy this link:') + ' ' + url);
+        say(copied ? box.getAttribute('data-copied') : box.getAttribute('data-copy-this') + ' ' + url);
       });
     });
 
