@@ -83,7 +83,7 @@
     paragraph.textContent = ' ' + message;
     var prefix = document.createElement('span');
     prefix.className = 'visually-hidden';
-    prefix.textContent = 'Error:';
+    prefix.textContent = field.form.getAttribute('data-error-prefix');
     paragraph.prepend(prefix);
     if (!existing) field.before(paragraph);
     if (wrapper) wrapper.classList.add('field-error');
@@ -103,7 +103,7 @@
     summary.tabIndex = -1;
     var title = document.createElement('h2');
     title.id = 'error-summary-title';
-    title.textContent = 'There is a problem';
+    title.textContent = form.getAttribute('data-problem');
     var list = document.createElement('ul');
     problems.forEach(function (problem) {
       var link = document.createElement('a');

@@ -12,10 +12,13 @@
   var number = counter.querySelector('strong');
   if (!number) return;
 
+  var lang = counter.getAttribute('data-lang') || 'en';
+
   function show(count) {
-    number.textContent = count.toLocaleString('en-GB');
+    number.textContent = count.toLocaleString(lang);
     var label = number.nextSibling;
-    var phrase = count === 1 ? counter.getAttribute('data-one') : counter.getAttribute('data-many');
+    var one = new Intl.PluralRules(lang).select(count) === 'one';
+    var phrase = one ? counter.getAttribute('data-one') : counter.getAttribute('data-many');
     if (label && label.nodeType === TEXT_NODE && phrase) label.nodeValue = ' ' + phrase;
   }
 

@@ -54,7 +54,7 @@
 
     copyButton.addEventListener('click', function () {
       copy(url).then(function (copied) {
-        say(copied ? 'Link copied' : 'Copy this link: ' + url);
+        say(copied ? box.getAttribute('data-copied') : box.getAttribute('data-copy-this') + ' ' + url);
       });
     });
 

@@ -3,6 +3,7 @@ import { createContext, type Context, type ContextDeps } from './context.js';
 import { loadAssets } from './web/assets.js';
 import { createErrorHandler, notFoundHandler } from './web/error-handler.js';
 import { requestLog } from './web/request-log.js';
+import { speakTheReadersLanguage } from './web/language.js';
 import { refuseNulInAddress, securityHeaders, verifyFormEncoding } from './web/security.js';
 import { requireCsrf } from './organisers/index.js';
 import { givenBackLetterPageModel } from './signatories/index.js';
@@ -15,6 +16,7 @@ import { blockAdminRoutes } from './abuse/admin-routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { exportAdminRoutes } from './exports/admin-routes.js';
 import { letterAdminRoutes } from './letters/admin-routes.js';
+import { translationAdminRoutes } from './letters/translation-admin-routes.js';
 import { organiserRoutes } from './organisers/routes.js';
 import { publicApiRoutes } from './signatories/api-routes.js';
 import { signatoryRoutes } from './signatories/routes.js';
@@ -45,6 +47,8 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
   app.locals.views = ctx.views;
 
   app.use(requestLog(deps.logger));
+  // First, so that every answer (an error page too) is in the reader's language.
+  app.use(speakTheReadersLanguage);
   app.use(securityHeaders(config));
   app.use(refuseNulInAddress);
   // Reads no database: it answers while another process holds the write lock.
@@ -77,6 +81,7 @@ export function createApp(deps: AppDeps): { app: express.Express; ctx: Context }
   app.use('/admin', requireCsrf(ctx));
   app.use(organiserRoutes(ctx));
   app.use(letterAdminRoutes(ctx));
+  app.use(translationAdminRoutes(ctx));
   app.use(exportAdminRoutes(ctx));
   app.use(privacyAdminRoutes(ctx));
   app.use(auditRoutes(ctx));

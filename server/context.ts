@@ -4,6 +4,8 @@ import type { Database } from './db/database.js';
 import { loadAssets, type Assets } from './web/assets.js';
 import { createPageCache, type PageCache } from './web/page-cache.js';
 import { createViewEngine, type ViewEngine } from './web/render.js';
+import { DEFAULT_LANGUAGE, translatorFor } from './web/i18n.js';
+import { speaking } from './web/language.js';
 import type { MailOutage, MailWorkerState } from './mail/index.js';
 
 /** What every use case may use: passed explicitly, never read from globals, so tests build their own. */
@@ -39,7 +41,7 @@ export function createContext(deps: ContextDeps, assets: Assets = loadAssets()):
   const views = createViewEngine({
     // Compiled templates are kept for the life of the process; `npm run dev` restarts it when a view changes.
     cache: true,
-    globals: { asset: assets.url, baseUrl: config.baseUrl, devMail: !config.isProduction && !config.smtpUrl },
+    globals: { asset: assets.url, baseUrl: config.baseUrl, devMail: !config.isProduction && !config.smtpUrl, ...speaking(translatorFor(DEFAULT_LANGUAGE)) },
   });
   return {
     config,

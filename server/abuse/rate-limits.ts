@@ -38,9 +38,17 @@ const waitMessage = (seconds: number): string => {
   return minutes <= 1 ? 'Please wait a minute and try again.' : `Please wait about ${minutes} minutes and try again.`;
 };
 
-const rateLimited = (explanation: string, waitingMs: number): AppError => {
+/** What a limit says, in English and by catalogue key (README "Languages"). */
+const EXPLANATIONS = {
+  address: 'Too many signatures have been sent from your connection.',
+  domain: 'Too many people have signed this letter with addresses at your email domain in the last hour.',
+  tokens: 'Too many links that do not work have been tried from your connection.',
+} as const;
+
+const rateLimited = (reason: keyof typeof EXPLANATIONS, waitingMs: number): AppError => {
   const retryAfterSeconds = Math.max(1, Math.ceil(waitingMs / 1000));
-  return new AppError('rate_limited', 429, `${explanation} ${waitMessage(retryAfterSeconds)}`, { retryAfterSeconds });
+  const details = { retryAfterSeconds, messageKeys: [`errors.rate_limited_${reason}`, 'errors.wait'], count: Math.ceil(retryAfterSeconds / 60) };
+  return new AppError('rate_limited', 429, `${EXPLANATIONS[reason]} ${waitMessage(retryAfterSeconds)}`, details);
 };
 
 /** The letter and the domain of the submitted address; undefined when the handler will refuse the request anyway. */
@@ -100,10 +108,7 @@ function signingLimits(ctx: Context): RequestHandler[] {
       takeBackUnlessAnswered(ctx, res, counted);
       const over = overLimit(counted);
       if (over.length === 0) return next();
-      const explanation = over.some((hit) => hit.window !== perDomain)
-        ? 'Too many signatures have been sent from your connection.'
-        : 'Too many people have signed this letter with addresses at your email domain in the last hour.';
-      next(rateLimited(explanation, waitMs(over, now)));
+      next(rateLimited(over.some((hit) => hit.window !== perDomain) ? 'address' : 'domain', waitMs(over, now)));
     },
   ];
 }
@@ -124,7 +129,7 @@ function failedTokenLookups(ctx: Context): ErrorRequestHandler[] {
       const now = Date.now();
       countHits(ctx.db, [hitOf(sessionSecret, window, clientRateKey(req.ip, sessionSecret))], now).then((counted) => {
         const waiting = waitMs(counted, now);
-        next(waiting === 0 ? error : rateLimited('Too many links that do not work have been tried from your connection.', waiting));
+        next(waiting === 0 ? error : rateLimited('tokens', waiting));
       }, next);
     },
   ];

@@ -4,7 +4,7 @@ import { AppError } from '../web/errors.js';
 import { emailKeyOf } from '../lib/email-address.js';
 import { COMMENTS, FIRST_NAMES, FREEMAIL_DOMAINS, LAST_NAMES, ORGANISATIONS, ROLES } from './seed-data.js';
 import { SYSTEM_ACTOR } from '../audit/index.js';
-import { DEMO_LETTER, createLetter, findLetter, type LetterRow } from '../letters/index.js';
+import { DEMO_LETTER, createDemoLetter, findLetter, type LetterRow } from '../letters/index.js';
 import { createOrganisation, matchOrganisation, organisationKey } from '../organisations/index.js';
 import { highestSignatureId, insertSignatureRows, type NewSignatureRow } from '../signatures/index.js';
 import { addPartner, listPartners, partnerForm } from '../partners/index.js';
@@ -56,7 +56,7 @@ function ensureLetter(ctx: Context, slug: string): Promise<LetterRow> {
     // Its former signers are counted still: new signatures would count people twice, as reopening would.
     if (existing?.anonymisedAt) throw new AppError('letter_anonymised', 409, `The signatories of ${slug} were anonymised, so it takes no signatures, seeded ones included. Seed another letter.`);
     if (existing) return existing;
-    return createLetter(tx, { ...DEMO_LETTER, slug, moderation: 'post' }, ctx.now());
+    return createDemoLetter(tx, { ...DEMO_LETTER, slug, moderation: 'post' }, ctx.now());
   });
 }
 

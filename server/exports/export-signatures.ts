@@ -119,6 +119,8 @@ async function exportColumns(reader: ExportReader, letterId: number, includeEmai
     { header: 'contact_me', sql: flag('s.contact_updates'), kind: 'flag' },
     { header: 'featured', sql: flag('s.featured'), kind: 'flag' },
     { header: 'letter_version_sha256', sql: 's.version_id', kind: versionSha256 },
+    // The language the signer read and signed in: the original's, or a translation's (the version above is in it).
+    { header: 'language', sql: 's.lang', kind: 'text' },
     { header: 'signed_at', sql: 's.signed_at', kind: 'time' },
     { header: 'confirmed_at', sql: optionalTime('s.confirmed_at'), kind: 'time' },
     { header: 'moderated_at', sql: optionalTime('s.moderated_at'), kind: 'time' },

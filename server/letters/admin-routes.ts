@@ -68,7 +68,7 @@ export function letterAdminRoutes(ctx: Context): Router {
 
   router.get('/admin/letters/:slug', anyOrganiser, async (req, res) => {
     const letter = await findLetter(ctx.db, param(req, 'slug'));
-    const versions = (await listVersions(ctx.db, letter.id)).reverse();
+    const versions = (await listVersions(ctx.db, letter.id, letter.lang)).reverse();
     const published = Number(textValue(req.query.published));
     renderPage(res, 'letters/admin/show', {
       title: letter.title,

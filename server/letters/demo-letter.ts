@@ -1,6 +1,9 @@
-import type { Database } from '../db/database.js';
-import { countLetters } from './repo.js';
+import type { Database, Tx } from '../db/database.js';
+import type { LetterRow } from './table.js';
+import { countLetters, selectLetterById } from './repo.js';
 import { createLetter, type NewLetter } from './publish-version.js';
+import { DEMO_TRANSLATIONS } from './demo-translations.js';
+import { publishTranslation } from './translations.js';
 
 /** An original demo letter; the organisations it names are fictional. */
 export const DEMO_LETTER: NewLetter = {
@@ -55,7 +58,15 @@ written so that the people defending shared infrastructure can keep doing their 
 export async function seedDemoLetterIfEmpty(db: Database, now: Date): Promise<boolean> {
   return db.write(async (tx) => {
     if ((await countLetters(tx)) > 0) return false;
-    await createLetter(tx, DEMO_LETTER, now);
+    await createDemoLetter(tx, DEMO_LETTER, now);
     return true;
   });
+}
+
+/** The demo letter (with `overrides`) and its French and German translations; call inside a write. */
+export async function createDemoLetter(tx: Tx, letter: NewLetter, now: Date): Promise<LetterRow> {
+  const created = await createLetter(tx, letter, now);
+  // Each translation is read against the letter as the one before left it (its map of versions).
+  for (const [lang, text] of Object.entries(DEMO_TRANSLATIONS)) await publishTranslation(tx, (await selectLetterById(tx, created.id)) ?? created, lang, text, now);
+  return (await selectLetterById(tx, created.id)) ?? created;
 }

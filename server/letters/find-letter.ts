@@ -1,6 +1,7 @@
 import type { Reader } from '../db/database.js';
 import { notFound } from '../web/errors.js';
 import { effectiveStatus } from './letter-status.js';
+import { currentVersionIdIn } from './translations.js';
 import { findVersion, listLettersWithStatus, selectLetterById, selectLetterBySlug, selectPublicLetterBySlug } from './repo.js';
 import type { LetterRow, LetterVersionRow, PublicLetterRow } from './table.js';
 
@@ -40,6 +41,11 @@ export async function publishedVersionOf(db: Reader, letter: { currentVersionId:
   const version = await findVersion(db, letter.currentVersionId);
   if (!version) throw notFound('letter');
   return version;
+}
+
+/** The current version of a public letter's text in one of its languages (the original when it has no such translation). */
+export async function publishedVersionIn(db: Reader, letter: PublishedLetterRow, lang: string): Promise<LetterVersionRow> {
+  return publishedVersionOf(db, { currentVersionId: currentVersionIdIn(letter, lang) ?? letter.currentVersionId });
 }
 
 /** Any letter, drafts included, by its address: for organisers and operators. */

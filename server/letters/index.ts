@@ -7,8 +7,10 @@
  */
 // re-exports
 export type { LetterRow, LetterVersionRow, PublicLetterRow } from './table.js';
-export { DEMO_LETTER, seedDemoLetterIfEmpty } from './demo-letter.js';
-export { type PublicLetter, type PublishedLetterRow, findLetter, findLetterById, findPublicLetter, findPublicLetterOnce, findPublicLetterWithVersion, listOpenLetters, publishedVersionOf } from './find-letter.js';
+export { createDemoLetter, DEMO_LETTER, seedDemoLetterIfEmpty } from './demo-letter.js';
+export { type PublicLetter, type PublishedLetterRow, findLetter, findLetterById, findPublicLetter, findPublicLetterOnce, findPublicLetterWithVersion, listOpenLetters, publishedVersionIn, publishedVersionOf } from './find-letter.js';
+export { currentVersionIdIn, letterLanguages, textAsShown } from './translations.js';
+export { translateLetter } from './manage-translations.js';
 export { closedSince, effectiveStatus, isAcceptingSignatures, publicFingerprint, signatureCount } from './letter-status.js';
 export { createLetter } from './publish-version.js';
 export { bumpPublicRevision, findVersion, listLetterIds, lockLetterRow, markLetterAnonymised, selectLetterById, writeLetterCounts } from './repo.js';

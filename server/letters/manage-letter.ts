@@ -14,6 +14,8 @@ import { recordAudit, type Actor } from '../audit/index.js';
 export interface LetterSettings extends LetterText {
   slug: string;
   moderation: LetterRow['moderation'];
+  /** The language the letter is written in, set when it is created ('en' unless given). */
+  lang?: string;
   opensAt: Date | null;
   closesAt: Date | null;
 }

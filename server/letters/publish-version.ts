@@ -1,7 +1,7 @@
-import { eq, max } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { first, one, type Tx } from '../db/database.js';
 import { sha256Hex } from '../lib/hash.js';
-import { findVersion } from './repo.js';
+import { findVersion, latestVersionNumber } from './repo.js';
 import { letters, letterVersions, type LetterRow, type LetterVersionRow } from './table.js';
 
 export interface LetterText {
@@ -16,6 +16,8 @@ export interface NewLetter extends LetterText {
   moderation?: LetterRow['moderation'];
   opensAt?: Date | null;
   closesAt?: Date | null;
+  /** The language it is written in; 'en' unless given. */
+  lang?: string;
 }
 
 export const hashLetterText = (text: LetterText): string => sha256Hex(`${text.title}\n\n${text.summary}\n\n${text.body}`);
@@ -29,11 +31,11 @@ export async function publishVersion(tx: Tx, letterId: number, text: LetterText,
   const letter = await first(tx.select().from(letters).where(eq(letters.id, letterId)));
   const current = letter?.currentVersionId ? await findVersion(tx, letter.currentVersionId) : undefined;
   if (current && current.sha256 === sha256) return current;
-  const latest = await first(tx.select({ number: max(letterVersions.number) }).from(letterVersions).where(eq(letterVersions.letterId, letterId)));
+  const lang = letter?.lang ?? 'en';
   const version = await one(
     tx
       .insert(letterVersions)
-      .values({ letterId, number: (latest?.number ?? 0) + 1, title: text.title, summary: text.summary, body: text.body, sha256, publishedAt: now })
+      .values({ letterId, lang, number: (await latestVersionNumber(tx, letterId, lang)) + 1, title: text.title, summary: text.summary, body: text.body, sha256, publishedAt: now })
       .returning(),
   );
   await tx.update(letters).set({ currentVersionId: version.id, updatedAt: now }).where(eq(letters.id, letterId));
@@ -54,6 +56,7 @@ export async function createLetter(tx: Tx, input: NewLetter, now: Date): Promise
       moderation: input.moderation ?? 'pre',
       opensAt: input.opensAt ?? null,
       closesAt: input.closesAt ?? null,
+      lang: input.lang ?? 'en',
       createdAt: now,
       updatedAt: now,
     })

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, getTableColumns, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, max, sql } from 'drizzle-orm';
 import { first, type Reader, type Tx } from '../db/database.js';
 import { preparedQuery } from '../db/prepared.js';
 import { letters, letterVersions, type LetterRow, type LetterVersionRow, type PublicLetterRow } from './table.js';
@@ -22,11 +22,15 @@ export const countLetters = async (db: Reader): Promise<number> => (await first(
 const versionById = preparedQuery((db) => db.select().from(letterVersions).where(eq(letterVersions.id, sql.placeholder('id'))));
 export const findVersion = (db: Reader, id: number): Promise<LetterVersionRow | undefined> => versionById.first(db, { id });
 
-export const listVersions = (db: Reader, letterId: number): Promise<LetterVersionRow[]> =>
-  db.select().from(letterVersions).where(eq(letterVersions.letterId, letterId)).orderBy(asc(letterVersions.number));
+/** The versions of a letter's text in one language (its original's or a translation's), oldest first. */
+export const listVersions = (db: Reader, letterId: number, lang: string): Promise<LetterVersionRow[]> =>
+  db.select().from(letterVersions).where(and(eq(letterVersions.letterId, letterId), eq(letterVersions.lang, lang))).orderBy(asc(letterVersions.number));
 
-export const findVersionByNumber = (db: Reader, letterId: number, number: number): Promise<LetterVersionRow | undefined> =>
-  first(db.select().from(letterVersions).where(and(eq(letterVersions.letterId, letterId), eq(letterVersions.number, number))));
+export const findVersionByNumber = (db: Reader, letterId: number, lang: string, number: number): Promise<LetterVersionRow | undefined> =>
+  first(db.select().from(letterVersions).where(and(eq(letterVersions.letterId, letterId), eq(letterVersions.lang, lang), eq(letterVersions.number, number))));
+
+export const latestVersionNumber = async (db: Reader, letterId: number, lang: string): Promise<number> =>
+  (await first(db.select({ number: max(letterVersions.number) }).from(letterVersions).where(and(eq(letterVersions.letterId, letterId), eq(letterVersions.lang, lang)))))?.number ?? 0;
 
 /** Records that a letter's signatories were anonymised; call inside that transaction. */
 export async function markLetterAnonymised(tx: Tx, letterId: number, now: Date): Promise<void> {

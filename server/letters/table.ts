@@ -20,6 +20,14 @@ export const letters = sqliteTable('letters', {
    */
   closedAt: integer('closed_at', { mode: 'timestamp_ms' }),
   currentVersionId: integer('current_version_id'),
+  /** The language the letter was written in (BCP 47, e.g. 'en'): its versions in `lang` are the original text. */
+  lang: text('lang').notNull().default('en'),
+  /**
+   * The current version of each translation, as JSON `{"fr": versionId, …}` (see translations.ts): kept on
+   * the row so a public page knows the letter's languages without another query, and its
+   * fingerprint moves when a translation does.
+   */
+  translations: text('translations').notNull().default('{}'),
   remindersEnabled: integer('reminders_enabled', { mode: 'boolean' }).notNull().default(true),
   anonymisedAt: integer('anonymised_at', { mode: 'timestamp_ms' }),
   // Kept by triggers on signatures (see migrations) so public pages never COUNT(*).
@@ -39,13 +47,15 @@ export const letters = sqliteTable('letters', {
 export const letterVersions = sqliteTable('letter_versions', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   letterId: integer('letter_id').notNull().references(() => letters.id, { onDelete: 'cascade' }),
+  /** The language of this text: the letter's own (`letters.lang`) for the original, another for a translation. Numbered per language. */
+  lang: text('lang').notNull().default('en'),
   number: integer('number').notNull(),
   title: text('title').notNull(),
   summary: text('summary').notNull().default(''),
   body: text('body').notNull(),
   sha256: text('sha256').notNull(),
   publishedAt: integer('published_at', { mode: 'timestamp_ms' }).notNull(),
-}, (t) => [uniqueIndex('letter_versions_letter_number_uq').on(t.letterId, t.number)]);
+}, (t) => [uniqueIndex('letter_versions_letter_lang_number_uq').on(t.letterId, t.lang, t.number)]);
 
 export type LetterRow = typeof letters.$inferSelect;
 /** A letter as public pages and signing read it: its text comes from the published version, so the draft body is left in the database. */

@@ -3,7 +3,7 @@ import type { Reader } from '../db/database.js';
 import { notFound } from '../web/errors.js';
 import { renderMarkdown } from '../lib/markdown.js';
 import { findVersionByNumber, listVersions } from './repo.js';
-import { findPublicLetter, findPublicLetterWithVersion } from './find-letter.js';
+import { currentVersionIdIn } from './translations.js';
 import type { LetterVersionRow, PublicLetterRow } from './table.js';
 
 /**
@@ -45,24 +45,28 @@ export interface VersionHistory {
   letter: PublicLetterRow;
   /** Newest first. */
   versions: LetterVersionRow[];
+  /** The newest, whose title the page shows. */
+  text: LetterVersionRow;
+  currentVersionId: number | undefined;
 }
 
-/** Every published version of a public letter's text. */
-export async function describeVersionHistory(db: Reader, slug: string): Promise<VersionHistory> {
-  const letter = await findPublicLetter(db, slug);
-  return { letter, versions: (await listVersions(db, letter.id)).reverse() };
+/** Every published version of a public letter's text in one of its languages (see letterLanguages). */
+export async function describeVersionHistory(db: Reader, letter: PublicLetterRow, lang: string): Promise<VersionHistory> {
+  const versions = (await listVersions(db, letter.id, lang)).reverse();
+  const text = versions[0];
+  if (!text) throw notFound('version of this letter');
+  return { letter, versions, text, currentVersionId: currentVersionIdIn(letter, lang) };
 }
 
-async function publicVersion(db: Reader, letter: PublicLetterRow, number: number): Promise<LetterVersionRow> {
-  const version = await findVersionByNumber(db, letter.id, number);
+async function publicVersion(db: Reader, letter: PublicLetterRow, lang: string, number: number): Promise<LetterVersionRow> {
+  const version = await findVersionByNumber(db, letter.id, lang, number);
   if (!version) throw notFound('version of this letter');
   return version;
 }
 
-export async function describeVersion(db: Reader, slug: string, number: number) {
-  const { letter, version: current } = await findPublicLetterWithVersion(db, slug);
-  const version = await publicVersion(db, letter, number);
-  return { letter, version, isCurrent: version.id === current.id, bodyHtml: versionHtml(version) };
+export async function describeVersion(db: Reader, letter: PublicLetterRow, lang: string, number: number) {
+  const version = await publicVersion(db, letter, lang, number);
+  return { letter, version, isCurrent: version.id === currentVersionIdIn(letter, lang), bodyHtml: versionHtml(version) };
 }
 
 export interface VersionComparison {
@@ -77,10 +81,9 @@ export interface VersionComparison {
 /** Published versions never change, so a comparison is worked out once and kept (bounded). */
 const comparisons = new Map<string, Omit<VersionComparison, 'letter' | 'from' | 'to'>>();
 
-export async function compareVersions(db: Reader, slug: string, fromNumber: number, toNumber: number): Promise<VersionComparison> {
-  const letter = await findPublicLetter(db, slug);
-  const from = await publicVersion(db, letter, fromNumber);
-  const to = await publicVersion(db, letter, toNumber);
+export async function compareVersions(db: Reader, letter: PublicLetterRow, lang: string, fromNumber: number, toNumber: number): Promise<VersionComparison> {
+  const from = await publicVersion(db, letter, lang, fromNumber);
+  const to = await publicVersion(db, letter, lang, toNumber);
   const key = `${from.id}:${from.sha256}:${to.id}:${to.sha256}`;
   let parts = comparisons.get(key);
   if (!parts) {

@@ -77,7 +77,7 @@ const messageOf = (mail: ComposedMail, from: string) => ({
   text: mail.textBody,
   html: mail.htmlBody,
   messageId: mail.messageId,
-  headers: { 'Auto-Submitted': 'auto-generated', ...mail.headers },
+  headers: { 'Auto-Submitted': 'auto-generated', 'Content-Language': mail.lang, ...mail.headers },
 });
 
 export function createSmtpTransport(settings: SmtpSettings): MailTransport {

@@ -2,18 +2,22 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import type { Context } from '../context.js';
 import type { FieldErrors } from '../web/forms.js';
 import { param } from '../web/params.js';
-import { renderPage } from '../web/render.js';
+import { renderPage, wordsOf } from '../web/render.js';
 import { allowFramingByOrigins, requireFormBody, requireSameOrigin } from '../web/security.js';
 import { partnerRefOf } from '../lib/partner-ref.js';
 import { findPartnerByRef } from './partners.js';
 import { createRateLimits, formStampFor, givenBackFormStamp } from '../abuse/index.js';
-import { findPublicLetter, findPublicLetterOnce, findPublicLetterWithVersion, isAcceptingSignatures } from '../letters/index.js';
+import { findPublicLetter, findPublicLetterOnce, isAcceptingSignatures, letterLanguages, publishedVersionIn, textAsShown } from '../letters/index.js';
+import { answerInLetterLanguage } from '../web/language.js';
 import { handleSignForm, SIGN_FIELD_RULES, type SignFormState } from '../signatures/index.js';
 
 /** The ref a request names: in the address, or in the form it posts. */
 const refOf = (req: Request): string | undefined => partnerRefOf(req.method === 'POST' ? (req.body as Record<string, unknown> | undefined)?.ref : req.query.ref);
 
-const withRef = (path: string, ref: string | null | undefined): string => (ref ? `${path}?ref=${ref}` : path);
+const withRef = (path: string, ref: string | null | undefined, langQuery = ''): string => {
+  const query = [ref ? `ref=${ref}` : '', langQuery.slice(1)].filter(Boolean).join('&');
+  return query ? `${path}?${query}` : path;
+};
 
 /**
  * The sign form partners frame on their own sites (`<iframe src="/letters/slug/embed/sign?ref=…">`):
@@ -40,35 +44,39 @@ export function partnerEmbedRoutes(ctx: Context): Router {
 
   const letterUrl = (slug: string, ref: string | null | undefined): string => withRef(`${ctx.config.baseUrl}/letters/${slug}`, ref);
 
-  async function renderSignForm(res: Response, slug: string, form: SignFormState, status = 200, givenBack = false): Promise<void> {
-    const { letter, version } = await findPublicLetterWithVersion(ctx.db, slug);
+  async function renderSignForm(req: Request, res: Response, form: SignFormState, status = 200, givenBack = false): Promise<void> {
+    const found = await findPublicLetter(ctx.db, param(req, 'slug'));
+    // The framed form is in the letter's language the reader gets, and records that text's version.
+    const version = await publishedVersionIn(ctx.db, found, answerInLetterLanguage(req, res, letterLanguages(found)));
+    const letter = { ...found, ...textAsShown(found, version) };
     const ref = partnerRefOf(form.values.ref);
     const hasErrors = Object.keys(form.errors as FieldErrors).length > 0;
     renderPage(res, 'partners/embed-sign', {
-      title: `${hasErrors ? 'Error: ' : ''}Sign: ${letter.title}`,
+      title: `${hasErrors ? `${wordsOf(res)('form.error')} ` : ''}${wordsOf(res)('embed.signTitle', { title: letter.title })}`,
       letter,
       letterUrl: letterUrl(letter.slug, ref),
       accepting: isAcceptingSignatures(letter, ctx.now()),
       form: { ...form, values: { ...form.values, ref: ref ?? '' } },
       signRules: SIGN_FIELD_RULES,
-      signAction: `/letters/${encodeURIComponent(letter.slug)}/embed/signatures`,
+      signAction: `/letters/${encodeURIComponent(letter.slug)}/embed/signatures${res.locals.langQuery as string}`,
       formStamp: givenBack ? givenBackFormStamp(ctx, letter.slug, version.id) : formStampFor(ctx, letter.slug, version.id),
       scripts: ['form-validation.js'],
     }, status);
   }
 
   router.get('/letters/:slug/embed/sign', partnerFraming, async (req, res) => {
-    await renderSignForm(res, param(req, 'slug'), { values: { public: true, updates: false, ref: refOf(req) ?? '' }, errors: {} });
+    await renderSignForm(req, res, { values: { public: true, updates: false, ref: refOf(req) ?? '' }, errors: {} });
   });
 
   router.post('/letters/:slug/embed/signatures', partnerFraming, sameOrigin, requireFormBody, ...limits.signing, handleSignForm(ctx, {
-    giveBack: (res, slug, form, status) => renderSignForm(res, slug, form, status, true),
-    doneUrl: (slug, form) => withRef(`/letters/${encodeURIComponent(slug)}/embed/check-your-email`, form.ref),
+    giveBack: (req, res, _slug, form, status) => renderSignForm(req, res, form, status, true),
+    doneUrl: (slug, form, langQuery) => withRef(`/letters/${encodeURIComponent(slug)}/embed/check-your-email`, form.ref, langQuery),
   }));
 
   router.get('/letters/:slug/embed/check-your-email', partnerFraming, async (req, res) => {
     const letter = await findPublicLetter(ctx.db, param(req, 'slug'));
-    renderPage(res, 'partners/embed-done', { title: 'Check your email', letter, letterUrl: letterUrl(letter.slug, refOf(req)) });
+    answerInLetterLanguage(req, res, letterLanguages(letter));
+    renderPage(res, 'partners/embed-done', { title: wordsOf(res)('check.title'), letter, letterUrl: letterUrl(letter.slug, refOf(req)) });
   });
 
   return router;

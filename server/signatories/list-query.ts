@@ -14,8 +14,9 @@ export type ListQuery = z.infer<typeof listQuery>;
 export const parseListQuery = (query: unknown): ListQuery => parseQueryWith(listQuery, query);
 
 /** The address of another page of the same list: same search and filter, a different cursor. */
-export function listHref(path: string, query: ListQuery, cursor: number | null | undefined): string {
+export function listHref(path: string, query: ListQuery, cursor: number | null | undefined, lang?: string): string {
   const params = new URLSearchParams();
+  if (lang) params.set('lang', lang);
   if (query.q) params.set('q', query.q);
   if (query.organisation) params.set('organisation', query.organisation);
   if (query.limit) params.set('limit', String(query.limit));

@@ -26,7 +26,7 @@ export function signatoryRoutes(ctx: Context): Router {
   const router = Router();
 
   router.get('/letters/:slug', async (req, res) => {
-    sendPage(res, await renderLetterPage(ctx, param(req, 'slug'), partnerRefOf(req.query.ref)));
+    sendPage(res, await renderLetterPage(ctx, req, res, partnerRefOf(req.query.ref)));
   });
 
   // The one page other sites may frame: a counter with a link that opens the letter in a new tab.
@@ -39,7 +39,7 @@ export function signatoryRoutes(ctx: Context): Router {
   });
 
   router.get('/letters/:slug/signatories', async (req, res) => {
-    sendPage(res, await renderSignatoriesPage(ctx, param(req, 'slug'), parseListQuery(req.query)));
+    sendPage(res, await renderSignatoriesPage(ctx, req, res, parseListQuery(req.query)));
   });
 
   router.get('/letters/:slug/signatories.csv', async (req, res) => {

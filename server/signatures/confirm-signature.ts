@@ -5,7 +5,7 @@ import { sha256Hex } from '../lib/hash.js';
 import { AppError, notFound } from '../web/errors.js';
 import { isAffiliationVerified } from './organisation-links.js';
 import { findSignatureById } from './repo.js';
-import { mailDomain } from './sign-letter.js';
+import { letterAsSignerRead, mailAbout, mailDomain } from './sign-letter.js';
 import { signatures, type SignatureRow } from './table.js';
 import { issueToken, redeemToken, WITHDRAW_TOKEN_DAYS } from './tokens.js';
 import { closedSince, findLetterById, findVersion, type LetterRow, type LetterVersionRow } from '../letters/index.js';
@@ -41,7 +41,7 @@ export function describeConfirmation(ctx: Context, token: string): Promise<Confi
 
 async function describeConfirmationIn(db: Reader, token: string, now: Date): Promise<ConfirmationView> {
   const signature = await signatureForToken(db, token, now);
-  const letter = await findLetterById(db, signature.letterId);
+  const letter = await letterAsSignerRead(db, await findLetterById(db, signature.letterId), signature);
   return { letter, signature, version: await findVersion(db, signature.versionId), alreadyConfirmed: signature.state !== 'unconfirmed', detailsFingerprint: detailsFingerprint(signature) };
 }
 
@@ -70,10 +70,9 @@ export async function confirmSignature(ctx: Context, token: string, shownDetails
     const withdrawToken = await issueToken(tx, signature.id, 'withdraw', WITHDRAW_TOKEN_DAYS, now);
     const editToken = await issueToken(tx, signature.id, 'edit', WITHDRAW_TOKEN_DAYS, now);
     const content = {
-      letterTitle: letter.title,
+      ...mailAbout(ctx, letter),
       name: signature.name,
       moderated: state !== 'approved',
-      letterUrl: `${ctx.config.baseUrl}/letters/${letter.slug}`,
       withdrawUrl: `${ctx.config.baseUrl}/signatures/withdraw/${withdrawToken}`,
       editUrl: `${ctx.config.baseUrl}/signatures/edit/${editToken}`,
       versionHash: version?.sha256 ?? '',

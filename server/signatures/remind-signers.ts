@@ -1,6 +1,6 @@
 import { and, eq, gt, isNull, lt, lte } from 'drizzle-orm';
 import type { Context } from '../context.js';
-import { sendConfirmationMail } from './sign-letter.js';
+import { letterAsSignerRead, sendConfirmationMail } from './sign-letter.js';
 import { signatures } from './table.js';
 import { isAcceptingSignatures, listOpenLetters } from '../letters/index.js';
 
@@ -30,7 +30,7 @@ export async function sendDueReminders(ctx: Context, limit = Number.POSITIVE_INF
     do {
       batch = await ctx.db.write(async (tx) => {
         const due = await tx
-          .select({ id: signatures.id, email: signatures.email, name: signatures.name })
+          .select({ id: signatures.id, email: signatures.email, name: signatures.name, versionId: signatures.versionId, lang: signatures.lang })
           .from(signatures)
           .where(
             and(
@@ -44,7 +44,7 @@ export async function sendDueReminders(ctx: Context, limit = Number.POSITIVE_INF
           )
           .limit(Math.min(BATCH, limit - sent));
         for (const signature of due) {
-          await sendConfirmationMail(ctx, tx, letter, signature, 'confirm-reminder');
+          await sendConfirmationMail(ctx, tx, await letterAsSignerRead(tx, letter, signature), signature, 'confirm-reminder');
           await tx.update(signatures).set({ reminderSentAt: now }).where(eq(signatures.id, signature.id));
         }
         return due.length;

@@ -3,7 +3,8 @@ import type { Context } from '../context.js';
 import { AppError } from '../web/errors.js';
 import { parseForm, textValue, type FieldErrors } from '../web/forms.js';
 import { param } from '../web/params.js';
-import { renderPage } from '../web/render.js';
+import { renderPage, wordsOf } from '../web/render.js';
+import { answerInLetterLanguage, answerInSignersLanguage } from '../web/language.js';
 import { privateLinkPage, requireFormBody, requireSameOrigin } from '../web/security.js';
 import { confirmSignature, describeConfirmation } from './confirm-signature.js';
 import { EDIT_FIELDS, editForm, SIGN_FIELD_RULES, type LetterPageWithForm } from './forms.js';
@@ -11,7 +12,7 @@ import { describeEdit, editSignature, type EditView } from './edit-signature.js'
 import { handleSignForm } from './sign-form-handler.js';
 import { describeWithdrawal, withdrawSignature } from './withdraw-signature.js';
 import { createRateLimits } from '../abuse/index.js';
-import { findPublicLetter } from '../letters/index.js';
+import { findPublicLetter, letterLanguages } from '../letters/index.js';
 
 const token = (req: Request): string => param(req, 'token');
 
@@ -21,6 +22,12 @@ function renderEditPage(res: Response, view: EditView, form?: { values: Record<s
   const values = form?.values ?? { name: signature.name, organisation: signature.organisationText, title: signature.title, comment: signature.comment, public: signature.showPublic ? 'yes' : 'no', updates: signature.contactUpdates ? 'yes' : 'no' };
   const errors = form?.errors ?? {};
   renderPage(res, 'signatures/edit', { title: `${Object.keys(errors).length > 0 ? 'Error: ' : ''}Edit your entry`, ...view, form: { values, errors }, signRules: SIGN_FIELD_RULES }, status);
+}
+
+/** A page about a signature is in its signer's language (see answerInSignersLanguage); passes the view through. */
+function inSignersLanguage<V extends { signature: { lang: string } }>(req: Request, res: Response, view: V): V {
+  answerInSignersLanguage(req, res, view.signature.lang);
+  return view;
 }
 
 /**
@@ -34,39 +41,44 @@ export function signatureRoutes(ctx: Context, letterPageWithForm: LetterPageWith
   const tokenPage = privateLinkPage;
 
   router.post('/letters/:slug/signatures', sameOrigin, requireFormBody, ...limits.signing, handleSignForm(ctx, {
-    giveBack: async (res, slug, form, status) => {
-      const model = await letterPageWithForm(ctx, slug, form);
-      const heading = Object.keys(form.errors).length > 0 ? 'Error' : 'Send again';
-      renderPage(res, 'letters/show', { ...model, title: `${heading}: ${model.title}` }, status);
+    giveBack: async (req, res, _slug, form, status) => {
+      const model = await letterPageWithForm(ctx, req, res, form);
+      const title = wordsOf(res)(Object.keys(form.errors).length > 0 ? 'sign.errorTitle' : 'sign.sendAgainTitle', { title: model.title });
+      renderPage(res, 'letters/show', { ...model, title }, status);
     },
-    doneUrl: (slug) => `/letters/${encodeURIComponent(slug)}/check-your-email`,
+    doneUrl: (slug, _form, langQuery) => `/letters/${encodeURIComponent(slug)}/check-your-email${langQuery}`,
   }));
 
   router.get('/letters/:slug/check-your-email', async (req, res) => {
     const letter = await findPublicLetter(ctx.db, param(req, 'slug'));
-    renderPage(res, 'signatures/check-your-email', { title: 'Check your email', letter });
+    answerInLetterLanguage(req, res, letterLanguages(letter));
+    renderPage(res, 'signatures/check-your-email', { title: wordsOf(res)('check.title'), letter });
   });
 
   router.get('/signatures/confirm/:token', tokenPage, async (req, res) => {
-    renderPage(res, 'signatures/confirm', { title: 'Confirm your signature', ...(await describeConfirmation(ctx, token(req))) });
+    const view = inSignersLanguage(req, res, await describeConfirmation(ctx, token(req)));
+    renderPage(res, 'signatures/confirm', { title: wordsOf(res)('confirm.title'), ...view });
   });
 
   router.post('/signatures/confirm/:token', tokenPage, sameOrigin, async (req, res) => {
     try {
-      const view = await confirmSignature(ctx, token(req), textValue(req.body?.details));
-      renderPage(res, 'signatures/confirmed', { title: 'Thank you for signing', scripts: ['share.js'], ...view });
+      const view = inSignersLanguage(req, res, await confirmSignature(ctx, token(req), textValue(req.body?.details)));
+      renderPage(res, 'signatures/confirmed', { title: wordsOf(res)('confirmed.title'), scripts: ['share.js'], ...view });
     } catch (error) {
       if (!(error instanceof AppError && error.id === 'signature_details_changed')) throw error;
-      renderPage(res, 'signatures/confirm', { title: 'Check your details again', ...(await describeConfirmation(ctx, token(req))), notice: error.message }, error.status);
+      const view = inSignersLanguage(req, res, await describeConfirmation(ctx, token(req)));
+      renderPage(res, 'signatures/confirm', { title: wordsOf(res)('confirm.titleChanged'), ...view, notice: `errors.${error.id}` }, error.status);
     }
   });
 
   router.get('/signatures/withdraw/:token', tokenPage, async (req, res) => {
-    renderPage(res, 'signatures/withdraw', { title: 'Withdraw your signature', ...(await describeWithdrawal(ctx, token(req))) });
+    const view = inSignersLanguage(req, res, await describeWithdrawal(ctx, token(req)));
+    renderPage(res, 'signatures/withdraw', { title: wordsOf(res)('withdraw.title'), ...view });
   });
 
   router.post('/signatures/withdraw/:token', tokenPage, sameOrigin, async (req, res) => {
-    renderPage(res, 'signatures/withdrawn', { title: 'Your signature was withdrawn', ...(await withdrawSignature(ctx, token(req))) });
+    const view = inSignersLanguage(req, res, await withdrawSignature(ctx, token(req)));
+    renderPage(res, 'signatures/withdrawn', { title: wordsOf(res)('withdrawn.title'), ...view });
   });
 
   router.get('/signatures/edit/:token', tokenPage, async (req, res) => {

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Context } from '../context.js';
-import type { Tx } from '../db/database.js';
+import type { Reader, Tx } from '../db/database.js';
 import { insertReturning } from '../db/prepared.js';
 import { matchOrganisation, type OrganisationMatch } from '../organisations/index.js';
 import { AppError } from '../web/errors.js';
@@ -11,7 +11,7 @@ import { findSignatureByEmailKey, recordMailSent } from './repo.js';
 import { signatures, type SignatureRow } from './table.js';
 import { issueToken, replaceConfirmLinks, revokeTokens, WITHDRAW_TOKEN_DAYS } from './tokens.js';
 import { checkSubmission, famousNameHold, isDisposableEmailDomain, matchingBlockRule } from '../abuse/index.js';
-import { findPublicLetter, findVersion, isAcceptingSignatures, type PublicLetterRow } from '../letters/index.js';
+import { currentVersionIdIn, findPublicLetter, findVersion, isAcceptingSignatures, letterLanguages, type PublicLetterRow, type PublishedLetterRow } from '../letters/index.js';
 import { enqueueMail } from '../mail/index.js';
 
 export interface SignLetterInput {
@@ -19,6 +19,8 @@ export interface SignLetterInput {
   letter: PublicLetterRow;
   form: SignForm;
   client: ClientAddress | undefined;
+  /** The language of the page signed on (one of the letter's): the text read when the form carries no stamp naming its version. */
+  lang?: string;
 }
 
 export const letterClosed = (): AppError =>
@@ -29,7 +31,7 @@ export const formExpired = (): AppError =>
   new AppError('sign_form_expired', 422, 'This page was open a long time, so nothing was sent. Please check your details and send the form again.');
 
 /** The signer read a version of the text that is no longer the current one: they read the new one first. */
-export const textChanged = (versions: { read: number | undefined; current: number | undefined }): AppError =>
+export const textChanged = (versions: { read: number | undefined; current: number | undefined; lang?: string | undefined }): AppError =>
   new AppError('letter_text_changed', 409, 'The text of this letter changed while you read it, so your signature was not sent. Please read the new text, then send the form again.', versions);
 
 /** The ids of the two errors after which the letter page shows the form again, filled in. */
@@ -52,13 +54,14 @@ export async function signLetter(ctx: Context, input: SignLetterInput): Promise<
       const now = ctx.now();
       const current = await findPublicLetter(tx, letter.slug);
       if (!isAcceptingSignatures(current, now)) throw letterClosed();
-      const versionId = await versionRead(tx, current, check.versionId);
-      const submitted = submittedValues(await matchOrganisation(tx, input.form.organisation), versionId, input, screening, now);
+      const read = await versionRead(tx, current, check.versionId ?? currentVersionIdIn(current, input.lang ?? current.lang));
+      const submitted = submittedValues(await matchOrganisation(tx, input.form.organisation), read, input, screening, now);
       const existing = await findSignatureByEmailKey(tx, current.id, input.form.email.key);
-      if (existing) return handleRepeatSigner(ctx, tx, current, submitted, existing);
+      const letterRead = { ...current, title: read.title, lang: read.lang };
+      if (existing) return handleRepeatSigner(ctx, tx, letterRead, submitted, existing);
       // Its first mail is counted in the row itself rather than by a second write to it.
       const signature = await insertReturning(tx, signatures, { ...submitted, letterId: current.id, emailKey: input.form.email.key, emailDomain: input.form.email.domain, mailsSent: 1 });
-      await queueConfirmationMail(ctx, tx, current, signature, 'confirm-signature');
+      await queueConfirmationMail(ctx, tx, letterRead, signature, 'confirm-signature');
     }, SIGNING_WRITE);
 
   // The unique index is the last guard: a repeat signer racing their own first signature.
@@ -69,11 +72,27 @@ export async function signLetter(ctx: Context, input: SignLetterInput): Promise<
 /** Signatures arriving together share a commit; each is its own savepoint, so one failure fails one signer. */
 const SIGNING_WRITE = { label: 'sign', grouped: true } as const;
 
-/** The version the signer read: the one their form's stamp names, which must still be the current one. */
-async function versionRead(tx: Tx, letter: { id: number; currentVersionId: number }, stampedVersionId: number | undefined): Promise<number> {
-  if (stampedVersionId === undefined || stampedVersionId === letter.currentVersionId) return letter.currentVersionId;
+/** The text a signer read: its version, language and title. */
+interface TextRead {
+  id: number;
+  lang: string;
+  title: string;
+}
+
+/**
+ * The version the signer read: the one their form's stamp names, in whichever of the letter's
+ * languages, which must still be the current one in that language (a new version of another
+ * language's text changes nothing of what this signer read).
+ */
+async function versionRead(tx: Tx, letter: PublishedLetterRow, stampedVersionId: number | undefined): Promise<TextRead> {
+  const original = { id: letter.currentVersionId, lang: letter.lang, title: letter.title };
+  if (stampedVersionId === undefined || stampedVersionId === letter.currentVersionId) return original;
   const read = await findVersion(tx, stampedVersionId);
-  throw textChanged({ read: read?.letterId === letter.id ? read.number : undefined, current: (await findVersion(tx, letter.currentVersionId))?.number });
+  const ofThisLetter = read?.letterId === letter.id ? read : undefined;
+  const currentId = ofThisLetter ? currentVersionIdIn(letter, ofThisLetter.lang) : letter.currentVersionId;
+  if (ofThisLetter && ofThisLetter.id === currentId) return { id: ofThisLetter.id, lang: ofThisLetter.lang, title: ofThisLetter.title };
+  const current = currentId === undefined ? undefined : await findVersion(tx, currentId);
+  throw textChanged({ read: ofThisLetter?.number, current: current?.number, lang: ofThisLetter?.lang });
 }
 
 /** What moderators are told about a signer; none of it changes what the signer sees. */
@@ -95,11 +114,12 @@ async function screenSigner(ctx: Context, letter: PublicLetterRow, input: SignLe
 }
 
 /** What one submission of the form says about the signer: a new signature, or the latest word of an unconfirmed one. */
-function submittedValues(organisation: OrganisationMatch, versionId: number, input: SignLetterInput, screening: Screening, now: Date) {
+function submittedValues(organisation: OrganisationMatch, read: TextRead, input: SignLetterInput, screening: Screening, now: Date) {
   const { form, client } = input;
   return {
     ...organisation,
-    versionId,
+    versionId: read.id,
+    lang: read.lang,
     name: form.name,
     // The address as the key is made from it (see parseEmailAddress), so mail goes where the key points.
     email: form.email.email,
@@ -173,9 +193,8 @@ async function queueConfirmationMail(ctx: Context, tx: Tx, letter: PublicLetterR
   const now = ctx.now();
   const token = await issueToken(tx, signature.id, 'confirm', ctx.config.confirmTokenDays, now);
   const content = {
-    letterTitle: letter.title,
+    ...mailAbout(ctx, letter),
     confirmUrl: `${ctx.config.baseUrl}/signatures/confirm/${token}`,
-    letterUrl: `${ctx.config.baseUrl}/letters/${letter.slug}`,
     expiresDays: ctx.config.confirmTokenDays,
   };
   await enqueueMail(tx, { kind, to: signature.email, content, signatureId: signature.id }, now, mailDomain(ctx));
@@ -185,12 +204,32 @@ async function sendAlreadySignedMail(ctx: Context, tx: Tx, letter: PublicLetterR
   const now = ctx.now();
   const token = await issueToken(tx, signature.id, 'withdraw', WITHDRAW_TOKEN_DAYS, now);
   const content = {
-    letterTitle: letter.title,
+    ...mailAbout(ctx, letter),
     withdrawUrl: `${ctx.config.baseUrl}/signatures/withdraw/${token}`,
-    letterUrl: `${ctx.config.baseUrl}/letters/${letter.slug}`,
   };
   await enqueueMail(tx, { kind: 'already-signed', to: signature.email, content, signatureId: signature.id }, now, mailDomain(ctx));
   await recordMailSent(tx, signature.id);
 }
 
 export const mailDomain = (ctx: Pick<Context, 'config'>): string => new URL(ctx.config.baseUrl).hostname;
+
+/** A letter as the signer read it: its title in that language, and the title's own language. */
+export type LetterAsRead = PublicLetterRow & { lang: string };
+
+/** The letter as a signer read it: the title of the version they signed, in its language. */
+export async function letterAsSignerRead<L extends PublicLetterRow>(db: Reader, letter: L, signature: { versionId: number; lang: string }): Promise<L> {
+  if (signature.versionId === letter.currentVersionId) return letter;
+  const version = await findVersion(db, signature.versionId);
+  return { ...letter, title: version?.title ?? letter.title, lang: version?.lang ?? signature.lang };
+}
+
+/**
+ * What every mail about a letter says of it, in the language the signer read it in (`lang`, which
+ * the outbox worker renders the mail in): its title in that language and its address, naming the
+ * language when the letter has several.
+ */
+export const mailAbout = (ctx: Context, letter: LetterAsRead) => ({
+  lang: letter.lang,
+  letterTitle: letter.title,
+  letterUrl: `${ctx.config.baseUrl}/letters/${letter.slug}${letterLanguages(letter).length > 1 ? `?lang=${letter.lang}` : ''}`,
+});

@@ -12,6 +12,8 @@ export const signatures = sqliteTable('signatures', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   letterId: integer('letter_id').notNull().references(() => letters.id, { onDelete: 'cascade' }),
   versionId: integer('version_id').notNull().references(() => letterVersions.id),
+  /** The language the signer read and signed in (the version's): their mails are in it. */
+  lang: text('lang').notNull().default('en'),
   name: text('name').notNull(),
   /** For mail delivery, as parseEmailAddress spells it (normalised, the domain punycoded); never shown publicly. */
   email: text('email').notNull(),

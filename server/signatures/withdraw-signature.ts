@@ -7,6 +7,7 @@ import { deleteWaitingEdits } from './signature-edits.js';
 import { findSignatureById } from './repo.js';
 import { signatures, type SignatureRow } from './table.js';
 import { redeemToken, revokeTokens } from './tokens.js';
+import { letterAsSignerRead } from './sign-letter.js';
 import { findLetterById, type LetterRow } from '../letters/index.js';
 import { deleteMailsForSignatures } from '../mail/index.js';
 
@@ -24,7 +25,7 @@ async function describeWithdrawalIn(db: Reader, token: string, now: Date): Promi
   const signatureId = await redeemToken(db, token, 'withdraw', now);
   const signature = await findSignatureById(db, signatureId);
   if (!signature) throw notFound('signature');
-  const letter = await findLetterById(db, signature.letterId);
+  const letter = await letterAsSignerRead(db, await findLetterById(db, signature.letterId), signature);
   return { letter, signature, alreadyWithdrawn: signature.state === 'withdrawn' };
 }
 

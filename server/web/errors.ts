@@ -1,6 +1,8 @@
 /**
  * The one error type a use case throws for an outcome the user must be told about. `id` is stable
- * (tests, logs and API clients rely on it); `message` is safe to show.
+ * (tests, logs and API clients rely on it); `message` is safe to show. A public page says it in the
+ * reader's language: the catalogue's `errors.<id>` (or the keys in `details.messageKeys`, filled in
+ * from `details`), English `message` where the catalogues have none (organiser-only errors).
  */
 export class AppError extends Error {
   override name = 'AppError';
@@ -15,7 +17,7 @@ export class AppError extends Error {
 }
 
 export const notFound = (what = 'page'): AppError =>
-  new AppError('not_found', 404, `We could not find that ${what}. Check the address, or start from the home page.`);
+  new AppError('not_found', 404, `We could not find that ${what}. Check the address, or start from the home page.`, { messageKeys: [`errors.not_found_${what.replace(/\W+/g, '_')}`] });
 
 export const forbidden = (message = 'You are not allowed to do that.'): AppError => new AppError('forbidden', 403, message);
 

@@ -27,33 +27,38 @@ export const checkbox = (defaultValue: boolean) =>
 const CONTROL_CHARACTERS = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
 const characterLength = (value: string): number => [...value].length;
 
-/** Trimmed, NFC-normalised text of a bounded length with no control or bidi-override characters. */
-export function cleanText(label: string, options: { min?: number; max: number; multiline?: boolean }) {
+/**
+ * Trimmed, NFC-normalised text of a bounded length with no control or bidi-override characters.
+ * A public form names its messages by catalogue key (`messageKeys`: `<prefix>.required`, `.tooLong`,
+ * `.characters`, with `{{max}}`), so each reader gets them in their language; organiser forms say them in English.
+ */
+export function cleanText(label: string, options: { min?: number; max: number; multiline?: boolean; messageKeys?: string }) {
+  const keyed = options.messageKeys;
   return z.preprocess(
     (raw) => (textValue(raw) ?? '').normalize('NFC').replace(/\r\n?/g, '\n').trim(),
     z
       .string()
       .refine((value) => characterLength(value) >= (options.min ?? 0), {
-        message: options.min === 1 ? `Enter your ${label}` : `${label} must be at least ${options.min} characters`,
+        message: keyed ? `${keyed}.required` : options.min === 1 ? `Enter your ${label}` : `${label} must be at least ${options.min} characters`,
       })
-      .refine((value) => characterLength(value) <= options.max, { message: `${capitalise(label)} must be ${options.max} characters or fewer` })
+      .refine((value) => characterLength(value) <= options.max, { message: keyed ? `${keyed}.tooLong` : `${capitalise(label)} must be ${options.max} characters or fewer` })
       .refine((value) => !CONTROL_CHARACTERS.test(options.multiline ? value.replace(/[\n\t]/g, '') : value), {
-        message: `${capitalise(label)} contains characters that are not allowed`,
+        message: keyed ? `${keyed}.characters` : `${capitalise(label)} contains characters that are not allowed`,
       }),
   );
 }
 
 /** An email address as a person types it, parsed to the address mail goes to, its mailbox key and its domain. */
-export const emailAddressField = () =>
+export const emailAddressField = (messages = { required: 'Enter your email address', format: 'Enter an email address in the correct format, like name@example.org' }) =>
   z.preprocess(
     (raw) => (textValue(raw) ?? '').trim(),
     z
       .string()
-      .min(1, 'Enter your email address')
+      .min(1, messages.required)
       .transform((value, ctx) => {
         const address = parseEmailAddress(value);
         if (!address) {
-          ctx.addIssue({ code: 'custom', message: 'Enter an email address in the correct format, like name@example.org' });
+          ctx.addIssue({ code: 'custom', message: messages.format });
           return z.NEVER;
         }
         return address;

@@ -2,6 +2,7 @@ import type { Response } from 'express';
 import { Eta } from 'eta';
 import { projectPath } from '../lib/project-root.js';
 import type { SentPage } from './page-cache.js';
+import type { Translator } from './i18n.js';
 
 export interface ViewEngine {
   /** Renders a template under views/ with `data` as `it`; autoescaped unless `<%~` is used. */
@@ -20,6 +21,9 @@ export function renderPage(res: Response, template: string, data: Record<string,
   const views = res.app.locals.views as ViewEngine;
   res.status(status).type('html').send(views.render(template, { ...res.locals, ...data }));
 }
+
+/** The reader's words for a page title or message (see server/web/language.ts). */
+export const wordsOf = (res: Response): Translator['t'] => res.locals.t as Translator['t'];
 
 /** Sends a page rendered earlier (see PageCache) with the entity tag worked out with it. */
 export function sendPage(res: Response, page: SentPage): void {

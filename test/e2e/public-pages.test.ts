@@ -103,6 +103,24 @@ const PAGES: ReadonlyArray<PageCase<Fixtures>> = [
   { name: 'endorsement confirm, already confirmed', status: 200, open: visit((f) => f.endorsementConfirm('endorser-approved')) },
   { name: 'dossier', status: 200, open: visit(`${LETTER}/dossier`) },
   { name: 'privacy', status: 200, open: visit('/privacy') },
+  // The same pages in French and German (the demo letter has both translations; see README "Languages").
+  { name: 'home in French', lang: 'fr', status: 200, open: visit('/?lang=fr') },
+  { name: 'letter in French', lang: 'fr', status: 200, open: visit(`${LETTER}?lang=fr`) },
+  { name: 'letter in German', lang: 'de', status: 200, open: visit(`${LETTER}?lang=de`) },
+  { name: 'letter in French with errors', lang: 'fr', status: 422, open: submitForm(`${LETTER}?lang=fr`, 'form.sign-form', { 'Nom complet': '', 'Adresse e-mail': 'not-an-address' }) },
+  { name: 'letter in German with errors', lang: 'de', status: 422, open: submitForm(`${LETTER}?lang=de`, 'form.sign-form', { 'Vollständiger Name': '', 'E-Mail-Adresse': 'not-an-address' }) },
+  { name: 'check your email in French', lang: 'fr', status: 200, open: visit(`${LETTER}/check-your-email?lang=fr`) },
+  { name: 'confirm in French', lang: 'fr', status: 200, open: visit(async (f) => `${await f.confirm('unconfirmed')}?lang=fr`) },
+  { name: 'confirm in German', lang: 'de', status: 200, open: visit(async (f) => `${await f.confirm('unconfirmed')}?lang=de`) },
+  { name: 'withdraw in French', lang: 'fr', status: 200, open: visit(async (f) => `${await f.withdraw('confirmed')}?lang=fr`) },
+  { name: 'signatories in French', lang: 'fr', status: 200, open: visit(`${LETTER}/signatories?lang=fr`) },
+  { name: 'signatories in German', lang: 'de', status: 200, open: visit(`${LETTER}/signatories?lang=de&limit=2`) },
+  { name: 'revision history in French', lang: 'fr', status: 200, open: visit(`${LETTER}/versions?lang=fr`) },
+  { name: 'a version of the text in German', lang: 'de', status: 200, open: visit(`${LETTER}/versions/1?lang=de`) },
+  { name: 'not found (404) in French', lang: 'fr', status: 404, open: visit('/no-such-page?lang=fr') },
+  { name: 'embedded sign form in French', lang: 'fr', status: 200, open: visit(`${LETTER}/embed/sign?ref=partner-news&lang=fr`), framed: true },
+  { name: 'privacy in French', lang: 'fr', status: 200, open: visit('/privacy?lang=fr') },
+  { name: 'privacy in German', lang: 'de', status: 200, open: visit('/privacy?lang=de') },
   { name: 'development mail outbox', status: 200, open: visit('/dev/mail') },
   // The HTML part sits in a sandboxed frame without scripts, which axe cannot enter; the HTML checker covers it.
   { name: 'a development mail', status: 200, open: visit((f) => `/dev/mail/${f.mailId}`), axeExclude: ['iframe.mail-html'] },
@@ -201,7 +219,7 @@ beforeAll(async () => {
   context.setDefaultTimeout(10_000);
   audits = await auditPages(context, site.url, fixtures, PAGES);
   await context.close();
-}, 300_000);
+}, 480_000);
 afterAll(async () => {
   await browser?.close();
   await site?.close();

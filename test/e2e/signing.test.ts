@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { DEMO_LETTER } from '../../server/letters/demo-letter.js';
 import { signForm } from '../../server/signatures/forms.js';
+import { translatorFor } from '../../server/web/i18n.js';
 import { scrollsSideways } from '../helpers/browser.js';
 import { browserSiteForFile } from '../helpers/browser-site.js';
 import { countOn, newPeople, signAndConfirmInBrowser } from '../helpers/signer-journey.js';
@@ -140,7 +141,8 @@ describe('inline validation', () => {
       values);
     const serverMessage = (value: string): string => {
       const parsed = signForm.shape.email.safeParse(value);
-      return parsed.success ? '' : (parsed.error.issues[0]?.message ?? '');
+      // The server's messages are catalogue keys, said in the page's language (English here).
+      return parsed.success ? '' : translatorFor('en').t(parsed.error.issues[0]?.message ?? '');
     };
     const character = fc.constantFrom(...'aZ09.-_+!#~@@.éü- /:%[]\u0007'.split(''), 'xn--', '.org', 'ß');
     const address = fc.oneof(

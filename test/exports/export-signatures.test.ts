@@ -38,6 +38,7 @@ describe('the signatures CSV', () => {
       contactUpdates: true,
       featured: true,
       source: 'climate-net',
+      lang: 'fr',
       signedAt,
       confirmedAt: new Date(signedAt.getTime() + HOUR),
       moderatedAt: new Date(signedAt.getTime() + 2 * HOUR),
@@ -48,7 +49,7 @@ describe('the signatures CSV', () => {
 
     expect(result.rows).toBe(2);
     expect(text.split('\r\n')[0]).toBe(
-      'id,state,name,role,organisation,matched_organisation,affiliation_verified,email,email_domain,comment,public,contact_me,featured,letter_version_sha256,signed_at,confirmed_at,moderated_at,source',
+      'id,state,name,role,organisation,matched_organisation,affiliation_verified,email,email_domain,comment,public,contact_me,featured,letter_version_sha256,language,signed_at,confirmed_at,moderated_at,source',
     );
     const version = (await sqlRows<{ sha256: string }>(t, 'SELECT sha256 FROM letter_versions WHERE id = ?', letter.currentVersionId))[0]!;
     expect(rows).toEqual([
@@ -67,6 +68,7 @@ describe('the signatures CSV', () => {
         contact_me: 'yes',
         featured: 'yes',
         letter_version_sha256: version.sha256,
+        language: 'fr',
         signed_at: '2026-11-01T09:00:00.000Z',
         confirmed_at: '2026-11-01T10:00:00.000Z',
         moderated_at: '2026-11-01T11:00:00.000Z',
@@ -78,6 +80,7 @@ describe('the signatures CSV', () => {
         name: 'مريم الحسن',
         role: 'باحثة',
         organisation: 'جامعة القاهرة',
+        language: 'en',
         matched_organisation: '',
         comment: 'نحن نوقع ‏(RTL)‏ هذه الرسالة',
         email: 'maryam@example.net',

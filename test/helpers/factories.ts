@@ -6,7 +6,9 @@ import { first, one } from '../../server/db/database.js';
 import { outbox, signatures } from '../../server/db/schema.js';
 import { composeOutboxMail, createMailViews, type ComposedMail } from '../../server/mail/compose.js';
 import { findLetter as findLetterBySlug } from '../../server/letters/find-letter.js';
-import { createLetter, type NewLetter } from '../../server/letters/publish-version.js';
+import { createLetter, type LetterText, type NewLetter } from '../../server/letters/publish-version.js';
+import { translateLetter } from '../../server/letters/manage-translations.js';
+import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import type { LetterRow } from '../../server/letters/table.js';
 import { organisationKey } from '../../server/organisations/normalise.js';
 import { parseEmailAddress } from '../../server/lib/email-address.js';
@@ -20,6 +22,12 @@ export function buildLetter(ctx: Pick<Context, 'db' | 'now'>, overrides: Partial
   const n = next();
   const letter: NewLetter = { slug: `letter-${n}-${randomUUID().slice(0, 6)}`, title: `Letter ${n}`, summary: `Summary ${n}`, body: `We, the undersigned, ask for change number ${n}.`, status: 'open', moderation: 'pre', ...overrides };
   return ctx.db.write((tx) => createLetter(tx, letter, ctx.now()));
+}
+
+/** A translation of a letter (its first version, or a new one when the text differs), as an organiser would add it. */
+export async function addTranslation(ctx: Pick<Context, 'db' | 'now'>, letter: Pick<LetterRow, 'slug'>, lang: string, text: Partial<LetterText> = {}) {
+  const words = { title: `Lettre ${lang}`, summary: `Résumé ${lang}`, body: `Nous, soussignés (${lang}), demandons un changement.`, ...text };
+  return (await translateLetter(ctx, letter.slug, lang, words, SYSTEM_ACTOR)).version;
 }
 
 /** A signature row in any state, straight into the table: for tests about what happens to existing rows. */

@@ -15,6 +15,8 @@ const COLOUR_RULES = ['color-contrast', 'link-in-text-block'];
  * `open` gets the base URL and whatever the test file prepared (tokens, ids) as `fixtures`.
  */
 export interface PageCase<F> {
+  /** The page's language, for its <html lang> ('en' unless given). */
+  lang?: string;
   name: string;
   status: number;
   open(page: Page, base: string, fixtures: F): Promise<unknown>;
@@ -138,8 +140,8 @@ export function itKeepsEveryPagePromise<F>(cases: ReadonlyArray<PageCase<F>>, au
     expect(audit?.violations).toEqual({ light: [], dark: [] });
   });
 
-  it.each(cases)('$name: has one h1, a language and a working skip link', ({ name, framed }) => {
-    expect(audits().get(name)).toMatchObject({ h1Count: 1, lang: 'en', skipLinkTarget: !framed });
+  it.each(cases)('$name: has one h1, a language and a working skip link', ({ name, framed, lang }) => {
+    expect(audits().get(name)).toMatchObject({ h1Count: 1, lang: lang ?? 'en', skipLinkTarget: !framed });
   });
 
   it('when checked by the Nu HTML Checker, then every page has no error', async () => {

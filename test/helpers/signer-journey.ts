@@ -59,7 +59,7 @@ export async function signAndConfirmInBrowser(page: Page, site: TestSite, letter
   await everyPage(page);
 
   await page.getByRole('link', { name: 'Back to the letter' }).click();
-  await page.waitForURL(new RegExp(`${letterPath}$`));
+  await page.waitForURL(new RegExp(`${letterPath}(\\?lang=[a-z]+)?$`));
   await everyPage(page);
   return { before, after: await countOn(page) };
 }
