@@ -7,3 +7,4 @@
 // re-exports
 export { deleteUnconfirmedEndorsementsBefore, eraseEndorsementsByEmailKeys } from './erasure.js';
 export { type PublicEndorsement, endorsementsOnPage, listApprovedEndorsements } from './public-endorsements.js';
+export { moveOrganisationEndorsements, reverifyEndorsements } from './reverify-endorsements.js';

@@ -6,6 +6,7 @@ import { listAliases, listDomains } from './repo.js';
 import { organisationAliases, organisationDomains, organisations, type OrganisationRow } from './table.js';
 import { recordAudit, type Actor } from '../audit/index.js';
 import { moveOrganisationSignatures, reevaluateAffiliations } from '../signatures/index.js';
+import { moveOrganisationEndorsements, reverifyEndorsements } from '../endorsements/index.js';
 
 export interface MergeResult {
   organisation: OrganisationRow;
@@ -29,9 +30,11 @@ export async function mergeOrganisations(ctx: Context, input: { keepId: number; 
     await tx.insert(organisationAliases).values({ organisationId: keep.id, alias: remove.name, aliasKey: remove.nameKey });
     await tx.update(organisationDomains).set({ organisationId: keep.id }).where(eq(organisationDomains.organisationId, remove.id));
     const signaturesMoved = await moveOrganisationSignatures(tx, remove.id, keep.id);
+    await moveOrganisationEndorsements(tx, remove.id, keep.id);
     await tx.delete(organisations).where(eq(organisations.id, remove.id));
     const domains = await listDomains(tx, keep.id);
     const affiliations = await reevaluateAffiliations(tx, keep.id, domains);
+    await reverifyEndorsements(tx, keep.id, domains);
     await recordAudit(tx, {
       actor: input.actor,
       action: 'organisation.merge',

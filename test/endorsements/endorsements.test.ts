@@ -2,6 +2,9 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../server/audit/index.js';
 import { updateLetter } from '../../server/letters/manage-letter.js';
+import { createOrganisation } from '../../server/organisations/create-organisation.js';
+import { mergeOrganisations } from '../../server/organisations/merge-organisations.js';
+import { setOrganisationDomains } from '../../server/organisations/set-organisation-domains.js';
 import { runPrivacyJobs } from '../../server/privacy/index.js';
 import { appPerTest } from '../helpers/app.js';
 import { auditRows } from '../helpers/admin-pages.js';
@@ -205,5 +208,29 @@ describe('the letter’s text changes', () => {
     await updateLetter(t.ctx, letter.slug, { ...(await reloadLetter(t.ctx, letter.slug)), body: 'We, the undersigned, ask for more.' }, SYSTEM_ACTOR);
     await postEndorsement(t.app, letter.slug, endorseFields()).expect(303);
     expect((await endorsementsOf(t.ctx, letter.id))[0]?.versionId).toBe((await reloadLetter(t.ctx, letter.slug)).currentVersionId);
+  });
+});
+
+describe('an endorsement’s verified mark follows the organisation’s domains', () => {
+  it('when an organisation’s verified domain is removed, then its endorsements from that domain lose the mark everywhere; when it is added back, they regain it', async () => {
+    const letter = await buildLetter(t.ctx);
+    const acme = await createOrganisation(t.ctx, { name: 'Acme Foundation', domains: ['acme.example'], actor: SYSTEM_ACTOR });
+    const id = await endorseAndConfirm(t, letter.slug, endorseFields({ organisation: 'Acme Foundation', email: 'rep@acme.example' }));
+    expect((await endorsementsOf(t.ctx, letter.id)).find((row) => row.id === id)?.verifiedDomain).toBe('acme.example');
+
+    await setOrganisationDomains(t.ctx, { id: acme.id, domains: ['other-acme.example'], actor: SYSTEM_ACTOR });
+    expect((await endorsementsOf(t.ctx, letter.id)).find((row) => row.id === id)?.verifiedDomain).toBeNull();
+
+    await setOrganisationDomains(t.ctx, { id: acme.id, domains: ['acme.example'], actor: SYSTEM_ACTOR });
+    expect((await endorsementsOf(t.ctx, letter.id)).find((row) => row.id === id)?.verifiedDomain).toBe('acme.example');
+  });
+
+  it('when the organisation an endorsement matched is merged into another, then the endorsement moves with it and is checked against the kept one’s domains', async () => {
+    const letter = await buildLetter(t.ctx);
+    const kept = await createOrganisation(t.ctx, { name: 'Acme Group', domains: ['acme-group.example'], actor: SYSTEM_ACTOR });
+    const removed = await createOrganisation(t.ctx, { name: 'Acme Labs', domains: ['acme-labs.example'], actor: SYSTEM_ACTOR });
+    const id = await endorseAndConfirm(t, letter.slug, endorseFields({ organisation: 'Acme Labs', email: 'rep@acme-labs.example' }));
+    await mergeOrganisations(t.ctx, { keepId: kept.id, removeId: removed.id, actor: SYSTEM_ACTOR });
+    expect((await endorsementsOf(t.ctx, letter.id)).find((row) => row.id === id)).toMatchObject({ organisationId: kept.id, verifiedDomain: 'acme-labs.example' });
   });
 });
