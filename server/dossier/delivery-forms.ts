@@ -10,7 +10,15 @@ const day = (label: string, optional: boolean) =>
     z.string().refine((value) => (optional && value === '') || isCalendarDay(value), { message: `Enter the ${label} as a date, like 2026-12-01` }),
   );
 
-const isCalendarDay = (value: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+/** Letters are handed over in our era: a year before 1900 is a typing slip, not a date to publish. */
+const EARLIEST_YEAR = 1900;
+
+function isCalendarDay(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number(value.slice(0, 4)) < EARLIEST_YEAR) return false;
+  const time = Date.parse(`${value}T00:00:00Z`);
+  // A month 13 or a day 00 does not parse; 2026-02-30 parses as 2 March, so the day must come back the same.
+  return !Number.isNaN(time) && new Date(time).toISOString().startsWith(value);
+}
 
 /** A link to a public page (a photo of the hand-over, the recipient's reply): http(s) only, or empty. */
 const link = (label: string) =>

@@ -46,6 +46,10 @@ describe('the delivery of a letter', () => {
   it.each([
     ['no recipient', { recipient: '' }, 'recipient', 'Enter who the letter was delivered to'],
     ['a day that does not exist', { deliveredOn: '2026-02-30' }, 'deliveredOn', 'as a date'],
+    ['a thirteenth month', { deliveredOn: '2026-13-01' }, 'deliveredOn', 'as a date'],
+    ['a day zero', { deliveredOn: '2026-12-00' }, 'deliveredOn', 'as a date'],
+    ['a response day of zeros', { responseOn: '0000-00-00', responseText: 'Thanks' }, 'responseOn', 'as a date'],
+    ['a delivery in year 1', { deliveredOn: '0001-01-01' }, 'deliveredOn', 'as a date'],
     ['a script link', { deliveryLink: 'javascript:alert(1)' }, 'deliveryLink', 'starting with https://'],
     ['a response without its day', { responseText: 'Thanks' }, 'responseOn', 'Enter the day of the response'],
     ['a response day without a response', { responseOn: '2026-12-20' }, 'responseText', 'Enter the response'],
