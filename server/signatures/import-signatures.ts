@@ -4,12 +4,13 @@ import type { Tx } from '../db/database.js';
 import { insertReturning } from '../db/prepared.js';
 import type { CsvRecord } from '../lib/csv/index.js';
 import { AppError } from '../web/errors.js';
+import { translatorFor } from '../web/i18n.js';
 import { recordAudit, type Actor } from '../audit/index.js';
 import { isDisposableEmailDomain } from '../abuse/index.js';
 import { findLetter, isAcceptingSignatures, type LetterRow } from '../letters/index.js';
 import { enqueueMail } from '../mail/index.js';
 import { matchOrganisation } from '../organisations/index.js';
-import { signForm, type SignForm } from './forms.js';
+import { SIGN_FIELD_MAX, signForm, type SignForm } from './forms.js';
 import { inChunks } from './block-matching.js';
 import { letterClosed, mailDomain } from './sign-letter.js';
 import { signatures } from './table.js';
@@ -25,6 +26,9 @@ export interface RowProblem {
   line: number;
   reason: string;
 }
+
+/** The sign form's messages are catalogue keys; the command speaks English. */
+const inEnglish = (message: string, field: unknown): string => translatorFor('en').t(message, { max: SIGN_FIELD_MAX[field as keyof typeof SIGN_FIELD_MAX] });
 
 /** At least one row is bad: nothing was imported. Every bad row is named, by line. */
 export class ImportRefused extends AppError {
@@ -78,7 +82,7 @@ function validRows(records: readonly CsvRecord[]): ImportRow[] {
   for (const { line, values } of records) {
     const parsed = signForm.safeParse({ name: values.name, email: values.email, organisation: values.organisation, title: values.role });
     if (!parsed.success) {
-      problems.push({ line, reason: parsed.error.issues.map((issue) => `${columnOf(issue.path[0])}: ${issue.message}`).join('; ') });
+      problems.push({ line, reason: parsed.error.issues.map((issue) => `${columnOf(issue.path[0])}: ${inEnglish(issue.message, issue.path[0])}`).join('; ') });
       continue;
     }
     const earlier = lineOfKey.get(parsed.data.email.key);

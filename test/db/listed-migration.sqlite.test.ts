@@ -98,9 +98,11 @@ describe('the migration that gives signatures a listed column', () => {
 
     migrateSqlite(database!);
 
-    // Later migrations add tables of their own (and their indexes and triggers); none that was there goes.
+    // Later migrations add tables of their own (and their indexes and triggers); none that was there goes,
+    // but for the versions' number index, which translations widened to (letter, lang, number).
     expect(namesOf(sqlite, 'trigger')).toEqual(expect.arrayContaining(triggersBefore));
-    expect(namesOf(sqlite, 'index')).toEqual(expect.arrayContaining(indexesBefore));
+    const widened = { letter_versions_letter_number_uq: 'letter_versions_letter_lang_number_uq' } as Record<string, string>;
+    expect(namesOf(sqlite, 'index')).toEqual(expect.arrayContaining(indexesBefore.map((name) => widened[name] ?? name)));
     const definitions = sqlite.prepare("SELECT name, sql FROM sqlite_master WHERE type IN ('trigger', 'index') AND sql IS NOT NULL").all() as Array<{ name: string; sql: string }>;
     const spelledOut = definitions.filter((object) => /'approved'\s+AND\s+\S*show_public/i.test(object.sql)).map((object) => object.name);
     expect(spelledOut).toEqual([]);
