@@ -12,7 +12,7 @@ import { endorseLetter, endorsementsClosed } from './endorse-letter.js';
 import { EMPTY_ENDORSE_FORM, ENDORSE_FIELD_MAX, ENDORSE_FIELDS, endorseForm, type EndorseFormState } from './forms.js';
 import { listApprovedEndorsements, type PublicEndorsement } from './public-endorsements.js';
 import { answerNoSoonerThan, createRateLimits, formStampFor, givenBackFormStamp } from '../abuse/index.js';
-import { findPublicLetter, findPublicLetterOnce, isAcceptingSignatures, letterLanguages, type PublicLetterRow } from '../letters/index.js';
+import { findPublicLetter, findPublicLetterOnce, isAcceptingSignatures, letterLanguages, type PublishedLetterRow } from '../letters/index.js';
 
 const endorsementJson = (endorsement: PublicEndorsement) => ({
   organisation: endorsement.organisation,
@@ -29,7 +29,7 @@ export function endorsementRoutes(ctx: Context): Router {
   const limits = createRateLimits(ctx);
 
   /** The letter the form is about, the page speaking the reader's language among the letter's. */
-  async function letterInReadersLanguage(req: Request, res: Response, letter?: PublicLetterRow): Promise<PublicLetterRow> {
+  async function letterInReadersLanguage(req: Request, res: Response, letter?: PublishedLetterRow): Promise<PublishedLetterRow> {
     const found = letter ?? (await findPublicLetter(ctx.db, param(req, 'slug')));
     answerInLetterLanguage(req, res, letterLanguages(found));
     return found;
