@@ -9,7 +9,8 @@ import { isDisposableEmailDomain } from '../abuse/index.js';
 import { findLetter, isAcceptingSignatures, type LetterRow } from '../letters/index.js';
 import { enqueueMail } from '../mail/index.js';
 import { matchOrganisation } from '../organisations/index.js';
-import { signForm, type SignForm } from './forms.js';
+import { SIGN_FIELD_MAX, signForm, type SignForm } from './forms.js';
+import { translatorFor } from '../web/i18n.js';
 import { inChunks } from './block-matching.js';
 import { letterClosed, mailDomain } from './sign-letter.js';
 import { signatures } from './table.js';
@@ -70,6 +71,9 @@ export async function importSignatures(ctx: Pick<Context, 'db' | 'now' | 'config
   return outcome;
 }
 
+/** The sign form names its messages by catalogue key; the command line says them in English. */
+const inEnglish = (key: string, field: unknown): string => translatorFor('en').t(key, { max: SIGN_FIELD_MAX[field as keyof typeof SIGN_FIELD_MAX] });
+
 /** Every row through the sign form's rules, and no address twice: the rows, or every problem found. */
 function validRows(records: readonly CsvRecord[]): ImportRow[] {
   const problems: RowProblem[] = [];
@@ -78,7 +82,7 @@ function validRows(records: readonly CsvRecord[]): ImportRow[] {
   for (const { line, values } of records) {
     const parsed = signForm.safeParse({ name: values.name, email: values.email, organisation: values.organisation, title: values.role });
     if (!parsed.success) {
-      problems.push({ line, reason: parsed.error.issues.map((issue) => `${columnOf(issue.path[0])}: ${issue.message}`).join('; ') });
+      problems.push({ line, reason: parsed.error.issues.map((issue) => `${columnOf(issue.path[0])}: ${inEnglish(issue.message, issue.path[0])}`).join('; ') });
       continue;
     }
     const earlier = lineOfKey.get(parsed.data.email.key);
@@ -124,6 +128,8 @@ async function invite(ctx: Pick<Context, 'config'>, tx: Tx, letter: LetterRow, v
   });
   const token = await issueToken(tx, signature.id, 'confirm', ctx.config.confirmTokenDays, now);
   const content = {
+    // Invitations go out in the letter's original language: an imported signatory has chosen none.
+    lang: letter.lang,
     letterTitle: letter.title,
     name: form.name,
     details: [form.name, form.title, form.organisation].filter(Boolean).join(', '),
