@@ -17,7 +17,7 @@ export function updateRoutes(ctx: Context): Router {
   // A GET changes nothing (mail scanners and link previews follow links): it shows a button.
   router.get('/unsubscribe/:token', privateLinkPage, async (req, res) => {
     const view = await describeUnsubscribe(ctx, token(req));
-    answerInSignersLanguage(req, res, view.lang);
+    answerInSignersLanguage(req, res, view.signerLang);
     renderPage(res, 'updates/unsubscribe', { title: wordsOf(res)(view.receivesUpdates ? 'unsubscribe.title' : 'unsubscribe.stoppedTitle'), ...view });
   });
 
@@ -27,7 +27,7 @@ export function updateRoutes(ctx: Context): Router {
   // do is what the link's holder may do anyway: stop update mail for that one signature.
   router.post('/unsubscribe/:token', privateLinkPage, async (req, res) => {
     const view = await unsubscribe(ctx, token(req));
-    answerInSignersLanguage(req, res, view.lang);
+    answerInSignersLanguage(req, res, view.signerLang);
     renderPage(res, 'updates/unsubscribe', { title: wordsOf(res)('unsubscribe.stoppedTitle'), ...view, stoppedNow: true });
   });
 

@@ -73,6 +73,7 @@ describe('the campaign pages and mails in the reader’s language', () => {
     const page = await request(t.app).get(unsubscribe).expect(200);
     expect(htmlLang(page.text)).toBe('fr');
     expect(page.text).toContain('<h1>Arrêter les nouvelles</h1>');
+    expect(htmlLang((await request(t.app).get(`${unsubscribe}?lang=de`).expect(200)).text)).toBe('de');
     const done = await request(t.app).post(unsubscribe).type('form').send({}).expect(200);
     expect(done.text).toContain('Vous ne recevrez plus de nouvelles');
   });
