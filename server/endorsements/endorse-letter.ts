@@ -16,10 +16,12 @@ export interface EndorseLetterInput {
   /** The letter as the request found it; read again inside the write. */
   letter: PublicLetterRow;
   form: EndorseForm;
+  /** The language of the page the form was sent from: the confirmation mail and its page speak it. */
+  lang: string;
 }
 
 export const endorsementsClosed = (): AppError =>
-  new AppError('letter_closed', 409, 'This letter is not accepting endorsements at the moment.');
+  new AppError('letter_closed', 409, 'This letter is not accepting endorsements at the moment.', { messageKeys: ['errors.endorsements_closed'] });
 
 /** The form was shown longer ago than a stamp lasts: nothing is stored, the person sends it again. */
 const formExpired = (): AppError =>
@@ -49,7 +51,7 @@ export async function endorseLetter(ctx: Context, input: EndorseLetterInput): Pr
       const existing = await first(tx.select().from(endorsements).where(and(eq(endorsements.letterId, current.id), eq(endorsements.emailKey, form.email.key))));
       if (!existing) {
         const created = await insertReturning(tx, endorsements, { ...submitted, letterId: current.id, emailKey: form.email.key, emailDomain: form.email.domain, mailsSent: 1 });
-        return queueConfirmMail(ctx, tx, current, created);
+        return queueConfirmMail(ctx, tx, current, created, input.lang);
       }
       // The latest word of an unconfirmed endorsement replaces the earlier one together with a new
       // link, within the address's mail allowance; a confirmed one is the organisers' to judge, and
@@ -57,7 +59,7 @@ export async function endorseLetter(ctx: Context, input: EndorseLetterInput): Pr
       if (existing.state !== 'unconfirmed' || existing.mailsSent >= ctx.config.maxMailsPerSignature) return;
       await tx.update(endorsements).set({ ...submitted, mailsSent: existing.mailsSent + 1 }).where(eq(endorsements.id, existing.id));
       await endorsementLinks.replace(tx, existing.id, 'confirm', now);
-      await queueConfirmMail(ctx, tx, current, existing);
+      await queueConfirmMail(ctx, tx, current, existing, input.lang);
     });
 
   await againAfterUniqueViolation(attempt);
@@ -80,12 +82,14 @@ function submittedValues({ form }: EndorseLetterInput, versionId: number, now: D
  * The mail with the confirm link. Sent to an address nobody has verified yet: nothing typed in
  * the form goes in it, so the form cannot be used to mail strangers a text of the sender's choosing.
  */
-async function queueConfirmMail(ctx: Context, tx: Tx, letter: PublicLetterRow, endorsement: Pick<EndorsementRow, 'id' | 'email'>): Promise<void> {
+async function queueConfirmMail(ctx: Context, tx: Tx, letter: PublicLetterRow, endorsement: Pick<EndorsementRow, 'id' | 'email'>, lang: string): Promise<void> {
   const now = ctx.now();
   const token = await endorsementLinks.issue(tx, endorsement.id, 'confirm', ctx.config.confirmTokenDays, now);
   const content = {
+    lang,
     letterTitle: letter.title,
-    confirmUrl: `${ctx.config.baseUrl}/endorsements/confirm/${token}`,
+    // Endorsements keep no language: the link carries the mail's, so the confirm page speaks it too.
+    confirmUrl: `${ctx.config.baseUrl}/endorsements/confirm/${token}?lang=${encodeURIComponent(lang)}`,
     letterUrl: `${ctx.config.baseUrl}/letters/${letter.slug}`,
     expiresDays: ctx.config.confirmTokenDays,
   };

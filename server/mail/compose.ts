@@ -7,16 +7,17 @@ import type { OutboxRow } from './table.js';
 const mailTranslator = (content: { lang?: unknown }): Translator => translatorFor(typeof content.lang === 'string' ? content.lang : DEFAULT_LANGUAGE);
 
 /** Each kind of mail with its subject, in the mail's language (locales/*.json `mail.subjects`). */
-const subject = (kind: string) => (it: MailContent) => mailTranslator(it).t(`mail.subjects.${kind}`, { title: it.letterTitle });
+const subject = (kind: string) => (it: MailContent) => mailTranslator(it).t(`mail.subjects.${kind}`, { title: it.letterTitle, subject: String(it.updateSubject ?? '') });
 
 export const MAIL_SUBJECTS = {
   'confirm-signature': subject('confirm-signature'),
   'already-signed': subject('already-signed'),
   'signature-confirmed': subject('signature-confirmed'),
   'confirm-reminder': subject('confirm-reminder'),
-  'confirm-endorsement': (it: { letterTitle: string }) => `Confirm your organisation's endorsement: ${it.letterTitle}`,
-  update: (it: { letterTitle: string; updateSubject?: unknown }) => `${String(it.updateSubject ?? '')} (${it.letterTitle})`,
-  'invite-signature': (it: { letterTitle: string }) => `You are invited to sign: ${it.letterTitle}`,
+  'confirm-endorsement': subject('confirm-endorsement'),
+  // The organisers' own subject, only its wrapper in the mail's language.
+  update: subject('update'),
+  'invite-signature': subject('invite-signature'),
 } as const;
 
 /**

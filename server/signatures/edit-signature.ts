@@ -24,7 +24,7 @@ const SIGNER = { kind: 'system', label: 'signer (edit link)' } as const;
 
 const withdrawn = (): AppError => new AppError('signature_withdrawn', 410, 'This signature was withdrawn, so there is nothing left to edit. You can sign the letter again from its page.');
 const notEditable = (): AppError => new AppError('signature_not_editable', 410, 'This signature can no longer be edited.');
-const letterClosed = (): AppError => new AppError('letter_closed', 409, 'This letter has closed, so its list of signatories no longer changes. You can still withdraw your signature with the link in your email.');
+const letterClosed = (): AppError => new AppError('letter_closed', 409, 'This letter has closed, so its list of signatories no longer changes. You can still withdraw your signature with the link in your email.', { messageKeys: ['errors.letter_closed_edit'] });
 
 /** The entry an edit link stands for: only a confirmed signature that is still on the letter can be edited. */
 async function editableSignature(db: Reader, token: string, now: Date): Promise<EditView> {

@@ -27,9 +27,6 @@ export interface RowProblem {
   reason: string;
 }
 
-/** The sign form's messages are catalogue keys; the command speaks English. */
-const inEnglish = (message: string, field: unknown): string => translatorFor('en').t(message, { max: SIGN_FIELD_MAX[field as keyof typeof SIGN_FIELD_MAX] });
-
 /** At least one row is bad: nothing was imported. Every bad row is named, by line. */
 export class ImportRefused extends AppError {
   constructor(readonly problems: RowProblem[]) {
@@ -73,6 +70,9 @@ export async function importSignatures(ctx: Pick<Context, 'db' | 'now' | 'config
   ctx.notifyOutbox();
   return outcome;
 }
+
+/** The sign form names its messages by catalogue key; the command line says them in English. */
+const inEnglish = (key: string, field: unknown): string => translatorFor('en').t(key, { max: SIGN_FIELD_MAX[field as keyof typeof SIGN_FIELD_MAX] });
 
 /** Every row through the sign form's rules, and no address twice: the rows, or every problem found. */
 function validRows(records: readonly CsvRecord[]): ImportRow[] {
@@ -128,6 +128,8 @@ async function invite(ctx: Pick<Context, 'config'>, tx: Tx, letter: LetterRow, v
   });
   const token = await issueToken(tx, signature.id, 'confirm', ctx.config.confirmTokenDays, now);
   const content = {
+    // Invitations go out in the letter's original language: an imported signatory has chosen none.
+    lang: letter.lang,
     letterTitle: letter.title,
     name: form.name,
     details: [form.name, form.title, form.organisation].filter(Boolean).join(', '),

@@ -17,11 +17,13 @@ import { findPublicLetter, letterLanguages } from '../letters/index.js';
 const token = (req: Request): string => param(req, 'token');
 
 /** The edit form, filled with the entry as it is (or as the signer last sent it, with what to correct). */
-function renderEditPage(res: Response, view: EditView, form?: { values: Record<string, string>; errors: FieldErrors }, status = 200): void {
-  const { signature } = view;
+function renderEditPage(req: Request, res: Response, view: EditView, form?: { values: Record<string, string>; errors: FieldErrors }, status = 200): void {
+  const { signature } = inSignersLanguage(req, res, view);
   const values = form?.values ?? { name: signature.name, organisation: signature.organisationText, title: signature.title, comment: signature.comment, public: signature.showPublic ? 'yes' : 'no', updates: signature.contactUpdates ? 'yes' : 'no' };
   const errors = form?.errors ?? {};
-  renderPage(res, 'signatures/edit', { title: `${Object.keys(errors).length > 0 ? 'Error: ' : ''}Edit your entry`, ...view, form: { values, errors }, signRules: SIGN_FIELD_RULES }, status);
+  const words = wordsOf(res);
+  const heading = words('edit.title');
+  renderPage(res, 'signatures/edit', { title: Object.keys(errors).length > 0 ? words('sign.errorTitle', { title: heading }) : heading, ...view, form: { values, errors }, signRules: SIGN_FIELD_RULES }, status);
 }
 
 /** A page about a signature is in its signer's language (see answerInSignersLanguage); passes the view through. */
@@ -82,14 +84,14 @@ export function signatureRoutes(ctx: Context, letterPageWithForm: LetterPageWith
   });
 
   router.get('/signatures/edit/:token', tokenPage, async (req, res) => {
-    renderEditPage(res, await describeEdit(ctx, token(req)));
+    renderEditPage(req, res, await describeEdit(ctx, token(req)));
   });
 
   router.post('/signatures/edit/:token', tokenPage, sameOrigin, requireFormBody, async (req, res) => {
     const parsed = parseForm(editForm, req.body, EDIT_FIELDS);
-    if (!parsed.ok) return renderEditPage(res, await describeEdit(ctx, token(req)), parsed, 422);
-    const view = await editSignature(ctx, token(req), parsed.data);
-    renderPage(res, 'signatures/edited', { title: view.outcome === 'waiting' ? 'Your change waits for the organisers' : 'Your entry was saved', ...view });
+    if (!parsed.ok) return renderEditPage(req, res, await describeEdit(ctx, token(req)), parsed, 422);
+    const view = inSignersLanguage(req, res, await editSignature(ctx, token(req), parsed.data));
+    renderPage(res, 'signatures/edited', { title: wordsOf(res)(view.outcome === 'waiting' ? 'edited.waitingHeading' : 'edited.heading'), ...view });
   });
 
   // After the token pages: counts their failed look-ups (and only those) against the limit.

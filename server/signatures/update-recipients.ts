@@ -19,12 +19,14 @@ export interface UpdateRecipient {
   id: number;
   email: string;
   name: string;
+  /** The language the signer signed in: their update mails are written in it. */
+  lang: string;
 }
 
 /** The next `limit` recipients after signature `afterId` (and up to `throughId`), in id order: the filler's batches. */
 export const updateRecipientsAfter = (db: Reader, letterId: number, afterId: number, throughId: number, limit: number): Promise<UpdateRecipient[]> =>
   db
-    .select({ id: signatures.id, email: signatures.email, name: signatures.name })
+    .select({ id: signatures.id, email: signatures.email, name: signatures.name, lang: signatures.lang })
     .from(signatures)
     .where(and(recipientsOf(letterId, throughId), gt(signatures.id, afterId)))
     .orderBy(asc(signatures.id))
@@ -37,6 +39,8 @@ export interface Subscription {
   signatureId: number;
   letterId: number;
   receivesUpdates: boolean;
+  /** The signer's language: the unsubscribe page speaks it. */
+  lang: string;
 }
 
 /** What an unsubscribe link stands for: 404 for a link that is not one, 410 once expired. */
@@ -45,7 +49,7 @@ export async function subscriptionOf(db: Reader, token: string, now: Date): Prom
   const signature = await findSignatureById(db, signatureId);
   // Tokens go with their signature (cascade), so a token found has one; withdrawn ones get no mail.
   const receivesUpdates = signature !== undefined && signature.contactUpdates && signature.state !== 'withdrawn';
-  return { signatureId, letterId: signature?.letterId ?? 0, receivesUpdates };
+  return { signatureId, letterId: signature?.letterId ?? 0, receivesUpdates, lang: signature?.lang ?? 'en' };
 }
 
 /** Stops update mail for the signature an unsubscribe link stands for; doing it again changes nothing. */

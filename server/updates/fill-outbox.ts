@@ -55,7 +55,7 @@ async function fillBatch(ctx: Context, tx: Tx, updateId: number, limit: number):
   for (const recipient of recipients) {
     if (already.has(recipient.id)) continue;
     const unsubscribeUrl = `${ctx.config.baseUrl}/unsubscribe/${await issueUnsubscribeToken(tx, recipient.id, now)}`;
-    const outboxId = await enqueueMail(tx, { kind: 'update', to: recipient.email, content: { ...mail, name: recipient.name, unsubscribeUrl }, signatureId: recipient.id }, now, new URL(ctx.config.baseUrl).hostname);
+    const outboxId = await enqueueMail(tx, { kind: 'update', to: recipient.email, content: { ...mail, lang: recipient.lang, name: recipient.name, unsubscribeUrl }, signatureId: recipient.id }, now, new URL(ctx.config.baseUrl).hostname);
     await tx.insert(updateDeliveries).values({ updateId: update.id, signatureId: recipient.id, outboxId, queuedAt: now });
     queued += 1;
   }

@@ -1,7 +1,8 @@
 import { Router, type Request } from 'express';
 import type { Context } from '../context.js';
 import { param } from '../web/params.js';
-import { renderPage } from '../web/render.js';
+import { renderPage, wordsOf } from '../web/render.js';
+import { answerInSignersLanguage } from '../web/language.js';
 import { privateLinkPage } from '../web/security.js';
 import { describeUnsubscribe, unsubscribe } from './unsubscribe.js';
 import { createRateLimits } from '../abuse/index.js';
@@ -15,7 +16,9 @@ export function updateRoutes(ctx: Context): Router {
 
   // A GET changes nothing (mail scanners and link previews follow links): it shows a button.
   router.get('/unsubscribe/:token', privateLinkPage, async (req, res) => {
-    renderPage(res, 'updates/unsubscribe', { title: 'Stop updates', ...(await describeUnsubscribe(ctx, token(req))) });
+    const view = await describeUnsubscribe(ctx, token(req));
+    answerInSignersLanguage(req, res, view.signerLang);
+    renderPage(res, 'updates/unsubscribe', { title: wordsOf(res)(view.receivesUpdates ? 'unsubscribe.title' : 'unsubscribe.stoppedTitle'), ...view });
   });
 
   // No Origin / Sec-Fetch-Site check here, unlike every other public POST: RFC 8058's one-click
@@ -23,7 +26,9 @@ export function updateRoutes(ctx: Context): Router {
   // token, single purpose and unguessable, is the whole credential. The worst a forged post can
   // do is what the link's holder may do anyway: stop update mail for that one signature.
   router.post('/unsubscribe/:token', privateLinkPage, async (req, res) => {
-    renderPage(res, 'updates/unsubscribe', { title: 'Updates stopped', ...(await unsubscribe(ctx, token(req))), stoppedNow: true });
+    const view = await unsubscribe(ctx, token(req));
+    answerInSignersLanguage(req, res, view.signerLang);
+    renderPage(res, 'updates/unsubscribe', { title: wordsOf(res)('unsubscribe.stoppedTitle'), ...view, stoppedNow: true });
   });
 
   for (const countFailure of limits.failedTokenLookups) router.use('/unsubscribe/:token', countFailure);

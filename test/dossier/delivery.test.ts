@@ -19,7 +19,7 @@ describe('the delivery of a letter', () => {
 
     await owner.post(deliveryPath(letter.slug), DELIVERED).expect(303).expect('location', `${deliveryPath(letter.slug)}?done=saved`);
     let page = await letterPage(letter.slug);
-    expect(page).toContain('Delivered to <strong>The Minister for Digital Affairs</strong> on <time datetime="2026-12-01">2026-12-01</time>');
+    expect(page).toContain('Delivered to <strong>The Minister for Digital Affairs</strong> on <time datetime="2026-12-01">December 1, 2026</time>');
     expect(page).toContain('Handed over at the ministry’s door.');
     expect(page).toContain('href="https://coalition.example/handover"');
     expect(page).toContain('No response yet.');
@@ -27,7 +27,7 @@ describe('the delivery of a letter', () => {
     const response = { ...DELIVERED, responseOn: '2026-12-20', responseText: 'We will consider the letter <carefully>.', responseLink: 'https://ministry.example/reply' };
     await owner.post(deliveryPath(letter.slug), response).expect(303);
     page = await letterPage(letter.slug);
-    expect(page).toContain('<time datetime="2026-12-20">2026-12-20</time>');
+    expect(page).toContain('<time datetime="2026-12-20">December 20, 2026</time>');
     expect(page).toContain('We will consider the letter &lt;carefully&gt;.');
     expect(page).toContain('href="https://ministry.example/reply"');
     expect(page).not.toContain('No response yet.');
