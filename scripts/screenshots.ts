@@ -12,6 +12,8 @@ import { findLetter as findLetterBySlug } from '../server/letters/find-letter.js
 import { projectPath } from '../server/lib/project-root.js';
 import { createOrganisation } from '../server/organisations/create-organisation.js';
 import { moderateSignatures } from '../server/moderation/moderate-signatures.js';
+import { recordDelivery } from '../server/dossier/delivery.js';
+import { draftUpdate } from '../server/updates/manage-updates.js';
 import { launchBrowser } from '../test/helpers/browser.js';
 import { signatureByEmail, tokenFromOutbox } from '../test/helpers/factories.js';
 import { createOrganiser, signInInBrowser } from '../test/helpers/organisers.js';
@@ -62,6 +64,8 @@ const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, de
 /** Links only a signer's mail would give, and an organiser's sign-in: filled in once the demo data exist. */
 interface Links {
   confirm: string;
+  edit: string;
+  update: string;
   confirmToPress: string;
   organiser: { email: string };
 }
@@ -126,6 +130,9 @@ const SHOTS: Shot[] = [
   { file: 'endorsing-organisations-desktop.png', context: DESKTOP, open: visit(`${LETTER}/signatories`) },
   { file: 'endorsements-admin-desktop.png', context: DESKTOP, open: signedIn(`/admin/letters/${DEMO_LETTER.slug}/endorsements`) },
   { file: 'dossier-print.png', context: DESKTOP, open: printed(`${LETTER}/dossier`) },
+  { file: 'update-preview-desktop.png', context: { viewport: { width: 1280, height: 1100 } }, open: async (page, url, links) => signedIn(links.update)(page, url, links) },
+  { file: 'edit-entry-phone.png', context: PHONE, open: visit((links) => links.edit) },
+  { file: 'delivery-desktop.png', context: DESKTOP, open: visit(`${LETTER}#delivery-heading`) },
 ];
 
 async function signOnly(site: TestSite, name: string, email: string): Promise<string> {
@@ -153,7 +160,24 @@ async function seed(site: TestSite): Promise<void> {
   }
   const endorsementIds = (await site.db.select().from(endorsements)).filter((row) => DEMO_ENDORSERS.some((endorser) => endorser.approve && endorser.email === row.email)).map((row) => row.id);
   await moderateEndorsements(site.ctx, { slug: DEMO_LETTER.slug, ids: endorsementIds, action: 'approve', actor: SYSTEM_ACTOR });
+  await recordDelivery(site.ctx, DEMO_LETTER.slug, DEMO_DELIVERY, SYSTEM_ACTOR);
 }
+
+const DEMO_DELIVERY = {
+  recipient: 'The Minister for Digital Affairs',
+  deliveredOn: '2026-11-20',
+  deliveryNote: 'Handed over in person with 2,400 signatures and 12 endorsing organisations.',
+  deliveryLink: '',
+  responseOn: '2026-11-27',
+  responseText: 'The ministry will hear researchers before the rules are final.',
+  responseLink: '',
+};
+
+const DEMO_UPDATE = {
+  subject: 'We handed the letter in',
+  body: 'Thank you all: the letter went to the Minister **on 20 November**.\n\nNext, the public hearing. We will write again when its date is set.',
+  showOnLetter: true,
+};
 
 const site = await startTestSite();
 try {
@@ -161,6 +185,8 @@ try {
   const links: Links = {
     confirm: await signOnly(site, 'Grace Hopper', 'grace@example.org'),
     confirmToPress: await signOnly(site, 'Alan Turing', 'alan@example.org'),
+    edit: `/signatures/edit/${await tokenFromOutbox(site, emailOf('Priya Raman', 'eastfield.example'), 'edit')}`,
+    update: `/admin/letters/${DEMO_LETTER.slug}/updates/${(await draftUpdate(site.ctx, DEMO_LETTER.slug, DEMO_UPDATE, SYSTEM_ACTOR)).id}`,
     organiser: await createOrganiser(site, 'moderator', { name: 'Maya Moderator', email: 'maya@organisers.example' }),
   };
   mkdirSync(OUT, { recursive: true });
