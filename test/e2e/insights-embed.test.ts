@@ -56,7 +56,7 @@ describe('a partner embeds the sign form', () => {
     await frame.getByLabel('Email address').fill('grace@partner.example');
     await frame.getByRole('button', { name: 'Sign the letter' }).click();
     await expect.poll(() => frame.getByRole('heading', { name: 'Check your email' }).isVisible(), { timeout: 10_000 }).toBe(true);
-    expect(page.frames()[1]?.url()).toBe(`${shared.site.url}/letters/${DEMO_LETTER.slug}/embed/check-your-email?ref=partner-news`);
+    expect(page.frames()[1]?.url()).toBe(`${shared.site.url}/letters/${DEMO_LETTER.slug}/embed/check-your-email?ref=partner-news&lang=en`);
     expect(refusals).toEqual([]);
     await expect.poll(async () => (await signatureByEmail(shared.site.ctx, 'grace@partner.example'))?.source).toBe('partner-news');
     expect((await shared.site.mailTo('grace@partner.example')).subject).toBeTruthy();
