@@ -4,7 +4,7 @@ import { Router } from 'express';
 import type { Context } from '../context.js';
 import { param } from '../web/params.js';
 import { answerInLetterLanguage, keptPageLanguage } from '../web/language.js';
-import { listApprovedEndorsements } from '../endorsements/index.js';
+import { listApprovedEndorsements, organisationsAmong } from '../endorsements/index.js';
 import { findPublicLetterWithVersion, letterLanguages, signatureCount, versionHtml, type PublicLetter } from '../letters/index.js';
 import { allPublicSignatories, type PublicSignatory } from '../signatures/index.js';
 
@@ -47,7 +47,7 @@ async function dossierHead(ctx: Context, { letter, version }: PublicLetter, lang
     letterUrl: `${ctx.config.baseUrl}/letters/${letter.slug}`,
     count: signatureCount(letter),
     listed: letter.countListed,
-    endorsements: await listApprovedEndorsements(ctx.db, letter.id),
+    ...(await endorsedBy(ctx, letter.id)),
     generatedAt: ctx.now(),
   });
 }
@@ -65,4 +65,9 @@ async function* dossierChunks(ctx: Context, { letter }: PublicLetter, head: stri
   }
   if (rows.length > 0) yield ctx.views.render('dossier/rows', { ...language, signatories: rows });
   yield ctx.views.render('dossier/foot', {});
+}
+
+async function endorsedBy(ctx: Context, letterId: number) {
+  const endorsements = await listApprovedEndorsements(ctx.db, letterId);
+  return { endorsements, endorsingOrganisations: organisationsAmong(endorsements) };
 }

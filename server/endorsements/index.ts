@@ -6,5 +6,5 @@
  */
 // re-exports
 export { deleteUnconfirmedEndorsementsBefore, eraseEndorsementsByEmailKeys } from './erasure.js';
-export { type PublicEndorsement, endorsementsOnPage, listApprovedEndorsements } from './public-endorsements.js';
+export { type PublicEndorsement, endorsementsOnPage, listApprovedEndorsements, organisationsAmong } from './public-endorsements.js';
 export { moveOrganisationEndorsements, reverifyEndorsements } from './reverify-endorsements.js';

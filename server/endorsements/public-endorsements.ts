@@ -42,13 +42,22 @@ export async function listApprovedEndorsements(db: Reader, letterId: number): Pr
 }
 
 /**
+ * How many organisations endorse: several representatives of one organisation (or the same name
+ * typed twice) are one organisation, so the count stays honest however many of them were approved.
+ */
+export const organisationsAmong = (endorsed: readonly PublicEndorsement[]): number =>
+  new Set(endorsed.map((endorsement) => endorsement.organisation.normalize('NFKC').toLocaleLowerCase('en').replace(/\s+/g, ' ').trim())).size;
+
+/**
  * What a letter's public pages show of its endorsements (views/endorsements/endorsing.eta): the
  * approved ones, where to add one, and on the list of signatories the printable dossier.
  */
 export async function endorsementsOnPage(db: Reader, letter: { id: number; slug: string }, page: 'letter' | 'signatories') {
   const base = `/letters/${encodeURIComponent(letter.slug)}`;
+  const endorsed = await listApprovedEndorsements(db, letter.id);
   return {
-    endorsements: await listApprovedEndorsements(db, letter.id),
+    endorsements: endorsed,
+    endorsingOrganisations: organisationsAmong(endorsed),
     endorseHref: page === 'letter' ? `${base}/endorse` : null,
     dossierHref: page === 'signatories' ? `${base}/dossier` : null,
   };

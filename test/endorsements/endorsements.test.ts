@@ -8,7 +8,7 @@ import { setOrganisationDomains } from '../../server/organisations/set-organisat
 import { runPrivacyJobs } from '../../server/privacy/index.js';
 import { appPerTest } from '../helpers/app.js';
 import { auditRows } from '../helpers/admin-pages.js';
-import { endorseAndConfirm, endorseFields, endorsementIdsOnPage, endorsementsOf, endorsementTokenFromOutbox, postEndorsement } from '../helpers/endorsements.js';
+import { buildEndorsement, endorseAndConfirm, endorseFields, endorsementIdsOnPage, endorsementsOf, endorsementTokenFromOutbox, postEndorsement } from '../helpers/endorsements.js';
 import { buildLetter, outboxFor, reloadLetter } from '../helpers/factories.js';
 import { loginAs } from '../helpers/organisers.js';
 import { stampFrom } from '../helpers/public-site.js';
@@ -232,5 +232,17 @@ describe('an endorsement’s verified mark follows the organisation’s domains'
     const id = await endorseAndConfirm(t, letter.slug, endorseFields({ organisation: 'Acme Labs', email: 'rep@acme-labs.example' }));
     await mergeOrganisations(t.ctx, { keepId: kept.id, removeId: removed.id, actor: SYSTEM_ACTOR });
     expect((await endorsementsOf(t.ctx, letter.id)).find((row) => row.id === id)).toMatchObject({ organisationId: kept.id, verifiedDomain: 'acme-labs.example' });
+  });
+});
+
+describe('counting endorsing organisations', () => {
+  it('when three representatives of one organisation are approved (one typing its name in other case and spacing), then the letter page and the dossier count one organisation, and another makes two', async () => {
+    const letter = await buildLetter(t.ctx);
+    for (const organisationText of ['Acme Foundation', 'acme  foundation', 'ACME Foundation']) await buildEndorsement(t.ctx, letter, { state: 'approved', organisationText, organisationKey: 'acme foundation' });
+    await buildEndorsement(t.ctx, letter, { state: 'approved', organisationText: 'Open Rights Group', organisationKey: 'open rights group' });
+    const page = (await request(t.app).get(`/letters/${letter.slug}`).expect(200)).text;
+    expect(page).toContain('<strong>2</strong> organisations endorse this letter');
+    const dossier = (await request(t.app).get(`/letters/${letter.slug}/dossier`).expect(200)).text;
+    expect(dossier).toMatch(/Endorsing organisations<\/dt><dd>2<\/dd>/);
   });
 });
