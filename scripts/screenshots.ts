@@ -133,6 +133,7 @@ const SHOTS: Shot[] = [
   { file: 'update-preview-desktop.png', context: { viewport: { width: 1280, height: 1100 } }, open: async (page, url, links) => signedIn(links.update)(page, url, links) },
   { file: 'edit-entry-phone.png', context: PHONE, open: visit((links) => links.edit) },
   { file: 'delivery-desktop.png', context: DESKTOP, open: visit(`${LETTER}#delivery-heading`) },
+  { file: 'letter-french-phone.png', context: { ...PHONE, locale: 'fr-FR', extraHTTPHeaders: { 'Accept-Language': 'fr-FR,fr;q=0.9' } }, open: visit(LETTER) },
 ];
 
 async function signOnly(site: TestSite, name: string, email: string): Promise<string> {
