@@ -68,8 +68,10 @@ export function answerIn(req: Request, res: Response, page: PageLanguages): void
     languages: available.length > 1 ? languageLinks(req, available, shown, path) : [],
     defaultHref: addressInLanguage(req, undefined, path),
   });
-  // Without ?lang the answer depends on Accept-Language: a shared cache must keep one per value.
-  if (available.length > 1 && textValue(req.query.lang) === undefined) res.vary('Accept-Language');
+  // Unless ?lang settled both the text and the interface, the answer depends on Accept-Language
+  // (no ?lang, an unknown one, a letter language the site does not speak): a shared cache must keep one per value.
+  const asked = textValue(req.query.lang);
+  if (available.length > 1 && !(asked === shown && asked === lang)) res.vary('Accept-Language');
 }
 
 /** A page about one signature (its links are in the signer's mails) speaks the signer's language unless the reader chose one. */

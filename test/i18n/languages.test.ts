@@ -37,6 +37,17 @@ describe('the interface language of site pages', () => {
     expect(htmlLang((await get('/privacy', 'es, it').expect(200)).text)).toBe('en');
   });
 
+  it('when ?lang does not settle the interface (unknown, or a letter language the site does not speak), then the answer still varies on Accept-Language; a ?lang that settles it does not', async () => {
+    expect((await get('/?lang=xx', 'de').expect(200)).headers.vary).toMatch(/Accept-Language/i);
+    const letter = await buildLetter(t.ctx, { title: 'Keep the archive open' });
+    await addTranslation(t.ctx, letter, 'es', { title: 'Mantengan el archivo abierto' });
+    const spanish = await get(`/letters/${letter.slug}?lang=es`, 'de').expect(200);
+    expect(htmlLang(spanish.text)).toBe('de');
+    expect(spanish.headers.vary).toMatch(/Accept-Language/i);
+    expect((await get(`/letters/${letter.slug}/signatories?lang=es`, 'fr').expect(200)).headers.vary).toMatch(/Accept-Language/i);
+    expect((await get('/?lang=fr', 'de').expect(200)).headers.vary ?? '').not.toMatch(/Accept-Language/i);
+  });
+
   it('when a French reader asks for a page that does not exist, then the 404 page is in French', async () => {
     const res = await get('/letters/no-such-letter', 'fr').expect(404);
     expect(htmlLang(res.text)).toBe('fr');
