@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { cleanText, textValue } from '../web/forms.js';
 import { MODERATION_MODES, type LetterRow } from './table.js';
-import { LANGUAGE_CODE } from './translations.js';
+import { isLanguageCode } from './translations.js';
 
 export const LETTER_FIELDS = ['slug', 'title', 'summary', 'body', 'moderation', 'opens_at', 'closes_at'] as const;
 
@@ -68,7 +68,7 @@ export const TRANSLATION_FIELDS = ['lang', 'title', 'summary', 'body'] as const;
 
 /** A translation as organisers send it (and `letter import --lang`): its language and text, checked like the letter's own. */
 export const translationForm = z.object({
-  lang: z.preprocess((raw) => (textValue(raw) ?? '').trim(), z.string().regex(LANGUAGE_CODE, 'Enter a language code such as fr, de or pt-BR')),
+  lang: z.preprocess((raw) => (textValue(raw) ?? '').trim(), z.string().refine(isLanguageCode, 'Enter a language code such as fr, de or pt-BR')),
   title: cleanText('title', { min: 1, max: 200 }),
   summary: cleanText('summary', { max: 500 }),
   body: cleanText('text of the letter', { min: 1, max: 100_000, multiline: true }),

@@ -3,7 +3,7 @@ import { AppError } from '../web/errors.js';
 import { fieldErrorOf, parseForm } from '../web/forms.js';
 import { LETTER_FIELDS, letterForm, letterSettingsFrom, TRANSLATION_FIELDS, translationForm } from './admin-forms.js';
 import { FrontMatterError, formatFrontMatter, parseFrontMatter, type FrontMatterDocument } from './front-matter.js';
-import { LANGUAGE_CODE } from './translations.js';
+import { isLanguageCode } from './translations.js';
 import { translateLetterIn, type TranslationUpdate } from './manage-translations.js';
 import { changeLetterStatusIn, checkStatusChange, type LetterContext, refuseReopeningAnonymised, startLetterIn, updateLetterIn } from './manage-letter.js';
 import { selectLetterBySlug } from './repo.js';
@@ -56,7 +56,7 @@ function readLetterFile(text: string): FrontMatterDocument {
 export async function importLetter(ctx: LetterContext, text: string, actor: Actor, options: { update: boolean }): Promise<ImportResult> {
   const document = readLetterFile(text);
   const lang = document.fields.lang ?? 'en';
-  if (!LANGUAGE_CODE.test(lang)) throw invalidFile('lang: Enter a language code such as fr, de or pt-BR');
+  if (!isLanguageCode(lang)) throw invalidFile('lang: Enter a language code such as fr, de or pt-BR');
   const status = document.fields.status ?? 'draft';
   const knownStatus = LETTER_STATUSES.find((candidate) => candidate === status);
   if (!knownStatus) throw invalidFile(`status must be one of ${LETTER_STATUSES.join(', ')}`);

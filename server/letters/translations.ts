@@ -43,6 +43,16 @@ export const textAsShown = (letter: Pick<PublicLetterRow, 'lang' | 'title' | 'su
 /** A language code as BCP 47 writes a primary language, optionally with a region: fr, de, pt-BR. */
 export const LANGUAGE_CODE = /^[a-z]{2,3}(-[A-Z]{2})?$/;
 
+/** Codes that name no language a reader could read (undetermined, no linguistic content, several, missing). */
+const NOT_A_LANGUAGE = new Set(['und', 'zxx', 'mul', 'mis']);
+const languageNames = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
+
+/** A code of the right shape whose primary language is one Intl knows (fr, de-AT; not xx, zz or und). */
+export function isLanguageCode(code: string): boolean {
+  const primary = code.split('-')[0] ?? '';
+  return LANGUAGE_CODE.test(code) && !NOT_A_LANGUAGE.has(primary) && languageNames.of(primary) !== undefined;
+}
+
 export const invalidLanguage = (): AppError =>
   new AppError('invalid_language', 422, 'Enter a language code such as fr, de or pt-BR', { field: 'lang' });
 
@@ -51,7 +61,7 @@ export const invalidLanguage = (): AppError =>
  * same text is no new version). Call inside the write that is the organiser's one action.
  */
 export async function publishTranslation(tx: Tx, letter: LetterRow, lang: string, text: LetterText, now: Date): Promise<{ version: LetterVersionRow; changed: boolean }> {
-  if (!LANGUAGE_CODE.test(lang)) throw invalidLanguage();
+  if (!isLanguageCode(lang)) throw invalidLanguage();
   if (lang === letter.lang) throw new AppError('translation_is_original', 422, `The letter is written in ${lang}: edit the letter itself to change its text`, { field: 'lang' });
   const versions = translationVersions(letter);
   const currentId = versions[lang];

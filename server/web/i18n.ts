@@ -27,6 +27,13 @@ export const SITE_LANGUAGES: readonly string[] = [DEFAULT_LANGUAGE, ...Object.ke
 
 export const isSiteLanguage = (code: unknown): code is string => typeof code === 'string' && SITE_LANGUAGES.includes(code);
 
+/** The site language that speaks a text's language: itself, or its primary language (de for de-AT); none if the site does not speak it. */
+export function siteLanguageFor(code: string): string | undefined {
+  if (SITE_LANGUAGES.includes(code)) return code;
+  const primary = code.split('-')[0];
+  return isSiteLanguage(primary) ? primary : undefined;
+}
+
 export const catalogueOf = (code: string): Catalogue | undefined => CATALOGUES[code];
 
 /** As Eta escapes: the five characters that can open or close markup or an attribute. */
@@ -65,9 +72,9 @@ export interface Translator {
 
 const translators = new Map<string, Translator>();
 
-/** The translator of a site language; any other code gets English's. */
+/** The translator of a site language (or of its primary language: de for de-AT); any other code gets English's. */
 export function translatorFor(lang: string): Translator {
-  const code = isSiteLanguage(lang) ? lang : DEFAULT_LANGUAGE;
+  const code = siteLanguageFor(lang) ?? DEFAULT_LANGUAGE;
   let translator = translators.get(code);
   if (!translator) {
     translator = createTranslator(code);

@@ -1,5 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { DEFAULT_LANGUAGE, isSiteLanguage, ownLanguageName, SITE_LANGUAGES, translatorFor, type Translator } from './i18n.js';
+import { DEFAULT_LANGUAGE, siteLanguageFor, ownLanguageName, SITE_LANGUAGES, translatorFor, type Translator } from './i18n.js';
 import { textValue } from './forms.js';
 
 /**
@@ -43,7 +43,7 @@ export const speaking = (translator: Translator) => ({ lang: translator.lang, t:
 /** The language of a page of a letter, among the letter's own: the interface follows where the site speaks it, else stays as negotiated. */
 export function answerInLetterLanguage(req: Request, res: Response, languages: readonly string[], path?: string): string {
   const shown = chooseLanguage(req, languages);
-  answerIn(req, res, { lang: isSiteLanguage(shown) ? shown : (res.locals.lang as string), available: languages, shown, path });
+  answerIn(req, res, { lang: siteLanguageFor(shown) ?? (res.locals.lang as string), available: languages, shown, path });
   return shown;
 }
 
@@ -76,7 +76,8 @@ export function answerIn(req: Request, res: Response, page: PageLanguages): void
 
 /** A page about one signature (its links are in the signer's mails) speaks the signer's language unless the reader chose one. */
 export function answerInSignersLanguage(req: Request, res: Response, lang: string): void {
-  if (textValue(req.query.lang) === undefined && isSiteLanguage(lang)) answerIn(req, res, { lang, available: SITE_LANGUAGES });
+  const spoken = siteLanguageFor(lang);
+  if (textValue(req.query.lang) === undefined && spoken) answerIn(req, res, { lang: spoken, available: SITE_LANGUAGES });
 }
 
 /** What a kept page needs of the response's language to be rendered (see answerIn): never a visitor's own values. */

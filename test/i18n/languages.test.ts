@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../server/audit/record.js';
 import { updateLetter } from '../../server/letters/manage-letter.js';
 import { appPerTest } from '../helpers/app.js';
-import { addTranslation, buildLetter, reloadLetter, signatureByEmail, signForm } from '../helpers/factories.js';
+import { createMailViews, renderMail } from '../../server/mail/compose.js';
+import { addTranslation, buildLetter, outboxFor, reloadLetter, signatureByEmail, signForm } from '../helpers/factories.js';
 import { stampFrom } from '../helpers/public-site.js';
 
 const t = appPerTest();
@@ -46,6 +47,19 @@ describe('the interface language of site pages', () => {
     expect(spanish.headers.vary).toMatch(/Accept-Language/i);
     expect((await get(`/letters/${letter.slug}/signatories?lang=es`, 'fr').expect(200)).headers.vary).toMatch(/Accept-Language/i);
     expect((await get('/?lang=fr', 'de').expect(200)).headers.vary ?? '').not.toMatch(/Accept-Language/i);
+  });
+
+  it('when a letter has a regional translation (de-AT), then its readers get the German interface around it and its signers mail in German', async () => {
+    const letter = await buildLetter(t.ctx, { title: 'Keep the archive open' });
+    await addTranslation(t.ctx, letter, 'de-AT', { title: 'Haltet das Archiv offen' });
+    const page = await get(`/letters/${letter.slug}?lang=de-AT`, 'en').expect(200);
+    expect(page.text).toContain('Brief unterschreiben');
+    expect(page.text).toContain('Haltet das Archiv offen');
+    const stamp = stampFrom(page.text);
+    await request(t.app).post(`/letters/${letter.slug}/signatures?lang=de-AT`).type('form').send({ ...signForm({ email: 'wien@example.at' }), stamp }).expect(303);
+    const [mail] = await outboxFor(t.ctx, 'wien@example.at');
+    expect(JSON.parse(mail!.content!)).toMatchObject({ lang: 'de-AT' });
+    expect(renderMail(createMailViews(), 'confirm-signature', JSON.parse(mail!.content!))).toMatchObject({ lang: 'de', subject: expect.stringContaining('Bestätigen') });
   });
 
   it('when a French reader asks for a page that does not exist, then the 404 page is in French', async () => {

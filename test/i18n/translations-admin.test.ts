@@ -36,9 +36,9 @@ describe('translations at /admin/letters/:slug/translations', () => {
     expect((await request(t.app).get(`/letters/${letter.slug}?lang=fr`).expect(200)).text).toContain('Nous demandons davantage.');
   });
 
-  it('when a translation is refused (bad code, the original language, empty text), then 422 says why next to the field and nothing is stored', async () => {
+  it('when a translation is refused (bad code, a code naming no language, the original language, empty text), then 422 says why next to the field and nothing is stored', async () => {
     const letter = await buildLetter(t.ctx);
-    for (const fields of [french({ lang: 'français' }), french({ lang: 'en' }), french({ title: ' ' })]) {
+    for (const fields of [french({ lang: 'français' }), french({ lang: 'zz' }), french({ lang: 'und' }), french({ lang: 'zxx' }), french({ lang: 'en' }), french({ title: ' ' })]) {
       const res = await owner.post(`/admin/letters/${letter.slug}/translations`, fields);
       expect(res.status).toBe(422);
       expect(res.text).toContain('error-summary');
